@@ -1,0 +1,26 @@
+import type { Config } from 'jest';
+
+// ESM + TypeScript through @swc/jest (design: stack recipe). Jest needs
+// NODE_OPTIONS=--experimental-vm-modules, which `npm test` sets.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'es6' },
+  },
+];
+
+const config: Config = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc as never },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/{apps,packages,test}/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/.data/'],
+  globalSetup: '<rootDir>/packages/db/test-support/global-setup.mjs',
+  globalTeardown: '<rootDir>/packages/db/test-support/global-teardown.mjs',
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};
+
+export default config;

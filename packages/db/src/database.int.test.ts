@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
+import { migrationStatus, rollbackLast, migrateLatest } from './migrator.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.destroy());
+
+describe(`database (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
+  it('starts fully migrated', async () => {
+    const status = await migrationStatus(t.db.knex);
+    expect(status.pending).toEqual([]);
+    expect(status.applied).toContain('20261125_0001_telco_finder');
+  });
+
+  it('serves the cidr containment query through the GiST index', async () => {
+    await t.db.knex('operators').insert({
+      id: 'op-a', name: 'A', country: 'ES', issuer_url: 'https://a', api_root: 'https://a/api',
+      client_id: 'c', client_auth_method: 'client_secret_basic', client_credentials_enc: 'x',
+    });
+    await t.db.knex('ip_ranges').insert([
+      { operator_id: 'op-a', range: '10.0.0.0/8' },
+      { operator_id: 'op-a', range: '10.1.0.0/16' },
+    ]);
+    const { rows } = await t.db.knex.raw(
+      `SELECT range::text AS range FROM ip_ranges WHERE range >>= ?::inet ORDER BY masklen(range) DESC`,
+      ['10.1.2.3'],
+    );
+    expect(rows.map((r: { range: string }) => r.range)).toEqual(['10.1.0.0/16', '10.0.0.0/8']);
+  });
+
+  it('rejects a cidr with host bits at the database level too', async () => {
+    await expect(
+      t.db.knex('ip_ranges').insert({ operator_id: 'op-a', range: '10.0.0.1/8' }),
+    ).rejects.toThrow();
+  });
+
+  it('delivers NOTIFY to listeners', async () => {
+    const got: string[] = [];
+    const off = await t.db.listen('sb_test_channel', (p) => got.push(p));
+    await t.db.knex.raw(`SELECT pg_notify('sb_test_channel', 'hello')`);
+    for (let i = 0; i < 50 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await off();
+    expect(got).toEqual(['hello']);
+  });
+
+  it('rolls back and re-applies the schema', async () => {
+    await t.db.knex('ip_ranges').del();
+    await t.db.knex('operators').del();
+    expect(await rollbackLast(t.db.knex)).toEqual(['20261125_0001_telco_finder']);
+    expect(await t.db.knex.schema.hasTable('operators')).toBe(false);
+    expect(await migrateLatest(t.db.knex)).toEqual(['20261125_0001_telco_finder']);
+  });
+});

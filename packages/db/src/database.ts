@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import ClientPgLite from 'knex-pglite';
+import { describeTarget, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+import { createPostgresListener, type NotificationListener } from './postgres-listener.js';
+
+export type { NotificationListener };
+
+/** A connected database: a knex instance plus the engine-specific pieces knex hides. */
+export interface Database {
+  readonly knex: Knex;
+  readonly target: DatabaseTarget;
+  readonly description: string;
+  /** Subscribe to `NOTIFY channel`; on PostgreSQL this uses a dedicated connection. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Called after the listener reconnected and may have missed notifications. */
+  onListenerReconnect(handler: () => void): void;
+  /** PGlite only: a data-directory image that `pgliteImage` can load (test templates). */
+  exportImage?(): Promise<Blob>;
+  close(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** Pool size for PostgreSQL servers (PGlite always has exactly one connection). */
+  poolMax?: number;
+  /** Pre-built PGlite data directory image (used by the test helper to skip migrations). */
+  pgliteImage?: Blob;
+}
+
+// Column types PostgreSQL returns as strings by default but we want as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+export async function createDatabase(
+  databaseUrl: string,
+  options: CreateDatabaseOptions = {},
+): Promise<Database> {
+  const target = parseDatabaseUrl(databaseUrl);
+  return target.kind === 'postgres'
+    ? createPostgresDatabase(target, options)
+    : createPgliteDatabase(target, options);
+}
+
+function createPostgresDatabase(
+  target: Extract<DatabaseTarget, { kind: 'postgres' }>,
+  options: CreateDatabaseOptions,
+): Database {
+  const knex = knexFactory({
+    client: 'pg',
+    connection: target.url,
+    pool: { min: 0, max: options.poolMax ?? 10 },
+  });
+  let listener: NotificationListener | undefined;
+  const reconnectHandlers: Array<() => void> = [];
+  return {
+    knex,
+    target,
+    description: describeTarget(target),
+    async listen(channel, onPayload) {
+      listener ??= createPostgresListener(target.url, () => reconnectHandlers.forEach((h) => h()));
+      return listener.listen(channel, onPayload);
+    },
+    onListenerReconnect(handler) {
+      reconnectHandlers.push(handler);
+    },
+    async close() {
+      await listener?.close();
+      await knex.destroy();
+    },
+  };
+}
+
+async function createPgliteDatabase(
+  target: Extract<DatabaseTarget, { kind: 'pglite' }>,
+  options: CreateDatabaseOptions,
+): Promise<Database> {
+  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  const pglite = await PGlite.create(target.dataDir, {
+    ...(options.pgliteImage ? { loadDataDir: options.pgliteImage } : {}),
+  });
+  const knex = knexFactory({
+    client: ClientPgLite as unknown as typeof knexFactory.Client,
+    dialect: 'postgres',
+    connection: () => ({ pglite }) as object,
+  } as Knex.Config);
+  return {
+    knex,
+    target,
+    description: describeTarget(target),
+    // PGlite delivers NOTIFY in-process: every writer shares this one instance.
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload).then((off) => () => off()),
+    onListenerReconnect() {},
+    exportImage: () => pglite.dumpDataDir('none'),
+    async close() {
+      await knex.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export {
+  DEFAULT_DATABASE_URL,
+  DatabaseUrlError,
+  describeTarget,
+  parseDatabaseUrl,
+  redactUrl,
+  type DatabaseTarget,
+} from './database-url.js';
+export { createDatabase, type CreateDatabaseOptions, type Database } from './database.js';
+export { migrateLatest, migrationStatus, rollbackLast, type MigrationStatus } from './migrator.js';

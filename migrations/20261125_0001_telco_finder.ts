@@ -79,7 +79,14 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['audit_log', 'admin_tokens', 'networks', 'msisdn_prefixes', 'ip_ranges', 'operators']) {
+  for (const table of [
+    'audit_log',
+    'admin_tokens',
+    'networks',
+    'msisdn_prefixes',
+    'ip_ranges',
+    'operators',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -4,12 +4,18 @@ import { DatabaseUrlError, describeTarget, parseDatabaseUrl, redactUrl } from '.
 
 describe('parseDatabaseUrl', () => {
   it('accepts postgres and postgresql URLs', () => {
-    expect(parseDatabaseUrl('postgres://u@h:5432/db')).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/db' });
+    expect(parseDatabaseUrl('postgres://u@h:5432/db')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/db',
+    });
     expect(parseDatabaseUrl('postgresql://h/db').kind).toBe('postgres');
   });
 
   it('resolves pglite directories against cwd and knows memory', () => {
-    expect(parseDatabaseUrl('pglite:./.data/x', '/srv')).toEqual({ kind: 'pglite', dataDir: path.resolve('/srv/.data/x') });
+    expect(parseDatabaseUrl('pglite:./.data/x', '/srv')).toEqual({
+      kind: 'pglite',
+      dataDir: path.resolve('/srv/.data/x'),
+    });
     expect(parseDatabaseUrl('pglite:memory')).toEqual({ kind: 'pglite', dataDir: undefined });
   });
 

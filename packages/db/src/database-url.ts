@@ -2,8 +2,7 @@ import path from 'node:path';
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite on disk or in memory. */
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string }
-  | { kind: 'pglite'; dataDir: string | undefined };
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string | undefined };
 
 export const DEFAULT_DATABASE_URL = 'pglite:./.data/switchboard';
 
@@ -28,7 +27,8 @@ export function parseDatabaseUrl(value: string, cwd = process.cwd()): DatabaseTa
   if (url.startsWith('pglite:')) {
     const rest = url.slice('pglite:'.length);
     if (rest === 'memory') return { kind: 'pglite', dataDir: undefined };
-    if (rest === '') throw new DatabaseUrlError('DATABASE_URL pglite: needs a directory or "memory"');
+    if (rest === '')
+      throw new DatabaseUrlError('DATABASE_URL pglite: needs a directory or "memory"');
     return { kind: 'pglite', dataDir: path.resolve(cwd, rest) };
   }
   throw new DatabaseUrlError(

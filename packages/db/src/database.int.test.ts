@@ -17,8 +17,14 @@ describe(`database (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'})`, 
 
   it('serves the cidr containment query through the GiST index', async () => {
     await t.db.knex('operators').insert({
-      id: 'op-a', name: 'A', country: 'ES', issuer_url: 'https://a', api_root: 'https://a/api',
-      client_id: 'c', client_auth_method: 'client_secret_basic', client_credentials_enc: 'x',
+      id: 'op-a',
+      name: 'A',
+      country: 'ES',
+      issuer_url: 'https://a',
+      api_root: 'https://a/api',
+      client_id: 'c',
+      client_auth_method: 'client_secret_basic',
+      client_credentials_enc: 'x',
     });
     await t.db.knex('ip_ranges').insert([
       { operator_id: 'op-a', range: '10.0.0.0/8' },
@@ -52,5 +58,24 @@ describe(`database (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'})`, 
     expect(await rollbackLast(t.db.knex)).toEqual(['20261125_0001_telco_finder']);
     expect(await t.db.knex.schema.hasTable('operators')).toBe(false);
     expect(await migrateLatest(t.db.knex)).toEqual(['20261125_0001_telco_finder']);
+  });
+});
+
+describe('embedded PGlite on disk', () => {
+  it('refuses a second owner of the same data directory while the first is open', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { createDatabase } = await import('./database.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-lock-'));
+    const first = await createDatabase(`pglite:${dir}/db`);
+    try {
+      await expect(createDatabase(`pglite:${dir}/db`)).rejects.toThrow(/in use by process/);
+    } finally {
+      await first.close();
+    }
+    const again = await createDatabase(`pglite:${dir}/db`);
+    await again.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

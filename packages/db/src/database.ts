@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import ClientPgLite from 'knex-pglite';
 import { describeTarget, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 import { createPostgresListener, type NotificationListener } from './postgres-listener.js';
+import { acquirePgliteLock } from './pglite-lock.js';
 
 export type { NotificationListener };
 
@@ -75,10 +76,20 @@ async function createPgliteDatabase(
   target: Extract<DatabaseTarget, { kind: 'pglite' }>,
   options: CreateDatabaseOptions,
 ): Promise<Database> {
-  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create(target.dataDir, {
-    ...(options.pgliteImage ? { loadDataDir: options.pgliteImage } : {}),
-  });
+  let release = () => {};
+  if (target.dataDir) {
+    fs.mkdirSync(target.dataDir, { recursive: true });
+    release = acquirePgliteLock(target.dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(target.dataDir, {
+      ...(options.pgliteImage ? { loadDataDir: options.pgliteImage } : {}),
+    });
+  } catch (e) {
+    release();
+    throw e;
+  }
   const knex = knexFactory({
     client: ClientPgLite as unknown as typeof knexFactory.Client,
     dialect: 'postgres',
@@ -95,6 +106,7 @@ async function createPgliteDatabase(
     async close() {
       await knex.destroy();
       if (!pglite.closed) await pglite.close();
+      release();
     },
   };
 }

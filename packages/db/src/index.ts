@@ -8,3 +8,4 @@ export {
 } from './database-url.js';
 export { createDatabase, type CreateDatabaseOptions, type Database } from './database.js';
 export { migrateLatest, migrationStatus, rollbackLast, type MigrationStatus } from './migrator.js';
+export { DatabaseInUseError } from './pglite-lock.js';

@@ -5,12 +5,7 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { createDatabase } from '../src/database.js';
 import { migrateLatest } from '../src/migrator.js';
-import {
-  PGLITE_IMAGE_ENV,
-  TEMPLATE_DB_ENV,
-  testServerUrl,
-  withDatabase,
-} from './test-database.js';
+import { PGLITE_IMAGE_ENV, TEMPLATE_DB_ENV, testServerUrl, withDatabase } from './test-database.js';
 
 // Build one migrated template per test run; each test file copies it (design: PGlite cold
 // start is 3–5 s, so migrating per file would dominate the run).
@@ -38,5 +33,7 @@ export async function buildTemplate(): Promise<void> {
   const file = path.join(os.tmpdir(), `switchboard-test-${process.pid}.tar`);
   fs.writeFileSync(file, Buffer.from(await image.arrayBuffer()));
   process.env[PGLITE_IMAGE_ENV] = file;
-  process.stdout.write('\n[test database] embedded PGlite (set TEST_DATABASE_URL for PostgreSQL)\n');
+  process.stdout.write(
+    '\n[test database] embedded PGlite (set TEST_DATABASE_URL for PostgreSQL)\n',
+  );
 }

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@switchboard/db';
+
+// The only module of this app that reads process.env (house style: one config module).
+
+const DEV_MASTER_KEY = 'switchboard-dev-master-key-do-not-use-in-production';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .default(DEFAULT_DATABASE_URL)
+    .superRefine((v, ctx) => {
+      try {
+        parseDatabaseUrl(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: port.default(3000),
+  ADMIN_HOST: z.string().default('127.0.0.1'),
+  ADMIN_PORT: port.default(3100),
+  SWITCHBOARD_DATA_DIR: z.string().default('.data'),
+  SWITCHBOARD_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  SWITCHBOARD_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  SWITCHBOARD_PREVIOUS_MASTER_KEYS: z.string().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export interface AggregatorConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly databaseUrl: string;
+  readonly host: string;
+  readonly port: number;
+  readonly adminHost: string;
+  readonly adminPort: number;
+  readonly dataDir: string;
+  /** Secret: an admin token from the environment (else one is generated into dataDir). */
+  readonly adminToken: string | undefined;
+  /** Secret: first is current, the rest still decrypt (rotation). */
+  readonly masterKeys: readonly string[];
+  readonly usingDevMasterKey: boolean;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  readonly shutdownGraceMs: number;
+}
+
+/** Keys whose values never reach a log line. */
+export const SECRET_KEYS = [
+  'SWITCHBOARD_ADMIN_TOKEN',
+  'SWITCHBOARD_MASTER_KEY',
+  'SWITCHBOARD_PREVIOUS_MASTER_KEYS',
+];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): AggregatorConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const usingDevMasterKey = c.SWITCHBOARD_MASTER_KEY === undefined;
+  if (usingDevMasterKey && c.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'invalid configuration: SWITCHBOARD_MASTER_KEY is required with NODE_ENV=production',
+    );
+  }
+  const previous = (c.SWITCHBOARD_PREVIOUS_MASTER_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  return Object.freeze({
+    env: c.NODE_ENV,
+    databaseUrl: c.DATABASE_URL,
+    host: c.HOST,
+    port: c.PORT,
+    adminHost: c.ADMIN_HOST,
+    adminPort: c.ADMIN_PORT,
+    dataDir: path.resolve(cwd, c.SWITCHBOARD_DATA_DIR),
+    adminToken: c.SWITCHBOARD_ADMIN_TOKEN,
+    masterKeys: Object.freeze([c.SWITCHBOARD_MASTER_KEY ?? DEV_MASTER_KEY, ...previous]),
+    usingDevMasterKey,
+    logLevel: c.LOG_LEVEL,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+  });
+}

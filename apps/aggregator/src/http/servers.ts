@@ -1,0 +1,57 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type Router } from 'express';
+import type { Logger } from '@switchboard/telco-finder';
+import { adminErrorHandler, notFound } from './admin-errors.js';
+
+export function createAdminApp(adminRouter: Router, health: Router, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(health);
+  app.use('/admin/v1', adminRouter);
+  app.use(notFound);
+  app.use(adminErrorHandler(logger));
+  return app;
+}
+
+export function createPublicApp(health: Router, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(health);
+  app.use(notFound);
+  app.use(adminErrorHandler(logger));
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(graceMs: number): Promise<void>;
+}
+
+/** Listens, and closes gracefully: stop accepting, let in-flight requests finish, then cut. */
+export async function listen(app: Express, host: string, port: number): Promise<RunningServer> {
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${actual}`,
+    port: actual,
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { CliError, EXIT } from '../io.js';
+import { keyValues } from '../output.js';
+
+interface LookupResult {
+  operatorId: string;
+  operatorName: string;
+  matched: { type: string; value: string };
+}
+
+export function registerLookupCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('lookup')
+    .argument('<ip | +E164>')
+    .description('which operator serves this IP address or phone number (exit 3 when none)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ switchboard lookup 127.10.0.5\n  $ switchboard lookup 2001:db8::1\n  $ switchboard lookup +34600000001',
+    )
+    .action(
+      ctx.run(async (target: string) => {
+        const query = target.startsWith('+') ? { phoneNumber: target } : { ip: target };
+        let r: LookupResult;
+        try {
+          r = await ctx.client().get<LookupResult>('/lookup', query);
+        } catch (e) {
+          // No match is an answer, not an error: its own exit code so scripts can branch on it.
+          if (e instanceof CliError && /^no operator serves/.test(e.message)) {
+            ctx.out().result({ match: null, target }, () => e.message);
+            ctx.setExitCode(EXIT.noMatch);
+            return;
+          }
+          throw e;
+        }
+        ctx.out().result(r, () =>
+          keyValues([
+            ['operator', r.operatorId],
+            ['name', r.operatorName],
+            [`matched ${r.matched.type}`, r.matched.value],
+          ]),
+        );
+      }),
+    );
+}

@@ -1,0 +1,248 @@
+import fs from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { Option, type Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { CliError } from '../io.js';
+import { keyValues, table } from '../output.js';
+
+interface Operator {
+  id: string;
+  name: string;
+  country: string;
+  status: string;
+  issuerUrl: string;
+  apiRoot: string;
+  clientId: string;
+  clientAuthMethod: string;
+  scopeStyle: string;
+  allowInsecureHttp: boolean;
+  routes?: { ranges: number; prefixes: number; networks: number };
+}
+
+interface OperatorFlags {
+  id?: string;
+  name?: string;
+  country?: string;
+  issuer?: string;
+  apiRoot?: string;
+  clientId?: string;
+  clientSecret?: string;
+  clientSecretFile?: string;
+  privateKeyFile?: string;
+  scopeStyle?: string;
+  insecure?: boolean;
+}
+
+export function registerOperatorCommands(program: Command, ctx: CommandContext): void {
+  const ops = program.command('operators').description('register and manage mobile operators');
+
+  withOperatorFlags(ops.command('add').description('register an operator'))
+    .requiredOption('--id <id>', 'stable id, e.g. es-movistar')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--country <code>', 'ISO 3166-1 alpha-2 country, e.g. ES')
+    .requiredOption('--issuer <url>', "operator's OIDC issuer URL")
+    .requiredOption('--api-root <url>', "operator's CAMARA API root")
+    .requiredOption('--client-id <id>', "Switchboard's client id at the operator")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ switchboard operators add --id es-movistar --name "Movistar" --country ES \\
+      --issuer https://auth.movistar.example --api-root https://api.movistar.example \\
+      --client-id switchboard --private-key-file movistar-key.json
+  $ switchboard operators add --id sandbox-a --name "Sandbox A" --country ES --insecure \\
+      --issuer http://127.0.0.1:4001 --api-root http://127.0.0.1:4001 \\
+      --client-id switchboard --client-secret-file secret.txt`,
+    )
+    .action(
+      ctx.run(async (flags: OperatorFlags) => {
+        const credentials = readCredentials(flags);
+        if (!credentials)
+          throw new CliError('give --client-secret, --client-secret-file or --private-key-file');
+        const created = await ctx.client().send<Operator>('POST', '/operators', {
+          id: flags.id,
+          name: flags.name,
+          country: flags.country,
+          issuerUrl: flags.issuer,
+          apiRoot: flags.apiRoot,
+          clientId: flags.clientId,
+          credentials,
+          scopeStyle: flags.scopeStyle ?? 'camara',
+          allowInsecureHttp: !!flags.insecure,
+        });
+        ctx.out().result(created, () => `operator ${created.id} added`);
+      }),
+    );
+
+  ops
+    .command('list')
+    .description('list operators')
+    .action(
+      ctx.run(async () => {
+        const { items } = await ctx.client().get<{ items: Operator[] }>('/operators');
+        ctx.out().result(items, () =>
+          table(
+            ['id', 'name', 'country', 'status', 'auth', 'scope style', 'issuer'],
+            items.map((o) => [
+              o.id,
+              o.name,
+              o.country,
+              o.status,
+              o.clientAuthMethod,
+              o.scopeStyle,
+              o.issuerUrl,
+            ]),
+          ),
+        );
+      }),
+    );
+
+  ops
+    .command('show')
+    .argument('<id>')
+    .description('show one operator')
+    .action(
+      ctx.run(async (id: string) => {
+        const o = await ctx.client().get<Operator>(`/operators/${encodeURIComponent(id)}`);
+        ctx.out().result(o, () =>
+          keyValues([
+            ['id', o.id],
+            ['name', o.name],
+            ['country', o.country],
+            ['status', o.status],
+            ['issuer', o.issuerUrl],
+            ['api root', o.apiRoot],
+            ['client id', o.clientId],
+            ['client auth', o.clientAuthMethod],
+            ['scope style', o.scopeStyle],
+            ['insecure http', o.allowInsecureHttp],
+            ['ranges', o.routes?.ranges],
+            ['prefixes', o.routes?.prefixes],
+            ['networks', o.routes?.networks],
+          ]),
+        );
+      }),
+    );
+
+  withOperatorFlags(ops.command('update').argument('<id>').description('change an operator'))
+    .option('--name <name>')
+    .option('--country <code>')
+    .option('--issuer <url>')
+    .option('--api-root <url>')
+    .option('--client-id <id>')
+    .option('--secure', 'require https again (clears --insecure)')
+    .action(
+      ctx.run(async (id: string, flags: OperatorFlags & { secure?: boolean }) => {
+        const credentials = readCredentials(flags);
+        const patch = Object.fromEntries(
+          Object.entries({
+            name: flags.name,
+            country: flags.country,
+            issuerUrl: flags.issuer,
+            apiRoot: flags.apiRoot,
+            clientId: flags.clientId,
+            scopeStyle: flags.scopeStyle,
+            credentials,
+            allowInsecureHttp: flags.insecure ? true : flags.secure ? false : undefined,
+          }).filter(([, v]) => v !== undefined),
+        );
+        if (Object.keys(patch).length === 0)
+          throw new CliError('nothing to update: give at least one option');
+        const o = await ctx
+          .client()
+          .send<Operator>('PATCH', `/operators/${encodeURIComponent(id)}`, patch);
+        ctx.out().result(o, () => `operator ${o.id} updated`);
+      }),
+    );
+
+  for (const [verb, done] of [
+    ['disable', 'disabled'],
+    ['enable', 'enabled'],
+  ] as const) {
+    ops
+      .command(verb)
+      .argument('<id>')
+      .description(`${verb} an operator (a disabled operator never matches)`)
+      .action(
+        ctx.run(async (id: string) => {
+          const o = await ctx
+            .client()
+            .send<Operator>('POST', `/operators/${encodeURIComponent(id)}/${verb}`);
+          ctx.out().result(o, () => `operator ${o.id} ${done}`);
+        }),
+      );
+  }
+
+  ops
+    .command('remove')
+    .argument('<id>')
+    .option('--force', 'also remove its ranges, prefixes and networks')
+    .description('remove an operator')
+    .action(
+      ctx.run(async (id: string, flags: { force?: boolean }) => {
+        await ctx
+          .client()
+          .send(
+            'DELETE',
+            `/operators/${encodeURIComponent(id)}${flags.force ? '?force=true' : ''}`,
+          );
+        ctx.out().result({ removed: id }, () => `operator ${id} removed`);
+      }),
+    );
+}
+
+function withOperatorFlags(cmd: Command): Command {
+  return cmd
+    .option('--client-secret <secret>', 'client_secret_basic secret (prefer --client-secret-file)')
+    .option('--client-secret-file <file>', 'file holding the client secret')
+    .option('--private-key-file <file>', 'private key for private_key_jwt: JWK (JSON) or PEM')
+    .addOption(
+      new Option('--scope-style <style>', 'how the operator spells scopes').choices([
+        'camara',
+        'dpv-hash',
+      ]),
+    )
+    .option('--insecure', 'allow plain-http issuer and API root (sandbox/dev only)');
+}
+
+function readCredentials(flags: OperatorFlags): Record<string, unknown> | undefined {
+  const given = [flags.clientSecret, flags.clientSecretFile, flags.privateKeyFile].filter(
+    (v) => v !== undefined,
+  );
+  if (given.length > 1)
+    throw new CliError(
+      'give only one of --client-secret, --client-secret-file, --private-key-file',
+    );
+  if (flags.clientSecret !== undefined)
+    return { method: 'client_secret_basic', clientSecret: flags.clientSecret };
+  if (flags.clientSecretFile !== undefined) {
+    return { method: 'client_secret_basic', clientSecret: readFile(flags.clientSecretFile).trim() };
+  }
+  if (flags.privateKeyFile !== undefined)
+    return { method: 'private_key_jwt', privateJwk: readPrivateJwk(flags.privateKeyFile) };
+  return undefined;
+}
+
+export function readPrivateJwk(file: string): Record<string, unknown> {
+  const text = readFile(file).trim();
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new CliError(`${file} is not valid JSON`);
+    }
+  }
+  try {
+    return createPrivateKey(text).export({ format: 'jwk' }) as Record<string, unknown>;
+  } catch {
+    throw new CliError(`${file} is neither a JWK nor a PEM private key`);
+  }
+}
+
+function readFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError(`cannot read ${file}`);
+  }
+}

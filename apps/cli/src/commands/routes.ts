@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { CliError, type CliIo } from '../io.js';
+import { table } from '../output.js';
+
+interface Kind {
+  command: 'ranges' | 'prefixes' | 'networks';
+  noun: string;
+  field: 'cidrs' | 'prefixes' | 'networks';
+  value: 'cidr' | 'prefix' | 'mccMnc';
+  example: string;
+  canOverlap: boolean;
+  canImport: boolean;
+}
+
+const KINDS: Kind[] = [
+  {
+    command: 'ranges',
+    noun: 'IP range',
+    field: 'cidrs',
+    value: 'cidr',
+    example: '10.20.0.0/16 2001:db8::/32',
+    canOverlap: true,
+    canImport: true,
+  },
+  {
+    command: 'prefixes',
+    noun: 'MSISDN prefix',
+    field: 'prefixes',
+    value: 'prefix',
+    example: '+34600 +34601',
+    canOverlap: true,
+    canImport: true,
+  },
+  {
+    command: 'networks',
+    noun: 'MCC-MNC network',
+    field: 'networks',
+    value: 'mccMnc',
+    example: '21407',
+    canOverlap: false,
+    canImport: false,
+  },
+];
+
+export function registerRouteCommands(program: Command, ctx: CommandContext, io: CliIo): void {
+  for (const kind of KINDS) registerKind(program, ctx, io, kind);
+}
+
+function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Kind): void {
+  const group = program
+    .command(kind.command)
+    .description(`manage ${kind.noun}s that route devices to operators`);
+  const add = group
+    .command('add')
+    .argument('<operatorId>')
+    .argument(`<${kind.value}...>`)
+    .description(`add ${kind.noun}s to an operator`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ switchboard ${kind.command} add es-movistar ${kind.example}`,
+    );
+  if (kind.canOverlap)
+    add.option(
+      '--allow-overlap',
+      "permit overlap with another operator's entries (recorded in the audit log)",
+    );
+  add.action(
+    ctx.run(async (operatorId: string, values: string[], flags: { allowOverlap?: boolean }) => {
+      const r = await ctx.client().send<{ added: string[] }>('POST', `/${kind.command}`, {
+        operatorId,
+        [kind.field]: values,
+        allowOverlap: !!flags.allowOverlap,
+      });
+      ctx
+        .out()
+        .result(
+          r,
+          () => `added ${r.added.length} ${kind.noun}(s) to ${operatorId}: ${r.added.join(', ')}`,
+        );
+    }),
+  );
+
+  group
+    .command('remove')
+    .argument(`<${kind.value}...>`)
+    .option('--operator <id>', 'only if they belong to this operator')
+    .description(`remove ${kind.noun}s (all or none)`)
+    .action(
+      ctx.run(async (values: string[], flags: { operator?: string }) => {
+        const r = await ctx
+          .client()
+          .send<{ removed: string[] }>('POST', `/${kind.command}/remove`, {
+            [kind.field]: values,
+            operatorId: flags.operator,
+          });
+        ctx
+          .out()
+          .result(r, () => `removed ${r.removed.length} ${kind.noun}(s): ${r.removed.join(', ')}`);
+      }),
+    );
+
+  group
+    .command('list')
+    .option('--operator <id>', 'only this operator')
+    .description(`list ${kind.noun}s`)
+    .action(
+      ctx.run(async (flags: { operator?: string }) => {
+        const { items } = await ctx
+          .client()
+          .get<{ items: Array<Record<string, unknown>> }>(`/${kind.command}`, {
+            operator: flags.operator,
+          });
+        ctx.out().result(items, () =>
+          table(
+            ['operator', kind.value, ...(kind.canOverlap ? ['overlap allowed'] : []), 'created'],
+            items.map((i) => [
+              i.operatorId as string,
+              i[kind.value] as string,
+              ...(kind.canOverlap ? [i.allowOverlap ? 'yes' : ''] : []),
+              i.createdAt as string,
+            ]),
+          ),
+        );
+      }),
+    );
+
+  if (!kind.canImport) return;
+  group
+    .command('import')
+    .argument('<file.csv>')
+    .option('--allow-overlap', 'permit overlaps for every row')
+    .description(
+      `import ${kind.noun}s from a CSV file of "operator_id,${kind.value}" lines, all or nothing`,
+    )
+    .addHelpText(
+      'after',
+      `\nThe file is streamed to the server and applied in one transaction; errors name the line.\nExample:\n  $ switchboard ${kind.command} import routes.csv`,
+    )
+    .action(
+      ctx.run(async (file: string, flags: { allowOverlap?: boolean }) => {
+        if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`);
+        const progress = io.stderr.isTTY && !ctx.out().json ? progressBar(io) : undefined;
+        const started = Date.now();
+        const r = await ctx
+          .client()
+          .upload<{ imported: number; byOperator: Record<string, number> }>(
+            `/${kind.command}/import${flags.allowOverlap ? '?allowOverlap=true' : ''}`,
+            file,
+            progress,
+          )
+          .finally(() => progress && io.stderr.write('\n'));
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        ctx.out().result(
+          r,
+          () =>
+            `imported ${r.imported} ${kind.noun}(s) in ${seconds} s\n` +
+            table(
+              ['operator', 'rows'],
+              Object.entries(r.byOperator).map(([k, v]) => [k, v]),
+            ),
+        );
+      }),
+    );
+}
+
+function progressBar(io: CliIo): (sent: number, total: number) => void {
+  let last = -1;
+  return (sent, total) => {
+    const pct = total === 0 ? 100 : Math.floor((sent / total) * 100);
+    if (pct === last) return;
+    last = pct;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    const label = pct < 100 ? 'uploading' : 'validating and writing…';
+    io.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${label}`,
+    );
+  };
+}

@@ -1,0 +1,20 @@
+/** Everything the CLI touches outside itself, injected so tests run it in-process. */
+export interface CliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, noMatch: 3 } as const;
+
+/** A failure the CLI reports as one line with a given exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  loadConfig,
+  silentLogger,
+  startAggregator,
+  type Aggregator,
+} from '@switchboard/aggregator';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../packages/db/test-support/test-database.js';
+import { main } from '../src/main.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Harness {
+  aggregator: Aggregator;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  cli(...argv: string[]): Promise<CliRun>;
+  stop(): Promise<void>;
+}
+
+/** A real aggregator (ephemeral ports, fresh database) and the CLI run in-process against it. */
+export async function startHarness(): Promise<Harness> {
+  const db: TestDatabase = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-cli-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    ADMIN_PORT: '0',
+    HOST: '127.0.0.1',
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SHUTDOWN_GRACE_MS: '100',
+  });
+  const aggregator = await startAggregator(config, { logger: silentLogger, database: db.db });
+  const env = { SWITCHBOARD_ADMIN_URL: aggregator.adminUrl, SWITCHBOARD_DATA_DIR: dataDir };
+  return {
+    aggregator,
+    dataDir,
+    env,
+    async cli(...argv) {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(argv, {
+        stdout: { write: (s: string) => (stdout += s) },
+        stderr: { write: (s: string) => (stderr += s) },
+        env,
+        cwd: dataDir,
+      });
+      return { code, stdout, stderr };
+    },
+    async stop() {
+      await aggregator.stop();
+      await db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ConfigError,
+  loadSandboxConfig,
+  parseRuntimeOptions,
+  parseSandboxConfig,
+} from './config.js';
+
+const REPO_CONFIG = fileURLToPath(new URL('../../../config/sandbox.json', import.meta.url));
+
+const minimal = () => ({
+  dataDir: null,
+  instances: [
+    {
+      id: 'sandbox-x',
+      name: 'X',
+      port: 0,
+      scopeStyle: 'camara',
+      purposes: { 'dpv:FraudPreventionAndDetection': 'consent' },
+      subscribers: [{ cidr: '127.40.0.0/16', msisdnPrefix: '+3460' }],
+      clients: [
+        {
+          clientId: 'c',
+          clientName: 'C',
+          redirectUris: ['http://127.0.0.1:1/cb'],
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          clientSecret: 's'.repeat(16),
+        },
+      ],
+    },
+  ],
+});
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('sandbox config', () => {
+  it('accepts the repository config with its documented defaults', () => {
+    const config = loadSandboxConfig(REPO_CONFIG);
+    expect(config.instances.map((i) => [i.id, i.port, i.scopeStyle])).toEqual([
+      ['sandbox-a', 4001, 'camara'],
+      ['sandbox-b', 4002, 'dpv-hash'],
+    ]);
+    expect(config.instances[1]!.purposes['dpv:FraudPreventionAndDetection']).toBe('consent');
+    expect(Object.isFrozen(config.instances[0]!.clients[0])).toBe(true);
+  });
+
+  it('fills defaults: loopback host, 300 s single-use tokens, authorization_code only', () => {
+    const instance = parseSandboxConfig(minimal()).instances[0]!;
+    expect(instance).toMatchObject({
+      host: '127.0.0.1',
+      accessTokenTtlSeconds: 300,
+      singleUseAccessTokens: true,
+    });
+    expect(instance.clients[0]!.grantTypes).toEqual(['authorization_code']);
+  });
+
+  it.each([
+    [
+      'instances[0].accessTokenTtlSeconds',
+      (c: ReturnType<typeof minimal>) =>
+        Object.assign(c.instances[0]!, { accessTokenTtlSeconds: 3600 }),
+    ],
+    [
+      'instances[0].scopeStyle',
+      (c: ReturnType<typeof minimal>) => Object.assign(c.instances[0]!, { scopeStyle: 'other' }),
+    ],
+    [
+      'instances[0].clients[0].clientSecret',
+      (c: ReturnType<typeof minimal>) =>
+        Object.assign(c.instances[0]!.clients[0]!, { clientSecret: undefined }),
+    ],
+    [
+      'instances[0].subscribers[0]',
+      (c: ReturnType<typeof minimal>) =>
+        (c.instances[0]!.subscribers[0] = { cidr: 'nope', msisdnPrefix: '+1' }),
+    ],
+    [
+      'instances[0].purposes',
+      (c: ReturnType<typeof minimal>) => (c.instances[0]!.purposes = { Fraud: 'consent' } as never),
+    ],
+  ])('names the bad key %s', (key, mutate) => {
+    const config = minimal();
+    mutate(config);
+    expect(errorOf(() => parseSandboxConfig(config))).toContain(key);
+  });
+
+  it('requires inline JWKS for private_key_jwt and unique instance ids', () => {
+    const pkjwt = minimal();
+    Object.assign(pkjwt.instances[0]!.clients[0]!, {
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      clientSecret: undefined,
+    });
+    expect(errorOf(() => parseSandboxConfig(pkjwt))).toContain('instances[0].clients[0].jwks');
+    const twice = minimal();
+    twice.instances.push(twice.instances[0]!);
+    expect(errorOf(() => parseSandboxConfig(twice))).toContain('duplicate id sandbox-x');
+  });
+
+  it('names an unreadable file', () => {
+    expect(errorOf(() => loadSandboxConfig('/nonexistent/sandbox.json'))).toContain(
+      '/nonexistent/sandbox.json',
+    );
+  });
+});
+
+describe('runtime options', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-config-'));
+  const file = join(dir, 'sandbox.json');
+  writeFileSync(file, JSON.stringify({ ...minimal(), dataDir: '.data/x' }));
+
+  it('reads the config path from --config or SANDBOX_CONFIG and overrides ports per instance', () => {
+    const fromFlag = parseRuntimeOptions(['--config', file, '--port-x=4999'], {});
+    expect(fromFlag.config.instances[0]!.port).toBe(4999);
+    expect(fromFlag.config.dataDir).toBe('.data/x');
+    const fromEnv = parseRuntimeOptions([], {
+      SANDBOX_CONFIG: file,
+      SANDBOX_PORT_X: '4998',
+      SANDBOX_DATA_DIR: 'none',
+    });
+    expect(fromEnv.config.instances[0]!.port).toBe(4998);
+    expect(fromEnv.config.dataDir).toBeNull();
+    expect(fromEnv.logLevel).toBe('info');
+  });
+
+  it('defaults to config/sandbox.json and rejects unknown flags, instances and bad values', () => {
+    expect(parseRuntimeOptions(['--help'], {}).configPath).toBe('config/sandbox.json');
+    expect(errorOf(() => parseRuntimeOptions(['--config', file, '--verbose'], {}))).toContain(
+      'unknown option --verbose',
+    );
+    expect(errorOf(() => parseRuntimeOptions(['--config', file, '--port-z', '1'], {}))).toContain(
+      'no instance sandbox-z',
+    );
+    expect(
+      errorOf(() => parseRuntimeOptions(['--config', file, '--port-x', 'http'], {})),
+    ).toContain('not a port');
+    expect(errorOf(() => parseRuntimeOptions(['--config', file], { LOG_LEVEL: 'loud' }))).toContain(
+      'LOG_LEVEL',
+    );
+  });
+});

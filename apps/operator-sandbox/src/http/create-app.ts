@@ -1,0 +1,29 @@
+import type { RequestListener } from 'node:http';
+import express, { type Express, type Router } from 'express';
+import type { Logger } from '../logger.js';
+import { requestLogger } from './request-logger.js';
+
+export interface AppDeps {
+  readonly health: Router;
+  readonly numberVerification: Router;
+  readonly interactions: Router;
+  readonly consents: Router;
+  /** oidc-provider: discovery, JWKS, /auth, /token, /token/revocation… */
+  readonly authorizationServer: RequestListener;
+  readonly logger: Logger;
+}
+
+/** The operator platform on one origin: its own routes first, then the authorization server. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Network authentication needs the real peer: no proxy headers are trusted here.
+  app.set('trust proxy', false);
+  app.use(requestLogger(deps.logger));
+  app.use(deps.health);
+  app.use('/number-verification', deps.numberVerification);
+  app.use(deps.interactions);
+  app.use(deps.consents);
+  app.use((req, res) => deps.authorizationServer(req, res));
+  return app;
+}

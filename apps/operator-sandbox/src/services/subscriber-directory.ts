@@ -1,0 +1,62 @@
+import ipaddr from 'ipaddr.js';
+import type { SubscriberRule } from '../config.js';
+
+/** The operator's view of which subscriber holds which address (seed Annex step 7). */
+export interface SubscriberDirectory {
+  /** MSISDN ('+'-prefixed E.164) of the subscriber using `address`, if any. */
+  msisdnAt(address: string): string | undefined;
+}
+
+interface CompiledRule {
+  readonly range: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  readonly resolve: (address: ipaddr.IPv4 | ipaddr.IPv6) => string;
+}
+
+/** Exact addresses and ranges; the most specific (longest prefix) rule wins. */
+export function createSubscriberDirectory(
+  rules: ReadonlyArray<SubscriberRule>,
+): SubscriberDirectory {
+  const compiled = rules.map(compileRule).sort((a, b) => b.range[1] - a.range[1]);
+  return {
+    msisdnAt(address) {
+      const parsed = parseAddress(address);
+      if (!parsed) return undefined;
+      const rule = compiled.find(
+        (r) => r.range[0].kind() === parsed.kind() && parsed.match(r.range),
+      );
+      return rule?.resolve(parsed);
+    },
+  };
+}
+
+/** `::ffff:a.b.c.d` is the IPv4 address a dual-stack socket reports for an IPv4 peer. */
+export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  return ipaddr.isValid(address) ? ipaddr.process(address) : undefined;
+}
+
+function compileRule(rule: SubscriberRule): CompiledRule {
+  if ('address' in rule) {
+    const address = ipaddr.process(rule.address);
+    return { range: [address, address.kind() === 'ipv4' ? 32 : 128], resolve: () => rule.msisdn };
+  }
+  const range = ipaddr.parseCIDR(rule.cidr);
+  if ('msisdn' in rule) return { range, resolve: () => rule.msisdn };
+  return { range, resolve: derivedMsisdn(rule.cidr, rule.msisdnPrefix, range[1]) };
+}
+
+/**
+ * `127.10.0.0/16` + `+346001` → `127.10.0.5` is `+346001000005`: the prefix followed by
+ * every octet the range does not fix, each zero-padded to three digits.
+ */
+function derivedMsisdn(cidr: string, prefix: string, prefixLength: number) {
+  const firstFree = Math.floor(prefixLength / 8);
+  const digits = prefix.length - 1 + 3 * (4 - firstFree);
+  if (digits > 15)
+    throw new Error(
+      `subscriber range ${cidr}: ${prefix} plus ${4 - firstFree} octets exceeds 15 E.164 digits`,
+    );
+  return (address: ipaddr.IPv4 | ipaddr.IPv6) => {
+    const octets = (address as ipaddr.IPv4).octets.slice(firstFree);
+    return prefix + octets.map((o) => String(o).padStart(3, '0')).join('');
+  };
+}

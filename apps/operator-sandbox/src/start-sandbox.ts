@@ -1,0 +1,174 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { systemClock, type Clock } from './clock.js';
+import type { SandboxInstanceConfig } from './config.js';
+import { createApp } from './http/create-app.js';
+import { createConsentsRouter } from './http/consents-router.js';
+import { createCsrf, type Csrf } from './http/csrf.js';
+import { createHealthRouter } from './http/health-router.js';
+import { createInteractionRouter } from './http/interaction-router.js';
+import { createNumberVerificationRouter } from './http/number-verification-router.js';
+import { oauthErrorDocument } from './http/pages.js';
+import { silentLogger, type Logger } from './logger.js';
+import { createOidcProvider, type OidcComponents } from './oidc/create-oidc-provider.js';
+import { createConsentService, type ConsentService } from './services/consent-service.js';
+import { createNetworkIdentifier, type NetworkIdentifier } from './services/network-identifier.js';
+import { createNumberVerificationService } from './services/number-verification-service.js';
+import { createPurposePolicy, type PurposePolicy } from './services/purpose-policy.js';
+import { createSubscriberDirectory } from './services/subscriber-directory.js';
+import { createSandboxStateStore, type SandboxStateStore } from './store/sandbox-state-store.js';
+
+export interface SandboxDeps {
+  readonly logger?: Logger;
+  /** Time for token expiry checks and consent timestamps; tests move it forward. */
+  readonly clock?: Clock;
+  /** Persist consents under `<dataDir>/<instance id>/state.json`; omit or null for memory only. */
+  readonly dataDir?: string | null;
+}
+
+export interface RunningSandbox {
+  readonly id: string;
+  /** Issuer and API root, e.g. `http://127.0.0.1:4001`, with the real port. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one operator sandbox (composition root): listens first so the issuer carries the
+ * real port (port 0 picks a free one), then builds store → services → oidc → http.
+ */
+export async function startSandbox(
+  instance: SandboxInstanceConfig,
+  deps: SandboxDeps = {},
+): Promise<RunningSandbox> {
+  const logger = (deps.logger ?? silentLogger).child({ instance: instance.id });
+  const server = createServer();
+  await listen(server, instance.port, instance.host);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${issuerHost(instance.host)}:${port}`;
+  try {
+    const file = deps.dataDir ? join(deps.dataDir, instance.id, 'state.json') : undefined;
+    const store = await createSandboxStateStore({ file });
+    server.on('request', await buildApp(instance, url, store, deps.clock ?? systemClock, logger));
+    logger.info('operator sandbox listening', {
+      url,
+      scopeStyle: instance.scopeStyle,
+      persisted: Boolean(file),
+    });
+    return { id: instance.id, url, port, close: () => stop(server, store) };
+  } catch (err) {
+    await stop(server);
+    throw err;
+  }
+}
+
+interface Services {
+  readonly purposes: PurposePolicy;
+  readonly consents: ConsentService;
+  readonly network: NetworkIdentifier;
+}
+
+function buildServices(
+  instance: SandboxInstanceConfig,
+  store: SandboxStateStore,
+  clock: Clock,
+  logger: Logger,
+): Services {
+  const directory = createSubscriberDirectory(instance.subscribers);
+  return {
+    purposes: createPurposePolicy({ scopeStyle: instance.scopeStyle, purposes: instance.purposes }),
+    consents: createConsentService({ store, clock }),
+    network: createNetworkIdentifier({
+      directory,
+      store,
+      headerEnrichment: instance.headerEnrichment,
+      logger,
+    }),
+  };
+}
+
+async function buildApp(
+  instance: SandboxInstanceConfig,
+  issuer: string,
+  store: SandboxStateStore,
+  clock: Clock,
+  logger: Logger,
+) {
+  const services = buildServices(instance, store, clock, logger);
+  const oidc = await createOidcProvider({
+    issuer,
+    instance,
+    ...services,
+    signingKey: await signingKey(),
+    cookieKey: `${store.secret}:cookies`,
+    knowsAccount: (accountId) => store.msisdnFor(accountId) !== undefined,
+    errorDocument: oauthErrorDocument,
+    logger,
+  });
+  const singleUse = instance.singleUseAccessTokens;
+  const nv = createNumberVerificationService({
+    tokens: oidc.tokens,
+    subscribers: store,
+    singleUse,
+    clock,
+    logger,
+  });
+  return createApp({
+    health: createHealthRouter({ instanceId: instance.id, issuer }),
+    numberVerification: createNumberVerificationRouter({ service: nv, logger }),
+    ...pageRouters(instance, services, oidc, createCsrf(store.secret), logger),
+    authorizationServer: oidc.handler,
+    logger,
+  });
+}
+
+function pageRouters(
+  instance: SandboxInstanceConfig,
+  services: Services,
+  oidc: OidcComponents,
+  csrf: Csrf,
+  logger: Logger,
+) {
+  const { network, consents, purposes } = services;
+  const common = { operatorName: instance.name, network, consents, csrf, logger };
+  const clientNames = new Map(instance.clients.map((c) => [c.clientId, c.clientName]));
+  return {
+    interactions: createInteractionRouter({ ...common, interactions: oidc.interactions, purposes }),
+    consents: createConsentsRouter({ ...common, grants: oidc.grants, clientNames }),
+  };
+}
+
+/** A fresh ES256 signing key per start (fast to make; ID tokens only need to outlive a flow). */
+async function signingKey(): Promise<Record<string, unknown>> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'ES256', use: 'sig' };
+}
+
+/** Wildcard binds are announced on loopback: browsers and clients need a real host. */
+function issuerHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function stop(server: Server, store?: SandboxStateStore): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  });
+  await store?.flush();
+}

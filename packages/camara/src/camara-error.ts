@@ -1,0 +1,112 @@
+/**
+ * CAMARA error model (CAMARA Commonalities "Error Responses"): every error on a CAMARA
+ * endpoint is `{status, code, message}`. Codes and default messages below follow the
+ * Commonalities templates and the Number Verification specs (NV 2.1, NV 0.3.1).
+ */
+export const CAMARA_ERRORS = {
+  INVALID_ARGUMENT: {
+    status: 400,
+    message: 'Client specified an invalid argument, request body or query param.',
+  },
+  OUT_OF_RANGE: { status: 400, message: 'Client specified an invalid range.' },
+  UNAUTHENTICATED: {
+    status: 401,
+    message:
+      'Request not authenticated due to missing, invalid, or expired credentials. A new authentication is required.',
+  },
+  PERMISSION_DENIED: {
+    status: 403,
+    message: 'Client does not have sufficient permissions to perform this action.',
+  },
+  'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK': {
+    status: 403,
+    message: 'Client must authenticate via the mobile network to use this service',
+  },
+  // NV 0.3.1 only; removed from NV 2.x.
+  'NUMBER_VERIFICATION.INVALID_TOKEN_CONTEXT': {
+    status: 403,
+    message: 'Phone number cannot be deducted from access token context',
+  },
+  NOT_FOUND: { status: 404, message: 'The specified resource is not found.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'The requested method is not allowed/supported on the target resource.',
+  },
+  NOT_ACCEPTABLE: {
+    status: 406,
+    message:
+      "The server can't produce a response matching the content requested by the client through Accept-* headers.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message:
+      'The server refuses to accept the request because the payload format is in an unsupported format.',
+  },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    message: 'Either out of resource quota or reaching rate limiting.',
+  },
+  INTERNAL: { status: 500, message: 'Unknown server error. Typically a server bug.' },
+  BAD_GATEWAY: { status: 502, message: 'An upstream internal service cannot be reached.' },
+  UNAVAILABLE: { status: 503, message: 'Service Unavailable.' },
+  TIMEOUT: { status: 504, message: 'Request timeout exceeded.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type CamaraErrorCode = keyof typeof CAMARA_ERRORS;
+
+export interface CamaraErrorBody {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** A CAMARA error; `message` is public for 4xx, replaced by the code's default on 5xx. */
+export class CamaraError extends Error {
+  override readonly name = 'CamaraError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Builds the error for `code`, with the spec's default message unless one is given. */
+export function camaraError(
+  code: CamaraErrorCode,
+  message?: string,
+  options?: { cause?: unknown },
+): CamaraError {
+  const known = CAMARA_ERRORS[code];
+  return new CamaraError(known.status, code, message ?? known.message, options);
+}
+
+export function isCamaraError(value: unknown): value is CamaraError {
+  return value instanceof CamaraError;
+}
+
+/**
+ * The response body for any thrown value. Unknown errors become INTERNAL, and 5xx bodies
+ * always carry the code's default message so nothing from a cause or stack leaks.
+ */
+export function toCamaraBody(err: unknown): CamaraErrorBody {
+  if (!isCamaraError(err)) return defaultBody('INTERNAL');
+  if (err.status >= 500) {
+    const known =
+      err.code in CAMARA_ERRORS ? CAMARA_ERRORS[err.code as CamaraErrorCode] : undefined;
+    return {
+      status: err.status,
+      code: err.code,
+      message: known?.message ?? CAMARA_ERRORS.INTERNAL.message,
+    };
+  }
+  return { status: err.status, code: err.code, message: err.message };
+}
+
+function defaultBody(code: CamaraErrorCode): CamaraErrorBody {
+  const known = CAMARA_ERRORS[code];
+  return { status: known.status, code, message: known.message };
+}

@@ -1,0 +1,48 @@
+export {
+  CAMARA_ERRORS,
+  CamaraError,
+  camaraError,
+  isCamaraError,
+  toCamaraBody,
+  type CamaraErrorBody,
+  type CamaraErrorCode,
+} from './camara-error.js';
+export {
+  X_CORRELATOR_HEADER,
+  X_CORRELATOR_PATTERN,
+  newCorrelator,
+  validateCorrelator,
+} from './x-correlator.js';
+export {
+  HASHED_PHONE_NUMBER_PATTERN,
+  PHONE_NUMBER_PATTERN,
+  PHONE_NUMBER_PATTERN_V0,
+  hashPhoneNumber,
+  isHashedPhoneNumber,
+  isPhoneNumber,
+  matchesDevicePhoneNumber,
+  toE164,
+  type VerifyRequest,
+} from './phone-number.js';
+export { parseVerifyRequest } from './verify-request.js';
+export {
+  ALL_NV_SCOPES,
+  NV_API_VERSIONS,
+  NV_BASE_PATHS,
+  NV_OPERATIONS,
+  NV_SCOPES,
+  operationForScope,
+  requiredScope,
+  type NvApiVersion,
+  type NvOperation,
+} from './scopes.js';
+export {
+  DPV_PURPOSE_PATTERN,
+  SCOPE_STYLES,
+  formatPurposeScope,
+  grantedOperations,
+  parsePurposeScope,
+  scopeValuesFor,
+  type ParsedPurposeScope,
+  type ScopeStyle,
+} from './purpose-scope.js';

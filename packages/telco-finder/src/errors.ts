@@ -1,0 +1,32 @@
+// Domain errors know nothing of HTTP; the admin API's error handler maps them
+// (InputError → 400, NotFoundError → 404, ConflictError → 409).
+
+export interface ErrorDetail {
+  line?: number;
+  field?: string;
+  message: string;
+}
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}

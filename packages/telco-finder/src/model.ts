@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+export const OPERATOR_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+export type OperatorStatus = 'active' | 'disabled';
+export type ClientAuthMethod = 'client_secret_basic' | 'private_key_jwt';
+/** `camara`: `dpv:X number-verification:verify`; `dpv-hash`: `dpv:X#number-verification-verify-read`. */
+export type ScopeStyle = 'camara' | 'dpv-hash';
+
+/** An operator as the rest of Switchboard sees it; credentials are never part of it. */
+export interface Operator {
+  id: string;
+  name: string;
+  country: string;
+  status: OperatorStatus;
+  issuerUrl: string;
+  apiRoot: string;
+  clientId: string;
+  clientAuthMethod: ClientAuthMethod;
+  scopeStyle: ScopeStyle;
+  allowInsecureHttp: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What Switchboard presents at the operator's token endpoint (sealed at rest). */
+export type OperatorCredentials =
+  | { method: 'client_secret_basic'; clientSecret: string }
+  | { method: 'private_key_jwt'; privateJwk: Record<string, unknown> };
+
+const privateJwk = z
+  .record(z.string(), z.unknown())
+  .refine((j) => typeof j.kty === 'string' && ['EC', 'RSA', 'OKP'].includes(j.kty as string), {
+    message: 'must be an EC, RSA or OKP JWK',
+  })
+  .refine((j) => typeof j.d === 'string', { message: 'must be a private JWK (it has no "d")' });
+
+export const credentialsSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('client_secret_basic'), clientSecret: z.string().min(8).max(512) }),
+  z.object({ method: z.literal('private_key_jwt'), privateJwk }),
+]);
+
+const url = z.string().max(2048).refine(isHttpUrl, { message: 'must be an http(s) URL' });
+
+// Shape without defaults: an update must only carry what the caller sent (zod 4 applies
+// `.default()` even inside `.partial()`, which would silently reset fields).
+const operatorShape = {
+  id: z.string().regex(OPERATOR_ID, 'lower-case letters, digits and dashes, 2–63 characters'),
+  name: z.string().trim().min(1).max(200),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2 code such as ES')
+    .transform((c) => c.toUpperCase()),
+  issuerUrl: url,
+  apiRoot: url,
+  clientId: z.string().min(1).max(255),
+  credentials: credentialsSchema,
+  scopeStyle: z.enum(['camara', 'dpv-hash']),
+  allowInsecureHttp: z.boolean(),
+  status: z.enum(['active', 'disabled']),
+};
+
+export const operatorInputSchema = z
+  .object({
+    ...operatorShape,
+    scopeStyle: operatorShape.scopeStyle.default('camara'),
+    allowInsecureHttp: operatorShape.allowInsecureHttp.default(false),
+    status: operatorShape.status.default('active'),
+  })
+  .strict();
+
+export type OperatorInput = z.input<typeof operatorInputSchema>;
+
+const { id: _id, ...updatable } = operatorShape;
+export const operatorUpdateSchema = z.object(updatable).partial().strict();
+
+export type OperatorUpdate = z.input<typeof operatorUpdateSchema>;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
+/** Plain HTTP only for operators explicitly marked insecure (sandbox/dev). */
+export function insecureUrlProblems(
+  op: Pick<Operator, 'issuerUrl' | 'apiRoot' | 'allowInsecureHttp'>,
+): string[] {
+  if (op.allowInsecureHttp) return [];
+  const problems: string[] = [];
+  if (!op.issuerUrl.startsWith('https:'))
+    problems.push('issuerUrl must be https (or mark the operator --insecure for a sandbox)');
+  if (!op.apiRoot.startsWith('https:'))
+    problems.push('apiRoot must be https (or mark the operator --insecure for a sandbox)');
+  return problems;
+}
+
+export interface IpRangeRecord {
+  operatorId: string;
+  cidr: string;
+  allowOverlap: boolean;
+  createdAt: string;
+}
+
+export interface MsisdnPrefixRecord {
+  operatorId: string;
+  prefix: string;
+  allowOverlap: boolean;
+  createdAt: string;
+}
+
+export interface NetworkRecord {
+  operatorId: string;
+  mccMnc: string;
+  createdAt: string;
+}
+
+/** Who made a change, for the audit log. */
+export interface Actor {
+  kind: 'admin' | 'operator' | 'system';
+  id: string;
+}
+
+export const actorName = (a: Actor) => `${a.kind}:${a.id}`;

@@ -1,0 +1,184 @@
+import type { Knex } from 'knex';
+import type { z } from 'zod';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
+import {
+  insecureUrlProblems,
+  operatorInputSchema,
+  operatorUpdateSchema,
+  type Actor,
+  type Operator,
+  type OperatorCredentials,
+  type OperatorInput,
+  type OperatorStatus,
+  type OperatorUpdate,
+} from './model.js';
+import { applyRoutingChange, type RoutingContext } from './routing-context.js';
+import {
+  countRoutes,
+  deleteOperatorRow,
+  getOperatorRow,
+  insertOperatorRow,
+  listOperatorRows,
+  toOperator,
+  updateOperatorRow,
+  type OperatorRow,
+} from './store/routing-store.js';
+
+export interface OperatorDetails extends Operator {
+  routes: { ranges: number; prefixes: number; networks: number };
+}
+
+export interface OperatorService {
+  create(input: OperatorInput, actor: Actor): Promise<Operator>;
+  update(id: string, patch: OperatorUpdate, actor: Actor): Promise<Operator>;
+  setStatus(id: string, status: OperatorStatus, actor: Actor): Promise<Operator>;
+  remove(id: string, options: { force?: boolean }, actor: Actor): Promise<void>;
+  get(id: string): Promise<OperatorDetails>;
+  list(): Promise<Operator[]>;
+  /** Decrypted credentials Switchboard presents at the operator (never shown to users). */
+  credentials(id: string): Promise<OperatorCredentials>;
+}
+
+export function createOperatorService(ctx: RoutingContext): OperatorService {
+  const context = (id: string) => `operator-credentials:${id}`;
+  const seal = (id: string, c: OperatorCredentials) =>
+    ctx.secretBox.seal(JSON.stringify(c), context(id));
+
+  async function mustGet(db: Knex | Knex.Transaction, id: string): Promise<OperatorRow> {
+    const row = await getOperatorRow(db, id);
+    if (!row) throw new NotFoundError(`unknown operator '${id}'`);
+    return row;
+  }
+
+  return {
+    async create(raw, actor) {
+      const input = parse(operatorInputSchema, raw);
+      checkUrls(input);
+      return applyRoutingChange(
+        ctx,
+        (op) => ({ actor, action: 'operator.create', operatorId: op.id, detail: { after: op } }),
+        async (trx) => {
+          if (await getOperatorRow(trx, input.id))
+            throw new ConflictError(`operator '${input.id}' already exists`);
+          const row = await insertOperatorRow(trx, {
+            id: input.id,
+            name: input.name,
+            country: input.country,
+            status: input.status,
+            issuer_url: input.issuerUrl,
+            api_root: input.apiRoot,
+            client_id: input.clientId,
+            client_auth_method: input.credentials.method,
+            client_credentials_enc: seal(input.id, input.credentials),
+            scope_style: input.scopeStyle,
+            allow_insecure_http: input.allowInsecureHttp,
+          });
+          return toOperator(row);
+        },
+      );
+    },
+
+    async update(id, raw, actor) {
+      const patch = parse(operatorUpdateSchema, raw);
+      if (Object.keys(patch).length === 0) throw new InputError('nothing to update');
+      let before: Operator | undefined;
+      return applyRoutingChange(
+        ctx,
+        (after) => ({
+          actor,
+          action: 'operator.update',
+          operatorId: id,
+          detail: { before, after },
+        }),
+        async (trx) => {
+          const current = toOperator(await mustGet(trx, id));
+          before = current;
+          checkUrls({ ...current, ...stripUndefined(patch) });
+          const updated = await updateOperatorRow(trx, id, {
+            ...(patch.name !== undefined && { name: patch.name }),
+            ...(patch.country !== undefined && { country: patch.country }),
+            ...(patch.status !== undefined && { status: patch.status }),
+            ...(patch.issuerUrl !== undefined && { issuer_url: patch.issuerUrl }),
+            ...(patch.apiRoot !== undefined && { api_root: patch.apiRoot }),
+            ...(patch.clientId !== undefined && { client_id: patch.clientId }),
+            ...(patch.scopeStyle !== undefined && { scope_style: patch.scopeStyle }),
+            ...(patch.allowInsecureHttp !== undefined && {
+              allow_insecure_http: patch.allowInsecureHttp,
+            }),
+            ...(patch.credentials !== undefined && {
+              client_auth_method: patch.credentials.method,
+              client_credentials_enc: seal(id, patch.credentials),
+            }),
+          });
+          return toOperator(updated!);
+        },
+      );
+    },
+
+    async setStatus(id, status, actor) {
+      return this.update(id, { status }, actor);
+    },
+
+    async remove(id, { force = false }, actor) {
+      await applyRoutingChange(
+        ctx,
+        () => ({ actor, action: 'operator.remove', operatorId: id, detail: { force } }),
+        async (trx) => {
+          await mustGet(trx, id);
+          const routes = await countRoutes(trx, id);
+          const total = routes.ranges + routes.prefixes + routes.networks;
+          if (total > 0 && !force) {
+            throw new ConflictError(
+              `operator '${id}' still has ${routes.ranges} ranges, ${routes.prefixes} prefixes and ${routes.networks} networks; remove them first or use --force`,
+            );
+          }
+          await deleteOperatorRow(trx, id);
+        },
+      );
+    },
+
+    async get(id) {
+      const row = await mustGet(ctx.knex, id);
+      return { ...toOperator(row), routes: await countRoutes(ctx.knex, id) };
+    },
+
+    async list() {
+      return (await listOperatorRows(ctx.knex)).map(toOperator);
+    },
+
+    async credentials(id) {
+      const row = await mustGet(ctx.knex, id);
+      return JSON.parse(
+        ctx.secretBox.open(row.client_credentials_enc, context(id)),
+      ) as OperatorCredentials;
+    },
+  };
+}
+
+function checkUrls(op: Pick<Operator, 'issuerUrl' | 'apiRoot' | 'allowInsecureHttp'>): void {
+  const problems = insecureUrlProblems(op);
+  if (problems.length > 0) {
+    throw new InputError(
+      problems[0]!,
+      problems.map((message) => ({ message })),
+    );
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Validates with zod and turns its issues into one InputError naming each bad field. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((i) => ({
+    field: i.path.join('.') || undefined,
+    message: i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message,
+  }));
+  throw new InputError(
+    details[0]!.message,
+    details.map((d) => (d.field ? d : { message: d.message })),
+  );
+}

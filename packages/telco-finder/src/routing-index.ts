@@ -1,0 +1,190 @@
+import type { Knex } from 'knex';
+import { IpPrefixIndex } from './ip/ip-prefix-index.js';
+import { MsisdnPrefixIndex } from './msisdn/msisdn-prefix-index.js';
+import type { Operator } from './model.js';
+import {
+  allPrefixes,
+  allRanges,
+  listNetworks,
+  listOperatorRows,
+  ROUTING_CHANNEL,
+  toOperator,
+} from './store/routing-store.js';
+
+export interface Logger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface RouteMatch {
+  operator: Operator;
+  matched: { type: 'ip' | 'msisdn' | 'network'; value: string };
+}
+
+/** The hot-path question: which operator serves this device? Never touches the database. */
+export interface TelcoFinder {
+  lookupIp(ip: string): RouteMatch | undefined;
+  lookupPhoneNumber(phoneNumber: string): RouteMatch | undefined;
+  lookupNetwork(mccMnc: string): RouteMatch | undefined;
+}
+
+export interface IndexStats {
+  ready: boolean;
+  ipv4Prefixes: number;
+  ipv6Prefixes: number;
+  msisdnPrefixes: number;
+  operators: number;
+  builtAt: string | undefined;
+  buildMs: number;
+  generation: number;
+}
+
+interface Snapshot {
+  ip: IpPrefixIndex;
+  msisdn: MsisdnPrefixIndex;
+  networks: Map<string, string>;
+  operators: Map<string, Operator>;
+  builtAt: string | undefined;
+  buildMs: number;
+}
+
+export interface RoutingIndex extends TelcoFinder {
+  /** Rebuilds from the tables; concurrent calls coalesce, and the old index answers meanwhile. */
+  refresh(): Promise<void>;
+  /** First build, then follow NOTIFY from other processes. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  stats(): IndexStats;
+}
+
+export interface RoutingIndexDeps {
+  knex: Knex;
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  onListenerReconnect?(handler: () => void): void;
+  instanceId: string;
+  logger: Logger;
+}
+
+const EMPTY: Snapshot = {
+  ip: IpPrefixIndex.empty(),
+  msisdn: MsisdnPrefixIndex.empty(),
+  networks: new Map(),
+  operators: new Map(),
+  builtAt: undefined,
+  buildMs: 0,
+};
+
+export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
+  let snapshot = EMPTY;
+  let generation = 0;
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  async function build(): Promise<void> {
+    const started = performance.now();
+    // Read everything in one snapshot-consistent transaction.
+    const { operators, ranges, prefixes, networks } = await deps.knex.transaction(
+      async (trx) => ({
+        operators: (await listOperatorRows(trx))
+          .filter((o) => o.status === 'active')
+          .map(toOperator),
+        ranges: await allRanges(trx, true),
+        prefixes: await allPrefixes(trx, true),
+        networks: await listNetworks(trx),
+      }),
+      { isolationLevel: 'repeatable read', readOnly: true },
+    );
+    const active = new Map(operators.map((o) => [o.id, o]));
+    snapshot = {
+      ip: IpPrefixIndex.build(ranges),
+      msisdn: MsisdnPrefixIndex.build(prefixes),
+      networks: new Map(
+        networks.filter((n) => active.has(n.operatorId)).map((n) => [n.mccMnc, n.operatorId]),
+      ),
+      operators: active,
+      builtAt: new Date().toISOString(),
+      buildMs: Math.round(performance.now() - started),
+    };
+    generation++;
+    deps.logger.info('routing index rebuilt', { ...statsOf(snapshot), generation });
+  }
+
+  function refresh(): Promise<void> {
+    if (!running) {
+      running = build().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    // A change landed while building: one more build after this one covers every caller.
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return refresh();
+      });
+    return queued;
+  }
+
+  function onNotify(payload: string): void {
+    let origin: string | undefined;
+    try {
+      origin = (JSON.parse(payload) as { origin?: string }).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === deps.instanceId) return;
+    refresh().catch((err: unknown) =>
+      deps.logger.error('routing index refresh failed', { err: String(err) }),
+    );
+  }
+
+  const match = (
+    operatorId: string | undefined,
+    type: RouteMatch['matched']['type'],
+    value: string,
+  ): RouteMatch | undefined => {
+    const operator = operatorId === undefined ? undefined : snapshot.operators.get(operatorId);
+    return operator ? { operator, matched: { type, value } } : undefined;
+  };
+
+  return {
+    lookupIp(ip) {
+      const m = snapshot.ip.lookup(ip);
+      return m ? match(m.operatorId, 'ip', m.cidr) : undefined;
+    },
+    lookupPhoneNumber(phoneNumber) {
+      const m = snapshot.msisdn.lookup(phoneNumber);
+      return m ? match(m.operatorId, 'msisdn', `+${m.prefix}`) : undefined;
+    },
+    lookupNetwork(mccMnc) {
+      return match(snapshot.networks.get(mccMnc), 'network', mccMnc);
+    },
+    refresh,
+    async start() {
+      unlisten = await deps.listen(ROUTING_CHANNEL, onNotify);
+      // Notifications sent while the listener was reconnecting are lost: resynchronise.
+      deps.onListenerReconnect?.(() => onNotify('{}'));
+      await refresh();
+    },
+    async stop() {
+      await unlisten?.();
+      unlisten = undefined;
+      await running?.catch(() => undefined);
+    },
+    stats: () => ({ ...statsOf(snapshot), generation, ready: snapshot.builtAt !== undefined }),
+  };
+}
+
+function statsOf(s: Snapshot): Omit<IndexStats, 'generation' | 'ready'> {
+  return {
+    ipv4Prefixes: s.ip.ipv4Prefixes,
+    ipv6Prefixes: s.ip.ipv6Prefixes,
+    msisdnPrefixes: s.msisdn.size,
+    operators: s.operators.size,
+    builtAt: s.builtAt,
+    buildMs: s.buildMs,
+  };
+}

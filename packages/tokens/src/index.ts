@@ -1,0 +1,1 @@
+export { createSecretBox, masterKeyId, SecretBoxError, type SecretBox } from './secret-box.js';

@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { createSecretBox, SecretBoxError } from './secret-box.js';
+
+describe('secret box', () => {
+  const box = createSecretBox(['master-key-one-0123456789abcdef']);
+
+  it('round-trips and never contains the plaintext', () => {
+    const sealed = box.seal('s3cret-value', 'operator:a');
+    expect(sealed).not.toContain('s3cret');
+    expect(box.open(sealed, 'operator:a')).toBe('s3cret-value');
+  });
+
+  it('refuses another context, a tampered envelope and an unknown master key', () => {
+    const sealed = box.seal('v', 'operator:a');
+    expect(() => box.open(sealed, 'operator:b')).toThrow(SecretBoxError);
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from('x').toString('base64url');
+    expect(() => box.open(parts.join('.'), 'operator:a')).toThrow(/authentication/);
+    expect(() => createSecretBox(['another-master-key']).open(sealed, 'operator:a')).toThrow(
+      /unknown master key/,
+    );
+    expect(() => box.open('garbage', 'operator:a')).toThrow(/not a sealed value/);
+  });
+
+  it('opens values sealed under an older master key after rotation', () => {
+    const sealed = box.seal('v', 'c');
+    const rotated = createSecretBox(['new-master-key', 'master-key-one-0123456789abcdef']);
+    expect(rotated.open(sealed, 'c')).toBe('v');
+    expect(rotated.seal('v', 'c').split('.')[1]).not.toBe(sealed.split('.')[1]);
+  });
+});

@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+
+/** Seals small secrets (operator client secrets, private JWKs, key material) at rest. */
+export interface SecretBox {
+  seal(plaintext: string, context: string): string;
+  open(sealed: string, context: string): string;
+}
+
+export class SecretBoxError extends Error {
+  override readonly name = 'SecretBoxError';
+}
+
+const VERSION = 'sb1';
+
+/**
+ * AES-256-GCM with a key derived (HKDF-SHA256) from the master key. The master key id
+ * travels with each envelope so a rotated master key can still open older values, and
+ * `context` (e.g. "operator:es-movistar") is bound as AAD so a sealed value copied to
+ * another row does not open there.
+ * Envelope: `sb1.<masterKeyId>.<iv b64url>.<ciphertext b64url>.<tag b64url>`.
+ */
+export function createSecretBox(masterKeys: ReadonlyArray<string>): SecretBox {
+  if (masterKeys.length === 0) throw new SecretBoxError('at least one master key is required');
+  const keys = new Map(masterKeys.map((k) => [masterKeyId(k), deriveKey(k)] as const));
+  const currentId = masterKeyId(masterKeys[0]!);
+  const currentKey = keys.get(currentId)!;
+  return {
+    seal(plaintext, context) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', currentKey, iv).setAAD(Buffer.from(context));
+      const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return [VERSION, currentId, b64(iv), b64(ct), b64(cipher.getAuthTag())].join('.');
+    },
+    open(sealed, context) {
+      const [version, kid, iv, ct, tag] = sealed.split('.');
+      if (version !== VERSION || !kid || !iv || ct === undefined || !tag) {
+        throw new SecretBoxError('not a sealed value');
+      }
+      const key = keys.get(kid);
+      if (!key) throw new SecretBoxError(`sealed with an unknown master key (${kid})`);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+          .setAAD(Buffer.from(context))
+          .setAuthTag(Buffer.from(tag, 'base64url'));
+        return Buffer.concat([
+          decipher.update(Buffer.from(ct, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8');
+      } catch {
+        throw new SecretBoxError('sealed value failed authentication (wrong key or context)');
+      }
+    },
+  };
+}
+
+/** A short public fingerprint of a master key, stored beside each envelope. */
+export function masterKeyId(masterKey: string): string {
+  return createHash('sha256').update(masterKey).digest('base64url').slice(0, 8);
+}
+
+function deriveKey(masterKey: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, 'switchboard', 'secret-box/v1', 32));
+}
+
+const b64 = (b: Buffer) => b.toString('base64url');

@@ -5,6 +5,7 @@ import type { BenchContext, BenchModule, BenchRow } from './types.js';
 
 const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'finder-index', load: () => import('./finder-index.js') },
+  { name: 'finder-sql', load: () => import('./finder-sql.js') },
 ];
 
 /** A gc() even when node was not started with --expose-gc (the npm script cannot pass it). */

@@ -64,11 +64,9 @@ export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  res
-    .status(404)
-    .json({
-      status: 404,
-      code: 'NOT_FOUND',
-      message: `no such admin endpoint: ${req.method} ${req.path}`,
-    });
+  res.status(404).json({
+    status: 404,
+    code: 'NOT_FOUND',
+    message: `no such admin endpoint: ${req.method} ${req.path}`,
+  });
 };

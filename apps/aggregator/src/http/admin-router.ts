@@ -111,11 +111,9 @@ function mountRouteKind(router: Router, path: string, field: string, h: RouteKin
     const operatorId = body.operatorId;
     if (typeof operatorId !== 'string' || !operatorId)
       throw new InputError('operatorId is required');
-    res
-      .status(201)
-      .json({
-        added: await h.add(operatorId, stringList(body[field], field), body.allowOverlap === true),
-      });
+    res.status(201).json({
+      added: await h.add(operatorId, stringList(body[field], field), body.allowOverlap === true),
+    });
   });
   router.post(`/${path}/remove`, async (req, res) => {
     const body = requireObject(req);

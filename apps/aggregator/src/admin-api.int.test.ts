@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../packages/db/test-support/test-database.js';
+import { startAggregator, type Aggregator } from './app.js';
+import { loadConfig } from './config.js';
+import { silentLogger } from './logging.js';
+
+let t: TestDatabase;
+let agg: Aggregator;
+let dataDir: string;
+let token: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-admin-'));
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ADMIN_PORT: '0',
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SHUTDOWN_GRACE_MS: '100',
+  });
+  agg = await startAggregator(config, { logger: silentLogger, database: t.db });
+  token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+});
+afterAll(async () => {
+  await agg.stop();
+  await t.destroy();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const admin = (p: string, init: RequestInit = {}, bearer: string | null = token) =>
+  fetch(`${agg.adminUrl}/admin/v1${p}`, {
+    ...init,
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+  });
+
+describe('admin API', () => {
+  it('writes the generated admin token once, mode 0600, and stores only its hash', async () => {
+    const stat = fs.statSync(path.join(dataDir, 'admin-token'));
+    expect(stat.mode & 0o777).toBe(0o600);
+    const rows = await t.db.knex('admin_tokens').select('token_hash');
+    expect(rows.length).toBe(1);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('refuses requests without a valid token with a CAMARA-shaped 401', async () => {
+    for (const bearer of [null, 'wrong-token-wrong-token-wrong', 'short']) {
+      const res = await admin('/operators', {}, bearer);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+  });
+
+  it('answers malformed JSON, unknown endpoints and bad fields with clear errors', async () => {
+    const bad = await admin('/operators', {
+      method: 'POST',
+      body: '{nope',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      status: 400,
+      code: 'INVALID_ARGUMENT',
+      message: 'request body is not valid JSON',
+    });
+    const missing = await admin('/nothing-here');
+    expect(missing.status).toBe(404);
+    const fields = await admin('/operators', {
+      method: 'POST',
+      body: JSON.stringify({ id: 'Bad Id' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(fields.status).toBe(400);
+    const body = (await fields.json()) as { message: string; details: Array<{ field: string }> };
+    expect(body.message).toMatch(/^id: /);
+    expect(body.details.map((d) => d.field)).toEqual(
+      expect.arrayContaining(['name', 'country', 'issuerUrl']),
+    );
+  });
+
+  it('never returns operator credentials', async () => {
+    const created = await admin('/operators', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'op-x',
+        name: 'X',
+        country: 'es',
+        issuerUrl: 'https://x.example',
+        apiRoot: 'https://x.example/api',
+        clientId: 'sb',
+        credentials: { method: 'client_secret_basic', clientSecret: 'super-secret-value' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const texts = [
+      await created.text(),
+      await (await admin('/operators/op-x')).text(),
+      await (await admin('/operators')).text(),
+    ];
+    for (const text of texts) expect(text).not.toContain('super-secret-value');
+  });
+
+  it('reports liveness and readiness on both ports', async () => {
+    for (const base of [agg.publicUrl, agg.adminUrl]) {
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        database: true,
+        index: { ready: true },
+      });
+    }
+  });
+
+  it('does not serve the admin API on the public port', async () => {
+    const res = await fetch(`${agg.publicUrl}/admin/v1/operators`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(404);
+  });
+});

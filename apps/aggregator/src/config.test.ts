@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('aggregator config', () => {
+  it('has working development defaults', () => {
+    const c = loadConfig({}, '/srv/sb');
+    expect(c).toMatchObject({
+      databaseUrl: 'pglite:./.data/switchboard',
+      port: 3000,
+      adminPort: 3100,
+      adminHost: '127.0.0.1',
+      usingDevMasterKey: true,
+    });
+    expect(c.dataDir).toBe(path.resolve('/srv/sb/.data'));
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names the bad key', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ SWITCHBOARD_MASTER_KEY: 'short' })).toThrow(
+      /SWITCHBOARD_MASTER_KEY: must be at least 32/,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_ADMIN_TOKEN: 'short' })).toThrow(ConfigError);
+  });
+
+  it('refuses the development master key in production, and never echoes secrets', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SWITCHBOARD_MASTER_KEY is required/,
+    );
+    const key = 'k'.repeat(40);
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      SWITCHBOARD_MASTER_KEY: key,
+      SWITCHBOARD_PREVIOUS_MASTER_KEYS: 'old-1, old-2',
+    });
+    expect(c.masterKeys).toEqual([key, 'old-1', 'old-2']);
+    expect(c.usingDevMasterKey).toBe(false);
+    try {
+      loadConfig({ SWITCHBOARD_MASTER_KEY: 'secret-but-short' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('secret-but-short');
+    }
+  });
+});

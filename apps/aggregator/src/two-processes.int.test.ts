@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../packages/db/test-support/test-database.js';
+import { startAggregator, type Aggregator } from './app.js';
+import { loadConfig } from './config.js';
+import { silentLogger } from './logging.js';
+
+// A second aggregator as a real OS process on the same PostgreSQL database: its in-memory index
+// must follow changes made here, through LISTEN/NOTIFY only. PGlite is single-process by nature.
+const server = !!process.env.TEST_DATABASE_URL;
+const describeOnServer = server ? describe : describe.skip;
+if (!server)
+  process.stdout.write(
+    'two-processes.int.test: skipped on PGlite (one process owns it); runs with TEST_DATABASE_URL\n',
+  );
+
+let t: TestDatabase;
+let here: Aggregator;
+let child: ChildProcess;
+let childAdmin: string;
+let childToken: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  if (!server) return;
+  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-2p-'));
+  const env = { HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', SHUTDOWN_GRACE_MS: '100' };
+  here = await startAggregator(
+    loadConfig({ ...env, SWITCHBOARD_DATA_DIR: path.join(dataDir, 'a') }),
+    { logger: silentLogger, database: t.db },
+  );
+  childToken = 'child-admin-token-0123456789abcdef';
+  child = spawn(process.execPath, ['--import', 'tsx', 'apps/aggregator/src/main.ts'], {
+    env: {
+      ...process.env,
+      ...env,
+      NODE_OPTIONS: '',
+      DATABASE_URL: t.url,
+      SWITCHBOARD_DATA_DIR: path.join(dataDir, 'b'),
+      SWITCHBOARD_ADMIN_TOKEN: childToken,
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  childAdmin = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /admin API\s+(http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+}, 60_000);
+
+afterAll(async () => {
+  if (!server) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await here.stop();
+  await t.destroy();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function childLookup(ip: string): Promise<string | undefined> {
+  const res = await fetch(`${childAdmin}/admin/v1/lookup?ip=${ip}`, {
+    headers: { authorization: `Bearer ${childToken}` },
+  });
+  return res.status === 200 ? ((await res.json()) as { operatorId: string }).operatorId : undefined;
+}
+
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('not reached within 5 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describeOnServer('index refresh across two aggregator processes', () => {
+  it('the other process sees an added range, a disabled operator and a removal', async () => {
+    const admin = { kind: 'admin', id: 'test' } as const;
+    await here.operators.create(
+      {
+        id: 'op-n',
+        name: 'N',
+        country: 'ES',
+        issuerUrl: 'https://n.example',
+        apiRoot: 'https://n.example/api',
+        clientId: 'sb',
+        credentials: { method: 'client_secret_basic', clientSecret: 'a-secret-value' },
+      },
+      admin,
+    );
+    expect(await childLookup('100.70.1.1')).toBeUndefined();
+    await here.routes.addRanges('op-n', ['100.70.0.0/16'], {}, admin);
+    await eventually(async () => (await childLookup('100.70.1.1')) === 'op-n');
+    await here.operators.setStatus('op-n', 'disabled', admin);
+    await eventually(async () => (await childLookup('100.70.1.1')) === undefined);
+    await here.operators.setStatus('op-n', 'active', admin);
+    await eventually(async () => (await childLookup('100.70.1.1')) === 'op-n');
+    await here.routes.removeRanges(['100.70.0.0/16'], admin);
+    await eventually(async () => (await childLookup('100.70.1.1')) === undefined);
+  });
+});

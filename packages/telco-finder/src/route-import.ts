@@ -6,6 +6,7 @@ import { applyRoutingChange, type RoutingContext } from './routing-context.js';
 import { canonicalCidr, canonicalPrefix } from './route-service.js';
 import {
   allPrefixes,
+  analyzeRoutes,
   allRanges,
   insertPrefixes,
   insertRanges,
@@ -114,9 +115,9 @@ async function applyImport(
 ): Promise<ImportResult> {
   const byOperator: Record<string, number> = {};
   for (const r of rows) byOperator[r.operatorId] = (byOperator[r.operatorId] ?? 0) + 1;
-  return applyRoutingChange(
+  const result = await applyRoutingChange<ImportResult>(
     ctx,
-    (result) => ({ actor, action, detail: { ...result, allowOverlap: !!options.allowOverlap } }),
+    (done) => ({ actor, action, detail: { ...done, allowOverlap: !!options.allowOverlap } }),
     async (trx) => {
       const known = new Set((await listOperatorRows(trx)).map((o) => o.id));
       refuse(
@@ -129,6 +130,8 @@ async function applyImport(
       return { imported: rows.length, byOperator };
     },
   );
+  await analyzeRoutes(ctx.knex);
+  return result;
 }
 
 async function parseLines(

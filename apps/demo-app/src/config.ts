@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { PrivateKeyInput } from '@switchboard/sdk';
+
+// The only module of this app that reads process.env (house style: one config module).
+
+const DEV_SESSION_SECRET = 'demo-app-dev-session-secret-do-not-use-in-production';
+const DEV_CLIENT_SECRET = 'demo-only-demo-app-client-secret';
+const LOOPBACK_HTTP = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ISSUER: httpUrl.default('http://127.0.0.1:3000').transform((u) => u.replace(/\/+$/, '')),
+  CLIENT_ID: z.string().min(1).default('demo-app'),
+  CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  REDIRECT_URI: httpUrl.default('http://127.0.0.1:3001/callback'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  PURPOSE: z
+    .string()
+    .regex(/^dpv:[A-Za-z][A-Za-z0-9]*$/, 'must be one dpv: purpose')
+    .default('dpv:FraudPreventionAndDetection'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ALLOW_INSECURE_ISSUER: z.enum(['true', 'false']).optional(),
+  TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export interface DemoAppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Secret: `client_secret_basic`; absent when a private key is configured. */
+  readonly clientSecret: string | undefined;
+  /** Secret: `private_key_jwt` key (a JWK object or a PKCS#8 PEM). */
+  readonly privateKey: PrivateKeyInput | undefined;
+  readonly redirectUri: string;
+  readonly host: string;
+  readonly port: number;
+  readonly purpose: string;
+  /** Secret: seals the session cookie. */
+  readonly sessionSecret: string;
+  /** http:// issuer allowed: explicit, or implied for a loopback issuer in development. */
+  readonly allowInsecureIssuer: boolean;
+  readonly timeoutMs: number;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Development defaults in use; main.ts warns about each. */
+  readonly devDefaults: readonly string[];
+}
+
+/** Keys whose values never reach a log line. */
+export const SECRET_KEYS = ['CLIENT_SECRET', 'SESSION_SECRET', 'PRIVATE_KEY_FILE'];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the environment; fails naming the bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoAppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  if (c.CLIENT_SECRET && c.PRIVATE_KEY_FILE) {
+    throw new ConfigError(
+      'invalid configuration: give CLIENT_SECRET or PRIVATE_KEY_FILE, not both',
+    );
+  }
+  const devDefaults = [
+    ...(c.SESSION_SECRET ? [] : ['SESSION_SECRET']),
+    ...(c.CLIENT_SECRET || c.PRIVATE_KEY_FILE ? [] : ['CLIENT_SECRET']),
+  ];
+  if (devDefaults.length > 0 && c.NODE_ENV === 'production') {
+    throw new ConfigError(`invalid configuration: ${devDefaults[0]} is required in production`);
+  }
+  return Object.freeze({
+    env: c.NODE_ENV,
+    issuer: c.ISSUER,
+    clientId: c.CLIENT_ID,
+    clientSecret: c.PRIVATE_KEY_FILE ? undefined : (c.CLIENT_SECRET ?? DEV_CLIENT_SECRET),
+    privateKey: c.PRIVATE_KEY_FILE ? readPrivateKey(c.PRIVATE_KEY_FILE) : undefined,
+    redirectUri: c.REDIRECT_URI,
+    host: c.HOST,
+    port: c.PORT,
+    purpose: c.PURPOSE,
+    sessionSecret: c.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    allowInsecureIssuer: allowInsecure(c.ALLOW_INSECURE_ISSUER, c.ISSUER, c.NODE_ENV),
+    timeoutMs: c.TIMEOUT_MS,
+    logLevel: c.LOG_LEVEL,
+    devDefaults: Object.freeze(devDefaults),
+  });
+}
+
+function allowInsecure(flag: string | undefined, issuer: string, nodeEnv: string): boolean {
+  const insecure = issuer.startsWith('http://');
+  if (insecure && nodeEnv === 'production') {
+    throw new ConfigError('invalid configuration: ISSUER must be https:// in production');
+  }
+  if (flag !== undefined) return flag === 'true';
+  // The local demo stack runs on http://127.0.0.1: no flag needed there, and only there.
+  return LOOPBACK_HTTP.test(issuer);
+}
+
+/** A private JWK (JSON) or a PKCS#8 PEM file. */
+function readPrivateKey(file: string): PrivateKeyInput {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: PRIVATE_KEY_FILE: ${(err as Error).message}`);
+  }
+  if (text.startsWith('-----BEGIN')) return text;
+  try {
+    return JSON.parse(text) as PrivateKeyInput;
+  } catch {
+    throw new ConfigError('invalid configuration: PRIVATE_KEY_FILE: neither a PEM nor a JWK');
+  }
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+// Own inline CSS, no external assets (works offline); allowed by its hash in the CSP.
+const CSS = `
+:root{color-scheme:light;--ink:#1b1f24;--muted:#4a5360;--brand:#0b5cad;--ok:#13683a;--bad:#a3261b;--warn:#7a4d00;--bg:#f5f7fa}
+*{box-sizing:border-box}
+body{margin:0;font:1.0625rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
+header{background:#fff;border-bottom:1px solid #d8dee6}
+header div,main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem}
+header div{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem}
+header a{color:var(--ink);font-weight:700;text-decoration:none}
+nav a{margin-left:1rem;color:var(--brand)}nav a:first-child{margin-left:0}
+h1{font-size:1.6rem;line-height:1.25}
+.card{background:#fff;border:1px solid #d8dee6;border-radius:.5rem;padding:1.25rem;margin:1rem 0}
+label{display:block;font-weight:600;margin-bottom:.25rem}
+input[type=tel]{width:100%;font:inherit;padding:.6rem;border:2px solid #6b7685;border-radius:.375rem}
+button{font:inherit;font-weight:600;padding:.65rem 1.2rem;margin-top:1rem;border:0;border-radius:.375rem;background:var(--brand);color:#fff;cursor:pointer}
+a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f2b705;outline-offset:2px}
+.hint{color:var(--muted);font-size:.95rem}
+.error-text{color:var(--bad);font-weight:600}
+.status{border-left:.4rem solid var(--brand);padding-left:1rem}
+.status.verified{border-color:var(--ok)}.status.not-verified{border-color:var(--bad)}.status.error{border-color:var(--warn)}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
+`;
+
+export const STYLE_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
+
+/** HTML-escapes text for element content and quoted attributes. */
+export function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** The page frame: language, viewport, landmarks, a skip-free single main region. */
+export function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Demo Bank</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><div><a href="/">Demo Bank</a>
+<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a></nav></div></header>
+<main id="main">
+${body}
+</main>
+</body>
+</html>`;
+}

@@ -1,0 +1,70 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSwitchboardClient, type SwitchboardClient } from '@switchboard/sdk';
+import type { DemoAppConfig } from './config.js';
+import { createApp } from './http/create-app.js';
+import { createSessionCookie } from './http/session-cookie.js';
+import { silentLogger, type Logger } from './logger.js';
+
+export interface DemoAppDeps {
+  readonly logger?: Logger;
+  /** Outbound fetch of the SDK (tests inject; default the global fetch). */
+  readonly fetch?: typeof fetch;
+  /** A ready client instead of one built from the config. */
+  readonly client?: SwitchboardClient;
+}
+
+export interface RunningDemoApp {
+  /** e.g. `http://127.0.0.1:3001`, with the real port. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Composition root: SDK client, sealed session cookie, express app, listener. */
+export async function startDemoApp(
+  config: DemoAppConfig,
+  deps: DemoAppDeps = {},
+): Promise<RunningDemoApp> {
+  const logger = deps.logger ?? silentLogger;
+  const client = deps.client ?? buildClient(config, deps.fetch);
+  const sessions = createSessionCookie({
+    secret: config.sessionSecret,
+    secure: config.redirectUri.startsWith('https://'),
+  });
+  const app = createApp({
+    client,
+    sessions,
+    purpose: config.purpose,
+    callbackPath: new URL(config.redirectUri).pathname,
+    logger,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info('demo app listening', { url: `http://${host}:${port}` });
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeIdleConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function buildClient(config: DemoAppConfig, fetchImpl: typeof fetch | undefined) {
+  return createSwitchboardClient({
+    issuer: config.issuer,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    privateKey: config.privateKey,
+    redirectUri: config.redirectUri,
+    timeoutMs: config.timeoutMs,
+    allowInsecureRequests: config.allowInsecureIssuer,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Base of every error the SDK throws. `code` is stable and meant for `switch` statements:
+ * an SDK code (`OAUTH_ERROR`, `NETWORK_NOT_IDENTIFIED`, `TIMEOUT`, …) or, for API errors,
+ * the CAMARA `code` (`PERMISSION_DENIED`, …). `error` is the OAuth `error` when there is one.
+ */
+export class SwitchboardError extends Error {
+  override readonly name: string = 'SwitchboardError';
+  readonly code: string;
+  readonly error: string | undefined;
+  /** The `x-correlator` of the API call that failed, to quote to support. */
+  readonly correlator: string | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { error?: string; correlator?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.error = options.error;
+    this.correlator = options.correlator;
+  }
+}
+
+/** An OAuth 2.0 error from the authorization or token endpoint (RFC 6749 §4.1.2.1, §5.2). */
+export class OAuthError extends SwitchboardError {
+  override readonly name: string = 'OAuthError';
+  readonly error_description: string | undefined;
+
+  constructor(
+    error: string,
+    description?: string,
+    options: { code?: string; cause?: unknown } = {},
+  ) {
+    super(options.code ?? 'OAUTH_ERROR', description ? `${error}: ${description}` : error, {
+      error,
+      cause: options.cause,
+    });
+    this.error_description = description;
+  }
+}
+
+/**
+ * The device could not be identified on a mobile network (typically it is on Wi-Fi).
+ * Ask the user to switch to mobile data, or fall back to another verification method.
+ */
+export class NetworkNotIdentifiedError extends OAuthError {
+  override readonly name: string = 'NetworkNotIdentifiedError';
+  constructor(description?: string, cause?: unknown) {
+    super('access_denied', description, { code: 'NETWORK_NOT_IDENTIFIED', cause });
+  }
+}
+
+/**
+ * The subscriber's consent is needed for this purpose and was not given silently
+ * (`consent_required`, e.g. under `prompt=none`). Start again without `prompt: 'none'`
+ * so the operator can ask for it.
+ */
+export class ConsentRequiredError extends OAuthError {
+  override readonly name: string = 'ConsentRequiredError';
+  constructor(description?: string, cause?: unknown) {
+    super('consent_required', description, { code: 'CONSENT_REQUIRED', cause });
+  }
+}
+
+/** The subscriber refused consent on the operator's consent page (`access_denied`). */
+export class ConsentDeniedError extends OAuthError {
+  override readonly name: string = 'ConsentDeniedError';
+  constructor(description?: string, cause?: unknown) {
+    super('access_denied', description, { code: 'CONSENT_DENIED', cause });
+  }
+}
+
+/** A CAMARA API error `{status, code, message}` (CAMARA API design guidelines §3). */
+export class CamaraApiError extends SwitchboardError {
+  override readonly name: string = 'CamaraApiError';
+  readonly status: number;
+
+  constructor(status: number, code: string, message: string, correlator?: string) {
+    super(code, message, { correlator });
+    this.status = status;
+  }
+}
+
+/** A call did not complete within `timeoutMs`. */
+export class TimeoutError extends SwitchboardError {
+  override readonly name: string = 'TimeoutError';
+  constructor(message: string, options: { correlator?: string; cause?: unknown } = {}) {
+    super('TIMEOUT', message, options);
+  }
+}

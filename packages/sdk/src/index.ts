@@ -1,0 +1,23 @@
+export {
+  createSwitchboardClient,
+  type ApiCallOptions,
+  type SavedVerification,
+  type StartedVerification,
+  type StartVerificationOptions,
+  type SwitchboardClient,
+  type SwitchboardClientOptions,
+  type VerificationSession,
+} from './switchboard-client.js';
+export {
+  CamaraApiError,
+  ConsentDeniedError,
+  ConsentRequiredError,
+  NetworkNotIdentifiedError,
+  OAuthError,
+  SwitchboardError,
+  TimeoutError,
+} from './errors.js';
+export { oauthError } from './map-error.js';
+export { buildScope, normalisePurpose, type NumberVerificationOperation } from './scope.js';
+export { hashPhoneNumber, isE164, normalisePhoneNumber } from './phone-number.js';
+export type { PrivateKeyInput } from './client-auth.js';

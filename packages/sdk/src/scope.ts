@@ -1,0 +1,36 @@
+/** The Number Verification operations an app may ask for (CAMARA NV 2.1 scopes). */
+export type NumberVerificationOperation = 'verify' | 'device-phone-number';
+
+const OPERATION_SCOPES: Readonly<Record<NumberVerificationOperation, string>> = {
+  verify: 'number-verification:verify',
+  'device-phone-number': 'number-verification:device-phone-number:read',
+};
+
+// ICM: the purpose is a W3C DPV term, e.g. dpv:FraudPreventionAndDetection.
+const PURPOSE = /^dpv:[A-Za-z][A-Za-z0-9]*$/;
+
+/** Accepts `dpv:FraudPreventionAndDetection` or the bare `FraudPreventionAndDetection`. */
+export function normalisePurpose(purpose: string): string {
+  const withPrefix = purpose.startsWith('dpv:') ? purpose : `dpv:${purpose}`;
+  if (!PURPOSE.test(withPrefix)) {
+    throw new TypeError(`purpose must be one dpv: term such as dpv:FraudPreventionAndDetection`);
+  }
+  return withPrefix;
+}
+
+/**
+ * `openid dpv:<Purpose> number-verification:verify …`: exactly one purpose (ICM profile),
+ * then the NV scopes of the requested operations, in the CAMARA scope style.
+ */
+export function buildScope(
+  purpose: string,
+  operations: readonly NumberVerificationOperation[] = ['verify'],
+): string {
+  if (operations.length === 0) throw new TypeError('at least one operation is required');
+  const nv = [...new Set(operations)].map((op) => {
+    const scope = OPERATION_SCOPES[op];
+    if (!scope) throw new TypeError(`unknown operation ${String(op)}`);
+    return scope;
+  });
+  return ['openid', normalisePurpose(purpose), ...nv].join(' ');
+}

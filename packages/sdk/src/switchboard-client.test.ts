@@ -1,0 +1,96 @@
+import { describe, expect, it } from '@jest/globals';
+import { SwitchboardError } from './errors.js';
+import { createSwitchboardClient } from './switchboard-client.js';
+
+const ISSUER = 'https://switchboard.example';
+
+/** Serves discovery only; any other request fails the test (no network in unit tests). */
+const discoveryOnly: typeof fetch = async (input) => {
+  const url = String(input);
+  if (url !== `${ISSUER}/.well-known/openid-configuration`) throw new Error(`unexpected ${url}`);
+  const metadata = {
+    issuer: ISSUER,
+    authorization_endpoint: `${ISSUER}/authorize`,
+    token_endpoint: `${ISSUER}/token`,
+    jwks_uri: `${ISSUER}/jwks`,
+  };
+  return new Response(JSON.stringify(metadata), {
+    headers: { 'content-type': 'application/json' },
+  });
+};
+
+const client = () =>
+  createSwitchboardClient({
+    issuer: `${ISSUER}/`,
+    clientId: 'demo-bank',
+    clientSecret: 'secret',
+    redirectUri: 'https://bank.example/callback',
+    fetch: discoveryOnly,
+  });
+
+describe('startVerification', () => {
+  it('builds an authorization-code request with PKCE S256, state, nonce and one purpose', async () => {
+    const { url, state, saved } = await client().startVerification({
+      purpose: 'dpv:FraudPreventionAndDetection',
+      prompt: 'none',
+    });
+    const u = new URL(url);
+    expect(`${u.origin}${u.pathname}`).toBe(`${ISSUER}/authorize`);
+    expect(Object.fromEntries(u.searchParams)).toMatchObject({
+      client_id: 'demo-bank',
+      response_type: 'code',
+      redirect_uri: 'https://bank.example/callback',
+      scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
+      code_challenge_method: 'S256',
+      prompt: 'none',
+      state,
+      nonce: saved.nonce,
+    });
+    expect(u.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(u.searchParams.has('login_hint')).toBe(false);
+    expect(JSON.parse(JSON.stringify(saved))).toEqual(saved);
+    expect(url).not.toContain(saved.codeVerifier);
+  });
+
+  it('sends login_hint tel:+… and the device-phone-number scope when asked', async () => {
+    const { url } = await client().startVerification({
+      purpose: 'IdentityVerification',
+      phoneNumber: '+34600000001',
+      operations: ['device-phone-number'],
+    });
+    const params = new URL(url).searchParams;
+    expect(params.get('login_hint')).toBe('tel:+34600000001');
+    expect(params.get('scope')).toBe(
+      'openid dpv:IdentityVerification number-verification:device-phone-number:read',
+    );
+    expect(params.has('prompt')).toBe(false);
+  });
+
+  it('refuses a number that is not E.164', async () => {
+    await expect(
+      client().startVerification({ purpose: 'dpv:X', phoneNumber: '600 000 001' }),
+    ).rejects.toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
+  });
+
+  it('refuses missing or double credentials', async () => {
+    const base = {
+      issuer: ISSUER,
+      clientId: 'a',
+      redirectUri: 'https://a/cb',
+      fetch: discoveryOnly,
+    };
+    await expect(
+      createSwitchboardClient(base).startVerification({ purpose: 'dpv:X' }),
+    ).rejects.toThrow('privateKey or clientSecret is required');
+    const both = createSwitchboardClient({ ...base, clientSecret: 's', privateKey: 'pem' });
+    await expect(both.startVerification({ purpose: 'dpv:X' })).rejects.toThrow('not both');
+  });
+
+  it('refuses to complete without saved state', async () => {
+    const err = await client()
+      .completeVerification('https://bank.example/callback?code=x', undefined as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SwitchboardError);
+    expect(err).toMatchObject({ code: 'INVALID_SAVED_STATE' });
+  });
+});

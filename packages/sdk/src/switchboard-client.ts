@@ -1,0 +1,235 @@
+import * as oidc from 'openid-client';
+import { callCamara, type CamaraApiDeps } from './camara-api.js';
+import { createClientAuth, type ClientCredentials } from './client-auth.js';
+import { OAuthError, SwitchboardError } from './errors.js';
+import { toSwitchboardError } from './map-error.js';
+import { hashPhoneNumber, isE164 } from './phone-number.js';
+import { buildScope, normalisePurpose, type NumberVerificationOperation } from './scope.js';
+
+export interface SwitchboardClientOptions extends ClientCredentials {
+  /** The aggregator's issuer, e.g. `https://switchboard.example` (any OIDC provider with NV works). */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The app's callback, registered with the issuer. */
+  readonly redirectUri: string;
+  /** NV 2.1 API root; default `{issuer}/number-verification/v2`. */
+  readonly apiBaseUrl?: string;
+  /** Injected fetch (tests, proxies, keep-alive pools); default the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Per-request timeout for discovery, token and API calls; default 10 000 ms. */
+  readonly timeoutMs?: number;
+  /** Allow `http://` issuers. Development only (e.g. `http://127.0.0.1:3000`); never by default. */
+  readonly allowInsecureRequests?: boolean;
+}
+
+export interface StartVerificationOptions {
+  /** Exactly one DPV purpose, e.g. `dpv:FraudPreventionAndDetection` (ICM profile). */
+  readonly purpose: string;
+  /** The number the user typed (E.164); sent as `login_hint=tel:+…`. */
+  readonly phoneNumber?: string;
+  /** `none` keeps the flow silent; a purpose that needs consent then ends in `ConsentRequiredError`. */
+  readonly prompt?: string;
+  /** NV operations to be allowed; default `['verify']`. */
+  readonly operations?: readonly NumberVerificationOperation[];
+}
+
+/**
+ * What the app keeps in its session between `startVerification` and `completeVerification`.
+ * Opaque to the app and JSON-serialisable; it holds the PKCE verifier, so keep it server-side.
+ */
+export interface SavedVerification {
+  readonly v: 1;
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly purpose: string;
+  readonly scope: string;
+}
+
+export interface StartedVerification {
+  /** Where to send the user's browser (a 303 redirect). */
+  readonly url: string;
+  readonly state: string;
+  readonly saved: SavedVerification;
+}
+
+/** The result of a completed flow: a short-lived (≤ 300 s), often single-use access token. */
+export interface VerificationSession {
+  readonly accessToken: string;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+  readonly scope: string;
+  /** Validated ID token claims: `sub` is a pseudonym, never the number; `amr` shows network auth. */
+  readonly idTokenClaims: Record<string, unknown>;
+}
+
+export interface ApiCallOptions {
+  /** `x-correlator` to send; default a fresh UUID. Errors carry it as `correlator`. */
+  readonly correlator?: string;
+}
+
+export interface SwitchboardClient {
+  /** Builds the authorization URL (PKCE S256, state, nonce, one purpose) and what to save. */
+  startVerification(options: StartVerificationOptions): Promise<StartedVerification>;
+  /** Validates the callback (state, code, PKCE, ID token, nonce) and returns the session. */
+  completeVerification(
+    callbackUrl: string | URL,
+    saved: SavedVerification,
+  ): Promise<VerificationSession>;
+  /** CAMARA NV `POST /verify` with `hashedPhoneNumber`: is this the device's number? */
+  verify(session: VerificationSession, phoneNumber: string, o?: ApiCallOptions): Promise<boolean>;
+  /** CAMARA NV `GET /device-phone-number` (needs the `device-phone-number` operation). */
+  devicePhoneNumber(session: VerificationSession, o?: ApiCallOptions): Promise<string>;
+}
+
+/**
+ * A client of a Switchboard aggregator (or of any operator's OIDC provider with the CAMARA
+ * Number Verification API). Discovery runs on first use and is cached; a failed discovery
+ * is retried on the next call.
+ */
+export function createSwitchboardClient(options: SwitchboardClientOptions): SwitchboardClient {
+  const issuer = options.issuer.replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const api: CamaraApiDeps = {
+    fetch: fetchImpl,
+    baseUrl: (options.apiBaseUrl ?? `${issuer}/number-verification/v2`).replace(/\/+$/, ''),
+    timeoutMs: options.timeoutMs ?? 10_000,
+  };
+  const configuration = cachedDiscovery(issuer, options, fetchImpl, api.timeoutMs);
+
+  return {
+    async startVerification(o) {
+      return startVerification(await configuration(), options.redirectUri, o);
+    },
+    async completeVerification(callbackUrl, saved) {
+      return completeVerification(await configuration(), options.redirectUri, callbackUrl, saved);
+    },
+    async verify(session, phoneNumber, o = {}) {
+      if (!isE164(phoneNumber)) throw invalidNumber();
+      const json = await callCamara(api, {
+        method: 'POST',
+        path: '/verify',
+        accessToken: session.accessToken,
+        body: { hashedPhoneNumber: hashPhoneNumber(phoneNumber) },
+        correlator: o.correlator,
+      });
+      return expectField(json, 'devicePhoneNumberVerified', 'boolean');
+    },
+    async devicePhoneNumber(session, o = {}) {
+      const json = await callCamara(api, {
+        method: 'GET',
+        path: '/device-phone-number',
+        accessToken: session.accessToken,
+        correlator: o.correlator,
+      });
+      return expectField(json, 'devicePhoneNumber', 'string');
+    },
+  };
+}
+
+function cachedDiscovery(
+  issuer: string,
+  options: SwitchboardClientOptions,
+  fetchImpl: typeof fetch,
+  timeoutMs: number,
+): () => Promise<oidc.Configuration> {
+  let pending: Promise<oidc.Configuration> | undefined;
+  const discover = async () => {
+    const auth = await createClientAuth(options);
+    try {
+      return await oidc.discovery(new URL(issuer), options.clientId, undefined, auth, {
+        [oidc.customFetch]: (url, init) => fetchImpl(url, init as RequestInit),
+        timeout: timeoutMs / 1000,
+        execute: options.allowInsecureRequests === true ? [oidc.allowInsecureRequests] : [],
+      });
+    } catch (err) {
+      throw toSwitchboardError(err, `discovery of ${issuer}`);
+    }
+  };
+  return () => {
+    pending ??= discover().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+async function startVerification(
+  config: oidc.Configuration,
+  redirectUri: string,
+  o: StartVerificationOptions,
+): Promise<StartedVerification> {
+  if (o.phoneNumber !== undefined && !isE164(o.phoneNumber)) throw invalidNumber();
+  const purpose = normalisePurpose(o.purpose);
+  const saved: SavedVerification = {
+    v: 1,
+    state: oidc.randomState(),
+    nonce: oidc.randomNonce(),
+    codeVerifier: oidc.randomPKCECodeVerifier(),
+    purpose,
+    scope: buildScope(purpose, o.operations),
+  };
+  const url = oidc.buildAuthorizationUrl(config, {
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: saved.scope,
+    state: saved.state,
+    nonce: saved.nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(saved.codeVerifier),
+    code_challenge_method: 'S256',
+    ...(o.prompt ? { prompt: o.prompt } : {}),
+    ...(o.phoneNumber ? { login_hint: `tel:${o.phoneNumber}` } : {}),
+  });
+  return { url: url.href, state: saved.state, saved };
+}
+
+async function completeVerification(
+  config: oidc.Configuration,
+  redirectUri: string,
+  callbackUrl: string | URL,
+  saved: SavedVerification,
+): Promise<VerificationSession> {
+  if (saved?.v !== 1) throw new SwitchboardError('INVALID_SAVED_STATE', 'no saved verification');
+  // The redirect_uri sent to the token endpoint must be the registered one, not the URL the
+  // app saw behind its proxy, so only the callback's query is taken (RFC 6749 §4.1.3).
+  const current = new URL(redirectUri);
+  current.search = new URL(callbackUrl, redirectUri).search;
+  try {
+    const tokens = await oidc.authorizationCodeGrant(config, current, {
+      pkceCodeVerifier: saved.codeVerifier,
+      expectedState: saved.state,
+      expectedNonce: saved.nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims();
+    if (!claims) throw new OAuthError('invalid_response', 'no ID token');
+    return {
+      accessToken: tokens.access_token,
+      expiresAt: Date.now() + (tokens.expiresIn() ?? 300) * 1000,
+      scope: tokens.scope ?? saved.scope,
+      idTokenClaims: { ...claims },
+    };
+  } catch (err) {
+    throw toSwitchboardError(err, 'the authorization callback');
+  }
+}
+
+function expectField<T extends 'boolean' | 'string'>(
+  json: Record<string, unknown>,
+  field: string,
+  type: T,
+): T extends 'boolean' ? boolean : string {
+  const value = json[field];
+  if (typeof value !== type) {
+    throw new SwitchboardError('INVALID_RESPONSE', `the API answered without ${field}`);
+  }
+  return value as T extends 'boolean' ? boolean : string;
+}
+
+function invalidNumber(): SwitchboardError {
+  return new SwitchboardError(
+    'INVALID_PHONE_NUMBER',
+    'phone number must be E.164 with its +, e.g. +34600000001',
+  );
+}

@@ -11,14 +11,22 @@ import {
 } from '@switchboard/telco-finder';
 import { createSecretBox } from '@switchboard/tokens';
 import type { AggregatorConfig } from './config.js';
+import { createCoreServices, startCore } from './core.js';
+import type { ClientService } from './services/client-service.js';
+import type { KeyService } from './services/key-service.js';
 import { createAdminRouter } from './http/admin-router.js';
 import { createHealthRouter } from './http/health-router.js';
+import { createLateRouter } from './http/late-router.js';
 import { createAdminApp, createPublicApp, listen } from './http/servers.js';
 import { bootstrapAdminToken, createAdminTokens } from './services/admin-tokens.js';
 
 export interface Aggregator {
   readonly publicUrl: string;
   readonly adminUrl: string;
+  /** The OIDC issuer apps use (ISSUER, else the public URL). */
+  readonly issuer: string;
+  readonly clients: ClientService;
+  readonly keys: KeyService;
   readonly index: RoutingIndex;
   readonly operators: OperatorService;
   readonly routes: RouteService;
@@ -56,9 +64,10 @@ export async function startAggregator(
     instanceId,
     logger,
   });
+  const secretBox = createSecretBox(config.masterKeys);
   const routingContext = {
     knex: database.knex,
-    secretBox: createSecretBox(config.masterKeys),
+    secretBox,
     instanceId,
     afterChange: () => index.refresh(),
   };
@@ -74,33 +83,45 @@ export async function startAggregator(
     logger.info('admin token written for the local CLI', { file: token.file });
 
   const health = createHealthRouter({ knex: database.knex, index });
+  const coreDeps = { knex: database.knex, secretBox, index, operators, logger };
+  const core = createCoreServices(coreDeps);
   const adminRouter = createAdminRouter({
     operators,
     routes,
     routingContext,
     index,
     tokens: createAdminTokens(database.knex),
+    core,
   });
   const admin = await listen(
     createAdminApp(adminRouter, health, logger),
     config.adminHost,
     config.adminPort,
   );
-  const pub = await listen(createPublicApp(health, logger), config.host, config.port);
+  // The public app's routes: health first, then the core once the issuer is known.
+  const late = createLateRouter(health);
+  const pub = await listen(createPublicApp(late.router, logger), config.host, config.port);
+  const issuer = config.issuer ?? pub.url;
+  const stopCore = await startCore(config, { ...coreDeps, ...core, issuer, mount: late });
   logger.info('aggregator started', {
     publicUrl: pub.url,
     adminUrl: admin.url,
+    issuer,
     database: database.description,
   });
 
   return {
     publicUrl: pub.url,
     adminUrl: admin.url,
+    issuer,
+    clients: core.clients,
+    keys: core.keys,
     index,
     operators,
     routes,
     database,
     async stop() {
+      stopCore();
       await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
       await index.stop();
       if (!deps.database) await database.close();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@switchboard/db';
 
@@ -29,7 +30,33 @@ const schema = z.object({
   SWITCHBOARD_PREVIOUS_MASTER_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  ISSUER: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .refine((cidrs) => cidrs.every(isCidr), 'must be a comma-separated list of CIDRs'),
+  ACCESS_TOKEN_MAX_TTL: z.coerce.number().int().min(1).max(300).default(300),
+  OPERATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  OPERATOR_DISCOVERY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
 });
+
+function isCidr(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface AggregatorConfig {
   readonly env: 'development' | 'production' | 'test';
@@ -46,6 +73,14 @@ export interface AggregatorConfig {
   readonly usingDevMasterKey: boolean;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   readonly shutdownGraceMs: number;
+  /** The OIDC issuer apps see; defaults to the public listener's URL. Shared by all processes. */
+  readonly issuer: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed for the device address. */
+  readonly trustProxy: readonly string[];
+  /** Upper bound of an AggregatorAccessToken's lifetime, seconds (NV: ≤ 300). */
+  readonly accessTokenMaxTtl: number;
+  readonly operatorTimeoutMs: number;
+  readonly operatorDiscoveryTtlSeconds: number;
 }
 
 /** Keys whose values never reach a log line. */
@@ -92,5 +127,10 @@ export function loadConfig(
     usingDevMasterKey,
     logLevel: c.LOG_LEVEL,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    issuer: c.ISSUER,
+    trustProxy: Object.freeze(c.TRUST_PROXY),
+    accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,
+    operatorTimeoutMs: c.OPERATOR_TIMEOUT_MS,
+    operatorDiscoveryTtlSeconds: c.OPERATOR_DISCOVERY_TTL_SECONDS,
   });
 }

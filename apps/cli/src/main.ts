@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { createAdminClient, type AdminClient } from './admin-client.js';
+import { registerClientCommands } from './commands/clients.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerKeyCommands } from './commands/keys.js';
 import { registerLookupCommand } from './commands/lookup.js';
 import { registerOperatorCommands } from './commands/operators.js';
 import { registerRouteCommands } from './commands/routes.js';
@@ -59,6 +61,8 @@ Exit codes: 0 ok, 1 server unreachable or failed, 2 bad input or conflict, 3 loo
   registerOperatorCommands(program, ctx);
   registerRouteCommands(program, ctx, io);
   registerLookupCommand(program, ctx);
+  registerClientCommands(program, ctx);
+  registerKeyCommands(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

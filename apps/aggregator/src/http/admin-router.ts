@@ -13,6 +13,7 @@ import {
 } from '@switchboard/telco-finder';
 import type { AdminTokens } from '../services/admin-tokens.js';
 import { requireAdminToken } from './admin-auth.js';
+import { mountClientAdmin, type ClientAdminDeps } from './admin-clients-router.js';
 
 export interface AdminRouterDeps {
   operators: OperatorService;
@@ -20,6 +21,8 @@ export interface AdminRouterDeps {
   routingContext: RoutingContext;
   index: RoutingIndex;
   tokens: AdminTokens;
+  /** Clients and token keys (the aggregator core); absent in routing-only setups. */
+  core?: ClientAdminDeps;
 }
 
 const ADMIN: Actor = { kind: 'admin', id: 'admin-api' };
@@ -92,6 +95,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   router.get('/index', (_req, res) => {
     res.json(deps.index.stats());
   });
+  if (deps.core) mountClientAdmin(router, deps.core);
   return router;
 }
 

@@ -1,0 +1,101 @@
+import type { Knex } from 'knex';
+import { aggregatorTokenAudience, type SecretBox } from '@switchboard/tokens';
+import type { Logger, OperatorService, RoutingIndex } from '@switchboard/telco-finder';
+import type { AggregatorConfig } from './config.js';
+import { createNestedFlow } from './flow/nested-flow.js';
+import { createOperatorClient } from './flow/operator-client.js';
+import { createDeviceIpResolver } from './http/device-ip.js';
+import { errorPage } from './http/error-page.js';
+import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './http/flow-router.js';
+import type { LateRouter } from './http/late-router.js';
+import { createOidcProvider } from './oidc/create-oidc-provider.js';
+import { createClientService, type ClientService } from './services/client-service.js';
+import { createKeyService, type KeyService } from './services/key-service.js';
+import { createOperatorGrants } from './services/operator-grants.js';
+import { ttlCached } from './services/ttl-cache.js';
+import { deleteExpiredFlowState, createOidcModelStore } from './store/oidc-model-store.js';
+import { insertOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
+
+export interface CoreServices {
+  readonly clients: ClientService;
+  readonly keys: KeyService;
+}
+
+export interface CoreDeps {
+  readonly knex: Knex;
+  readonly secretBox: SecretBox;
+  readonly index: RoutingIndex;
+  readonly operators: OperatorService;
+  readonly logger: Logger;
+}
+
+/** Admin-side services of the aggregator core; they need no issuer. */
+export function createCoreServices(deps: CoreDeps): CoreServices {
+  return {
+    clients: createClientService({ knex: deps.knex, secretBox: deps.secretBox }),
+    keys: createKeyService({ knex: deps.knex, secretBox: deps.secretBox }),
+  };
+}
+
+const CLEANUP_MS = 60_000;
+/** An operator change reaches flows in flight within this time (discovery keys on updatedAt). */
+const OPERATOR_TTL_MS = 2_000;
+
+/**
+ * The OIDC provider for apps and the nested operator flow (seed Annex steps 1–23),
+ * mounted on the public listener once the issuer is known. Returns a stop function.
+ */
+export async function startCore(
+  config: AggregatorConfig,
+  deps: CoreDeps & CoreServices & { issuer: string; mount: LateRouter },
+): Promise<() => void> {
+  const { knex, logger, issuer } = deps;
+  const secrets = await deps.keys.bootstrap();
+  const operatorGrants = createOperatorGrants({ knex, secretBox: deps.secretBox });
+  const oidc = await createOidcProvider({
+    issuer,
+    audience: aggregatorTokenAudience(issuer),
+    signingJwk: secrets.signingJwk,
+    cookieKeys: secrets.cookieKeys,
+    store: createOidcModelStore(knex),
+    clientMetadata: (id) => deps.clients.metadata(id),
+    tokenKeyring: () => deps.keys.tokenKeyring(),
+    operatorGrants,
+    accessTokenMaxTtl: config.accessTokenMaxTtl,
+    errorDocument: errorPage,
+    logger,
+  });
+  const flow = createNestedFlow({
+    finder: deps.index,
+    operator: ttlCached(OPERATOR_TTL_MS, (id) => deps.operators.get(id)),
+    operatorClient: createOperatorClient({
+      redirectUri: `${issuer}${OPERATOR_CALLBACK_PATH}`,
+      credentials: (id) => deps.operators.credentials(id),
+      discoveryTtlMs: config.operatorDiscoveryTtlSeconds * 1000,
+      timeoutMs: config.operatorTimeoutMs,
+    }),
+    flows: {
+      insert: (row) => insertOperatorFlow(knex, row),
+      take: (s) => takeOperatorFlow(knex, s),
+    },
+    grants: operatorGrants,
+    interactions: oidc.interactions,
+    pairwiseSecret: secrets.pairwiseSecret,
+    flowTtlSeconds: 600,
+    logger,
+  });
+  const router = createFlowRouter({
+    flow,
+    interactions: oidc.interactions,
+    deviceIp: createDeviceIpResolver(config.trustProxy),
+    publicUrl: issuer,
+  });
+  deps.mount.attach(router, oidc.handler);
+  const timer = setInterval(() => {
+    deleteExpiredFlowState(knex).catch((err: unknown) =>
+      logger.warn('expired flow state cleanup failed', { error: String(err) }),
+    );
+  }, CLEANUP_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

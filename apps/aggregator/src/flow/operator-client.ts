@@ -1,0 +1,107 @@
+import * as client from 'openid-client';
+import { importJWK, type JWK } from 'jose';
+import type { Operator, OperatorCredentials } from '@switchboard/telco-finder';
+
+export interface OperatorAuthorizationRequest {
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeChallenge: string;
+  readonly scope: string;
+  readonly promptNone: boolean;
+}
+
+export interface OperatorTokens {
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  readonly sub: string;
+  readonly amr: string[] | undefined;
+  readonly acr: string | undefined;
+}
+
+/** Switchboard as an OIDC client of each operator (Annex steps 5–6 and 14–15). */
+export interface OperatorClient {
+  authorizationUrl(op: Operator, request: OperatorAuthorizationRequest): Promise<URL>;
+  exchange(
+    op: Operator,
+    callbackUrl: URL,
+    checks: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<OperatorTokens>;
+}
+
+export interface OperatorClientDeps {
+  /** The aggregator's callback registered at every operator. */
+  readonly redirectUri: string;
+  readonly credentials: (operatorId: string) => Promise<OperatorCredentials>;
+  readonly discoveryTtlMs: number;
+  readonly timeoutMs: number;
+}
+
+export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
+  const cache = new Map<string, { config: Promise<client.Configuration>; until: number }>();
+
+  function configFor(op: Operator): Promise<client.Configuration> {
+    // Keyed by the operator's version: an admin change takes effect at once.
+    const key = `${op.id}|${op.updatedAt}`;
+    const hit = cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.config;
+    const config = discover(op, deps);
+    cache.set(key, { config, until: Date.now() + deps.discoveryTtlMs });
+    config.catch(() => cache.delete(key));
+    return config;
+  }
+
+  return {
+    async authorizationUrl(op, request) {
+      const config = await configFor(op);
+      return client.buildAuthorizationUrl(config, {
+        redirect_uri: deps.redirectUri,
+        response_type: 'code',
+        scope: request.scope,
+        state: request.state,
+        nonce: request.nonce,
+        code_challenge: request.codeChallenge,
+        code_challenge_method: 'S256',
+        ...(request.promptNone ? { prompt: 'none' } : {}),
+      });
+    },
+    async exchange(op, callbackUrl, checks) {
+      const config = await configFor(op);
+      const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: checks.codeVerifier,
+        expectedState: checks.state,
+        expectedNonce: checks.nonce,
+        idTokenExpected: true,
+      });
+      const claims = tokens.claims();
+      if (!claims) throw new Error('the operator returned no ID token');
+      return {
+        accessToken: tokens.access_token,
+        expiresIn: tokens.expiresIn() ?? 300,
+        sub: claims.sub,
+        amr: Array.isArray(claims.amr) ? (claims.amr as string[]) : undefined,
+        acr: typeof claims.acr === 'string' ? claims.acr : undefined,
+      };
+    },
+  };
+}
+
+async function discover(op: Operator, deps: OperatorClientDeps): Promise<client.Configuration> {
+  const auth = await clientAuth(await deps.credentials(op.id));
+  const config = await client.discovery(new URL(op.issuerUrl), op.clientId, undefined, auth, {
+    // Plain HTTP only for operators an admin marked insecure (sandbox/dev).
+    execute: op.allowInsecureHttp ? [client.allowInsecureRequests] : [],
+    timeout: Math.ceil(deps.timeoutMs / 1000),
+  });
+  config.timeout = Math.ceil(deps.timeoutMs / 1000);
+  return config;
+}
+
+async function clientAuth(credentials: OperatorCredentials): Promise<client.ClientAuth> {
+  if (credentials.method === 'client_secret_basic')
+    return client.ClientSecretBasic(credentials.clientSecret);
+  const jwk = credentials.privateJwk as JWK;
+  const alg = jwk.alg ?? (jwk.kty === 'EC' ? 'ES256' : jwk.kty === 'OKP' ? 'EdDSA' : 'RS256');
+  const key = await importJWK(jwk, alg);
+  if (key instanceof Uint8Array) throw new Error('operator private key is not asymmetric');
+  return client.PrivateKeyJwt({ key, ...(jwk.kid ? { kid: jwk.kid } : {}) });
+}

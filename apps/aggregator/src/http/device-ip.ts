@@ -1,0 +1,37 @@
+import ipaddr from 'ipaddr.js';
+
+export type DeviceIpResolver = (
+  socketAddress: string | undefined,
+  forwardedFor?: string,
+) => string | undefined;
+
+/**
+ * The device's address: the socket's, or — only when the socket is a trusted proxy
+ * (TRUST_PROXY) — the nearest untrusted hop of X-Forwarded-For, read right to left so a
+ * client cannot forge its own entry. `::ffff:a.b.c.d` is IPv4.
+ */
+export function createDeviceIpResolver(trustedCidrs: readonly string[]): DeviceIpResolver {
+  const trusted = trustedCidrs.map((c) => ipaddr.parseCIDR(c));
+  const isTrusted = (ip: ipaddr.IPv4 | ipaddr.IPv6) =>
+    trusted.some(([range, bits]) => ip.kind() === range.kind() && ip.match(range, bits));
+
+  return (socketAddress, forwardedFor) => {
+    const peer = parse(socketAddress);
+    if (!peer) return undefined;
+    if (!isTrusted(peer) || !forwardedFor) return peer.toString();
+    const hops = forwardedFor
+      .split(',')
+      .map((h) => parse(h.trim()))
+      .reverse();
+    for (const hop of hops) {
+      if (!hop) return undefined;
+      if (!isTrusted(hop)) return hop.toString();
+    }
+    return hops.at(-1)?.toString() ?? peer.toString();
+  };
+}
+
+function parse(value: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (!value || !ipaddr.isValid(value)) return undefined;
+  return ipaddr.process(value);
+}

@@ -1,0 +1,61 @@
+import express, { type Router } from 'express';
+import { ipportAddress } from '../flow/login-hint.js';
+import type { NestedFlow } from '../flow/nested-flow.js';
+import type { AuthorizationGateway } from '../oidc/interaction-gateway.js';
+import type { DeviceIpResolver } from './device-ip.js';
+import { errorPage } from './error-page.js';
+
+export interface FlowRouterDeps {
+  readonly flow: NestedFlow;
+  readonly interactions: AuthorizationGateway;
+  readonly deviceIp: DeviceIpResolver;
+  /** The public base URL, to rebuild the callback URL the operator redirected to. */
+  readonly publicUrl: string;
+}
+
+export const OPERATOR_CALLBACK_PATH = '/operator-callback';
+
+/** The browser-facing steps of the nested flow; every dead end is a page, never a hang. */
+export function createFlowRouter(deps: FlowRouterDeps): Router {
+  const router = express.Router();
+
+  router.get('/interaction/:uid', async (req, res) => {
+    let pending;
+    try {
+      pending = await deps.interactions.pending(req, res);
+    } catch {
+      return void res.status(400).type('html').send(EXPIRED);
+    }
+    const hinted = pending.loginHintSigned ? ipportAddress(pending.loginHint) : undefined;
+    const device = hinted ?? deps.deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
+    const next = await deps.flow.start(pending, device);
+    redirectOrExpired(res, next);
+  });
+
+  router.get(OPERATOR_CALLBACK_PATH, async (req, res) => {
+    const outcome = await deps.flow.complete(new URL(req.originalUrl, deps.publicUrl));
+    if (outcome.kind === 'unknown-state') {
+      return void res
+        .status(400)
+        .type('html')
+        .send(
+          errorPage(
+            'invalid_request',
+            'This sign-in link is unknown, expired or already used. Start again from the app.',
+          ),
+        );
+    }
+    redirectOrExpired(res, outcome.url);
+  });
+  return router;
+}
+
+const EXPIRED = errorPage(
+  'invalid_request',
+  'This sign-in has expired or was started in another browser. Start again from the app.',
+);
+
+function redirectOrExpired(res: express.Response, url: string | undefined): void {
+  if (url) res.redirect(303, url);
+  else res.status(400).type('html').send(EXPIRED);
+}

@@ -1,0 +1,213 @@
+import type { RequestListener } from 'node:http';
+import type { TokenKeyring } from '@switchboard/tokens';
+import type { Logger } from '@switchboard/telco-finder';
+import type { OperatorGrant, OperatorGrants } from '../services/operator-grants.js';
+import type { OidcModelStore } from '../store/oidc-model-store.js';
+import { createAggregatorPolicy } from './aggregator-policy.js';
+import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
+import { createAdapterClass } from './knex-adapter.js';
+import {
+  loadOidcProvider,
+  type OidcContext,
+  type OidcProviderModule,
+  type OidcToken,
+} from './oidc-provider-module.js';
+import { API_SCOPES, purposesIn, singlePurpose } from './scopes.js';
+
+export interface OidcProviderDeps {
+  readonly issuer: string;
+  /** Resource indicator and `aud` of AggregatorAccessTokens (CAMARA sends no `resource`). */
+  readonly audience: string;
+  readonly signingJwk: Record<string, unknown>;
+  readonly cookieKeys: string[];
+  readonly store: OidcModelStore;
+  readonly clientMetadata: (id: string) => Promise<Record<string, unknown> | undefined>;
+  readonly tokenKeyring: () => Promise<TokenKeyring>;
+  readonly operatorGrants: OperatorGrants;
+  /** Upper bound of an AggregatorAccessToken's lifetime, seconds (≤ 300, NV). */
+  readonly accessTokenMaxTtl: number;
+  readonly errorDocument: (error: string, description: string | undefined) => string;
+  readonly logger: Logger;
+}
+
+export interface OidcComponents {
+  readonly handler: RequestListener;
+  readonly interactions: AuthorizationGateway;
+}
+
+/** Seconds. Interactions cover the operator round-trip, consent page included. */
+const TTL = { AuthorizationCode: 60, IdToken: 300, Interaction: 600, Session: 600, Grant: 600 };
+/** ICM: a private_key_jwt client assertion lives at most 300 s. */
+const MAX_ASSERTION_LIFETIME = 300;
+
+export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcComponents> {
+  const oidc = await loadOidcProvider();
+  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
+  logProviderEvents(provider, deps.logger);
+  return {
+    handler: provider.callback(),
+    interactions: createInteractionGateway(provider, deps.audience),
+  };
+}
+
+function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record<string, unknown> {
+  const grants = perRequestGrants(deps.operatorGrants);
+  return {
+    adapter: createAdapterClass({ store: deps.store, clientMetadata: deps.clientMetadata }),
+    clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+    },
+    jwks: { keys: [deps.signingJwk] },
+    // Own names: in the demo, operators on the same host use oidc-provider's defaults
+    // (cookies are not isolated by port, RFC 6265 §8.5).
+    cookies: {
+      keys: deps.cookieKeys,
+      names: { session: 'sb_session', interaction: 'sb_interaction', resume: 'sb_resume' },
+    },
+    responseTypes: ['code'],
+    scopes: ['openid'],
+    subjectTypes: ['public'],
+    // ICM: the ID token's `amr` shows the network-based authentication the operator did.
+    claims: { acr: null, amr: null, auth_time: null, openid: ['sub', 'acr', 'amr', 'auth_time'] },
+    pkce: { required: () => true },
+    // RFC 9700 §2.1: redirect URIs compare exactly, and are never implied.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    features: features(oidc, deps, grants),
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      policy: createAggregatorPolicy(oidc),
+    },
+    ...hooks(oidc, deps, grants),
+    ttl: {
+      ...TTL,
+      AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
+        token.resourceServer?.accessTokenTTL ?? deps.accessTokenMaxTtl,
+    },
+  };
+}
+
+type GrantLoader = (ctx: object, grantId: string) => Promise<OperatorGrant | undefined>;
+
+/** Loads the operator grant once per token request (TTL and claims both need it). */
+function perRequestGrants(operatorGrants: OperatorGrants): GrantLoader {
+  const cache = new WeakMap<object, Promise<OperatorGrant | undefined>>();
+  return (ctx, grantId) => {
+    let hit = cache.get(ctx);
+    if (!hit) {
+      hit = operatorGrants.find(grantId);
+      cache.set(ctx, hit);
+    }
+    return hit;
+  };
+}
+
+function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
+  return {
+    findAccount: async (_ctx: unknown, sub: string) => ({
+      accountId: sub,
+      claims: async () => ({ sub }),
+    }),
+    // NV: no refresh tokens; API tokens outlive the browser session they came from.
+    issueRefreshToken: async () => false,
+    expiresWithSession: async () => false,
+    // Annex step 19: the AggregatorAccessToken carries the operator token and the routing.
+    extraTokenClaims: async (ctx: object, token: OidcToken) => {
+      const grant = token.grantId ? await grants(ctx, token.grantId) : undefined;
+      if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
+      return {
+        operator_id: grant.operatorId,
+        api_root: grant.apiRoot,
+        operator_access_token: grant.operatorAccessToken,
+      };
+    },
+    assertJwtClientAuthClaimsAndHeader: async (
+      _ctx: unknown,
+      claims: { exp?: number; iat?: number },
+    ) => {
+      const issuedAt = claims.iat ?? Math.floor(Date.now() / 1000);
+      if (typeof claims.exp !== 'number' || claims.exp - issuedAt > MAX_ASSERTION_LIFETIME)
+        throw new oidc.errors.InvalidClientAuth();
+    },
+    renderError: async (
+      ctx: { type: string; body: unknown },
+      out: { error: string; error_description?: string },
+    ) => {
+      ctx.type = 'html';
+      ctx.body = deps.errorDocument(out.error, out.error_description);
+    },
+  };
+}
+
+function features(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
+  return {
+    devInteractions: { enabled: false },
+    // ICM: signed request objects must be supported (unsigned ones stay accepted).
+    requestObjects: { enabled: true, requireSignedRequestObject: false },
+    // AggregatorAccessTokens are encrypted JWTs: userinfo cannot read them.
+    userinfo: { enabled: false },
+    rpInitiatedLogout: { enabled: false },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async () => deps.audience,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (ctx: OidcContext, indicator: string) => {
+        if (indicator !== deps.audience) throw new oidc.errors.InvalidTarget();
+        const code = ctx.oidc.entities.AuthorizationCode;
+        const scope = code?.scope ?? ctx.oidc.params?.scope ?? '';
+        const purpose = singlePurpose(scope);
+        // ICM: exactly one dpv: purpose per request.
+        if (!purpose)
+          throw new oidc.errors.InvalidScope(
+            `scope must name exactly one dpv: purpose, e.g. dpv:FraudPreventionAndDetection (found ${purposesIn(scope).length})`,
+          );
+        const ring = await deps.tokenKeyring();
+        return {
+          scope: [purpose, ...API_SCOPES].join(' '),
+          audience: deps.audience,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: code?.grantId
+            ? await ttlFor(oidc, deps, await grants(ctx, code.grantId))
+            : deps.accessTokenMaxTtl,
+          jwt: {
+            encrypt: {
+              alg: 'dir',
+              enc: 'A256GCM',
+              key: ring.current.secret,
+              kid: ring.current.kid,
+            },
+          },
+        };
+      },
+    },
+  };
+}
+
+/** exp = min(operator token expiry, the configured maximum). */
+async function ttlFor(
+  oidc: OidcProviderModule,
+  deps: OidcProviderDeps,
+  grant: OperatorGrant | undefined,
+): Promise<number> {
+  if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
+  const left = Math.floor((grant.expiresAt.getTime() - Date.now()) / 1000);
+  if (left < 1) throw new oidc.errors.InvalidGrant('the operator access token has expired');
+  return Math.min(left, deps.accessTokenMaxTtl);
+}
+
+function logProviderEvents(
+  provider: { on(event: string, listener: (...args: unknown[]) => void): void },
+  logger: Logger,
+): void {
+  const describe = (err: unknown) => {
+    const e = err as { error?: string; error_description?: string; message?: string };
+    return { error: e.error ?? 'server_error', description: e.error_description ?? e.message };
+  };
+  for (const event of ['authorization.error', 'grant.error'])
+    provider.on(event, (_ctx, err) => logger.warn(`oidc ${event}`, describe(err)));
+  provider.on('server_error', (_ctx, err) =>
+    logger.error('oidc server error', { error: (err as Error).message }),
+  );
+}

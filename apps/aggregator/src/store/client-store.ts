@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+
+export interface ClientRow {
+  id: string;
+  name: string;
+  status: 'active' | 'disabled';
+  auth_method: 'private_key_jwt' | 'client_secret_basic';
+  redirect_uris: string[];
+  jwks: { keys: Array<Record<string, unknown>> } | null;
+  secret_enc: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export type ClientRowInput = Omit<ClientRow, 'created_at' | 'updated_at' | 'status'>;
+
+// jsonb columns are written as JSON text: node-postgres would send a JS array as a SQL array.
+const encode = (row: Partial<ClientRowInput & { status: string }>) => ({
+  ...row,
+  ...(row.redirect_uris ? { redirect_uris: JSON.stringify(row.redirect_uris) } : {}),
+  ...(row.jwks !== undefined ? { jwks: row.jwks === null ? null : JSON.stringify(row.jwks) } : {}),
+});
+
+export async function insertClientRow(knex: Knex, row: ClientRowInput): Promise<void> {
+  await knex('clients').insert(encode(row));
+}
+
+export async function getClientRow(knex: Knex, id: string): Promise<ClientRow | undefined> {
+  return knex('clients').where({ id }).first<ClientRow | undefined>();
+}
+
+export async function listClientRows(knex: Knex): Promise<ClientRow[]> {
+  return knex('clients').orderBy('created_at').select<ClientRow[]>();
+}
+
+export async function updateClientRow(
+  knex: Knex,
+  id: string,
+  patch: Partial<ClientRowInput & { status: 'active' | 'disabled' }>,
+): Promise<void> {
+  await knex('clients')
+    .where({ id })
+    .update({ ...encode(patch), updated_at: knex.fn.now() });
+}
+
+export async function deleteClientRow(knex: Knex, id: string): Promise<void> {
+  await knex('clients').where({ id }).delete();
+}

@@ -1,0 +1,206 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { request } from 'undici';
+import type { Database } from '@switchboard/db';
+import {
+  loadSandboxConfig,
+  parseInstanceConfig,
+  startSandbox,
+  type RunningSandbox,
+} from '@switchboard/operator-sandbox';
+import { startAggregator, type Aggregator } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { silentLogger } from '../src/logging.js';
+
+const configFile = (name: string) =>
+  fileURLToPath(new URL(`../../../config/${name}`, import.meta.url));
+const DEMO_KEYS = JSON.parse(readFileSync(configFile('demo-operator-keys.json'), 'utf8')) as {
+  'sandbox-a': { clientSecret: string };
+  'sandbox-b': { privateJwk: Record<string, unknown> };
+};
+
+export const FRAUD = 'dpv:FraudPreventionAndDetection';
+export const SERVICE = 'dpv:ServiceProvision';
+export const APP_CALLBACK = 'http://127.0.0.1:3999/app-callback';
+const ADMIN = { kind: 'admin', id: 'test' } as const;
+
+/** One aggregator on its own ports; `issuer` makes it share another's identity. */
+export async function startTestAggregator(database: Database, issuer?: string) {
+  const dataDir = path.join(os.tmpdir(), `sb-core-${randomBytes(4).toString('hex')}`);
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ADMIN_PORT: '0',
+    SHUTDOWN_GRACE_MS: '100',
+    SWITCHBOARD_DATA_DIR: dataDir,
+    OPERATOR_TIMEOUT_MS: '2000',
+    ...(issuer ? { ISSUER: issuer } : {}),
+  });
+  return startAggregator(config, { logger: silentLogger, database });
+}
+
+/** Both sandboxes, registering the aggregator's callback as Switchboard's redirect URI. */
+export async function startSandboxes(issuer: string): Promise<RunningSandbox[]> {
+  const base = loadSandboxConfig(configFile('sandbox.json'));
+  return Promise.all(
+    base.instances.map((instance) => {
+      const clients = instance.clients.map((c) =>
+        c.clientId === 'switchboard' ? { ...c, redirectUris: [`${issuer}/operator-callback`] } : c,
+      );
+      return startSandbox(parseInstanceConfig({ ...structuredClone(instance), clients, port: 0 }), {
+        dataDir: null,
+      });
+    }),
+  );
+}
+
+/** Registers sandbox-a (secret, 127.10/16), sandbox-b (private_key_jwt, 127.20/16) and a dead operator (127.40/16). */
+export async function registerOperators(agg: Aggregator, a: string, b: string): Promise<void> {
+  const common = { country: 'ES', clientId: 'switchboard', allowInsecureHttp: true };
+  await agg.operators.create(
+    {
+      ...common,
+      id: 'sandbox-a',
+      name: 'Sandbox Operator A',
+      issuerUrl: a,
+      apiRoot: a,
+      credentials: {
+        method: 'client_secret_basic',
+        clientSecret: DEMO_KEYS['sandbox-a'].clientSecret,
+      },
+      scopeStyle: 'camara',
+    },
+    ADMIN,
+  );
+  await agg.operators.create(
+    {
+      ...common,
+      id: 'sandbox-b',
+      name: 'Sandbox Operator B',
+      country: 'DE',
+      issuerUrl: b,
+      apiRoot: b,
+      credentials: { method: 'private_key_jwt', privateJwk: DEMO_KEYS['sandbox-b'].privateJwk },
+      scopeStyle: 'dpv-hash',
+    },
+    ADMIN,
+  );
+  await agg.operators.create(
+    {
+      ...common,
+      id: 'sandbox-down',
+      name: 'Unreachable Operator',
+      issuerUrl: 'http://127.0.0.1:9',
+      apiRoot: 'http://127.0.0.1:9',
+      credentials: { method: 'client_secret_basic', clientSecret: 'whatever-secret' },
+    },
+    ADMIN,
+  );
+  await agg.routes.addRanges('sandbox-a', ['127.10.0.0/16'], {}, ADMIN);
+  await agg.routes.addRanges('sandbox-b', ['127.20.0.0/16'], {}, ADMIN);
+  await agg.routes.addRanges('sandbox-down', ['127.40.0.0/16'], {}, ADMIN);
+  await agg.index.refresh();
+}
+
+export type AppClient =
+  { id: string; method: 'secret'; secret: string } | { id: string; method: 'key'; jwk: JWK };
+
+export async function registerApp(agg: Aggregator, method: 'secret' | 'key'): Promise<AppClient> {
+  const created = await agg.clients.add({
+    name: `Test app (${method})`,
+    redirectUris: [APP_CALLBACK],
+    ...(method === 'secret'
+      ? { authMethod: 'client_secret_basic' }
+      : { authMethod: 'private_key_jwt', generateKey: true }),
+  });
+  return method === 'secret'
+    ? { id: created.client.id, method, secret: created.clientSecret! }
+    : { id: created.client.id, method, jwk: created.privateJwk! };
+}
+
+export interface AuthorizeRequest {
+  url: string;
+  state: string;
+  verifier: string;
+}
+
+export function authorizeUrl(
+  issuer: string,
+  app: AppClient,
+  o: { scope?: string; prompt?: string; redirectUri?: string } = {},
+): AuthorizeRequest {
+  const verifier = randomBytes(32).toString('base64url');
+  const state = randomUUID();
+  const params = new URLSearchParams({
+    client_id: app.id,
+    response_type: 'code',
+    redirect_uri: o.redirectUri ?? APP_CALLBACK,
+    scope: o.scope ?? `openid ${FRAUD} number-verification:verify`,
+    state,
+    nonce: randomUUID(),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...(o.prompt ? { prompt: o.prompt } : {}),
+  });
+  return { url: `${issuer}/auth?${params}`, state, verifier };
+}
+
+/** The same request as a signed request object (ICM: must be supported). */
+export async function signedAuthorizeUrl(
+  issuer: string,
+  app: Extract<AppClient, { method: 'key' }>,
+  extra: Record<string, string> = {},
+): Promise<AuthorizeRequest> {
+  const plain = authorizeUrl(issuer, app, { prompt: 'none' });
+  const params = { ...Object.fromEntries(new URL(plain.url).searchParams), ...extra };
+  const jwt = await new SignJWT(params)
+    .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid!, typ: 'oauth-authz-req+jwt' })
+    .setIssuer(app.id)
+    .setAudience(issuer)
+    .setIssuedAt()
+    .setExpirationTime('60s')
+    .sign(await importJWK(app.jwk, 'ES256'));
+  const outer = new URLSearchParams({ client_id: app.id, response_type: 'code', request: jwt });
+  return { ...plain, url: `${issuer}/auth?${outer}` };
+}
+
+/** The app backend's token request (Annex step 18). */
+export async function redeemCode(
+  tokenUrl: string,
+  issuer: string,
+  app: AppClient,
+  code: string,
+  verifier: string,
+) {
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: APP_CALLBACK,
+    code_verifier: verifier,
+  });
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (app.method === 'secret') {
+    headers.authorization = `Basic ${Buffer.from(`${app.id}:${app.secret}`).toString('base64')}`;
+  } else {
+    form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    form.set('client_assertion', await assertion(app, issuer));
+  }
+  const res = await request(tokenUrl, { method: 'POST', headers, body: form.toString() });
+  return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+}
+
+async function assertion(app: Extract<AppClient, { method: 'key' }>, issuer: string) {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid! })
+    .setIssuer(app.id)
+    .setSubject(app.id)
+    .setAudience(issuer)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime('60s')
+    .sign(await importJWK(app.jwk, 'ES256'));
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createSecretBox } from '@switchboard/tokens';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../packages/db/test-support/test-database.js';
+import { createAdapterClass } from '../src/oidc/knex-adapter.js';
+import { createOperatorGrants } from '../src/services/operator-grants.js';
+import { spendAccessToken } from '../src/store/access-token-use-store.js';
+import { createOidcModelStore, deleteExpiredFlowState } from '../src/store/oidc-model-store.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.destroy());
+
+describe('aggregator core storage', () => {
+  it('persists oidc-provider models with consumption, grant revocation and expiry', async () => {
+    const Adapter = createAdapterClass({
+      store: createOidcModelStore(t.db.knex),
+      clientMetadata: async (id) => (id === 'known' ? { client_id: id } : undefined),
+    });
+    const codes = new Adapter('AuthorizationCode');
+    await codes.upsert('c1', { grantId: 'g1', uid: 'u1', kind: 'AuthorizationCode' }, 60);
+    expect(await codes.find('c1')).toMatchObject({ grantId: 'g1' });
+    expect(await codes.findByUid('u1')).toMatchObject({ grantId: 'g1' });
+    await codes.consume('c1');
+    expect((await codes.find('c1'))?.consumed).toEqual(expect.any(Number));
+    await codes.revokeByGrantId('g1');
+    expect(await codes.find('c1')).toBeUndefined();
+    await codes.upsert('c2', { kind: 'AuthorizationCode' }, 1);
+    await t.db.knex('oidc_models').update({ expires_at: new Date(Date.now() - 1000) });
+    expect(await codes.find('c2')).toBeUndefined();
+    await deleteExpiredFlowState(t.db.knex);
+    expect(await t.db.knex('oidc_models').where({ id: 'c2' }).first()).toBeUndefined();
+    expect(await new Adapter('Client').find('known')).toEqual({ client_id: 'known' });
+  });
+
+  it('keeps the operator token sealed at rest, bound to its grant', async () => {
+    const box = createSecretBox(['master-key-for-tests-0123456789abcdef']);
+    const grants = createOperatorGrants({ knex: t.db.knex, secretBox: box });
+    const expiresAt = new Date(Date.now() + 300_000);
+    const grant = {
+      grantId: 'grant-1',
+      clientId: 'sb-client',
+      operatorId: 'sandbox-a',
+      apiRoot: 'http://127.0.0.1:4001',
+      scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
+      operatorAccessToken: 'operator-token-secret-value',
+      expiresAt,
+    };
+    await grants.save(grant);
+    const row = await t.db.knex('operator_grants').where({ grant_id: 'grant-1' }).first();
+    expect(JSON.stringify(row)).not.toContain('operator-token-secret-value');
+    expect(await grants.find('grant-1')).toEqual(grant);
+  });
+
+  it('spends an access token id once', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    expect(await spendAccessToken(t.db.knex, 'jti-1', exp)).toBe(true);
+    expect(await spendAccessToken(t.db.knex, 'jti-1', exp)).toBe(false);
+  });
+});

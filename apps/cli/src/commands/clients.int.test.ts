@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startHarness, type Harness } from '../../test/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+const json = async (...argv: string[]) => {
+  const run = await h.cli('--json', ...argv);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+  return JSON.parse(run.stdout) as Record<string, unknown> & { client: { id: string } };
+};
+
+describe('switchboard clients and keys', () => {
+  it('adds an app with a generated key, printing the private key once and storing only the public key', async () => {
+    const run = await h.cli(
+      'clients',
+      'add',
+      '--name',
+      'Demo bank',
+      '--redirect-uri',
+      'https://bank.example/cb',
+      '--generate-key',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/private key \(shown once/);
+    const id = /^id\s+(\S+)/m.exec(run.stdout)![1]!;
+    const shown = await json('clients', 'show', id);
+    expect(shown).toMatchObject({ authMethod: 'private_key_jwt', status: 'active' });
+    expect(JSON.stringify(shown)).not.toMatch(/"d":/);
+  });
+
+  it('adds from a JWKS file, updates, disables and removes', async () => {
+    const created = await json(
+      'clients',
+      'add',
+      '--name',
+      'Key app',
+      '--redirect-uri',
+      'https://a.example/cb',
+      '--generate-key',
+    );
+    const jwks = { keys: [(await json('clients', 'show', created.client.id)).jwks as unknown] };
+    const file = path.join(h.dataDir, 'jwks.json');
+    fs.writeFileSync(file, JSON.stringify(jwks.keys[0] as object));
+    const fromFile = await json(
+      'clients',
+      'add',
+      '--name',
+      'Shop',
+      '--redirect-uri',
+      'https://shop.example/cb',
+      '--jwks-file',
+      file,
+    );
+    expect(fromFile.privateJwk).toBeUndefined();
+    const id = fromFile.client.id;
+    const updated = await json(
+      'clients',
+      'update',
+      id,
+      '--redirect-uri',
+      'https://shop.example/cb2',
+      '--redirect-uri',
+      'https://shop.example/cb3',
+    );
+    expect(updated.redirectUris).toEqual(['https://shop.example/cb2', 'https://shop.example/cb3']);
+    expect((await json('clients', 'disable', id)).status).toBe('disabled');
+    expect(await h.cli('clients', 'remove', id)).toMatchObject({ code: 0, stderr: '' });
+    const gone = await h.cli('clients', 'show', id);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/unknown client/);
+  });
+
+  it('rotates a client secret, and refuses bad input with exit 2', async () => {
+    const created = await json(
+      'clients',
+      'add',
+      '--name',
+      'Legacy',
+      '--redirect-uri',
+      'https://l.example/cb',
+      '--secret',
+    );
+    expect(String(created.clientSecret)).toMatch(/^sbsec_/);
+    const rotated = await json('clients', 'rotate-secret', created.client.id);
+    expect(rotated.clientSecret).not.toBe(created.clientSecret);
+    const bad = await h.cli(
+      'clients',
+      'add',
+      '--name',
+      'x',
+      '--redirect-uri',
+      'http://evil.example/cb',
+      '--secret',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/redirectUris/);
+    const none = await h.cli(
+      'clients',
+      'add',
+      '--name',
+      'x',
+      '--redirect-uri',
+      'https://x.example/cb',
+    );
+    expect(none.code).toBe(2);
+    const list = await h.cli('clients', 'list');
+    expect(list.stdout).toMatch(/Legacy\s+active\s+client_secret_basic/);
+  });
+
+  it('rotates and retires token keys; the last token key cannot be retired', async () => {
+    const before = (await h.cli('--json', 'keys', 'list')).stdout;
+    const first = (JSON.parse(before) as Array<{ kid: string; use: string }>).find(
+      (k) => k.use === 'token-encryption',
+    )!;
+    const lonely = await h.cli('keys', 'retire', first.kid);
+    expect(lonely.code).toBe(2);
+    expect(lonely.stderr).toMatch(/only token key/);
+    const rotated = await h.cli('keys', 'rotate');
+    expect(rotated.stdout).toMatch(/is now current/);
+    expect((await h.cli('keys', 'retire', first.kid)).code).toBe(0);
+    expect((await h.cli('keys', 'list')).stdout).toMatch(
+      new RegExp(`${first.kid}\\s+token-encryption\\s+retired`),
+    );
+  });
+});

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { CliError } from '../io.js';
+import { keyValues, table } from '../output.js';
+
+interface Client {
+  id: string;
+  name: string;
+  status: string;
+  authMethod: string;
+  redirectUris: string[];
+  jwks?: { keys: Array<{ kid?: string }> };
+  createdAt: string;
+}
+
+interface Created {
+  client: Client;
+  clientSecret?: string;
+  privateJwk?: Record<string, unknown>;
+}
+
+interface ClientFlags {
+  name?: string;
+  redirectUri?: string[];
+  jwksFile?: string;
+  generateKey?: boolean;
+  secret?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerClientCommands(program: Command, ctx: CommandContext): void {
+  const clients = program
+    .command('clients')
+    .description("manage service providers' OIDC clients (the apps)");
+
+  clients
+    .command('add')
+    .description('register an app; its secret or private key is printed once, never stored')
+    .requiredOption('--name <name>', 'display name shown to admins')
+    .requiredOption('--redirect-uri <uri>', 'exact redirect URI (repeatable)', collect)
+    .option('--jwks-file <file>', "the app's public keys (JWKS JSON), for private_key_jwt")
+    .option('--generate-key', 'generate an ES256 key pair; prints the private JWK once')
+    .option('--secret', 'use client_secret_basic with a generated secret instead of keys')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ switchboard clients add --name "Demo bank" --redirect-uri https://bank.example/cb --generate-key
+  $ switchboard clients add --name "Shop" --redirect-uri https://shop.example/cb --jwks-file shop-jwks.json
+  $ switchboard clients add --name "Legacy" --redirect-uri https://legacy.example/cb --secret`,
+    )
+    .action(
+      ctx.run(async (flags: ClientFlags) => {
+        const chosen = [flags.jwksFile, flags.generateKey, flags.secret].filter(Boolean).length;
+        if (chosen !== 1)
+          throw new CliError('give exactly one of --jwks-file, --generate-key, --secret');
+        const created = await ctx.client().send<Created>('POST', '/clients', {
+          name: flags.name,
+          redirectUris: flags.redirectUri,
+          authMethod: flags.secret ? 'client_secret_basic' : 'private_key_jwt',
+          ...(flags.jwksFile ? { jwks: readJson(flags.jwksFile) } : {}),
+          ...(flags.generateKey ? { generateKey: true } : {}),
+        });
+        ctx.out().result(created, () => describeCreated(created));
+      }),
+    );
+
+  clients
+    .command('list')
+    .description('list apps')
+    .action(
+      ctx.run(async () => {
+        const { items } = await ctx.client().get<{ items: Client[] }>('/clients');
+        ctx.out().result(items, () =>
+          table(
+            ['id', 'name', 'status', 'auth', 'redirect uris'],
+            items.map((c) => [c.id, c.name, c.status, c.authMethod, c.redirectUris.join(' ')]),
+          ),
+        );
+      }),
+    );
+
+  clients
+    .command('show')
+    .argument('<id>')
+    .description('show one app')
+    .action(
+      ctx.run(async (id: string) => {
+        const c = await ctx.client().get<Client>(path(id));
+        ctx.out().result(c, () => showClient(c));
+      }),
+    );
+
+  clients
+    .command('update')
+    .argument('<id>')
+    .description("change an app's name, redirect URIs or public keys")
+    .option('--name <name>')
+    .option('--redirect-uri <uri>', 'replaces all redirect URIs (repeatable)', collect)
+    .option('--jwks-file <file>', 'replaces the public keys')
+    .action(
+      ctx.run(async (id: string, flags: ClientFlags) => {
+        const patch = {
+          ...(flags.name ? { name: flags.name } : {}),
+          ...(flags.redirectUri ? { redirectUris: flags.redirectUri } : {}),
+          ...(flags.jwksFile ? { jwks: readJson(flags.jwksFile) } : {}),
+        };
+        if (Object.keys(patch).length === 0) throw new CliError('nothing to change');
+        const c = await ctx.client().send<Client>('PATCH', path(id), patch);
+        ctx.out().result(c, () => `client ${c.id} updated`);
+      }),
+    );
+
+  clients
+    .command('rotate-secret')
+    .argument('<id>')
+    .description('issue a new client secret (printed once); the old one stops working')
+    .action(
+      ctx.run(async (id: string) => {
+        const r = await ctx.client().send<Created>('POST', `${path(id)}/rotate-secret`);
+        ctx.out().result(r, () => describeCreated(r));
+      }),
+    );
+
+  for (const [verb, what] of [
+    ['disable', 'stop accepting an app (its flows and token requests fail)'],
+    ['enable', 'accept a disabled app again'],
+  ] as const) {
+    clients
+      .command(verb)
+      .argument('<id>')
+      .description(what)
+      .action(
+        ctx.run(async (id: string) => {
+          const c = await ctx.client().send<Client>('POST', `${path(id)}/${verb}`);
+          ctx.out().result(c, () => `client ${c.id} ${c.status}`);
+        }),
+      );
+  }
+
+  clients
+    .command('remove')
+    .argument('<id>')
+    .description('delete an app')
+    .action(
+      ctx.run(async (id: string) => {
+        await ctx.client().send('DELETE', path(id));
+        ctx.out().result({ removed: id }, () => `client ${id} removed`);
+      }),
+    );
+}
+
+const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CliError(`cannot read ${file} as JSON: ${(e as Error).message}`);
+  }
+}
+
+function showClient(c: Client): string {
+  return keyValues([
+    ['id', c.id],
+    ['name', c.name],
+    ['status', c.status],
+    ['auth', c.authMethod],
+    ['redirect uris', c.redirectUris.join(' ')],
+    ['key ids', c.jwks?.keys.map((k) => k.kid ?? '(no kid)').join(' ')],
+    ['created', c.createdAt],
+  ]);
+}
+
+function describeCreated(r: Created): string {
+  const lines = [showClient(r.client)];
+  if (r.clientSecret) lines.push('', 'client secret (shown once, store it now):', r.clientSecret);
+  if (r.privateJwk)
+    lines.push('', 'private key (shown once, store it now):', JSON.stringify(r.privateJwk));
+  return lines.join('\n');
+}

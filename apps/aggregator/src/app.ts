@@ -17,6 +17,7 @@ import type { KeyService } from './services/key-service.js';
 import { createAdminRouter } from './http/admin-router.js';
 import { createHealthRouter } from './http/health-router.js';
 import { createLateRouter } from './http/late-router.js';
+import { createMetrics } from './metrics/metrics.js';
 import { createAdminApp, createPublicApp, listen } from './http/servers.js';
 import { bootstrapAdminToken, createAdminTokens } from './services/admin-tokens.js';
 
@@ -93,8 +94,9 @@ export async function startAggregator(
     tokens: createAdminTokens(database.knex),
     core,
   });
+  const metrics = createMetrics();
   const admin = await listen(
-    createAdminApp(adminRouter, health, logger),
+    createAdminApp(adminRouter, health, logger, metrics.registry),
     config.adminHost,
     config.adminPort,
   );
@@ -102,7 +104,7 @@ export async function startAggregator(
   const late = createLateRouter(health);
   const pub = await listen(createPublicApp(late.router, logger), config.host, config.port);
   const issuer = config.issuer ?? pub.url;
-  const stopCore = await startCore(config, { ...coreDeps, ...core, issuer, mount: late });
+  const stopCore = await startCore(config, { ...coreDeps, ...core, issuer, mount: late, metrics });
   logger.info('aggregator started', {
     publicUrl: pub.url,
     adminUrl: admin.url,
@@ -121,8 +123,9 @@ export async function startAggregator(
     routes,
     database,
     async stop() {
-      stopCore();
+      // Drain HTTP first, then the proxy writes its pending usage records and closes sockets.
       await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
+      await stopCore();
       await index.stop();
       if (!deps.database) await database.close();
       logger.info('aggregator stopped');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@switchboard/db';
+import { parseProxyConfig, type ProxyConfig } from './proxy/proxy-config.js';
 
 // The only module of this app that reads process.env (house style: one config module).
 
@@ -81,6 +82,8 @@ export interface AggregatorConfig {
   readonly accessTokenMaxTtl: number;
   readonly operatorTimeoutMs: number;
   readonly operatorDiscoveryTtlSeconds: number;
+  /** CAMARA proxy: APIs, upstream timeouts, circuit breaker, metering (proxy/proxy-config.ts). */
+  readonly proxy: ProxyConfig;
 }
 
 /** Keys whose values never reach a log line. */
@@ -132,5 +135,14 @@ export function loadConfig(
     accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,
     operatorTimeoutMs: c.OPERATOR_TIMEOUT_MS,
     operatorDiscoveryTtlSeconds: c.OPERATOR_DISCOVERY_TTL_SECONDS,
+    proxy: loadProxyConfig(env),
   });
+}
+
+function loadProxyConfig(env: NodeJS.ProcessEnv): ProxyConfig {
+  try {
+    return parseProxyConfig(env);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
 }

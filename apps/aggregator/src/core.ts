@@ -14,6 +14,11 @@ import { createKeyService, type KeyService } from './services/key-service.js';
 import { createOperatorGrants } from './services/operator-grants.js';
 import { ttlCached } from './services/ttl-cache.js';
 import { deleteExpiredFlowState, createOidcModelStore } from './store/oidc-model-store.js';
+import { spendAccessToken } from './store/access-token-use-store.js';
+import { createUsageStore } from './metering/usage-store.js';
+import type { SwitchboardMetrics } from './metrics/metrics.js';
+import { createProxy } from './proxy/create-proxy.js';
+import { createProxyTokenVerifier } from './services/proxy-token-verifier.js';
 import { insertOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 
 export interface CoreServices {
@@ -47,8 +52,9 @@ const OPERATOR_TTL_MS = 2_000;
  */
 export async function startCore(
   config: AggregatorConfig,
-  deps: CoreDeps & CoreServices & { issuer: string; mount: LateRouter },
-): Promise<() => void> {
+  deps: CoreDeps &
+    CoreServices & { issuer: string; mount: LateRouter; metrics: SwitchboardMetrics },
+): Promise<() => Promise<void>> {
   const { knex, logger, issuer } = deps;
   const secrets = await deps.keys.bootstrap();
   const operatorGrants = createOperatorGrants({ knex, secretBox: deps.secretBox });
@@ -90,12 +96,28 @@ export async function startCore(
     deviceIp: createDeviceIpResolver(config.trustProxy),
     publicUrl: issuer,
   });
-  deps.mount.attach(router, oidc.handler);
+  // Seed Annex steps 24–30: the CAMARA proxy reads the token it minted in step 19.
+  const proxy = createProxy({
+    config: config.proxy,
+    tokenVerifier: createProxyTokenVerifier({ keys: deps.keys, issuer }),
+    jtiStore: { consume: (jti, exp) => spendAccessToken(knex, jti, exp) },
+    // Only registered api roots are contacted, never one merely carried by a token.
+    isRegisteredApiRoot: (operatorId, apiRoot) =>
+      deps.index.operator(operatorId)?.apiRoot === apiRoot,
+    metrics: deps.metrics,
+    usageSink: createUsageStore(knex),
+    onUsageWriteError: (err) =>
+      logger.warn('usage records not written yet', { error: String(err) }),
+  });
+  deps.mount.attach(proxy.router, router, oidc.handler);
   const timer = setInterval(() => {
     deleteExpiredFlowState(knex).catch((err: unknown) =>
       logger.warn('expired flow state cleanup failed', { error: String(err) }),
     );
   }, CLEANUP_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await proxy.close();
+  };
 }

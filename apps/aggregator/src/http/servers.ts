@@ -2,12 +2,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '@switchboard/telco-finder';
+import type { Registry } from 'prom-client';
+import { createMetricsRouter } from '../metrics/http-metrics-router.js';
 import { adminErrorHandler, notFound } from './admin-errors.js';
 
-export function createAdminApp(adminRouter: Router, health: Router, logger: Logger): Express {
+export function createAdminApp(
+  adminRouter: Router,
+  health: Router,
+  logger: Logger,
+  metricsRegistry: Registry,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(health);
+  // Prometheus scrapes the admin listener (loopback by default), never the public one.
+  app.use(createMetricsRouter(metricsRegistry));
   app.use('/admin/v1', adminRouter);
   app.use(notFound);
   app.use(adminErrorHandler(logger));

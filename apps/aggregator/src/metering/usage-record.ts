@@ -1,0 +1,17 @@
+/** One proxied CAMARA call, as metered (seed §4.1: the token lets us track consumption). */
+export interface UsageRecord {
+  readonly time: Date;
+  readonly clientId: string;
+  readonly operatorId: string;
+  readonly api: string;
+  readonly version: string;
+  readonly operation: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly correlator: string;
+}
+
+/** Where batches go; the Postgres implementation is `createUsageStore`. */
+export interface UsageSink {
+  insertBatch(records: readonly UsageRecord[]): Promise<void>;
+}

@@ -1,0 +1,105 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Circuit gauge values: 0 closed, 1 half-open, 2 open (alert on > 0). */
+export const CIRCUIT_STATE_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+export type FinderLookupResult = 'found' | 'not-found' | 'error';
+
+export interface ProxyRequestLabels {
+  readonly operator: string;
+  readonly api: string;
+  readonly operation: string;
+  readonly status: number;
+}
+
+export interface SwitchboardMetrics {
+  readonly registry: Registry;
+  observeRequest(labels: ProxyRequestLabels, latencyMs: number): void;
+  recordUpstreamError(operator: string, failure: string): void;
+  setCircuitState(operator: string, state: keyof typeof CIRCUIT_STATE_VALUES): void;
+  recordFinderLookup(result: FinderLookupResult): void;
+  setUsageBufferDepth(depth: number): void;
+  recordDroppedUsage(count: number): void;
+}
+
+export interface MetricsOptions {
+  /** Also collect the process metrics (CPU, memory, event loop lag). */
+  readonly defaultMetrics?: boolean;
+  readonly prefix?: string;
+}
+
+// Seconds, per Prometheus naming; buckets from 0.5 ms (our own cost) to 10 s (timeouts).
+const LATENCY_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+function defineInstruments(registry: Registry, p: string) {
+  const registers = [registry];
+  const labelNames = ['operator', 'api', 'operation', 'status'] as const;
+  const counter = <L extends string>(name: string, help: string, labels: readonly L[]) =>
+    new Counter({ name: `${p}${name}`, help, labelNames: labels, registers });
+  return {
+    requests: counter('proxy_requests_total', 'Proxied CAMARA requests.', labelNames),
+    latency: new Histogram({
+      name: `${p}proxy_request_duration_seconds`,
+      help: 'Time from request to answer, operator included.',
+      labelNames,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    upstreamErrors: counter(
+      'proxy_upstream_errors_total',
+      'Calls that got no usable answer from the operator, by failure.',
+      ['operator', 'failure'],
+    ),
+    circuit: new Gauge({
+      name: `${p}proxy_circuit_state`,
+      help: 'Circuit breaker per operator: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['operator'] as const,
+      registers,
+    }),
+    finder: counter('finder_lookups_total', 'Telco finder lookups by result.', ['result']),
+    depth: new Gauge({
+      name: `${p}usage_buffer_depth`,
+      help: 'Usage records waiting to be written.',
+      registers,
+    }),
+    dropped: counter(
+      'usage_records_dropped_total',
+      'Usage records dropped because the buffer was full while the database failed.',
+      [],
+    ),
+  };
+}
+
+/** A private registry (never prom-client's global one), so tests and apps stay isolated. */
+export function createMetrics(options: MetricsOptions = {}): SwitchboardMetrics {
+  const registry = new Registry();
+  const prefix = options.prefix ?? 'switchboard_';
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix });
+  const m = defineInstruments(registry, prefix);
+  const children = new Map<
+    string,
+    { requests: { inc(): void }; latency: { observe(value: number): void } }
+  >();
+  return {
+    registry,
+    observeRequest(labels, latencyMs) {
+      // Bound children per label set: prom-client would otherwise hash the labels twice a call.
+      const key = `${labels.operator}\u0000${labels.api}\u0000${labels.operation}\u0000${labels.status}`;
+      let child = children.get(key);
+      if (!child) {
+        const l = { ...labels, status: String(labels.status) };
+        child = { requests: m.requests.labels(l), latency: m.latency.labels(l) };
+        children.set(key, child);
+      }
+      child.requests.inc();
+      child.latency.observe(latencyMs / 1000);
+    },
+    recordUpstreamError: (operator, failure) => m.upstreamErrors.inc({ operator, failure }),
+    setCircuitState: (operator, state) => m.circuit.set({ operator }, CIRCUIT_STATE_VALUES[state]),
+    recordFinderLookup: (result) => m.finder.inc({ result }),
+    setUsageBufferDepth: (n) => m.depth.set(n),
+    recordDroppedUsage: (n) => m.dropped.inc(n),
+  };
+}

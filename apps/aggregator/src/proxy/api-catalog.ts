@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import {
+  camaraError,
+  requiredScope,
+  type NvApiVersion,
+  type NvOperation,
+} from '@switchboard/camara';
+import { ProxyError } from './proxy-error.js';
+
+/** One operation of a CAMARA API: `method` on `path` (relative to `/<api>/<version>`). */
+export interface ApiOperationRule {
+  readonly operation: string;
+  readonly method: string;
+  /** Segments starting with ':' match any one non-empty segment (CAMARA path params). */
+  readonly path: string;
+  /** The token must carry every one of these scopes. */
+  readonly scopes: readonly string[];
+}
+
+/** One version of one CAMARA API that the proxy forwards. */
+export interface ApiDefinition {
+  readonly name: string;
+  readonly version: string;
+  readonly operations: readonly ApiOperationRule[];
+}
+
+export interface MatchedOperation {
+  readonly api: string;
+  readonly version: string;
+  readonly operation: string;
+  readonly requiredScopes: readonly string[];
+  /** `/<api>/<version>`, appended to the operator's api root. */
+  readonly basePath: string;
+  /** The request path below `basePath`, forwarded unchanged. */
+  readonly apiPath: string;
+}
+
+export interface ApiCatalog {
+  readonly apis: readonly ApiDefinition[];
+  /** True when `path` lies under one of the catalog's `/<api>/<version>` base paths. */
+  ownsPath(path: string): boolean;
+  matchOperation(method: string, path: string): MatchedOperation | undefined;
+  /** Like matchOperation, but throws 404 NOT_FOUND / 405 METHOD_NOT_ALLOWED (CAMARA). */
+  resolveOperation(method: string, path: string): MatchedOperation;
+}
+
+const operationSchema = z.object({
+  operation: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  path: z.string().regex(/^(\/(:?[A-Za-z0-9._~-]+))+$/, 'must look like /segment or /:param'),
+  scopes: z.array(z.string().min(1)).min(1),
+});
+
+/** Config schema for extra APIs (e.g. SIM Swap v1 `POST /check`, `POST /retrieve-date`). */
+export const apiDefinitionSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a CAMARA API name like sim-swap'),
+  version: z.string().regex(/^v[0-9][0-9a-z.]*$/, 'must be a CAMARA URL version like v1'),
+  operations: z.array(operationSchema).min(1),
+});
+
+export const apiDefinitionsSchema = z.array(apiDefinitionSchema);
+
+function numberVerification(version: NvApiVersion): ApiDefinition {
+  const op = (operation: NvOperation, method: string, path: string): ApiOperationRule => ({
+    operation,
+    method,
+    path,
+    scopes: [requiredScope(version, operation)],
+  });
+  return {
+    name: 'number-verification',
+    version,
+    operations: [
+      op('verify', 'POST', '/verify'),
+      op('device-phone-number', 'GET', '/device-phone-number'),
+    ],
+  };
+}
+
+/** Number Verification 2.1 (`/v2`) and 0.3.1 (`/v0`), with the scopes each spec names. */
+export const DEFAULT_APIS: readonly ApiDefinition[] = [
+  numberVerification('v2'),
+  numberVerification('v0'),
+];
+
+interface CompiledOperation {
+  readonly rule: ApiOperationRule;
+  readonly segments: readonly string[];
+}
+
+interface CompiledApi {
+  readonly api: ApiDefinition;
+  readonly basePath: string;
+  readonly operations: readonly CompiledOperation[];
+}
+
+// A path parameter is one plain segment: never empty, never '.' or '..' (which the operator
+// could resolve to another resource), never percent-encoded (RFC 3986 §3.3 unreserved only).
+const PARAM_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._~-]+$/;
+
+function segmentsMatch(pattern: readonly string[], actual: readonly string[]): boolean {
+  if (pattern.length !== actual.length) return false;
+  return pattern.every((p, i) =>
+    p.startsWith(':') ? PARAM_SEGMENT.test(actual[i] ?? '') : p === actual[i],
+  );
+}
+
+function compile(apis: readonly ApiDefinition[]): CompiledApi[] {
+  const seen = new Set<string>();
+  return apis.map((api) => {
+    const basePath = `/${api.name}/${api.version}`;
+    if (seen.has(basePath)) throw new Error(`API ${basePath} is configured twice`);
+    seen.add(basePath);
+    const operations = api.operations.map((rule) => ({
+      rule,
+      segments: rule.path.split('/').slice(1),
+    }));
+    return { api, basePath, operations };
+  });
+}
+
+interface Candidates {
+  readonly api: CompiledApi;
+  readonly apiPath: string;
+  readonly ops: readonly CompiledOperation[];
+}
+
+function findApi(compiled: readonly CompiledApi[], path: string): CompiledApi | undefined {
+  return compiled.find((c) => path.startsWith(`${c.basePath}/`));
+}
+
+/** The operations of the API owning `path` whose pattern fits it, whatever their method. */
+function candidates(compiled: readonly CompiledApi[], path: string): Candidates | undefined {
+  const api = findApi(compiled, path);
+  if (!api) return undefined;
+  const apiPath = path.slice(api.basePath.length);
+  const actual = apiPath.split('/').slice(1);
+  return { api, apiPath, ops: api.operations.filter((o) => segmentsMatch(o.segments, actual)) };
+}
+
+function toMatch(found: Candidates, rule: ApiOperationRule): MatchedOperation {
+  return {
+    api: found.api.api.name,
+    version: found.api.api.version,
+    operation: rule.operation,
+    requiredScopes: rule.scopes,
+    basePath: found.api.basePath,
+    apiPath: found.apiPath,
+  };
+}
+
+function ruleFor(found: Candidates | undefined, method: string): ApiOperationRule | undefined {
+  const upper = method.toUpperCase();
+  return found?.ops.find((o) => o.rule.method === upper)?.rule;
+}
+
+/** The catalog of forwarded APIs: the defaults plus `extra` from configuration. */
+export function createApiCatalog(
+  extra: readonly ApiDefinition[] = [],
+  base = DEFAULT_APIS,
+): ApiCatalog {
+  const apis = [...base, ...extra];
+  const compiled = compile(apis);
+  return {
+    apis,
+    ownsPath: (path) => findApi(compiled, path) !== undefined,
+    matchOperation(method, path) {
+      const found = candidates(compiled, path);
+      const rule = ruleFor(found, method);
+      return found && rule ? toMatch(found, rule) : undefined;
+    },
+    resolveOperation(method, path) {
+      const found = candidates(compiled, path);
+      if (!found || found.ops.length === 0) throw camaraError('NOT_FOUND');
+      const rule = ruleFor(found, method);
+      if (!rule) {
+        // RFC 9110 §15.5.6: a 405 lists the methods the resource supports.
+        const allow = found.ops.map((o) => o.rule.method).join(', ');
+        throw new ProxyError('METHOD_NOT_ALLOWED', { allow });
+      }
+      return toMatch(found, rule);
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import type { RequestListener } from 'node:http';
+import type { Router } from 'express';
+import type { SwitchboardMetrics } from '../metrics/metrics.js';
+import { createUsageRecorder, type UsageRecorder } from '../metering/usage-recorder.js';
+import type { UsageSink } from '../metering/usage-record.js';
+import { createApiCatalog, type ApiCatalog } from './api-catalog.js';
+import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
+import { createProxyListener } from './http-proxy-listener.js';
+import { createProxyRouter } from './http-proxy-router.js';
+import type { ProxyConfig } from './proxy-config.js';
+import type { JtiStore, ProxyDeps, TokenVerifier } from './proxy-context.js';
+import { createProxyPipeline, type ProxyPipeline } from './proxy-pipeline.js';
+import { createProxyTelemetry } from './proxy-telemetry.js';
+import { createUpstreamPool, type UpstreamPool } from './upstream-pool.js';
+
+export interface ProxyWiring {
+  readonly config: ProxyConfig;
+  readonly tokenVerifier: TokenVerifier;
+  readonly jtiStore?: JtiStore;
+  readonly isRegisteredApiRoot: ProxyDeps['isRegisteredApiRoot'];
+  readonly metrics?: SwitchboardMetrics;
+  /** Where usage records go (`createUsageStore(knex)`); omitted → no metering. */
+  readonly usageSink?: UsageSink;
+  readonly onUsageWriteError?: (err: unknown) => void;
+  readonly clock?: () => number;
+}
+
+export interface Proxy {
+  /** Mount at the root of the public express app. */
+  readonly router: Router;
+  /** The faster alternative: `http.createServer(proxy.listener(app))`, express for the rest. */
+  listener(fallback: RequestListener): RequestListener;
+  readonly catalog: ApiCatalog;
+  readonly pipeline: ProxyPipeline;
+  readonly breaker: CircuitBreaker;
+  readonly upstream: UpstreamPool;
+  readonly usage: UsageRecorder | undefined;
+  /** After the HTTP server has drained: writes pending usage, closes operator sockets. */
+  close(): Promise<void>;
+}
+
+function createUsage(w: ProxyWiring): UsageRecorder | undefined {
+  if (!w.usageSink) return undefined;
+  const { metrics } = w;
+  return createUsageRecorder({
+    sink: w.usageSink,
+    options: w.config.usage,
+    ...(metrics
+      ? { onDepth: metrics.setUsageBufferDepth, onDropped: metrics.recordDroppedUsage }
+      : {}),
+    ...(w.onUsageWriteError ? { onWriteError: w.onUsageWriteError } : {}),
+  });
+}
+
+/** Composition of the proxy parts, so the app wires the whole proxy in a few lines. */
+export function createProxy(w: ProxyWiring): Proxy {
+  const { config, metrics } = w;
+  if (config.singleUse && !w.jtiStore) {
+    throw new Error('PROXY_SINGLE_USE_TOKENS=true needs a jtiStore');
+  }
+  const catalog = createApiCatalog(config.apis);
+  const upstream = createUpstreamPool(config.upstream);
+  const breaker = createCircuitBreaker({
+    ...config.circuit,
+    ...(w.clock ? { clock: w.clock } : {}),
+    ...(metrics ? { onStateChange: (key, state) => metrics.setCircuitState(key, state) } : {}),
+  });
+  const usage = createUsage(w);
+  const pipeline = createProxyPipeline({
+    catalog,
+    tokenVerifier: w.tokenVerifier,
+    ...(w.jtiStore ? { jtiStore: w.jtiStore } : {}),
+    singleUse: config.singleUse,
+    isRegisteredApiRoot: w.isRegisteredApiRoot,
+    upstream,
+    breaker,
+    ...(w.clock ? { clock: w.clock } : {}),
+    onComplete: createProxyTelemetry({
+      ...(metrics ? { metrics } : {}),
+      ...(usage ? { usage } : {}),
+    }),
+  });
+  const routerDeps = { catalog, pipeline, maxRequestBytes: config.maxRequestBytes };
+  const router = createProxyRouter(routerDeps);
+  return {
+    router,
+    listener: (fallback) => createProxyListener(routerDeps, fallback),
+    catalog,
+    pipeline,
+    breaker,
+    upstream,
+    usage,
+    async close() {
+      try {
+        await usage?.close();
+      } finally {
+        await upstream.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseProxyConfig } from './proxy-config.js';
+
+describe('proxy config', () => {
+  it('has documented defaults', () => {
+    const c = parseProxyConfig({});
+    expect(c).toEqual({
+      apis: [],
+      singleUse: false,
+      maxRequestBytes: 65_536,
+      upstream: {
+        connectTimeoutMs: 2_000,
+        headersTimeoutMs: 5_000,
+        responseTimeoutMs: 10_000,
+        maxResponseBytes: 1_048_576,
+        connections: 64,
+        keepAliveTimeoutMs: 30_000,
+      },
+      circuit: { failureThreshold: 5, coolDownMs: 10_000 },
+      usage: { batchSize: 500, flushIntervalMs: 1_000, maxBuffer: 100_000 },
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads extra APIs as JSON and overrides', () => {
+    const apis = [
+      {
+        name: 'sim-swap',
+        version: 'v1',
+        operations: [
+          { operation: 'check', method: 'POST', path: '/check', scopes: ['sim-swap:check'] },
+        ],
+      },
+    ];
+    const c = parseProxyConfig({
+      SWITCHBOARD_PROXY_APIS: JSON.stringify(apis),
+      PROXY_SINGLE_USE_TOKENS: 'true',
+      UPSTREAM_CONNECT_TIMEOUT_MS: '250',
+      CIRCUIT_FAILURE_THRESHOLD: '2',
+    });
+    expect(c.apis).toEqual(apis);
+    expect(c.singleUse).toBe(true);
+    expect(c.upstream.connectTimeoutMs).toBe(250);
+    expect(c.circuit.failureThreshold).toBe(2);
+  });
+
+  it.each([
+    [{ SWITCHBOARD_PROXY_APIS: '{not json' }, 'SWITCHBOARD_PROXY_APIS: must be a JSON array'],
+    [
+      { SWITCHBOARD_PROXY_APIS: '[{"name":"Bad Name","version":"v1","operations":[]}]' },
+      'SWITCHBOARD_PROXY_APIS.0.name',
+    ],
+    [{ UPSTREAM_HEADERS_TIMEOUT_MS: '0' }, 'UPSTREAM_HEADERS_TIMEOUT_MS'],
+    [{ PROXY_SINGLE_USE_TOKENS: 'yes' }, 'PROXY_SINGLE_USE_TOKENS'],
+  ])('fails naming the bad key (%j)', (env, message) => {
+    expect(() => parseProxyConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,103 @@
+import type { ApiCatalog, MatchedOperation } from './api-catalog.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { UpstreamPool, UpstreamRequest, UpstreamResponse } from './upstream-pool.js';
+
+/** What the proxy needs from a verified AggregatorAccessToken (design: flow step 6). */
+export interface ProxyClaims {
+  readonly operatorAccessToken: string;
+  readonly operatorId: string;
+  readonly apiRoot: string;
+  readonly scope: readonly string[];
+  readonly clientId: string;
+  readonly jti: string;
+  /** Seconds since the epoch (RFC 7519 §4.1.4). */
+  readonly exp: number;
+}
+
+/** Decrypts and validates the bearer; throws CamaraError 401 UNAUTHENTICATED when it cannot. */
+export interface TokenVerifier {
+  verify(bearer: string): Promise<ProxyClaims>;
+}
+
+/** Single use (CAMARA NV tokens): true the first time a jti is seen, false afterwards. */
+export interface JtiStore {
+  consume(jti: string, exp: number): Promise<boolean>;
+}
+
+export type IncomingHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A framework-free view of the app's request; `readBody` enforces the size limit. */
+export interface ProxyRequest {
+  readonly method: string;
+  /** Path only, as received (no query). */
+  readonly path: string;
+  /** Raw query string including its '?', or ''. */
+  readonly query: string;
+  readonly headers: IncomingHeaders;
+  readBody(): Promise<Buffer | undefined>;
+}
+
+export interface ProxyResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** Reported once per request, after the answer is built; carries no token. */
+export interface ProxyOutcome {
+  readonly correlator: string;
+  readonly status: number;
+  readonly startedAt: number;
+  readonly latencyMs: number;
+  readonly operation: MatchedOperation | undefined;
+  readonly clientId: string | undefined;
+  readonly operatorId: string | undefined;
+  /** Set when Switchboard could not get an answer from the operator. */
+  readonly upstreamFailure: string | undefined;
+}
+
+export interface ProxyDeps {
+  readonly catalog: ApiCatalog;
+  readonly tokenVerifier: TokenVerifier;
+  /** Required when `singleUse` is on. */
+  readonly jtiStore?: JtiStore;
+  readonly singleUse: boolean;
+  /** Only api roots registered for that operator are ever contacted. */
+  isRegisteredApiRoot(operatorId: string, apiRoot: string): boolean | Promise<boolean>;
+  readonly upstream: UpstreamPool;
+  readonly breaker: CircuitBreaker;
+  /** Milliseconds since the epoch; injected for tests. */
+  readonly clock?: () => number;
+  readonly onComplete?: (outcome: ProxyOutcome) => void;
+}
+
+/** The state one request accumulates as it moves through the steps. */
+export interface ProxyContext {
+  readonly request: ProxyRequest;
+  readonly deps: ProxyDeps;
+  readonly now: () => number;
+  correlator: string;
+  operation?: MatchedOperation;
+  bearer?: string;
+  claims?: ProxyClaims;
+  body?: Buffer;
+  /** Where the call goes: the operator origin and the full request path + query. */
+  target?: { origin: string; path: string };
+  upstreamRequest?: UpstreamRequest;
+  upstreamResponse?: UpstreamResponse;
+  upstreamFailure?: string;
+  response?: ProxyResponse;
+}
+
+export type ProxyStep = (ctx: ProxyContext) => void | Promise<void>;
+
+/** Reads a single header value; a repeated header yields its first value. */
+export function headerValue(headers: IncomingHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function requireValue<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`proxy step order: ${what} is not set yet`);
+  return value;
+}

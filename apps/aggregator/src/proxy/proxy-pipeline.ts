@@ -1,0 +1,95 @@
+import { X_CORRELATOR_HEADER, toCamaraBody } from '@switchboard/camara';
+import type {
+  ProxyContext,
+  ProxyDeps,
+  ProxyRequest,
+  ProxyResponse,
+  ProxyStep,
+} from './proxy-context.js';
+import { ProxyError } from './proxy-error.js';
+import { buildResponse } from './steps/build-response.js';
+import { buildUpstreamRequest } from './steps/build-upstream-request.js';
+import { checkCorrelator } from './steps/check-correlator.js';
+import { checkScope } from './steps/check-scope.js';
+import { checkSingleUse } from './steps/check-single-use.js';
+import { forwardUpstream } from './steps/forward-upstream.js';
+import { matchOperation } from './steps/match-operation.js';
+import { parseBearer } from './steps/parse-bearer.js';
+import { readJsonBody } from './steps/read-json-body.js';
+import { resolveRoute } from './steps/resolve-route.js';
+import { verifyToken } from './steps/verify-token.js';
+
+/**
+ * Every proxied CAMARA call passes these steps in order (seed Annex steps 24–30); the
+ * first to throw a CamaraError decides the answer. Read top to bottom, this is the proxy.
+ */
+export const PROXY_STEPS: readonly ProxyStep[] = [
+  checkCorrelator, //      x-correlator valid, or a new one       → 400
+  matchOperation, //       configured API / version / operation   → 404, 405
+  parseBearer, //          Authorization: Bearer <token>          → 401
+  verifyToken, //          decrypt + validate (injected)          → 401
+  checkScope, //           scope for this operation               → 403
+  readJsonBody, //         size limit, well-formed JSON           → 400
+  checkSingleUse, //       jti not seen before (when configured)  → 401
+  resolveRoute, //         registered api root from the token     → 401
+  buildUpstreamRequest, // allow-listed headers + operator token
+  forwardUpstream, //      pool + circuit breaker                 → 502, 503, 504
+  buildResponse, //        operator status, body, allowed headers
+];
+
+export interface ProxyPipeline {
+  /** Never rejects: every failure becomes a CAMARA error response. */
+  handle(request: ProxyRequest): Promise<ProxyResponse>;
+}
+
+function errorResponse(err: unknown, correlator: string): ProxyResponse {
+  const body = toCamaraBody(err);
+  const headers: Record<string, string> = {
+    ...(err instanceof ProxyError ? err.headers : {}),
+    'content-type': 'application/json',
+  };
+  if (correlator !== '') headers[X_CORRELATOR_HEADER] = correlator;
+  return {
+    status: body.status,
+    headers,
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}
+
+async function runSteps(ctx: ProxyContext, steps: readonly ProxyStep[]): Promise<ProxyResponse> {
+  for (const step of steps) {
+    // Most steps are synchronous: awaiting only real promises saves a microtask hop each.
+    const pending = step(ctx);
+    if (pending) await pending;
+  }
+  if (!ctx.response) throw new Error('proxy pipeline ended without a response');
+  return ctx.response;
+}
+
+export function createProxyPipeline(deps: ProxyDeps, steps = PROXY_STEPS): ProxyPipeline {
+  const now = deps.clock ?? Date.now;
+  return {
+    async handle(request) {
+      const startedAt = now();
+      // An invalid x-correlator is not echoed back (it may be anything); '' until checked.
+      const ctx: ProxyContext = { request, deps, now, correlator: '' };
+      let response: ProxyResponse;
+      try {
+        response = await runSteps(ctx, steps);
+      } catch (err) {
+        response = errorResponse(err, ctx.correlator);
+      }
+      deps.onComplete?.({
+        correlator: ctx.correlator,
+        status: response.status,
+        startedAt,
+        latencyMs: now() - startedAt,
+        operation: ctx.operation,
+        clientId: ctx.claims?.clientId,
+        operatorId: ctx.claims?.operatorId,
+        upstreamFailure: ctx.upstreamFailure,
+      });
+      return response;
+    },
+  };
+}

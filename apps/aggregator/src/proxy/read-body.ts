@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'node:http';
+import { camaraError } from '@switchboard/camara';
+
+/** Default request body limit; a CAMARA NV body is well under 1 kB. */
+export const DEFAULT_MAX_REQUEST_BYTES = 65_536;
+
+function tooLarge(): Error {
+  // The issue's contract: an oversized body is a CAMARA 400 INVALID_ARGUMENT.
+  return camaraError('INVALID_ARGUMENT', 'The request body exceeds the size limit.');
+}
+
+/**
+ * Buffers the app's request body up to `limit` bytes. Compressed bodies are refused (415):
+ * the bytes are forwarded unchanged, and the operator is not promised to accept them.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return Promise.reject(camaraError('UNSUPPORTED_MEDIA_TYPE'));
+  }
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
+  if (req.readableEnded) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks, size)));
+  });
+}

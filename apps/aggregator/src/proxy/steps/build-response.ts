@@ -1,0 +1,28 @@
+import { X_CORRELATOR_HEADER } from '@switchboard/camara';
+import { requireValue, type ProxyContext } from '../proxy-context.js';
+
+/**
+ * The operator's status and body go back unchanged, with only these headers; Set-Cookie,
+ * WWW-Authenticate, hop-by-hop and server headers of the operator stay behind.
+ */
+const RETURNED_RESPONSE_HEADERS = [
+  'content-type',
+  X_CORRELATOR_HEADER,
+  'retry-after',
+  'cache-control',
+];
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function buildResponse(ctx: ProxyContext): void {
+  const upstream = requireValue(ctx.upstreamResponse, 'upstreamResponse');
+  const headers: Record<string, string> = {};
+  for (const name of RETURNED_RESPONSE_HEADERS) {
+    const value = first(upstream.headers[name]);
+    if (value !== undefined) headers[name] = value;
+  }
+  headers[X_CORRELATOR_HEADER] ??= ctx.correlator;
+  ctx.response = { status: upstream.status, headers, body: upstream.body };
+}

@@ -1,0 +1,26 @@
+import { X_CORRELATOR_HEADER } from '@switchboard/camara';
+import { headerValue, requireValue, type ProxyContext } from '../proxy-context.js';
+
+/**
+ * An allow-list, not a deny-list: the operator gets exactly what the CAMARA call needs.
+ * Hop-by-hop headers (RFC 9110 §7.6.1), cookies, the app's Authorization, Forwarded /
+ * X-Forwarded-* and anything else the app sent never reach the operator.
+ */
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'accept-language'] as const;
+
+export function buildUpstreamRequest(ctx: ProxyContext): void {
+  const claims = requireValue(ctx.claims, 'claims');
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = headerValue(ctx.request.headers, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  headers[X_CORRELATOR_HEADER] = ctx.correlator;
+  headers.authorization = `Bearer ${claims.operatorAccessToken}`;
+  ctx.upstreamRequest = {
+    ...requireValue(ctx.target, 'target'),
+    method: ctx.request.method.toUpperCase(),
+    headers,
+    body: ctx.body,
+  };
+}

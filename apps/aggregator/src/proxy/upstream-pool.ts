@@ -1,0 +1,153 @@
+import { Pool } from 'undici';
+import { camaraError, type CamaraError } from '@switchboard/camara';
+import { ExchangeFailure, exchange } from './upstream-exchange.js';
+
+export interface UpstreamPoolOptions {
+  /** TCP (and TLS) connect timeout. */
+  readonly connectTimeoutMs: number;
+  /** Time from sending the request to the operator's response headers. */
+  readonly headersTimeoutMs: number;
+  /** Whole-exchange deadline: a body that trickles in slowly still ends here. */
+  readonly responseTimeoutMs: number;
+  /** Larger operator bodies are refused with 502 instead of being buffered. */
+  readonly maxResponseBytes: number;
+  /** Keep-alive sockets per operator origin. */
+  readonly connections: number;
+  readonly keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = Object.freeze({
+  connectTimeoutMs: 2_000,
+  headersTimeoutMs: 5_000,
+  responseTimeoutMs: 10_000,
+  maxResponseBytes: 1_048_576,
+  connections: 64,
+  keepAliveTimeoutMs: 30_000,
+});
+
+export interface UpstreamRequest {
+  /** `scheme://host:port` of the operator's api root; one pool per origin. */
+  readonly origin: string;
+  /** Path and query, as sent on the request line. */
+  readonly path: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer | undefined;
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+/** Why an exchange failed; the metrics label and the CAMARA error follow from it. */
+export type UpstreamFailure = 'connect' | 'timeout' | 'malformed' | 'too-large' | 'redirect';
+
+export interface UpstreamError extends CamaraError {
+  readonly failure: UpstreamFailure;
+}
+
+export interface UpstreamPool {
+  /** Resolves with any operator status (4xx/5xx included); rejects only with UpstreamError. */
+  request(request: UpstreamRequest): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+const FAILURE_CODES = {
+  connect: 'UNAVAILABLE',
+  timeout: 'TIMEOUT',
+  malformed: 'BAD_GATEWAY',
+  'too-large': 'BAD_GATEWAY',
+  redirect: 'BAD_GATEWAY',
+} as const;
+
+export function upstreamError(failure: UpstreamFailure, cause?: unknown): UpstreamError {
+  return Object.assign(camaraError(FAILURE_CODES[failure], undefined, { cause }), { failure });
+}
+
+export function isUpstreamError(err: unknown): err is UpstreamError {
+  return err instanceof Error && 'failure' in err;
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET']);
+/** RFC 9110 §9.2.2: only idempotent calls may be repeated; a POST /verify never is. */
+const RETRYABLE_METHODS = new Set(['GET', 'HEAD']);
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function classify(err: unknown): UpstreamError {
+  if (!(err instanceof ExchangeFailure)) return upstreamError('malformed', err);
+  if (err.reason === 'deadline') return upstreamError('timeout', err);
+  if (err.reason !== 'transport') return upstreamError(err.reason, err);
+  const code = errorCode(err.cause);
+  if (TIMEOUT_CODES.has(code)) return upstreamError('timeout', err.cause);
+  if (CONNECT_CODES.has(code)) return upstreamError('connect', err.cause);
+  return upstreamError('malformed', err.cause);
+}
+
+/** One keep-alive undici Pool per operator origin, with timeouts and a response size bound. */
+export function createUpstreamPool(options: Partial<UpstreamPoolOptions> = {}): UpstreamPool {
+  const o: UpstreamPoolOptions = { ...DEFAULT_UPSTREAM_POOL_OPTIONS, ...options };
+  const pools = new Map<string, Pool>();
+
+  const poolFor = (origin: string): Pool => {
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: o.connections,
+        connectTimeout: o.connectTimeoutMs,
+        headersTimeout: o.headersTimeoutMs,
+        bodyTimeout: o.responseTimeoutMs,
+        keepAliveTimeout: o.keepAliveTimeoutMs,
+      });
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+
+  const once = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
+    try {
+      return await exchange(poolFor(request.origin), request, o);
+    } catch (err) {
+      throw classify(err);
+    }
+  };
+
+  return {
+    async request(request) {
+      try {
+        return await once(request);
+      } catch (err) {
+        // A kept-alive socket the operator closed meanwhile: one more try, GET only.
+        const reset = RESET_CODES.has(errorCode((err as UpstreamError).cause));
+        if (!reset || !RETRYABLE_METHODS.has(request.method)) throw err;
+        return once(request);
+      }
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((p) => p.close()));
+      pools.clear();
+    },
+  };
+}

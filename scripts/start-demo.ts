@@ -1,0 +1,201 @@
+// `npm start`: the whole demo stack on one machine: both sandbox operators, the aggregator (on
+// the embedded PGlite database unless DATABASE_URL says otherwise) and the demo app, each its own
+// process talking HTTP only, like the real deployment. The demo data is seeded through the admin
+// API with the `switchboard` CLI itself, idempotently, so re-running keeps what is there.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { main as cli } from '@switchboard/cli';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dataDir = path.resolve(root, process.env.SWITCHBOARD_DATA_DIR ?? '.data');
+const AGGREGATOR_PORT = 3000;
+const ADMIN_URL = 'http://127.0.0.1:3100';
+const DEMO_PORT = 3001;
+const children: ChildProcess[] = [];
+
+function start(name: string, script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`${name} exited (${signal ?? code}); stopping the demo\n`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function waitFor(url: string, name: string): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become ready at ${url}`);
+}
+
+/** Runs one CLI command in-process; returns parsed JSON output, or undefined on a non-zero exit. */
+async function sb(...argv: string[]): Promise<{ code: number; json: unknown; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await cli([...argv, '--json'], {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: { ...process.env, SWITCHBOARD_ADMIN_URL: ADMIN_URL, SWITCHBOARD_DATA_DIR: dataDir },
+    cwd: root,
+  });
+  let json: unknown;
+  try {
+    json = stdout ? JSON.parse(stdout) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { code, json, stderr };
+}
+
+async function ensure(description: string, ...argv: string[]): Promise<void> {
+  const r = await sb(...argv);
+  // exit 2 with "already" is the idempotent re-run case
+  if (r.code !== 0 && !/already/.test(r.stderr))
+    throw new Error(`${description}: ${r.stderr.trim()}`);
+}
+
+async function seedOperators(): Promise<void> {
+  const keys = JSON.parse(
+    fs.readFileSync(path.join(root, 'config/demo-operator-keys.json'), 'utf8'),
+  );
+  const secretFile = path.join(dataDir, 'demo-sandbox-a-secret');
+  const keyFile = path.join(dataDir, 'demo-sandbox-b-key.json');
+  fs.writeFileSync(secretFile, keys['sandbox-a'].clientSecret, { mode: 0o600 });
+  fs.writeFileSync(keyFile, JSON.stringify(keys['sandbox-b'].privateJwk), { mode: 0o600 });
+  const common = ['--client-id', 'switchboard', '--insecure'];
+  await ensure(
+    'sandbox-a',
+    'operators',
+    'add',
+    '--id',
+    'sandbox-a',
+    '--name',
+    'Sandbox A',
+    '--country',
+    'ES',
+    '--issuer',
+    'http://127.0.0.1:4001',
+    '--api-root',
+    'http://127.0.0.1:4001',
+    '--client-secret-file',
+    secretFile,
+    ...common,
+  );
+  await ensure(
+    'sandbox-b',
+    'operators',
+    'add',
+    '--id',
+    'sandbox-b',
+    '--name',
+    'Sandbox B',
+    '--country',
+    'DE',
+    '--issuer',
+    'http://127.0.0.1:4002',
+    '--api-root',
+    'http://127.0.0.1:4002',
+    '--private-key-file',
+    keyFile,
+    '--scope-style',
+    'dpv-hash',
+    ...common,
+  );
+  for (const cidr of ['127.0.0.1/32', '::1/128', '127.10.0.0/16'])
+    await ensure(cidr, 'ranges', 'add', 'sandbox-a', cidr);
+  await ensure('127.20.0.0/16', 'ranges', 'add', 'sandbox-b', '127.20.0.0/16');
+}
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGINT');
+  await Promise.all(
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)),
+  );
+  process.exit(code);
+}
+
+async function startDemo(): Promise<void> {
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  fs.mkdirSync(dataDir, { recursive: true });
+  start('sandbox', 'apps/operator-sandbox/src/main.ts', {});
+  start('aggregator', 'apps/aggregator/src/main.ts', { PORT: String(AGGREGATOR_PORT) });
+  say('starting the sandbox operators and the aggregator…');
+  await waitFor('http://127.0.0.1:4001/health', 'sandbox-a');
+  await waitFor('http://127.0.0.1:4002/health', 'sandbox-b');
+  await waitFor(`${ADMIN_URL}/ready`, 'aggregator');
+  say('seeding the demo operators, ranges and client through the admin API…');
+  await seedOperators();
+  const demoEnv = await registerDemoClient();
+  start('demo app', 'apps/demo-app/src/main.ts', {
+    PORT: String(DEMO_PORT),
+    ISSUER: `http://127.0.0.1:${AGGREGATOR_PORT}`,
+    ...demoEnv,
+  });
+  await waitFor(`http://127.0.0.1:${DEMO_PORT}/health`, 'demo app');
+  process.stdout.write(`
+Switchboard demo is running (Ctrl-C stops everything; data stays in ${path.relative(root, dataDir) || '.'}/)
+
+  demo app (open this)     http://127.0.0.1:${DEMO_PORT}
+  aggregator (OIDC, CAMARA) http://127.0.0.1:${AGGREGATOR_PORT}
+  admin API (CLI)          ${ADMIN_URL}        npx switchboard --help
+  sandbox operators        http://127.0.0.1:4001 (sandbox-a), http://127.0.0.1:4002 (sandbox-b)
+
+This browser reaches the aggregator from 127.0.0.1, which the sandbox-a operator knows as
++34600000001: enter that number to see it verified, any other to see "not verified".
+`);
+}
+
+const DEMO_REDIRECT = `http://127.0.0.1:${DEMO_PORT}/callback`;
+
+/**
+ * The demo app is a private_key_jwt client (ICM: MUST). Its id and private key are generated once
+ * and kept in the data directory (mode 0600) so a re-run finds the same client.
+ */
+async function registerDemoClient(): Promise<Record<string, string>> {
+  const stateFile = path.join(dataDir, 'demo-app.json');
+  const keyFile = path.join(dataDir, 'demo-app-key.json');
+  if (fs.existsSync(stateFile) && fs.existsSync(keyFile)) {
+    const { clientId } = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { clientId: string };
+    if ((await sb('clients', 'show', clientId)).code === 0)
+      return { CLIENT_ID: clientId, PRIVATE_KEY_FILE: keyFile };
+  }
+  const r = await sb(
+    'clients',
+    'add',
+    '--name',
+    'Switchboard demo app',
+    '--redirect-uri',
+    DEMO_REDIRECT,
+    '--generate-key',
+  );
+  if (r.code !== 0) throw new Error(`registering the demo app: ${r.stderr.trim()}`);
+  const created = r.json as { client: { id: string }; privateJwk: Record<string, unknown> };
+  fs.writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });
+  fs.writeFileSync(stateFile, JSON.stringify({ clientId: created.client.id }), { mode: 0o600 });
+  return { CLIENT_ID: created.client.id, PRIVATE_KEY_FILE: keyFile };
+}
+
+startDemo().catch((err: unknown) => {
+  process.stderr.write(`npm start failed: ${(err as Error)?.message ?? String(err)}\n`);
+  void stop(1);
+});

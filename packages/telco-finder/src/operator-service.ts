@@ -22,7 +22,7 @@ import {
   toOperator,
   updateOperatorRow,
   type OperatorRow,
-} from './store/routing-store.js';
+} from './store/operator-store.js';
 
 export interface OperatorDetails extends Operator {
   routes: { ranges: number; prefixes: number; networks: number };

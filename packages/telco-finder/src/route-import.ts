@@ -10,8 +10,8 @@ import {
   allRanges,
   insertPrefixes,
   insertRanges,
-  listOperatorRows,
 } from './store/routing-store.js';
+import { listOperatorRows } from './store/operator-store.js';
 
 export interface ImportOptions {
   allowOverlap?: boolean;

@@ -12,7 +12,6 @@ import {
   findNetworks,
   findPrefixOverlaps,
   findRangeOverlaps,
-  getOperatorRow,
   insertNetworks,
   insertPrefixes,
   insertRanges,
@@ -21,6 +20,7 @@ import {
   listRanges,
   type Overlap,
 } from './store/routing-store.js';
+import { getOperatorRow } from './store/operator-store.js';
 
 export interface AddOptions {
   allowOverlap?: boolean;

@@ -2,14 +2,8 @@ import type { Knex } from 'knex';
 import { IpPrefixIndex } from './ip/ip-prefix-index.js';
 import { MsisdnPrefixIndex } from './msisdn/msisdn-prefix-index.js';
 import type { Operator } from './model.js';
-import {
-  allPrefixes,
-  allRanges,
-  listNetworks,
-  listOperatorRows,
-  ROUTING_CHANNEL,
-  toOperator,
-} from './store/routing-store.js';
+import { allPrefixes, allRanges, listNetworks, ROUTING_CHANNEL } from './store/routing-store.js';
+import { listOperatorRows, toOperator } from './store/operator-store.js';
 
 export interface Logger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -27,6 +21,8 @@ export interface TelcoFinder {
   lookupIp(ip: string): RouteMatch | undefined;
   lookupPhoneNumber(phoneNumber: string): RouteMatch | undefined;
   lookupNetwork(mccMnc: string): RouteMatch | undefined;
+  /** An active operator by id, from the same snapshot (undefined when unknown or disabled). */
+  operator(id: string): Operator | undefined;
 }
 
 export interface IndexStats {
@@ -162,6 +158,7 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
     lookupNetwork(mccMnc) {
       return match(snapshot.networks.get(mccMnc), 'network', mccMnc);
     },
+    operator: (id) => snapshot.operators.get(id),
     refresh,
     async start() {
       unlisten = await deps.listen(ROUTING_CHANNEL, onNotify);

@@ -88,7 +88,9 @@ describe(`telco finder on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGli
   });
 
   it('never matches a disabled operator, and matches again once enabled', async () => {
+    expect(node.index.operator('mvno-b')?.apiRoot).toBe('https://mvno-b.example/api');
     await node.operators.setStatus('mvno-b', 'disabled', ADMIN);
+    expect(node.index.operator('mvno-b')).toBeUndefined();
     expect(node.index.lookupIp('10.20.30.40')?.operator.id).toBe('mno-a');
     await node.operators.setStatus('mvno-b', 'active', ADMIN);
     expect(node.index.lookupIp('10.20.30.40')?.operator.id).toBe('mvno-b');

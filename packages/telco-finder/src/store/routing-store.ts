@@ -1,15 +1,7 @@
 import type { Knex } from 'knex';
-import type {
-  Actor,
-  ClientAuthMethod,
-  IpRangeRecord,
-  MsisdnPrefixRecord,
-  NetworkRecord,
-  Operator,
-  OperatorStatus,
-  ScopeStyle,
-} from '../model.js';
+import type { Actor, IpRangeRecord, MsisdnPrefixRecord, NetworkRecord } from '../model.js';
 import { actorName } from '../model.js';
+import { iso } from './operator-store.js';
 
 /** Executor: the knex instance or a transaction. */
 export type Db = Knex | Knex.Transaction;
@@ -19,44 +11,9 @@ export const ROUTING_CHANNEL = 'switchboard_routing';
 const ROUTING_LOCK_KEY = 7_270_001;
 const INSERT_BATCH = 5_000;
 
-export interface OperatorRow {
-  id: string;
-  name: string;
-  country: string;
-  status: OperatorStatus;
-  issuer_url: string;
-  api_root: string;
-  client_id: string;
-  client_auth_method: ClientAuthMethod;
-  client_credentials_enc: string;
-  scope_style: ScopeStyle;
-  allow_insecure_http: boolean;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
 export interface Overlap {
   operatorId: string;
   value: string;
-}
-
-const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-
-export function toOperator(row: OperatorRow): Operator {
-  return {
-    id: row.id,
-    name: row.name,
-    country: row.country,
-    status: row.status,
-    issuerUrl: row.issuer_url,
-    apiRoot: row.api_root,
-    clientId: row.client_id,
-    clientAuthMethod: row.client_auth_method,
-    scopeStyle: row.scope_style,
-    allowInsecureHttp: row.allow_insecure_http,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
 }
 
 export async function lockRouting(trx: Knex.Transaction): Promise<void> {
@@ -66,51 +23,6 @@ export async function lockRouting(trx: Knex.Transaction): Promise<void> {
 /** Queued inside the transaction: PostgreSQL delivers it only if the change commits. */
 export async function notifyRoutingChanged(trx: Db, payload: string): Promise<void> {
   await trx.raw('SELECT pg_notify(?, ?)', [ROUTING_CHANNEL, payload]);
-}
-
-export async function getOperatorRow(db: Db, id: string): Promise<OperatorRow | undefined> {
-  return db<OperatorRow>('operators').where({ id }).first();
-}
-
-export async function listOperatorRows(db: Db): Promise<OperatorRow[]> {
-  return db<OperatorRow>('operators').orderBy('id');
-}
-
-export async function insertOperatorRow(
-  db: Db,
-  row: Omit<OperatorRow, 'created_at' | 'updated_at'>,
-): Promise<OperatorRow> {
-  const [inserted] = await db<OperatorRow>('operators').insert(row).returning('*');
-  return inserted!;
-}
-
-export async function updateOperatorRow(
-  db: Db,
-  id: string,
-  patch: Partial<OperatorRow>,
-): Promise<OperatorRow | undefined> {
-  const [updated] = await db<OperatorRow>('operators')
-    .where({ id })
-    .update({ ...patch, updated_at: db.fn.now() as unknown as Date })
-    .returning('*');
-  return updated;
-}
-
-export async function deleteOperatorRow(db: Db, id: string): Promise<boolean> {
-  return (await db('operators').where({ id }).del()) > 0;
-}
-
-export async function countRoutes(
-  db: Db,
-  operatorId: string,
-): Promise<{ ranges: number; prefixes: number; networks: number }> {
-  const { rows } = await db.raw(
-    `SELECT (SELECT count(*) FROM ip_ranges WHERE operator_id = ?)::int AS ranges,
-            (SELECT count(*) FROM msisdn_prefixes WHERE operator_id = ?)::int AS prefixes,
-            (SELECT count(*) FROM networks WHERE operator_id = ?)::int AS networks`,
-    [operatorId, operatorId, operatorId],
-  );
-  return rows[0];
 }
 
 export async function listRanges(db: Db, operatorId?: string): Promise<IpRangeRecord[]> {

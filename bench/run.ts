@@ -6,6 +6,7 @@ import type { BenchContext, BenchModule, BenchRow } from './types.js';
 const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'finder-index', load: () => import('./finder-index.js') },
   { name: 'finder-sql', load: () => import('./finder-sql.js') },
+  { name: 'proxy', load: () => import('./proxy.js') },
   { name: 'nested-flow', load: () => import('./nested-flow.js') },
 ];
 

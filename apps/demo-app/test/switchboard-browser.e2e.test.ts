@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  SANDBOX_B_LOOPBACK_MSISDN,
+  startSwitchboardStack,
+  type SwitchboardStack,
+} from './switchboard-stack.js';
+
+// The demo app in headless Debian Chromium, through Switchboard: demo app → aggregator →
+// operator → aggregator → demo app, then the CAMARA call through the aggregator's proxy. The
+// browser connects from 127.0.0.1, routed first to sandbox-a (+34600000001), then to sandbox-b,
+// whose purpose needs consent.
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/switchboard/', import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `SKIPPED Switchboard browser tests: ${CHROMIUM} not found (apt-get install -y chromium to run them)`,
+  );
+}
+const describeBrowser = hasChromium ? describe : describe.skip;
+
+describeBrowser('demo app through Switchboard in headless Chromium', () => {
+  let browser: Browser;
+  let stack: SwitchboardStack;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    stack = await startSwitchboardStack();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  // The origins each page's top-level navigations went through, to show the route taken.
+  const hops = new WeakMap<Page, Set<string>>();
+  const origin = (url: string) => new URL(url).origin;
+
+  /** Opens a page of the demo, types the number and clicks the button. */
+  const verifyIn = async (url: string, phoneNumber: string, button: RegExp): Promise<Page> => {
+    const page = await browser.newPage();
+    const seen = new Set<string>();
+    hops.set(page, seen);
+    page.on('request', (r) => {
+      if (r.isNavigationRequest()) seen.add(origin(r.url()));
+    });
+    await page.goto(url);
+    await page.getByLabel('Mobile number').fill(phoneNumber);
+    await page.getByRole('button', { name: button }).click();
+    return page;
+  };
+  /** Waits for the demo's result page, saves its screenshot, returns its status and text. */
+  const finish = async (page: Page, name: string) => {
+    await page.waitForSelector('h1[data-result]');
+    expect(origin(page.url())).toBe(origin(stack.demo.url));
+    await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+    const result = await page.getAttribute('h1[data-result]', 'data-result');
+    const text = await page.locator('main').innerText();
+    const route = hops.get(page) ?? new Set<string>();
+    await page.close();
+    return { result, text, route };
+  };
+
+  it('verifies the subscriber’s number (sandbox-a)', async () => {
+    const ok = await finish(
+      await verifyIn(stack.demo.url, '+34 600 000 001', /Verify silently/),
+      'verified',
+    );
+    expect(ok.result).toBe('verified');
+    expect(ok.route).toEqual(
+      new Set([stack.demo.url, stack.agg.publicUrl, stack.sandboxes[0]!.url].map(origin)),
+    );
+    expect(ok.text).toContain('Number verified');
+    expect(ok.text).toContain('You are signed in');
+  });
+
+  it('says "not verified" for another number (sandbox-a)', async () => {
+    const wrong = await finish(
+      await verifyIn(stack.demo.url, '+34600000002', /Verify silently/),
+      'not-verified',
+    );
+    expect(wrong.result).toBe('not-verified');
+    expect(wrong.text).toContain('not the number of this device');
+  });
+
+  describe('consent operator (127.0.0.1 routed to sandbox-b)', () => {
+    beforeAll(async () => {
+      await stack.routeLoopbackTo('sandbox-b');
+    });
+
+    /** prompt=none ends in consent_required; "Continue" reaches the operator's consent page. */
+    const toConsentPage = async (): Promise<Page> => {
+      const page = await verifyIn(stack.demo.url, SANDBOX_B_LOOPBACK_MSISDN, /Verify silently/);
+      await page.getByRole('button', { name: 'Continue to give permission' }).click();
+      await page.waitForSelector('button[value="approve"]');
+      expect(origin(page.url())).toBe(origin(stack.sandboxes[1]!.url));
+      expect(await page.locator('h1').innerText()).toBe('Sandbox Operator B');
+      return page;
+    };
+
+    // Deny first: an approval is remembered by the operator, and the next flow is silent.
+    it('deny → a clear message', async () => {
+      const page = await toConsentPage();
+      await page.getByRole('button', { name: 'Deny' }).click();
+      const denied = await finish(page, 'consent-denied');
+      expect(denied.result).toBe('error');
+      expect(denied.text).toContain('You did not give permission');
+    });
+
+    it('approve → verified', async () => {
+      const page = await toConsentPage();
+      await page.screenshot({ path: `${ARTIFACTS}consent-page.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Allow' }).click();
+      const approved = await finish(page, 'consent-approved');
+      expect(approved.result).toBe('verified');
+      expect(approved.route).toContain(origin(stack.agg.publicUrl));
+      expect(approved.route).not.toContain(origin(stack.sandboxes[0]!.url));
+      expect(approved.text).toContain(SANDBOX_B_LOOPBACK_MSISDN);
+    });
+  });
+});

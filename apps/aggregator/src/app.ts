@@ -17,6 +17,7 @@ import type { KeyService } from './services/key-service.js';
 import { createAdminRouter } from './http/admin-router.js';
 import { createHealthRouter } from './http/health-router.js';
 import { createLateRouter } from './http/late-router.js';
+import { createUsageStore } from './metering/usage-store.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createAdminApp, createPublicApp, listen } from './http/servers.js';
 import { bootstrapAdminToken, createAdminTokens } from './services/admin-tokens.js';
@@ -32,6 +33,8 @@ export interface Aggregator {
   readonly operators: OperatorService;
   readonly routes: RouteService;
   readonly database: Database;
+  /** Writes pending usage records of proxied calls now (reports, tests). */
+  flushUsage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +96,7 @@ export async function startAggregator(
     index,
     tokens: createAdminTokens(database.knex),
     core,
+    usage: createUsageStore(database.knex),
   });
   const metrics = createMetrics();
   const admin = await listen(
@@ -104,7 +108,13 @@ export async function startAggregator(
   const late = createLateRouter(health);
   const pub = await listen(createPublicApp(late.router, logger), config.host, config.port);
   const issuer = config.issuer ?? pub.url;
-  const stopCore = await startCore(config, { ...coreDeps, ...core, issuer, mount: late, metrics });
+  const runningCore = await startCore(config, {
+    ...coreDeps,
+    ...core,
+    issuer,
+    mount: late,
+    metrics,
+  });
   logger.info('aggregator started', {
     publicUrl: pub.url,
     adminUrl: admin.url,
@@ -122,10 +132,11 @@ export async function startAggregator(
     operators,
     routes,
     database,
+    flushUsage: () => runningCore.flushUsage(),
     async stop() {
       // Drain HTTP first, then the proxy writes its pending usage records and closes sockets.
       await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
-      await stopCore();
+      await runningCore.stop();
       await index.stop();
       if (!deps.database) await database.close();
       logger.info('aggregator stopped');

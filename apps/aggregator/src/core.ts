@@ -19,6 +19,12 @@ import { createUsageStore } from './metering/usage-store.js';
 import type { SwitchboardMetrics } from './metrics/metrics.js';
 import { createProxy } from './proxy/create-proxy.js';
 import { createProxyTokenVerifier } from './services/proxy-token-verifier.js';
+import { createTelcoFinderApi } from './telco-finder-api/create-telco-finder-api.js';
+import {
+  TELCO_FINDER_SCOPE,
+  TELCO_FINDER_TOKEN_TTL,
+  telcoFinderAudience,
+} from './telco-finder-api/telco-finder-scope.js';
 import { insertOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 
 export interface CoreServices {
@@ -46,15 +52,21 @@ const CLEANUP_MS = 60_000;
 /** An operator change reaches flows in flight within this time (discovery keys on updatedAt). */
 const OPERATOR_TTL_MS = 2_000;
 
+export interface RunningCore {
+  /** Writes the proxy's pending usage records now. */
+  flushUsage(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * The OIDC provider for apps and the nested operator flow (seed Annex steps 1–23),
- * mounted on the public listener once the issuer is known. Returns a stop function.
+ * mounted on the public listener once the issuer is known.
  */
 export async function startCore(
   config: AggregatorConfig,
   deps: CoreDeps &
     CoreServices & { issuer: string; mount: LateRouter; metrics: SwitchboardMetrics },
-): Promise<() => Promise<void>> {
+): Promise<RunningCore> {
   const { knex, logger, issuer } = deps;
   const secrets = await deps.keys.bootstrap();
   const operatorGrants = createOperatorGrants({ knex, secretBox: deps.secretBox });
@@ -68,6 +80,11 @@ export async function startCore(
     tokenKeyring: () => deps.keys.tokenKeyring(),
     operatorGrants,
     accessTokenMaxTtl: config.accessTokenMaxTtl,
+    machineResource: {
+      audience: telcoFinderAudience(issuer),
+      scope: TELCO_FINDER_SCOPE,
+      ttl: TELCO_FINDER_TOKEN_TTL,
+    },
     errorDocument: errorPage,
     logger,
   });
@@ -109,15 +126,19 @@ export async function startCore(
     onUsageWriteError: (err) =>
       logger.warn('usage records not written yet', { error: String(err) }),
   });
-  deps.mount.attach(proxy.router, router, oidc.handler);
+  const finder = createTelcoFinderApi({ ...deps, issuer, logger });
+  deps.mount.attach(proxy.router, finder, router, oidc.handler);
   const timer = setInterval(() => {
     deleteExpiredFlowState(knex).catch((err: unknown) =>
       logger.warn('expired flow state cleanup failed', { error: String(err) }),
     );
   }, CLEANUP_MS);
   timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await proxy.close();
+  return {
+    flushUsage: async () => proxy.usage?.flush(),
+    async stop() {
+      clearInterval(timer);
+      await proxy.close();
+    },
   };
 }

@@ -6,6 +6,7 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerLookupCommand } from './commands/lookup.js';
 import { registerOperatorCommands } from './commands/operators.js';
 import { registerRouteCommands } from './commands/routes.js';
+import { registerUsageCommand } from './commands/usage.js';
 import type { CommandContext } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 import { createOutput, type Output } from './output.js';
@@ -63,6 +64,7 @@ Exit codes: 0 ok, 1 server unreachable or failed, 2 bad input or conflict, 3 loo
   registerLookupCommand(program, ctx);
   registerClientCommands(program, ctx);
   registerKeyCommands(program, ctx);
+  registerUsageCommand(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

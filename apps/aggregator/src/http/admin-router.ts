@@ -14,6 +14,7 @@ import {
 import type { AdminTokens } from '../services/admin-tokens.js';
 import { requireAdminToken } from './admin-auth.js';
 import { mountClientAdmin, type ClientAdminDeps } from './admin-clients-router.js';
+import { mountUsageAdmin, type UsageAdminDeps } from './admin-usage-router.js';
 
 export interface AdminRouterDeps {
   operators: OperatorService;
@@ -23,6 +24,8 @@ export interface AdminRouterDeps {
   tokens: AdminTokens;
   /** Clients and token keys (the aggregator core); absent in routing-only setups. */
   core?: ClientAdminDeps;
+  /** Usage reports of proxied calls; absent in routing-only setups. */
+  usage?: UsageAdminDeps['usage'];
 }
 
 const ADMIN: Actor = { kind: 'admin', id: 'admin-api' };
@@ -96,6 +99,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     res.json(deps.index.stats());
   });
   if (deps.core) mountClientAdmin(router, deps.core);
+  if (deps.usage) mountUsageAdmin(router, { usage: deps.usage });
   return router;
 }
 

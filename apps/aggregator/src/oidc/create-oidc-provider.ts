@@ -26,6 +26,12 @@ export interface OidcProviderDeps {
   readonly operatorGrants: OperatorGrants;
   /** Upper bound of an AggregatorAccessToken's lifetime, seconds (≤ 300, NV). */
   readonly accessTokenMaxTtl: number;
+  /** Resource server of client_credentials tokens (the telco finder API). */
+  readonly machineResource: {
+    readonly audience: string;
+    readonly scope: string;
+    readonly ttl: number;
+  };
   readonly errorDocument: (error: string, description: string | undefined) => string;
   readonly logger: Logger;
 }
@@ -85,6 +91,8 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
       ...TTL,
       AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
         token.resourceServer?.accessTokenTTL ?? deps.accessTokenMaxTtl,
+      ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
+        token.resourceServer?.accessTokenTTL ?? deps.machineResource.ttl,
     },
   };
 }
@@ -115,6 +123,7 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLo
     expiresWithSession: async () => false,
     // Annex step 19: the AggregatorAccessToken carries the operator token and the routing.
     extraTokenClaims: async (ctx: object, token: OidcToken) => {
+      if (token.kind === 'ClientCredentials') return undefined;
       const grant = token.grantId ? await grants(ctx, token.grantId) : undefined;
       if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
       return {
@@ -149,41 +158,61 @@ function features(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: Gran
     // AggregatorAccessTokens are encrypted JWTs: userinfo cannot read them.
     userinfo: { enabled: false },
     rpInitiatedLogout: { enabled: false },
+    // GSMA OPG.10: telco finder clients authenticate as themselves, with no user.
+    clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,
-      defaultResource: async () => deps.audience,
+      defaultResource: async (ctx: OidcContext) =>
+        isMachineGrant(ctx) ? deps.machineResource.audience : deps.audience,
       useGrantedResource: async () => true,
-      getResourceServerInfo: async (ctx: OidcContext, indicator: string) => {
-        if (indicator !== deps.audience) throw new oidc.errors.InvalidTarget();
-        const code = ctx.oidc.entities.AuthorizationCode;
-        const scope = code?.scope ?? ctx.oidc.params?.scope ?? '';
-        const purpose = singlePurpose(scope);
-        // ICM: exactly one dpv: purpose per request.
-        if (!purpose)
-          throw new oidc.errors.InvalidScope(
-            `scope must name exactly one dpv: purpose, e.g. dpv:FraudPreventionAndDetection (found ${purposesIn(scope).length})`,
-          );
-        const ring = await deps.tokenKeyring();
-        return {
-          scope: [purpose, ...API_SCOPES].join(' '),
-          audience: deps.audience,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: code?.grantId
-            ? await ttlFor(oidc, deps, await grants(ctx, code.grantId))
-            : deps.accessTokenMaxTtl,
-          jwt: {
-            encrypt: {
-              alg: 'dir',
-              enc: 'A256GCM',
-              key: ring.current.secret,
-              kid: ring.current.kid,
-            },
-          },
-        };
-      },
+      getResourceServerInfo: resourceServerInfo(oidc, deps, grants),
     },
   };
 }
+
+/** One resource server per grant: CAMARA for apps' users, the telco finder for machines. */
+function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
+  return async (ctx: OidcContext, indicator: string) => {
+    const machine = deps.machineResource;
+    // Each grant reaches only its own resource: no CAMARA token without a user.
+    if (isMachineGrant(ctx) !== (indicator === machine.audience))
+      throw new oidc.errors.InvalidTarget();
+    const ring = await deps.tokenKeyring();
+    const encrypt = {
+      alg: 'dir',
+      enc: 'A256GCM',
+      key: ring.current.secret,
+      kid: ring.current.kid,
+    };
+    if (isMachineGrant(ctx))
+      return {
+        scope: machine.scope,
+        audience: machine.audience,
+        accessTokenFormat: 'jwt',
+        accessTokenTTL: machine.ttl,
+        jwt: { encrypt },
+      };
+    const code = ctx.oidc.entities.AuthorizationCode;
+    const scope = code?.scope ?? ctx.oidc.params?.scope ?? '';
+    const purpose = singlePurpose(scope);
+    // ICM: exactly one dpv: purpose per request.
+    if (!purpose)
+      throw new oidc.errors.InvalidScope(
+        `scope must name exactly one dpv: purpose, e.g. dpv:FraudPreventionAndDetection (found ${purposesIn(scope).length})`,
+      );
+    return {
+      scope: [purpose, ...API_SCOPES].join(' '),
+      audience: deps.audience,
+      accessTokenFormat: 'jwt',
+      accessTokenTTL: code?.grantId
+        ? await ttlFor(oidc, deps, await grants(ctx, code.grantId))
+        : deps.accessTokenMaxTtl,
+      jwt: { encrypt },
+    };
+  };
+}
+
+const isMachineGrant = (ctx: OidcContext) => ctx.oidc.params?.grant_type === 'client_credentials';
 
 /** exp = min(operator token expiry, the configured maximum). */
 async function ttlFor(

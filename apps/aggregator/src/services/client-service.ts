@@ -20,11 +20,15 @@ export interface ClientView {
   name: string;
   status: 'active' | 'disabled';
   authMethod: 'private_key_jwt' | 'client_secret_basic';
+  /** `client_credentials`: a machine client of the telco finder API (GSMA OPG.10). */
+  grantType: GrantType;
   redirectUris: string[];
   jwks?: { keys: Array<Record<string, unknown>> };
   createdAt: string;
   updatedAt: string;
 }
+
+export type GrantType = 'authorization_code' | 'client_credentials';
 
 /** What an admin sees once, at creation or rotation: never stored in clear. */
 export interface ClientCredentialsOnce {
@@ -60,12 +64,20 @@ const jwks = z.object({ keys: z.array(publicJwk).min(1).max(10) }).strict();
 const addSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    redirectUris: z.array(redirectUri).min(1).max(20),
+    grantType: z.enum(['authorization_code', 'client_credentials']).default('authorization_code'),
+    redirectUris: z.array(redirectUri).max(20).default([]),
     authMethod: z.enum(['private_key_jwt', 'client_secret_basic']).default('private_key_jwt'),
     jwks: jwks.optional(),
     generateKey: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  // The grant is stored as the presence of redirect URIs (no schema change): an app
+  // needs at least one, a machine client redirects nowhere.
+  .refine((c) => (c.grantType === 'authorization_code') === c.redirectUris.length > 0, {
+    path: ['redirectUris'],
+    message:
+      'an authorization_code client needs redirect URIs; a client_credentials one takes none',
+  });
 const updateSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -113,6 +125,8 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
     async update(id, raw) {
       const patch = parse(updateSchema, raw);
       const row = await mustGet(id);
+      if (patch.redirectUris && grantTypeOf(row) === 'client_credentials')
+        throw new ConflictError(`client '${id}' uses client_credentials: it has no redirect URIs`);
       if (patch.jwks && row.auth_method !== 'private_key_jwt')
         throw new ConflictError(`client '${id}' authenticates with a secret, not keys`);
       await updateClientRow(knex, id, {
@@ -176,13 +190,17 @@ function withoutJwks(once: { clientSecret?: string; privateJwk?: JWK }) {
 
 const newSecret = () => `sbsec_${randomBytes(32).toString('base64url')}`;
 
+const grantTypeOf = (row: ClientRow): GrantType =>
+  row.redirect_uris.length > 0 ? 'authorization_code' : 'client_credentials';
+
 function toMetadata(row: ClientRow, secret: string | null): Record<string, unknown> {
+  const code = grantTypeOf(row) === 'authorization_code';
   return {
     client_id: row.id,
     client_name: row.name,
     redirect_uris: row.redirect_uris,
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
+    grant_types: [grantTypeOf(row)],
+    response_types: code ? ['code'] : [],
     token_endpoint_auth_method: row.auth_method,
     ...(secret ? { client_secret: secret } : {}),
     // Public keys for client assertions and signed request objects (ICM).
@@ -196,6 +214,7 @@ function toView(row: ClientRow): ClientView {
     name: row.name,
     status: row.status,
     authMethod: row.auth_method,
+    grantType: grantTypeOf(row),
     redirectUris: row.redirect_uris,
     ...(row.jwks ? { jwks: row.jwks } : {}),
     createdAt: new Date(row.created_at).toISOString(),

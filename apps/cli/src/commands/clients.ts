@@ -9,6 +9,7 @@ interface Client {
   name: string;
   status: string;
   authMethod: string;
+  grantType?: string;
   redirectUris: string[];
   jwks?: { keys: Array<{ kid?: string }> };
   createdAt: string;
@@ -26,6 +27,7 @@ interface ClientFlags {
   jwksFile?: string;
   generateKey?: boolean;
   secret?: boolean;
+  telcoFinder?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -39,7 +41,11 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
     .command('add')
     .description('register an app; its secret or private key is printed once, never stored')
     .requiredOption('--name <name>', 'display name shown to admins')
-    .requiredOption('--redirect-uri <uri>', 'exact redirect URI (repeatable)', collect)
+    .option('--redirect-uri <uri>', 'exact redirect URI (repeatable; required for apps)', collect)
+    .option(
+      '--telco-finder',
+      'a machine client of the telco finder API: client_credentials, scope telco-finder, no redirect URI',
+    )
     .option('--jwks-file <file>', "the app's public keys (JWKS JSON), for private_key_jwt")
     .option('--generate-key', 'generate an ES256 key pair; prints the private JWK once')
     .option('--secret', 'use client_secret_basic with a generated secret instead of keys')
@@ -49,16 +55,21 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
 Examples:
   $ switchboard clients add --name "Demo bank" --redirect-uri https://bank.example/cb --generate-key
   $ switchboard clients add --name "Shop" --redirect-uri https://shop.example/cb --jwks-file shop-jwks.json
-  $ switchboard clients add --name "Legacy" --redirect-uri https://legacy.example/cb --secret`,
+  $ switchboard clients add --name "Legacy" --redirect-uri https://legacy.example/cb --secret
+  $ switchboard clients add --name "Partner finder" --telco-finder --secret
+      then: POST /token grant_type=client_credentials scope=telco-finder (HTTP Basic)`,
     )
     .action(
       ctx.run(async (flags: ClientFlags) => {
         const chosen = [flags.jwksFile, flags.generateKey, flags.secret].filter(Boolean).length;
         if (chosen !== 1)
           throw new CliError('give exactly one of --jwks-file, --generate-key, --secret');
+        if (!flags.telcoFinder && !flags.redirectUri)
+          throw new CliError('give --redirect-uri (an app) or --telco-finder (a machine client)');
         const created = await ctx.client().send<Created>('POST', '/clients', {
           name: flags.name,
-          redirectUris: flags.redirectUri,
+          redirectUris: flags.redirectUri ?? [],
+          ...(flags.telcoFinder ? { grantType: 'client_credentials' } : {}),
           authMethod: flags.secret ? 'client_secret_basic' : 'private_key_jwt',
           ...(flags.jwksFile ? { jwks: readJson(flags.jwksFile) } : {}),
           ...(flags.generateKey ? { generateKey: true } : {}),
@@ -75,8 +86,15 @@ Examples:
         const { items } = await ctx.client().get<{ items: Client[] }>('/clients');
         ctx.out().result(items, () =>
           table(
-            ['id', 'name', 'status', 'auth', 'redirect uris'],
-            items.map((c) => [c.id, c.name, c.status, c.authMethod, c.redirectUris.join(' ')]),
+            ['id', 'name', 'status', 'auth', 'grant', 'redirect uris'],
+            items.map((c) => [
+              c.id,
+              c.name,
+              c.status,
+              c.authMethod,
+              c.grantType ?? '',
+              c.redirectUris.join(' '),
+            ]),
           ),
         );
       }),
@@ -168,6 +186,7 @@ function showClient(c: Client): string {
     ['name', c.name],
     ['status', c.status],
     ['auth', c.authMethod],
+    ['grant', c.grantType ?? ''],
     ['redirect uris', c.redirectUris.join(' ')],
     ['key ids', c.jwks?.keys.map((k) => k.kid ?? '(no kid)').join(' ')],
     ['created', c.createdAt],

@@ -1,0 +1,33 @@
+import type { Router } from 'express';
+import type { Logger, RoutingIndex } from '@switchboard/telco-finder';
+import type { SwitchboardMetrics } from '../metrics/metrics.js';
+import type { ClientService } from '../services/client-service.js';
+import type { KeyService } from '../services/key-service.js';
+import { createFinderSearch } from './finder-search.js';
+import { createFinderTokenVerifier } from './finder-token-verifier.js';
+import { createTelcoFinderRouter } from './http-telco-finder-router.js';
+
+export interface TelcoFinderApiDeps {
+  readonly issuer: string;
+  readonly index: RoutingIndex;
+  readonly keys: KeyService;
+  readonly clients: Pick<ClientService, 'metadata'>;
+  readonly metrics: Pick<SwitchboardMetrics, 'recordFinderLookup'>;
+  readonly logger: Logger;
+}
+
+/** The GSMA OPG.10 telco finder API for client-credentials clients; mount on the public app. */
+export function createTelcoFinderApi(deps: TelcoFinderApiDeps): Router {
+  return createTelcoFinderRouter({
+    search: createFinderSearch({
+      index: deps.index,
+      recordLookup: (result) => deps.metrics.recordFinderLookup(result),
+    }),
+    tokens: createFinderTokenVerifier({
+      issuer: deps.issuer,
+      tokenKeyring: (kid) => deps.keys.tokenKeyring(kid),
+      isActiveClient: async (id) => (await deps.clients.metadata(id)) !== undefined,
+    }),
+    logger: deps.logger,
+  });
+}

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { CliError } from '../io.js';
+import { table } from '../output.js';
+
+interface UsageRow {
+  day: string;
+  clientId: string;
+  operatorId: string;
+  api: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+  p50LatencyMs: number;
+}
+
+interface UsageReport {
+  from: string;
+  to: string;
+  items: UsageRow[];
+}
+
+interface UsageFlags {
+  from: string;
+  to: string;
+  client?: string;
+  operator?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function registerUsageCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('usage')
+    .description('proxied CAMARA calls per UTC day × client × operator × API (both days inclusive)')
+    .requiredOption('--from <YYYY-MM-DD>', 'first day (UTC)')
+    .requiredOption('--to <YYYY-MM-DD>', 'last day (UTC), inclusive')
+    .option('--client <id>', 'only this app')
+    .option('--operator <id>', 'only this operator')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ switchboard usage --from 2026-11-01 --to 2026-11-30
+  $ switchboard usage --from 2026-11-25 --to 2026-11-25 --operator sandbox-a
+  $ switchboard --json usage --from 2026-11-01 --to 2026-11-30 --client sb-abc123`,
+    )
+    .action(
+      ctx.run(async (flags: UsageFlags) => {
+        for (const [name, value] of [
+          ['--from', flags.from],
+          ['--to', flags.to],
+        ] as const)
+          if (!DAY.test(value)) throw new CliError(`${name} must be a date YYYY-MM-DD`);
+        const report = await ctx.client().get<UsageReport>('/usage', {
+          from: flags.from,
+          to: flags.to,
+          client: flags.client,
+          operator: flags.operator,
+        });
+        ctx.out().result(report, () => render(report));
+      }),
+    );
+}
+
+function render(report: UsageReport): string {
+  const rows = report.items.map((r) => [
+    r.day,
+    r.clientId,
+    r.operatorId,
+    r.api,
+    r.calls,
+    r.errors,
+    `${(r.errorRate * 100).toFixed(1)}%`,
+    `${Math.round(r.p50LatencyMs)} ms`,
+  ]);
+  const calls = report.items.reduce((n, r) => n + r.calls, 0);
+  const errors = report.items.reduce((n, r) => n + r.errors, 0);
+  return [
+    table(['day', 'client', 'operator', 'api', 'calls', 'errors', 'error rate', 'p50'], rows),
+    `total: ${calls} calls, ${errors} errors (${report.from} to ${report.to})`,
+  ].join('\n');
+}

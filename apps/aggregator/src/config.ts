@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@switchboard/db';
 import { parseProxyConfig, type ProxyConfig } from './proxy/proxy-config.js';
+import { parseRateLimitConfig, type RateLimitConfig } from './rate-limit/rate-limit-config.js';
 
 // The only module of this app that reads process.env (house style: one config module).
 
@@ -84,6 +85,8 @@ export interface AggregatorConfig {
   readonly operatorDiscoveryTtlSeconds: number;
   /** CAMARA proxy: APIs, upstream timeouts, circuit breaker, metering (proxy/proxy-config.ts). */
   readonly proxy: ProxyConfig;
+  /** Per-client and per-address limits of the public endpoints (rate-limit/rate-limit-config.ts). */
+  readonly rateLimit: RateLimitConfig;
 }
 
 /** Keys whose values never reach a log line. */
@@ -135,13 +138,14 @@ export function loadConfig(
     accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,
     operatorTimeoutMs: c.OPERATOR_TIMEOUT_MS,
     operatorDiscoveryTtlSeconds: c.OPERATOR_DISCOVERY_TTL_SECONDS,
-    proxy: loadProxyConfig(env),
+    proxy: loadPart(parseProxyConfig, env),
+    rateLimit: loadPart(parseRateLimitConfig, env),
   });
 }
 
-function loadProxyConfig(env: NodeJS.ProcessEnv): ProxyConfig {
+function loadPart<T>(parse: (env: NodeJS.ProcessEnv) => T, env: NodeJS.ProcessEnv): T {
   try {
-    return parseProxyConfig(env);
+    return parse(env);
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }

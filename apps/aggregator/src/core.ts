@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import type { Knex } from 'knex';
 import { aggregatorTokenAudience, type SecretBox } from '@switchboard/tokens';
 import type { Logger, OperatorService, RoutingIndex } from '@switchboard/telco-finder';
@@ -26,6 +27,9 @@ import {
   telcoFinderAudience,
 } from './telco-finder-api/telco-finder-scope.js';
 import { insertOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
+import { createOAuthRateLimitRouter } from './http/oauth-rate-limit.js';
+import { createBucketHasher, createRateLimits, type RateLimits } from './rate-limit/rate-limits.js';
+import { createRateLimitStore } from './store/rate-limit-store.js';
 
 export interface CoreServices {
   readonly clients: ClientService;
@@ -107,10 +111,16 @@ export async function startCore(
     flowTtlSeconds: 600,
     logger,
   });
+  const deviceIp = createDeviceIpResolver(config.trustProxy);
+  const sourceIp = (req: {
+    socket: { remoteAddress?: string | undefined };
+    get(h: string): string | undefined;
+  }) => deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
+  const limits = startRateLimits(config, knex, secrets.pairwiseSecret, logger);
   const router = createFlowRouter({
     flow,
     interactions: oidc.interactions,
-    deviceIp: createDeviceIpResolver(config.trustProxy),
+    deviceIp,
     publicUrl: issuer,
   });
   // Seed Annex steps 24–30: the CAMARA proxy reads the token it minted in step 19.
@@ -125,9 +135,17 @@ export async function startCore(
     usageSink: createUsageStore(knex),
     onUsageWriteError: (err) =>
       logger.warn('usage records not written yet', { error: String(err) }),
+    limits,
+    sourceIp: deviceIp,
   });
-  const finder = createTelcoFinderApi({ ...deps, issuer, logger });
-  deps.mount.attach(proxy.router, finder, router, oidc.handler);
+  const finder = createTelcoFinderApi({ ...deps, issuer, logger, limits, sourceIp });
+  const oauthLimits = createOAuthRateLimitRouter({
+    limits,
+    sourceIp,
+    clientMetadata: (id) => deps.clients.metadata(id),
+    issuer,
+  });
+  deps.mount.attach(proxy.router, finder, router, oauthLimits, oidc.handler);
   const timer = setInterval(() => {
     deleteExpiredFlowState(knex).catch((err: unknown) =>
       logger.warn('expired flow state cleanup failed', { error: String(err) }),
@@ -139,6 +157,30 @@ export async function startCore(
     async stop() {
       clearInterval(timer);
       await proxy.close();
+      await limits.stop();
     },
   };
+}
+
+/** Shared counters keyed by an HMAC (no device address at rest) under a per-deployment secret. */
+function startRateLimits(
+  config: AggregatorConfig,
+  knex: Knex,
+  deploymentSecret: Buffer,
+  logger: Logger,
+): RateLimits {
+  const secret = Buffer.from(
+    hkdfSync('sha256', deploymentSecret, '', 'switchboard/rate-limit', 32),
+  );
+  return createRateLimits(config.rateLimit, {
+    store: createRateLimitStore(knex, createBucketHasher(secret)),
+    onSyncError: (err) =>
+      logger.warn(
+        'rate-limit counters not shared: limiting per process until the database answers',
+        {
+          error: String(err),
+        },
+      ),
+    onSyncRecovered: () => logger.info('rate-limit counters shared again'),
+  });
 }

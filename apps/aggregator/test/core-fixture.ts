@@ -28,8 +28,15 @@ export const SERVICE = 'dpv:ServiceProvision';
 export const APP_CALLBACK = 'http://127.0.0.1:3999/app-callback';
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 
-/** One aggregator on its own ports; `issuer` makes it share another's identity. */
-export async function startTestAggregator(database: Database, issuer?: string) {
+/**
+ * One aggregator on its own ports; `issuer` makes it share another's identity, `env` adds
+ * or overrides settings (e.g. RATE_LIMIT_*, SWITCHBOARD_MASTER_KEY).
+ */
+export async function startTestAggregator(
+  database: Database,
+  issuer?: string,
+  env: Record<string, string> = {},
+) {
   const dataDir = path.join(os.tmpdir(), `sb-core-${randomBytes(4).toString('hex')}`);
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -39,6 +46,7 @@ export async function startTestAggregator(database: Database, issuer?: string) {
     SWITCHBOARD_DATA_DIR: dataDir,
     OPERATOR_TIMEOUT_MS: '2000',
     ...(issuer ? { ISSUER: issuer } : {}),
+    ...env,
   });
   return startAggregator(config, { logger: silentLogger, database });
 }

@@ -47,9 +47,9 @@ export interface TokenResult {
   claims: Awaited<ReturnType<typeof readAggregatorAccessToken>> | undefined;
 }
 
-export async function startCoreStack(): Promise<CoreStack> {
+export async function startCoreStack(env: Record<string, string> = {}): Promise<CoreStack> {
   const t = await createTestDatabase();
-  const agg = await startTestAggregator(t.db);
+  const agg = await startTestAggregator(t.db, undefined, env);
   const sandboxes = await startSandboxes(agg.issuer);
   await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
   const secretApp = await registerApp(agg, 'secret');

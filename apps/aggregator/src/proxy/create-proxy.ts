@@ -23,6 +23,8 @@ export interface ProxyWiring {
   readonly usageSink?: UsageSink;
   readonly onUsageWriteError?: (err: unknown) => void;
   readonly clock?: () => number;
+  readonly limits?: ProxyDeps['limits'];
+  readonly sourceIp?: ProxyDeps['sourceIp'];
 }
 
 export interface Proxy {
@@ -75,6 +77,8 @@ export function createProxy(w: ProxyWiring): Proxy {
     upstream,
     breaker,
     ...(w.clock ? { clock: w.clock } : {}),
+    ...(w.limits ? { limits: w.limits } : {}),
+    ...(w.sourceIp ? { sourceIp: w.sourceIp } : {}),
     onComplete: createProxyTelemetry({
       ...(metrics ? { metrics } : {}),
       ...(usage ? { usage } : {}),

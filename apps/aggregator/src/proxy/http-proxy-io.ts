@@ -20,6 +20,7 @@ export function toProxyRequest(
     path: target.path,
     query: target.query,
     headers: req.headers,
+    remoteAddress: req.socket.remoteAddress,
     readBody: () => readBody(req, maxBytes),
   };
 }

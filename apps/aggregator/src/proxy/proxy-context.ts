@@ -1,5 +1,6 @@
 import type { ApiCatalog, MatchedOperation } from './api-catalog.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
+import type { RateLimits } from '../rate-limit/rate-limits.js';
 import type { UpstreamPool, UpstreamRequest, UpstreamResponse } from './upstream-pool.js';
 
 /** What the proxy needs from a verified AggregatorAccessToken (design: flow step 6). */
@@ -34,6 +35,8 @@ export interface ProxyRequest {
   /** Raw query string including its '?', or ''. */
   readonly query: string;
   readonly headers: IncomingHeaders;
+  /** The TCP peer (the app's server, or a proxy in front of Switchboard). */
+  readonly remoteAddress?: string | undefined;
   readBody(): Promise<Buffer | undefined>;
 }
 
@@ -66,6 +69,13 @@ export interface ProxyDeps {
   isRegisteredApiRoot(operatorId: string, apiRoot: string): boolean | Promise<boolean>;
   readonly upstream: UpstreamPool;
   readonly breaker: CircuitBreaker;
+  /** Per-address and per-client limits (no I/O per request); omitted → unlimited. */
+  readonly limits?: RateLimits;
+  /** The caller's address from the socket and X-Forwarded-For (TRUST_PROXY). */
+  readonly sourceIp?: (
+    remoteAddress: string | undefined,
+    forwardedFor?: string,
+  ) => string | undefined;
   /** Milliseconds since the epoch; injected for tests. */
   readonly clock?: () => number;
   readonly onComplete?: (outcome: ProxyOutcome) => void;

@@ -5,12 +5,15 @@ import type { ProxyOutcome, ProxyRequest } from './proxy-context.js';
 import { PROXY_STEPS, createProxyPipeline } from './proxy-pipeline.js';
 import { FakeJtiStore, FakeTokenVerifier } from './test-support/proxy-harness.js';
 import type { UpstreamPool, UpstreamRequest } from './upstream-pool.js';
+import { parseRateLimitConfig } from '../rate-limit/rate-limit-config.js';
+import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.js';
 
 const ROOT = 'https://operator.example/api';
 
 function setup(
   answer: (r: UpstreamRequest) => Promise<{ status: number; body: string }>,
   singleUse = false,
+  limits?: RateLimits,
 ) {
   const sent: UpstreamRequest[] = [];
   const outcomes: ProxyOutcome[] = [];
@@ -38,6 +41,7 @@ function setup(
     upstream,
     breaker,
     onComplete: (o) => outcomes.push(o),
+    ...(limits ? { limits } : {}),
   });
   return { pipeline, sent, outcomes, breaker };
 }
@@ -55,9 +59,11 @@ describe('proxy pipeline (no network)', () => {
   it('is the documented table of steps, in order', () => {
     expect(PROXY_STEPS.map((s) => s.name)).toEqual([
       'checkCorrelator',
+      'limitSource',
       'matchOperation',
       'parseBearer',
       'verifyToken',
+      'limitClient',
       'checkScope',
       'readJsonBody',
       'checkSingleUse',
@@ -112,5 +118,36 @@ describe('proxy pipeline (no network)', () => {
     expect(again.status).toBe(401);
     expect(again.headers['x-correlator']).toBe('k-1');
     expect(sent).toHaveLength(1);
+  });
+
+  it('answers 429 TOO_MANY_REQUESTS with Retry-After per address, then per client, before any upstream call', async () => {
+    const limits = createRateLimits(
+      parseRateLimitConfig({ RATE_LIMIT_PROXY_PER_IP: '2', RATE_LIMIT_PROXY_PER_CLIENT: '3' }),
+      {
+        store: { add: async () => new Map(), deleteExpired: async () => undefined },
+        clock: () => 30_000,
+      },
+    );
+    const ok = async () => ({ status: 200, body: '{"devicePhoneNumberVerified":true}' });
+    const { pipeline, sent } = setup(ok, false, limits);
+    try {
+      const from = (remoteAddress: string) => pipeline.handle(req({ remoteAddress }));
+      expect((await from('10.0.0.1')).status).toBe(200);
+      expect((await from('10.0.0.1')).status).toBe(200);
+      const byAddress = await from('10.0.0.1');
+      expect(byAddress.status).toBe(429);
+      expect(byAddress.headers['retry-after']).toBe('30');
+      expect(JSON.parse(byAddress.body.toString())).toMatchObject({
+        status: 429,
+        code: 'TOO_MANY_REQUESTS',
+      });
+      expect((await from('10.0.0.2')).status).toBe(200);
+      const byClient = await from('10.0.0.3');
+      expect(byClient.status).toBe(429);
+      expect(JSON.parse(byClient.body.toString()).message).toMatch(/this client/);
+      expect(sent).toHaveLength(3);
+    } finally {
+      await limits.stop();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { buildUpstreamRequest } from './steps/build-upstream-request.js';
 import { checkCorrelator } from './steps/check-correlator.js';
 import { checkScope } from './steps/check-scope.js';
 import { checkSingleUse } from './steps/check-single-use.js';
+import { limitClient, limitSource } from './steps/check-rate-limit.js';
 import { forwardUpstream } from './steps/forward-upstream.js';
 import { matchOperation } from './steps/match-operation.js';
 import { parseBearer } from './steps/parse-bearer.js';
@@ -25,9 +26,11 @@ import { verifyToken } from './steps/verify-token.js';
  */
 export const PROXY_STEPS: readonly ProxyStep[] = [
   checkCorrelator, //      x-correlator valid, or a new one       → 400
+  limitSource, //          per-address rate limit (no I/O)        → 429
   matchOperation, //       configured API / version / operation   → 404, 405
   parseBearer, //          Authorization: Bearer <token>          → 401
   verifyToken, //          decrypt + validate (injected)          → 401
+  limitClient, //          per-client rate limit (no I/O)         → 429
   checkScope, //           scope for this operation               → 403
   readJsonBody, //         size limit, well-formed JSON           → 400
   checkSingleUse, //       jti not seen before (when configured)  → 401

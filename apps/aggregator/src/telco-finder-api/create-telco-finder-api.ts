@@ -1,4 +1,5 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
+import type { RateLimits } from '../rate-limit/rate-limits.js';
 import type { Logger, RoutingIndex } from '@switchboard/telco-finder';
 import type { SwitchboardMetrics } from '../metrics/metrics.js';
 import type { ClientService } from '../services/client-service.js';
@@ -14,6 +15,8 @@ export interface TelcoFinderApiDeps {
   readonly clients: Pick<ClientService, 'metadata'>;
   readonly metrics: Pick<SwitchboardMetrics, 'recordFinderLookup'>;
   readonly logger: Logger;
+  readonly limits?: RateLimits;
+  readonly sourceIp?: (req: Request) => string | undefined;
 }
 
 /** The GSMA OPG.10 telco finder API for client-credentials clients; mount on the public app. */
@@ -29,5 +32,7 @@ export function createTelcoFinderApi(deps: TelcoFinderApiDeps): Router {
       isActiveClient: async (id) => (await deps.clients.metadata(id)) !== undefined,
     }),
     logger: deps.logger,
+    ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.sourceIp ? { sourceIp: deps.sourceIp } : {}),
   });
 }

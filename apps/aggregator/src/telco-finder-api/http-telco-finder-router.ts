@@ -13,6 +13,9 @@ import {
   X_CORRELATOR_HEADER,
 } from '@switchboard/camara';
 import type { Logger } from '@switchboard/telco-finder';
+import { ProxyError } from '../proxy/proxy-error.js';
+import type { RateLimits } from '../rate-limit/rate-limits.js';
+import { tooManyRequests } from '../rate-limit/too-many-requests.js';
 import type { FinderSearch } from './finder-search.js';
 import type { FinderTokenVerifier } from './finder-token-verifier.js';
 
@@ -22,6 +25,10 @@ export interface TelcoFinderRouterDeps {
   readonly search: FinderSearch;
   readonly tokens: FinderTokenVerifier;
   readonly logger: Logger;
+  /** Per-address and per-client limits; omitted → unlimited. */
+  readonly limits?: RateLimits;
+  /** The caller's address (socket, or X-Forwarded-For from TRUST_PROXY). */
+  readonly sourceIp?: (req: Request) => string | undefined;
 }
 
 /** A search body is a handful of fields; anything larger is not a search. */
@@ -30,14 +37,21 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
 /**
  * GSMA OPG.10 telco finder search on the public listener. Each request passes the steps
- * in order: correlator → bearer (client credentials, scope telco-finder) → JSON body → search.
+ * in order: correlator → per-address limit → bearer (client credentials, scope
+ * telco-finder) → per-client limit → JSON body → search.
  */
 export function createTelcoFinderRouter(deps: TelcoFinderRouterDeps): Router {
   const router = express.Router();
   router.post(
     TELCO_FINDER_SEARCH_PATH,
     correlator,
+    limit(
+      deps,
+      (req) => ({ ip: deps.sourceIp?.(req) ?? req.socket.remoteAddress }),
+      'this address',
+    ),
     authenticate(deps.tokens),
+    limit(deps, (_req, res) => ({ clientId: String(res.locals.clientId) }), 'this client'),
     express.json({ limit: BODY_LIMIT, strict: true, type: () => true }),
     (req: Request, res: Response) => {
       res.status(200).json(deps.search.search(req.body));
@@ -57,6 +71,17 @@ function correlator(req: Request, res: Response, next: NextFunction): void {
   if (given !== undefined) res.setHeader(X_CORRELATOR_HEADER, given);
   res.locals.correlator = res.getHeader(X_CORRELATOR_HEADER);
   next();
+}
+
+function limit(
+  deps: TelcoFinderRouterDeps,
+  subject: (req: Request, res: Response) => { ip?: string | undefined; clientId?: string },
+  who: string,
+): RequestHandler {
+  return (req, res, next) => {
+    const decision = deps.limits?.check('finder', subject(req, res));
+    next(decision && !decision.allowed ? tooManyRequests(decision, who) : undefined);
+  };
 }
 
 function authenticate(tokens: FinderTokenVerifier): RequestHandler {
@@ -79,6 +104,7 @@ function errorHandler(logger: Logger) {
         correlator: res.locals.correlator,
       });
     if (body.status === 401) res.setHeader('www-authenticate', 'Bearer');
+    if (err instanceof ProxyError) res.set(err.headers);
     res.status(body.status).json(body);
   };
 }

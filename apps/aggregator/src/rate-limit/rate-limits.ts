@@ -1,0 +1,101 @@
+import { createHmac } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import type { RateCounterStore, RateDecision, RateLimiter } from './rate-limiter.js';
+import { createRateLimiter } from './rate-limiter.js';
+import type { RateLimitConfig, RateLimitedEndpoint } from './rate-limit-config.js';
+
+/** Who made a request: the source address, the client id, or both. */
+export interface RateSubject {
+  readonly ip?: string | undefined;
+  readonly clientId?: string | undefined;
+}
+
+/** The endpoints' view of rate limiting: one call per check, no I/O. */
+export interface RateLimits {
+  check(endpoint: RateLimitedEndpoint, subject: RateSubject): RateDecision;
+  /** Reconciles with the shared counters now (also done every `syncMs`). */
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ALLOWED: RateDecision = Object.freeze({ allowed: true });
+
+export const unlimited: RateLimits = {
+  check: () => ALLOWED,
+  sync: async () => undefined,
+  stop: async () => undefined,
+};
+
+/**
+ * The bucket of an address: IPv4 as is, IPv6 by /64 (one subscriber's prefix, so a device
+ * cannot dodge its limit by walking its own prefix); `::ffff:a.b.c.d` is IPv4.
+ */
+export function addressBucket(ip: string): string | undefined {
+  if (!ip.includes(':')) return ip;
+  if (!ipaddr.isValid(ip)) return undefined;
+  const parsed = ipaddr.process(ip);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(':')}::/64`;
+}
+
+/**
+ * Keys as stored in the shared table: the endpoint and dimension in clear, the address or
+ * client id as a keyed hash, so the table holds no device address (personal data).
+ */
+export function createBucketHasher(secret: Buffer): (key: string) => string {
+  return (key) => {
+    const cut = key.indexOf(':', key.indexOf(':') + 1);
+    const digest = createHmac('sha256', secret).update(key).digest('base64url').slice(0, 22);
+    return `${key.slice(0, cut)}:${digest}`;
+  };
+}
+
+export interface RateLimitsDeps {
+  readonly store: RateCounterStore;
+  readonly clock?: () => number;
+  readonly onSyncError?: (err: unknown) => void;
+  readonly onSyncRecovered?: () => void;
+}
+
+/** Per-client and per-address limits of each endpoint, on one limiter, synced periodically. */
+export function createRateLimits(config: RateLimitConfig, deps: RateLimitsDeps): RateLimits {
+  if (!config.enabled) return unlimited;
+  const limiter: RateLimiter = createRateLimiter({
+    windowMs: config.windowMs,
+    store: deps.store,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  let failing = false;
+  const sync = () =>
+    limiter.sync().then(
+      () => {
+        if (failing) deps.onSyncRecovered?.();
+        failing = false;
+      },
+      (err: unknown) => {
+        if (!failing) deps.onSyncError?.(err);
+        failing = true;
+      },
+    );
+  const timer = setInterval(() => void sync(), config.syncMs);
+  timer.unref();
+
+  return {
+    check(endpoint, subject) {
+      const { perClient, perIp } = config.limits[endpoint];
+      const buckets = [];
+      const address = subject.ip === undefined ? undefined : addressBucket(subject.ip);
+      if (address !== undefined && perIp > 0)
+        buckets.push({ key: `${endpoint}:ip:${address}`, limit: perIp });
+      if (subject.clientId !== undefined && perClient > 0)
+        buckets.push({ key: `${endpoint}:client:${subject.clientId}`, limit: perClient });
+      return buckets.length === 0 ? ALLOWED : limiter.take(buckets);
+    },
+    sync,
+    async stop() {
+      clearInterval(timer);
+      await sync();
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Agent, request } from 'undici';
+import { APP_CALLBACK, authorizeUrl, registerApp, type AppClient } from './core-fixture.js';
+import { startCoreStack, type CoreStack } from './core-stack.js';
+
+// Every rate-limited endpoint reaches its limit over real sockets. Each test uses its own
+// source addresses (any 127.x.y.z is a distinct client) and clients, so the budgets do not
+// mix. A day-long window keeps a window boundary out of the test.
+let s: CoreStack;
+const agents: Agent[] = [];
+beforeAll(async () => {
+  s = await startCoreStack({
+    RATE_LIMIT_WINDOW_SECONDS: '86400',
+    RATE_LIMIT_SYNC_MS: '50',
+    RATE_LIMIT_AUTHORIZE_PER_IP: '3',
+    RATE_LIMIT_AUTHORIZE_PER_CLIENT: '6',
+    RATE_LIMIT_TOKEN_PER_IP: '4',
+    RATE_LIMIT_TOKEN_PER_CLIENT: '5',
+    RATE_LIMIT_FINDER_PER_IP: '4',
+    RATE_LIMIT_FINDER_PER_CLIENT: '5',
+    RATE_LIMIT_PROXY_PER_IP: '4',
+    RATE_LIMIT_PROXY_PER_CLIENT: '5',
+  });
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.close()));
+  await s.stop();
+});
+
+/** One HTTP call from a given loopback source address; no redirects followed. */
+async function from(
+  address: string,
+  url: string,
+  init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
+) {
+  const agent = new Agent({ localAddress: address });
+  agents.push(agent);
+  const res = await request(url, { dispatcher: agent, ...init });
+  const text = await res.body.text();
+  const header = (name: string) => {
+    const v = res.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  return { status: res.statusCode, text, header };
+}
+
+const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
+
+describe('authorize endpoint', () => {
+  it('per device address: sends the browser back to the app with temporarily_unavailable', async () => {
+    const auth = () => authorizeUrl(s.agg.issuer, s.keyApp, { prompt: 'none' });
+    for (let i = 0; i < 3; i += 1) {
+      const ok = await from('127.10.9.1', auth().url);
+      expect(ok.header('location')).toMatch(/\/interaction\//);
+    }
+    const req = auth();
+    const refused = await from('127.10.9.1', req.url);
+    expect(refused.status).toBe(303);
+    expect(Number(refused.header('retry-after'))).toBeGreaterThan(0);
+    const back = new URL(refused.header('location')!);
+    expect(`${back.origin}${back.pathname}`).toBe(APP_CALLBACK);
+    expect(back.searchParams.get('error')).toBe('temporarily_unavailable');
+    expect(back.searchParams.get('error_description')).toMatch(/from this network/);
+    expect(back.searchParams.get('state')).toBe(req.state);
+    expect(back.searchParams.get('iss')).toBe(s.agg.issuer);
+  });
+
+  it('shows a 429 page when the client or its redirect URI cannot be trusted', async () => {
+    for (let i = 0; i < 3; i += 1)
+      await from('127.10.9.2', authorizeUrl(s.agg.issuer, s.keyApp).url);
+    const unknown = authorizeUrl(s.agg.issuer, { ...s.keyApp, id: 'sb-unknown-client' });
+    const foreign = authorizeUrl(s.agg.issuer, s.keyApp, {
+      redirectUri: 'https://attacker.example/cb',
+    });
+    for (const url of [unknown.url, foreign.url]) {
+      const page = await from('127.10.9.2', url);
+      expect(page.status).toBe(429);
+      expect(page.header('location')).toBeUndefined();
+      expect(page.header('content-type')).toMatch(/text\/html/);
+      expect(Number(page.header('retry-after'))).toBeGreaterThan(0);
+      expect(page.text).toContain('temporarily_unavailable');
+    }
+  });
+
+  it('per client: one app’s budget, whatever the device address', async () => {
+    const app: AppClient = await registerApp(s.agg, 'secret');
+    for (let i = 0; i < 6; i += 1) {
+      const ok = await from(`127.10.9.${20 + i}`, authorizeUrl(s.agg.issuer, app).url);
+      expect(ok.header('location')).toMatch(/\/interaction\//);
+    }
+    const refused = await from('127.10.9.30', authorizeUrl(s.agg.issuer, app).url);
+    const back = new URL(refused.header('location')!);
+    expect(back.searchParams.get('error')).toBe('temporarily_unavailable');
+    expect(back.searchParams.get('error_description')).toMatch(/for this app/);
+  });
+});
+
+describe('token endpoint', () => {
+  const form = (extra: Record<string, string> = {}) =>
+    new URLSearchParams({ grant_type: 'authorization_code', code: 'nope', ...extra }).toString();
+  const post = (address: string, body: string, headers: Record<string, string> = {}) =>
+    from(address, `${s.agg.publicUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+  const expectRefused = (res: Awaited<ReturnType<typeof post>>, who: RegExp) => {
+    expect(res.status).toBe(429);
+    expect(res.header('cache-control')).toBe('no-store');
+    expect(res.header('pragma')).toBe('no-cache');
+    expect(Number(res.header('retry-after'))).toBeGreaterThan(0);
+    expect(json(res.text)).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.stringMatching(who),
+    });
+  };
+
+  it('per address: 429 with an RFC 6749-style error after the limit', async () => {
+    for (let i = 0; i < 4; i += 1) expect((await post('127.0.5.1', form())).status).not.toBe(429);
+    expectRefused(await post('127.0.5.1', form()), /from this address/);
+  });
+
+  it('per client, whether it is named by HTTP Basic, client_id or a client assertion', async () => {
+    const basic = `Basic ${Buffer.from('rl-basic-client:wrong').toString('base64')}`;
+    const payload = Buffer.from(JSON.stringify({ sub: 'rl-assertion-client' })).toString(
+      'base64url',
+    );
+    const assertion = form({
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: `eyJhbGciOiJFUzI1NiJ9.${payload}.c2ln`,
+    });
+    const cases: Array<{ body: string; headers: Record<string, string> }> = [
+      { body: form(), headers: { authorization: basic } },
+      { body: form({ client_id: 'rl-form-client' }), headers: {} },
+      { body: assertion, headers: {} },
+    ];
+    for (const [n, c] of cases.entries()) {
+      for (let i = 0; i < 5; i += 1) {
+        const res = await post(`127.0.6.${n * 10 + i + 1}`, c.body, c.headers);
+        expect([400, 401]).toContain(res.status);
+      }
+      expectRefused(await post(`127.0.6.${n * 10 + 9}`, c.body, c.headers), /for this client/);
+    }
+  });
+});
+
+describe('CAMARA endpoints', () => {
+  async function finderToken(): Promise<string> {
+    const created = await s.agg.clients.add({
+      name: 'Finder',
+      grantType: 'client_credentials',
+      authMethod: 'client_secret_basic',
+    });
+    const res = await from('127.0.7.1', `${s.agg.publicUrl}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${created.client.id}:${created.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials&scope=telco-finder',
+    });
+    return String(json(res.text).access_token);
+  }
+
+  const expectCamara429 = (res: Awaited<ReturnType<typeof from>>, who: RegExp) => {
+    expect(res.status).toBe(429);
+    expect(Number(res.header('retry-after'))).toBeGreaterThan(0);
+    expect(res.header('x-correlator')).toBeTruthy();
+    expect(json(res.text)).toEqual({
+      status: 429,
+      code: 'TOO_MANY_REQUESTS',
+      message: expect.stringMatching(who),
+    });
+  };
+
+  it('telco finder: per address, then per client', async () => {
+    const token = await finderToken();
+    const search = (address: string) =>
+      from(address, `${s.agg.publicUrl}/telco-finder/v1/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ target: { ipv4Address: { publicAddress: '127.10.0.1' } } }),
+      });
+    for (let i = 0; i < 4; i += 1) expect((await search('127.0.8.1')).status).toBe(200);
+    expectCamara429(await search('127.0.8.1'), /this address/);
+    expect((await search('127.0.8.2')).status).toBe(200);
+    expectCamara429(await search('127.0.8.3'), /this client/);
+  });
+
+  it('number verification proxy: per address before the token is read, then per client', async () => {
+    const verify = (address: string, token?: string) =>
+      from(address, `${s.agg.publicUrl}/number-verification/v2/verify`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ phoneNumber: '+346001000005' }),
+      });
+    for (let i = 0; i < 4; i += 1) expect((await verify('127.0.9.1')).status).toBe(401);
+    expectCamara429(await verify('127.0.9.1'), /this address/);
+
+    const { req, params } = await s.authorize('127.10.0.5', s.secretApp, { prompt: 'none' });
+    const token = String(
+      (await s.tokenFor(s.secretApp, params!.get('code')!, req.verifier)).body.access_token,
+    );
+    const first = await verify('127.0.10.1', token);
+    expect(json(first.text)).toEqual({ devicePhoneNumberVerified: true });
+    // The sandbox spends its token on first use: later calls get its 401, still counted.
+    for (let i = 2; i <= 5; i += 1)
+      expect((await verify(`127.0.10.${i}`, token)).status).not.toBe(429);
+    expectCamara429(await verify('127.0.10.6', token), /this client/);
+  });
+});
+
+describe('shared counters', () => {
+  it('reach the database as keyed hashes: no address or client id in clear', async () => {
+    const rows = async () =>
+      (await s.t.db.knex('rate_limit_counters').select('bucket', 'count')) as Array<{
+        bucket: string;
+        count: string;
+      }>;
+    const kinds = (stored: Array<{ bucket: string }>) =>
+      new Set(stored.map((r) => r.bucket.split(':').slice(0, 2).join(':')));
+    const until = Date.now() + 10_000;
+    while (kinds(await rows()).size < 8 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    const stored = await rows();
+    expect(kinds(stored)).toEqual(
+      new Set([
+        'authorize:ip',
+        'authorize:client',
+        'token:ip',
+        'token:client',
+        'finder:ip',
+        'finder:client',
+        'proxy:ip',
+        'proxy:client',
+      ]),
+    );
+    for (const { bucket } of stored) {
+      expect(bucket).toMatch(/^[a-z]+:(ip|client):[A-Za-z0-9_-]{22}$/);
+      expect(bucket).not.toMatch(/127\.|sb-|rl-/);
+    }
+  });
+});

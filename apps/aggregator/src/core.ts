@@ -13,6 +13,7 @@ import { createOidcProvider } from './oidc/create-oidc-provider.js';
 import { createClientService, type ClientService } from './services/client-service.js';
 import { createKeyService, type KeyService } from './services/key-service.js';
 import { createOperatorGrants } from './services/operator-grants.js';
+import { createMasterKeyRotation, type MasterKeyRotation } from './services/master-key-rotation.js';
 import { ttlCached } from './services/ttl-cache.js';
 import { deleteExpiredFlowState, createOidcModelStore } from './store/oidc-model-store.js';
 import { spendAccessToken } from './store/access-token-use-store.js';
@@ -34,6 +35,7 @@ import { createRateLimitStore } from './store/rate-limit-store.js';
 export interface CoreServices {
   readonly clients: ClientService;
   readonly keys: KeyService;
+  readonly masterKeys: MasterKeyRotation;
 }
 
 export interface CoreDeps {
@@ -49,6 +51,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   return {
     clients: createClientService({ knex: deps.knex, secretBox: deps.secretBox }),
     keys: createKeyService({ knex: deps.knex, secretBox: deps.secretBox }),
+    masterKeys: createMasterKeyRotation({ knex: deps.knex, secretBox: deps.secretBox }),
   };
 }
 

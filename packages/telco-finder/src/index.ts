@@ -10,6 +10,7 @@ export { ConflictError, InputError, NotFoundError, type ErrorDetail } from './er
 export * from './model.js';
 export {
   createOperatorService,
+  operatorCredentialsContext,
   type OperatorDetails,
   type OperatorService,
 } from './operator-service.js';

@@ -39,8 +39,11 @@ export interface OperatorService {
   credentials(id: string): Promise<OperatorCredentials>;
 }
 
+/** The secret-box context (AAD) of an operator's credentials: a sealed value opens only in its row. */
+export const operatorCredentialsContext = (id: string) => `operator-credentials:${id}`;
+
 export function createOperatorService(ctx: RoutingContext): OperatorService {
-  const context = (id: string) => `operator-credentials:${id}`;
+  const context = operatorCredentialsContext;
   const seal = (id: string, c: OperatorCredentials) =>
     ctx.secretBox.seal(JSON.stringify(c), context(id));
 

@@ -28,4 +28,17 @@ describe('secret box', () => {
     expect(rotated.open(sealed, 'c')).toBe('v');
     expect(rotated.seal('v', 'c').split('.')[1]).not.toBe(sealed.split('.')[1]);
   });
+
+  it('reseals a value under the current master key once, and leaves current ones alone', () => {
+    const old = box.seal('v', 'c');
+    const rotated = createSecretBox([
+      'new-master-key-0123456789abcdef',
+      'master-key-one-0123456789abcdef',
+    ]);
+    const resealed = rotated.reseal(old, 'c')!;
+    expect(resealed.split('.')[1]).toBe(rotated.currentKeyId);
+    expect(createSecretBox(['new-master-key-0123456789abcdef']).open(resealed, 'c')).toBe('v');
+    expect(rotated.reseal(resealed, 'c')).toBeUndefined();
+    expect(() => rotated.reseal(old, 'other')).toThrow(SecretBoxError);
+  });
 });

@@ -4,6 +4,13 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 export interface SecretBox {
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): string;
+  /** The id of the master key new values are sealed under (the first configured). */
+  readonly currentKeyId: string;
+  /**
+   * Master-key rotation: the value sealed under the current master key, or undefined when it
+   * already is. Throws like `open` when it cannot be opened.
+   */
+  reseal(sealed: string, context: string): string | undefined;
 }
 
 export class SecretBoxError extends Error {
@@ -24,7 +31,12 @@ export function createSecretBox(masterKeys: ReadonlyArray<string>): SecretBox {
   const keys = new Map(masterKeys.map((k) => [masterKeyId(k), deriveKey(k)] as const));
   const currentId = masterKeyId(masterKeys[0]!);
   const currentKey = keys.get(currentId)!;
-  return {
+  const box: SecretBox = {
+    currentKeyId: currentId,
+    reseal(sealed, context) {
+      if (sealed.split('.', 2)[1] === currentId) return undefined;
+      return box.seal(box.open(sealed, context), context);
+    },
     seal(plaintext, context) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', currentKey, iv).setAAD(Buffer.from(context));
@@ -51,6 +63,7 @@ export function createSecretBox(masterKeys: ReadonlyArray<string>): SecretBox {
       }
     },
   };
+  return box;
 }
 
 /** A short public fingerprint of a master key, stored beside each envelope. */

@@ -1,10 +1,13 @@
 import type { Router } from 'express';
+import { InputError } from '@switchboard/telco-finder';
+import type { MasterKeyRotation } from '../services/master-key-rotation.js';
 import type { ClientService } from '../services/client-service.js';
 import type { KeyService } from '../services/key-service.js';
 
 export interface ClientAdminDeps {
   readonly clients: ClientService;
   readonly keys: KeyService;
+  readonly masterKeys?: MasterKeyRotation;
 }
 
 /** Admin API v1: service-provider clients and AggregatorAccessToken keys. */
@@ -42,7 +45,19 @@ export function mountClientAdmin(router: Router, deps: ClientAdminDeps): void {
   router.post('/keys/rotate', async (_req, res) => {
     res.status(201).json(await keys.rotate());
   });
+  router.post('/keys/rotate-master', async (req, res) => {
+    if (!deps.masterKeys) throw new InputError('master-key rotation is not available here');
+    res.json(await deps.masterKeys.rotate({ batchSize: batchSize(req.body) }));
+  });
   router.post('/keys/:kid/retire', async (req, res) => {
     res.json(await keys.retire(req.params.kid!));
   });
+}
+
+function batchSize(body: unknown): number | undefined {
+  const value = (body as { batchSize?: unknown } | undefined)?.batchSize;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 10_000)
+    throw new InputError('batchSize must be an integer from 1 to 10000');
+  return value;
 }

@@ -87,9 +87,12 @@ const updateSchema = z
   .partial()
   .strict();
 
+/** The secret-box context (AAD) of a client's secret. */
+export const clientSecretContext = (id: string) => `client-secret:${id}`;
+
 export function createClientService(deps: { knex: Knex; secretBox: SecretBox }): ClientService {
   const { knex, secretBox } = deps;
-  const context = (id: string) => `client-secret:${id}`;
+  const context = clientSecretContext;
 
   // Every step of a flow looks the client up; admin changes here clear the cache at once.
   const metadata = ttlCached(METADATA_TTL_MS, async (id) => {

@@ -44,9 +44,12 @@ export interface KeyService {
 
 const CACHE_MS = 10_000;
 
+/** The secret-box context (AAD) of the aggregator's own key material. */
+export const aggregatorKeyContext = (kid: string) => `aggregator-key:${kid}`;
+
 export function createKeyService(deps: { knex: Knex; secretBox: SecretBox }): KeyService {
   const { knex, secretBox } = deps;
-  const context = (kid: string) => `aggregator-key:${kid}`;
+  const context = aggregatorKeyContext;
   const seal = (kid: string, material: string) => secretBox.seal(material, context(kid));
   const open = (row: KeyRow) => secretBox.open(row.material_enc, context(row.kid));
   let cached: { ring: TokenKeyring; until: number } | undefined;

@@ -19,8 +19,11 @@ export interface OperatorGrants {
 }
 
 /** Keeps the operator token encrypted at rest, bound (AAD) to the grant it belongs to. */
+/** The secret-box context (AAD) of an operator token: it opens only for its grant. */
+export const operatorTokenContext = (grantId: string) => `operator-token:${grantId}`;
+
 export function createOperatorGrants(deps: { knex: Knex; secretBox: SecretBox }): OperatorGrants {
-  const context = (grantId: string) => `operator-token:${grantId}`;
+  const context = operatorTokenContext;
   return {
     async save(g) {
       await insertOperatorGrant(deps.knex, {

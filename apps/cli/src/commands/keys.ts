@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { table } from '../output.js';
 
@@ -10,10 +10,21 @@ interface Key {
   retiredAt: string | null;
 }
 
+interface RotationReport {
+  masterKeyId: string;
+  columns: Array<{
+    table: string;
+    column: string;
+    scanned: number;
+    resealed: number;
+    failed: string[];
+  }>;
+}
+
 export function registerKeyCommands(program: Command, ctx: CommandContext): void {
   const keys = program
     .command('keys')
-    .description('AggregatorAccessToken encryption keys (rotation by kid)');
+    .description('AggregatorAccessToken encryption keys (rotation by kid), master-key rotation');
 
   keys
     .command('list')
@@ -52,4 +63,60 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
         ctx.out().result(k, () => `token key ${k.kid} retired`);
       }),
     );
+
+  keys
+    .command('rotate-master')
+    .description(
+      're-encrypt every secret at rest under the newest master key (SWITCHBOARD_MASTER_KEY)',
+    )
+    .option('--batch-size <n>', 'rows per transaction (1–10000, default 100)', positiveInt)
+    .addHelpText(
+      'after',
+      `
+Start every aggregator with the new key first, keeping the old one readable:
+  SWITCHBOARD_MASTER_KEY=<new> SWITCHBOARD_PREVIOUS_MASTER_KEYS=<old>
+then run this once (safe while traffic flows, and to run again), and drop the old key from
+SWITCHBOARD_PREVIOUS_MASTER_KEYS once it reports no failures.
+
+Examples:
+  $ switchboard keys rotate-master
+  $ switchboard keys rotate-master --batch-size 500 --json`,
+    )
+    .action(
+      ctx.run(async (options: { batchSize?: number }) => {
+        const r = await ctx
+          .client()
+          .send<RotationReport>(
+            'POST',
+            '/keys/rotate-master',
+            options.batchSize ? { batchSize: options.batchSize } : {},
+          );
+        const failed = r.columns.reduce((n, c) => n + c.failed.length, 0);
+        ctx.out().result(r, () =>
+          [
+            table(
+              ['table', 'column', 'scanned', 're-encrypted', 'failed'],
+              r.columns.map((c) => [
+                c.table,
+                c.column,
+                String(c.scanned),
+                String(c.resealed),
+                c.failed.length ? c.failed.join(' ') : '0',
+              ]),
+            ),
+            failed
+              ? `${failed} value(s) could not be opened with the configured master keys: keep the old key`
+              : `every secret is now sealed under master key ${r.masterKeyId}`,
+          ].join('\n'),
+        );
+        if (failed) ctx.setExitCode(1);
+      }),
+    );
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new InvalidArgumentError('must be an integer from 1 to 10000');
+  return n;
 }

@@ -20,6 +20,7 @@ import { createLateRouter } from './http/late-router.js';
 import { createUsageStore } from './metering/usage-store.js';
 import { createMetrics } from './metrics/metrics.js';
 import { createAdminApp, createPublicApp, listen } from './http/servers.js';
+import { createTrustedProxyCheck } from './http/device-ip.js';
 import { bootstrapAdminToken, createAdminTokens } from './services/admin-tokens.js';
 
 export interface Aggregator {
@@ -99,14 +100,19 @@ export async function startAggregator(
     usage: createUsageStore(database.knex),
   });
   const metrics = createMetrics();
+  const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
   const admin = await listen(
-    createAdminApp(adminRouter, health, logger, metrics.registry),
+    createAdminApp(adminRouter, health, logger, metrics.registry, isTrustedProxy),
     config.adminHost,
     config.adminPort,
   );
   // The public app's routes: health first, then the core once the issuer is known.
   const late = createLateRouter(health);
-  const pub = await listen(createPublicApp(late.router, logger), config.host, config.port);
+  const pub = await listen(
+    createPublicApp(late.router, logger, isTrustedProxy),
+    config.host,
+    config.port,
+  );
   const issuer = config.issuer ?? pub.url;
   const runningCore = await startCore(config, {
     ...coreDeps,

@@ -103,6 +103,9 @@ describe('demo app with sandbox-a', () => {
     );
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['pragma']).toBe('no-cache');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
     expect(res.html).toContain('<html lang="en">');
     expect(res.html).toContain('<label for="phoneNumber">');
   });

@@ -11,9 +11,7 @@ export type DeviceIpResolver = (
  * client cannot forge its own entry. `::ffff:a.b.c.d` is IPv4.
  */
 export function createDeviceIpResolver(trustedCidrs: readonly string[]): DeviceIpResolver {
-  const trusted = trustedCidrs.map((c) => ipaddr.parseCIDR(c));
-  const isTrusted = (ip: ipaddr.IPv4 | ipaddr.IPv6) =>
-    trusted.some(([range, bits]) => ip.kind() === range.kind() && ip.match(range, bits));
+  const isTrusted = trustedRanges(trustedCidrs);
 
   return (socketAddress, forwardedFor) => {
     const peer = parse(socketAddress);
@@ -28,6 +26,23 @@ export function createDeviceIpResolver(trustedCidrs: readonly string[]): DeviceI
       if (!isTrusted(hop)) return hop.toString();
     }
     return hops.at(-1)?.toString() ?? peer.toString();
+  };
+}
+
+function trustedRanges(cidrs: readonly string[]) {
+  const trusted = cidrs.map((c) => ipaddr.parseCIDR(c));
+  return (ip: ipaddr.IPv4 | ipaddr.IPv6) =>
+    trusted.some(([range, bits]) => ip.kind() === range.kind() && ip.match(range, bits));
+}
+
+/** True when the socket peer is one of the TRUST_PROXY ranges. */
+export function createTrustedProxyCheck(
+  trustedCidrs: readonly string[],
+): (address: string | undefined) => boolean {
+  const isTrusted = trustedRanges(trustedCidrs);
+  return (address) => {
+    const peer = parse(address);
+    return peer !== undefined && isTrusted(peer);
   };
 }
 

@@ -5,15 +5,21 @@ import type { Logger } from '@switchboard/telco-finder';
 import type { Registry } from 'prom-client';
 import { createMetricsRouter } from '../metrics/http-metrics-router.js';
 import { adminErrorHandler, notFound } from './admin-errors.js';
+import { createSecurityHeaders } from './security-headers.js';
+
+/** Which peers' X-Forwarded-Proto is believed (TRUST_PROXY), for HSTS. */
+export type TrustedProxyCheck = (address: string | undefined) => boolean;
 
 export function createAdminApp(
   adminRouter: Router,
   health: Router,
   logger: Logger,
   metricsRegistry: Registry,
+  isTrustedProxy: TrustedProxyCheck,
 ): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(createSecurityHeaders(isTrustedProxy));
   app.use(health);
   // Prometheus scrapes the admin listener (loopback by default), never the public one.
   app.use(createMetricsRouter(metricsRegistry));
@@ -23,9 +29,14 @@ export function createAdminApp(
   return app;
 }
 
-export function createPublicApp(health: Router, logger: Logger): Express {
+export function createPublicApp(
+  health: Router,
+  logger: Logger,
+  isTrustedProxy: TrustedProxyCheck,
+): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(createSecurityHeaders(isTrustedProxy));
   app.use(health);
   app.use(notFound);
   app.use(adminErrorHandler(logger));

@@ -76,13 +76,13 @@ describe.each(PROXY_MODES)('proxy as %s', (mode) => {
       expect(res.body).toEqual(body);
     });
 
-    it('returns content-type, x-correlator, retry-after and cache-control, nothing else of the operator', async () => {
+    it('returns content-type, x-correlator and retry-after, nothing else of the operator, and is never stored', async () => {
       upstream.behave((req, res) => {
         res.writeHead(429, {
           'content-type': 'application/json; charset=utf-8',
           'x-correlator': 'op-corr',
           'retry-after': '7',
-          'cache-control': 'no-store',
+          'cache-control': 'public, max-age=600',
           'set-cookie': 'opsession=1',
           'www-authenticate': 'Bearer realm="operator"',
           'x-echo-authorization': String(req.headers.authorization),
@@ -97,6 +97,7 @@ describe.each(PROXY_MODES)('proxy as %s', (mode) => {
         'x-correlator': 'op-corr',
         'retry-after': '7',
         'cache-control': 'no-store',
+        pragma: 'no-cache',
       });
       for (const name of ['set-cookie', 'www-authenticate', 'x-echo-authorization', 'server']) {
         expect(res.headers[name]).toBeUndefined();

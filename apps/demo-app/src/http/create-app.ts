@@ -9,13 +9,16 @@ import { notFoundPage } from './pages.js';
  * authorization code, so no Referer ever leaves; the CSP allows only our own hashed CSS.
  * No form-action: the start form's redirect goes to the provider, then to the operator.
  */
-const securityHeaders: RequestHandler = (_req, res, next) => {
+const securityHeaders: RequestHandler = (req, res, next) => {
+  // RFC 6797: only over TLS (the demo app trusts no proxy headers).
+  if (req.secure) res.set('strict-transport-security', 'max-age=63072000');
   res.set({
     'content-security-policy': `default-src 'self'; style-src ${STYLE_HASH}; base-uri 'none'; object-src 'none'; frame-ancestors 'none'`,
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'cache-control': 'no-store',
+    pragma: 'no-cache',
   });
   next();
 };

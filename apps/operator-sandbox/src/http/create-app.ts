@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logger.js';
+import { securityHeaders } from './pages.js';
 import { requestLogger } from './request-logger.js';
 
 export interface AppDeps {
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps): Express {
   // Network authentication needs the real peer: no proxy headers are trusted here.
   app.set('trust proxy', false);
   app.use(requestLogger(deps.logger));
+  app.use(securityHeaders);
   app.use(deps.health);
   app.use('/number-verification', deps.numberVerification);
   app.use(deps.interactions);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { consentListPage, consentPage, escapeHtml } from './pages.js';
+import { createHash } from 'node:crypto';
+import {
+  consentListPage,
+  consentPage,
+  escapeHtml,
+  htmlDocument,
+  SECURITY_HEADERS,
+} from './pages.js';
 
 describe('pages', () => {
   it('escapes everything that reaches HTML', () => {
@@ -18,5 +25,19 @@ describe('pages', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('value="token&#34;&#62;&#60;"');
     expect(consentListPage('Op', [], 'x')).toContain('not given any consent');
+  });
+
+  it('allows only its own inline CSS, by hash, and no script at all', () => {
+    const csp = SECURITY_HEADERS['Content-Security-Policy']!;
+    const css = /<style>([\s\S]*)<\/style>/.exec(htmlDocument('t', 'b'))![1]!;
+    const hash = createHash('sha256').update(css).digest('base64');
+    expect(csp).toContain(`style-src 'sha256-${hash}'`);
+    expect(csp).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/unsafe-inline|script-src/);
+    expect(SECURITY_HEADERS).toMatchObject({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
   });
 });

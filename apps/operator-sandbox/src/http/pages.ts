@@ -1,4 +1,29 @@
-import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+
+const CSS = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}.note{color:#555;font-size:.9rem}`;
+
+/**
+ * Every answer of the operator: pages carry consent forms and CSRF tokens, APIs personal
+ * data. Only our own inline CSS runs (by hash); no form-action, because the consent form's
+ * answer redirects to the app's aggregator on another origin.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; base-uri 'none'; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+});
+
+/** Sets SECURITY_HEADERS on every response before the routes (they may override). */
+export const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set(SECURITY_HEADERS);
+  next();
+};
 
 /** Minimal server-rendered HTML for the operator's own pages (consent, consents list). */
 export function escapeHtml(value: string): string {
@@ -9,14 +34,7 @@ export function escapeHtml(value: string): string {
 export function sendPage(res: Response, status: number, title: string, body: string): void {
   res
     .status(status)
-    .set({
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy':
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Type': 'text/html; charset=utf-8',
-    })
+    .set({ ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' })
     .send(htmlDocument(title, body));
 }
 
@@ -24,9 +42,7 @@ export function htmlDocument(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}.note{color:#555;font-size:.9rem}</style>
+<style>${CSS}</style>
 </head><body>${body}</body></html>`;
 }
 

@@ -3,14 +3,10 @@ import { requireValue, type ProxyContext } from '../proxy-context.js';
 
 /**
  * The operator's status and body go back unchanged, with only these headers; Set-Cookie,
- * WWW-Authenticate, hop-by-hop and server headers of the operator stay behind.
+ * WWW-Authenticate, hop-by-hop and server headers of the operator stay behind, and so does
+ * its Cache-Control: Switchboard always answers `no-store` (http-proxy-io.ts).
  */
-const RETURNED_RESPONSE_HEADERS = [
-  'content-type',
-  X_CORRELATOR_HEADER,
-  'retry-after',
-  'cache-control',
-];
+const RETURNED_RESPONSE_HEADERS = ['content-type', X_CORRELATOR_HEADER, 'retry-after'];
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

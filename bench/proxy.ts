@@ -13,6 +13,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { createProxy } from '../apps/aggregator/src/proxy/create-proxy.js';
+import { parseRateLimitConfig } from '../apps/aggregator/src/rate-limit/rate-limit-config.js';
+import { createRateLimits } from '../apps/aggregator/src/rate-limit/rate-limits.js';
 import { parseProxyConfig } from '../apps/aggregator/src/proxy/proxy-config.js';
 import { createMetrics } from '../apps/aggregator/src/metrics/metrics.js';
 import type { BenchContext, BenchRow } from './types.js';
@@ -168,6 +170,15 @@ async function startSwitchboard(
     jti: 'bench-jti',
     exp,
   };
+  // Rate limits on, as in production, with limits the bench never reaches: it measures the
+  // per-request counting (two buckets per call), not refusals. Syncs go to a no-op store.
+  const limits = createRateLimits(
+    parseRateLimitConfig({
+      RATE_LIMIT_PROXY_PER_IP: '1000000000',
+      RATE_LIMIT_PROXY_PER_CLIENT: '1000000000',
+    }),
+    { store: { add: async (_w, _e, deltas) => deltas, deleteExpired: async () => undefined } },
+  );
   const proxy = createProxy({
     config: parseProxyConfig({}),
     tokenVerifier: {
@@ -180,6 +191,7 @@ async function startSwitchboard(
       operatorId === claims.operatorId && apiRoot === upstreamUrl,
     metrics: createMetrics(),
     usageSink: { insertBatch: async () => undefined },
+    limits,
   });
   const app = express();
   app.disable('x-powered-by');
@@ -194,6 +206,7 @@ async function startSwitchboard(
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await proxy.close();
+      await limits.stop();
     },
   };
 }

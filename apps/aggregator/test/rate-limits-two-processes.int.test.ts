@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'undici';
 import {
@@ -11,6 +10,7 @@ import {
 import { startAggregator, type Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logging.js';
+import { spawnApp, type SpawnedApp } from './spawned-app.js';
 
 // Two aggregator processes (this one and a child OS process) on one PostgreSQL database share
 // one rate-limit budget through the counter table. PGlite is single-process by nature.
@@ -33,7 +33,7 @@ const env = {
 };
 let t: TestDatabase;
 let here: Aggregator;
-let child: ChildProcess;
+let child: SpawnedApp;
 let childPublic: string;
 let dataDir: string;
 const agent = new Agent({ localAddress: '127.0.33.1' });
@@ -46,36 +46,19 @@ beforeAll(async () => {
     loadConfig({ ...env, SWITCHBOARD_DATA_DIR: path.join(dataDir, 'a') }),
     { logger: silentLogger, database: t.db },
   );
-  child = spawn(process.execPath, ['--import', 'tsx', 'apps/aggregator/src/main.ts'], {
-    env: {
-      ...process.env,
-      ...env,
-      NODE_OPTIONS: '',
-      DATABASE_URL: t.url,
-      SWITCHBOARD_DATA_DIR: path.join(dataDir, 'b'),
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  child = spawnApp('apps/aggregator/src/main.ts', {
+    ...env,
+    DATABASE_URL: t.url,
+    SWITCHBOARD_DATA_DIR: path.join(dataDir, 'b'),
+    LOG_LEVEL: 'error',
   });
-  childPublic = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /public API\s+(http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
+  childPublic = (await child.waitFor(/public API\s+(http:\/\/\S+)/))[1]!;
 }, 60_000);
 
 afterAll(async () => {
   await agent.close();
   if (!server) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await child.stop();
   await here.stop();
   await t.destroy();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnv } from '../parse-env.js';
 import { apiDefinitionsSchema, type ApiDefinition } from './api-catalog.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { UpstreamPoolOptions } from './upstream-pool.js';
@@ -47,12 +48,7 @@ export interface ProxyConfig {
 
 /** Parses the proxy keys; the error names the bad key (house style 4). */
 export function parseProxyConfig(env: Readonly<Record<string, string | undefined>>): ProxyConfig {
-  const parsed = proxyEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(proxyEnvSchema, env);
   return Object.freeze({
     apis: c.SWITCHBOARD_PROXY_APIS,
     singleUse: c.PROXY_SINGLE_USE_TOKENS === 'true',

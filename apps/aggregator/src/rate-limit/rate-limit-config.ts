@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnv } from '../parse-env.js';
 
 export const RATE_LIMITED_ENDPOINTS = ['authorize', 'token', 'finder', 'proxy'] as const;
 export type RateLimitedEndpoint = (typeof RATE_LIMITED_ENDPOINTS)[number];
@@ -43,12 +44,7 @@ export const rateLimitEnvSchema = z.object({
 export function parseRateLimitConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): RateLimitConfig {
-  const parsed = rateLimitEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(rateLimitEnvSchema, env);
   return Object.freeze({
     enabled: c.RATE_LIMIT_ENABLED === 'true',
     windowMs: c.RATE_LIMIT_WINDOW_SECONDS * 1000,

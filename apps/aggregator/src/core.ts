@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { aggregatorTokenAudience, type SecretBox } from '@switchboard/tokens';
-import type { Logger, OperatorService, RoutingIndex } from '@switchboard/telco-finder';
+import type {
+  Logger,
+  OperatorRoutes,
+  OperatorService,
+  RoutingIndex,
+} from '@switchboard/telco-finder';
 import type { AggregatorConfig } from './config.js';
 import { createNestedFlow } from './flow/nested-flow.js';
 import { createOperatorClient } from './flow/operator-client.js';
@@ -8,7 +13,14 @@ import { createDeviceIpResolver } from './http/device-ip.js';
 import { errorPage } from './http/error-page.js';
 import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './http/flow-router.js';
 import type { LateRouter } from './http/late-router.js';
-import { createOidcProvider } from './oidc/create-oidc-provider.js';
+import { createOidcProvider, type MachineResource } from './oidc/create-oidc-provider.js';
+import { createOperatorApi } from './operator-api/create-operator-api.js';
+import {
+  OPERATOR_API_SCOPE,
+  OPERATOR_API_TOKEN_TTL,
+  operatorApiAudience,
+} from './operator-api/operator-api-scope.js';
+import type { EndpointValidationDeps } from './services/endpoint-validation.js';
 import { createClientService, type ClientService } from './services/client-service.js';
 import { createKeyService, type KeyService } from './services/key-service.js';
 import { createOperatorGrants } from './services/operator-grants.js';
@@ -52,6 +64,12 @@ const CLEANUP_MS = 60_000;
 /** An operator change reaches flows in flight within this time (discovery keys on updatedAt). */
 const OPERATOR_TTL_MS = 2_000;
 
+/** What the operator self-service API needs beyond the core. */
+export interface SelfServiceDeps {
+  readonly operatorRoutes: OperatorRoutes;
+  readonly validation: EndpointValidationDeps;
+}
+
 export interface RunningCore {
   /** Writes the proxy's pending usage records now. */
   flushUsage(): Promise<void>;
@@ -65,7 +83,12 @@ export interface RunningCore {
 export async function startCore(
   config: AggregatorConfig,
   deps: CoreDeps &
-    CoreServices & { issuer: string; mount: LateRouter; metrics: SwitchboardMetrics },
+    CoreServices & {
+      issuer: string;
+      mount: LateRouter;
+      metrics: SwitchboardMetrics;
+      selfService: SelfServiceDeps;
+    },
 ): Promise<RunningCore> {
   const { knex, logger, issuer } = deps;
   const secrets = await deps.keys.bootstrap();
@@ -80,11 +103,7 @@ export async function startCore(
     tokenKeyring: () => deps.keys.tokenKeyring(),
     operatorGrants,
     accessTokenMaxTtl: config.accessTokenMaxTtl,
-    machineResource: {
-      audience: telcoFinderAudience(issuer),
-      scope: TELCO_FINDER_SCOPE,
-      ttl: TELCO_FINDER_TOKEN_TTL,
-    },
+    machineResource: machineResources(issuer, deps.clients),
     errorDocument: errorPage,
     logger,
   });
@@ -127,7 +146,8 @@ export async function startCore(
       logger.warn('usage records not written yet', { error: String(err) }),
   });
   const finder = createTelcoFinderApi({ ...deps, issuer, logger });
-  deps.mount.attach(proxy.router, finder, router, oidc.handler);
+  const operatorApi = createOperatorApi({ ...deps, ...deps.selfService, issuer, logger });
+  deps.mount.attach(proxy.router, finder, operatorApi, router, oidc.handler);
   const timer = setInterval(() => {
     deleteExpiredFlowState(knex).catch((err: unknown) =>
       logger.warn('expired flow state cleanup failed', { error: String(err) }),
@@ -140,5 +160,25 @@ export async function startCore(
       clearInterval(timer);
       await proxy.close();
     },
+  };
+}
+
+/** A machine client reaches one API: its operator's self-service API, else the telco finder. */
+function machineResources(issuer: string, clients: ClientService) {
+  return async (clientId: string): Promise<MachineResource> => {
+    const operatorId = await clients.operatorOf(clientId);
+    if (operatorId)
+      return {
+        audience: operatorApiAudience(issuer),
+        scope: OPERATOR_API_SCOPE,
+        ttl: OPERATOR_API_TOKEN_TTL,
+        // The operator the token acts for; checked against the client's binding on each call.
+        claims: { operator_id: operatorId },
+      };
+    return {
+      audience: telcoFinderAudience(issuer),
+      scope: TELCO_FINDER_SCOPE,
+      ttl: TELCO_FINDER_TOKEN_TTL,
+    };
   };
 }

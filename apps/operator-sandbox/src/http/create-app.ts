@@ -8,6 +8,7 @@ export interface AppDeps {
   readonly numberVerification: Router;
   readonly interactions: Router;
   readonly consents: Router;
+  readonly telcoRouting: Router;
   /** oidc-provider: discovery, JWKS, /auth, /token, /token/revocation… */
   readonly authorizationServer: RequestListener;
   readonly logger: Logger;
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', false);
   app.use(requestLogger(deps.logger));
   app.use(deps.health);
+  app.use(deps.telcoRouting);
   app.use('/number-verification', deps.numberVerification);
   app.use(deps.interactions);
   app.use(deps.consents);

@@ -29,7 +29,11 @@ export const APP_CALLBACK = 'http://127.0.0.1:3999/app-callback';
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 
 /** One aggregator on its own ports; `issuer` makes it share another's identity. */
-export async function startTestAggregator(database: Database, issuer?: string) {
+export async function startTestAggregator(
+  database: Database,
+  issuer?: string,
+  env: Record<string, string> = {},
+) {
   const dataDir = path.join(os.tmpdir(), `sb-core-${randomBytes(4).toString('hex')}`);
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -39,6 +43,7 @@ export async function startTestAggregator(database: Database, issuer?: string) {
     SWITCHBOARD_DATA_DIR: dataDir,
     OPERATOR_TIMEOUT_MS: '2000',
     ...(issuer ? { ISSUER: issuer } : {}),
+    ...env,
   });
   return startAggregator(config, { logger: silentLogger, database });
 }
@@ -193,7 +198,8 @@ export async function redeemCode(
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
-async function assertion(app: Extract<AppClient, { method: 'key' }>, issuer: string) {
+/** A private_key_jwt client assertion (RFC 7523) of a key-authenticated client. */
+export async function assertion(app: { id: string; jwk: JWK }, issuer: string) {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid! })
     .setIssuer(app.id)

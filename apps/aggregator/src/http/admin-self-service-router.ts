@@ -59,16 +59,14 @@ export function mountSelfServiceAdmin(
   router.post('/overlaps', async (req, res) => {
     const body = objectBody(req);
     const note = typeof body.note === 'string' ? body.note : undefined;
-    res
-      .status(201)
-      .json({
-        approved: await deps.approvals.approve(
-          operatorIdOf(body),
-          body.values as string[],
-          actor,
-          note,
-        ),
-      });
+    res.status(201).json({
+      approved: await deps.approvals.approve(
+        operatorIdOf(body),
+        body.values as string[],
+        actor,
+        note,
+      ),
+    });
   });
   router.post('/overlaps/revoke', async (req, res) => {
     const body = objectBody(req);

@@ -29,14 +29,17 @@ export async function validateEndpointChange(
   change: EndpointChange,
   deps: EndpointValidationDeps,
 ): Promise<void> {
-  for (const [field, url] of Object.entries(change))
+  for (const field of ['issuerUrl', 'apiRoot', 'routingUrl'] as const) {
+    const url = change[field];
     if (typeof url === 'string' && !deps.devMode && !url.startsWith('https:'))
       throw new InputError(`${field} must be an https URL`);
+  }
   if (change.issuerUrl !== undefined) await checkIssuer(change.issuerUrl, deps.getJson);
   if (typeof change.routingUrl === 'string') {
     const body = await fetched(change.routingUrl, 'routingUrl', deps.getJson);
     try {
-      parseRoutingTable(body, { ...current, ...stripUndefined(change) } as typeof current);
+      const { issuerUrl, apiRoot } = change;
+      parseRoutingTable(body, { ...current, ...stripUndefined({ issuerUrl, apiRoot }) });
     } catch (e) {
       throw new InputError(`routingUrl: ${(e as Error).message}`);
     }

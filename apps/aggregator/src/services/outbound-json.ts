@@ -58,7 +58,9 @@ function checkTarget(url: string, allowPrivate: boolean): URL {
   if (u.protocol !== 'https:' && u.protocol !== 'http:')
     throw new UpstreamError(`not an http(s) URL: ${url}`);
   if (!allowPrivate && (u.hostname === 'localhost' || isSpecialPurposeAddress(u.hostname)))
-    throw new UpstreamError(`${u.hostname} is a loopback or private host`);
+    throw new UpstreamError(
+      `${url}: ${u.hostname} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
+    );
   return u;
 }
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listAudit } from '@switchboard/telco-finder';
 import {
@@ -9,6 +8,7 @@ import {
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
 import type { Aggregator } from '../src/app.js';
+import { startChildAggregator, type ChildAggregator } from './child-aggregator.js';
 import { startTestAggregator } from './core-fixture.js';
 import {
   routingTable,
@@ -97,56 +97,19 @@ describe('scheduled routing sync', () => {
 });
 
 describeOnServer('two aggregator processes polling one database', () => {
-  let child: ChildProcess;
-  let childAdmin: string;
-  const childToken = 'child-admin-token-0123456789abcdef';
+  let child: ChildAggregator;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-poll-'));
-    child = spawn(process.execPath, ['--import', 'tsx', 'apps/aggregator/src/main.ts'], {
-      env: {
-        ...process.env,
-        ...SYNC_ENV,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        ADMIN_PORT: '0',
-        SHUTDOWN_GRACE_MS: '100',
-        NODE_OPTIONS: '',
-        DATABASE_URL: t.url,
-        SWITCHBOARD_DATA_DIR: dataDir,
-        SWITCHBOARD_ADMIN_TOKEN: childToken,
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    childAdmin = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 30_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /admin API\s+(http:\/\/\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-    });
+    child = await startChildAggregator({ databaseUrl: t.url, dataDir, env: SYNC_ENV });
   }, 60_000);
   afterAll(async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await child.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const childLookup = async (ip: string) => {
-    const res = await fetch(`${childAdmin}/admin/v1/lookup?ip=${ip}`, {
-      headers: { authorization: `Bearer ${childToken}` },
-    });
-    return res.status === 200
-      ? ((await res.json()) as { operatorId: string }).operatorId
-      : undefined;
-  };
+  const childLookup = (ip: string) => child.lookup(ip);
 
   it('only the lease holder polls, and each change is applied once and seen by both', async () => {
     fake.answer({ table: routingTable('op-p', { ipv4: ['127.50.0.0/16', '127.52.0.0/16'] }) });
@@ -179,9 +142,9 @@ describeOnServer('two aggregator processes polling one database', () => {
     await agg.stop();
     stopped = true;
     fake.answer({ table: routingTable('op-p', { ipv4: ['127.54.0.0/16'] }) });
-    const res = await fetch(`${childAdmin}/admin/v1/operators/op-p`, {
+    const res = await child.admin('/operators/op-p', {
       method: 'PATCH',
-      headers: { authorization: `Bearer ${childToken}`, 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ routingUrl: fake.url }),
     });
     expect(res.status).toBe(200);

@@ -5,6 +5,7 @@ import type { CommandContext } from '../context.js';
 import { CliError } from '../io.js';
 import { keyValues, table } from '../output.js';
 import { registerOperatorCredentialsCommand } from './operator-credentials.js';
+import { parseSupportedApi, routingSyncLines } from './operator-fields.js';
 
 interface Operator {
   id: string;
@@ -226,31 +227,6 @@ Examples:
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function parseSupportedApi(value: string): { name: string; versions: string[] } {
-  const [name, versions] = value.split(':');
-  if (!name || !versions)
-    throw new CliError(
-      `--supported-api: expected name:versions, e.g. number-verification:v2,v0 (got '${value}')`,
-    );
-  return { name, versions: versions.split(',').filter(Boolean) };
-}
-
-function routingSyncLines(o: Operator): Array<[string, string | number | undefined]> {
-  const s = o.routingSync;
-  if (!o.routingUrl) return [];
-  if (!s) return [['routing sync', 'not synced yet']];
-  return [
-    ['routing sync', `${s.status} (last attempt ${s.lastAttemptAt})`],
-    ['last good sync', s.lastSuccessAt ?? 'never'],
-    ...(s.lastError
-      ? ([
-          ['sync error', s.lastError],
-          ['failures in a row', s.consecutiveFailures],
-        ] as Array<[string, string | number]>)
-      : []),
-  ];
-}
 
 function withOperatorFlags(cmd: Command): Command {
   return cmd

@@ -52,6 +52,8 @@ describe('switchboard operators credentials', () => {
       }),
     ]);
     expect(list.stdout).not.toMatch(/"d":/);
+    const id = (JSON.parse(list.stdout) as Array<{ id: string }>)[0]!.id;
+    expect((await h.cli('clients', 'show', id)).stdout).toMatch(/operator API of\s+op-x/);
   });
 
   it('takes the public keys from a JWKS file (or a single JWK)', async () => {

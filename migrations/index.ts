@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m0001 from './20261125_0001_telco_finder.js';
 import * as m0002 from './20261125_0002_aggregator_core.js';
 import * as m0003 from './20261125_0003_usage_events.js';
+import * as m0004 from './20261202_0004_operator_onboarding.js';
 import * as m0005 from './20261202_0005_rate_limits.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
@@ -9,5 +10,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['20261125_0001_telco_finder', m0001],
   ['20261125_0002_aggregator_core', m0002],
   ['20261125_0003_usage_events', m0003],
+  ['20261202_0004_operator_onboarding', m0004],
   ['20261202_0005_rate_limits', m0005],
 ];

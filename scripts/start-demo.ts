@@ -121,6 +121,20 @@ async function seedOperators(): Promise<void> {
   for (const cidr of ['127.0.0.1/32', '::1/128', '127.10.0.0/16'])
     await ensure(cidr, 'ranges', 'add', 'sandbox-a', cidr);
   await ensure('127.20.0.0/16', 'ranges', 'add', 'sandbox-b', '127.20.0.0/16');
+  // Each sandbox publishes the same routes as a GSMA routing table; Switchboard polls it
+  // (`npx switchboard routing sync sandbox-a` does it at once).
+  for (const [id, port] of [
+    ['sandbox-a', 4001],
+    ['sandbox-b', 4002],
+  ] as const)
+    await ensure(
+      `${id} routing URL`,
+      'operators',
+      'update',
+      id,
+      '--routing-url',
+      `http://127.0.0.1:${port}/telco-routing/v1/routing`,
+    );
 }
 
 let stopping = false;
@@ -138,7 +152,11 @@ async function startDemo(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
   fs.mkdirSync(dataDir, { recursive: true });
   start('sandbox', 'apps/operator-sandbox/src/main.ts', {});
-  start('aggregator', 'apps/aggregator/src/main.ts', { PORT: String(AGGREGATOR_PORT) });
+  // Development mode for operator self-service: the sandboxes live on loopback addresses.
+  start('aggregator', 'apps/aggregator/src/main.ts', {
+    PORT: String(AGGREGATOR_PORT),
+    OPERATOR_DEV_MODE: 'true',
+  });
   say('starting the sandbox operators and the aggregator…');
   await waitFor('http://127.0.0.1:4001/health', 'sandbox-a');
   await waitFor('http://127.0.0.1:4002/health', 'sandbox-b');

@@ -22,6 +22,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { createAdminApp, createPublicApp, listen } from './http/servers.js';
 import { createTrustedProxyCheck } from './http/device-ip.js';
 import { bootstrapAdminToken, createAdminTokens } from './services/admin-tokens.js';
+import { createSelfService, type SelfService } from './self-service.js';
 
 export interface Aggregator {
   readonly publicUrl: string;
@@ -33,6 +34,8 @@ export interface Aggregator {
   readonly index: RoutingIndex;
   readonly operators: OperatorService;
   readonly routes: RouteService;
+  /** Operator self-service: claim rules, overlap approvals, GSMA routing sync. */
+  readonly selfService: SelfService;
   readonly database: Database;
   /** Writes pending usage records of proxied calls now (reports, tests). */
   flushUsage(): Promise<void>;
@@ -51,6 +54,11 @@ export async function startAggregator(
   deps: AggregatorDeps,
 ): Promise<Aggregator> {
   const { logger } = deps;
+  if (config.operatorSelfService.devMode) {
+    logger.warn(
+      'OPERATOR_DEV_MODE is on: operators may claim loopback/private ranges and register http:// endpoints. Never do this in production.',
+    );
+  }
   if (config.usingDevMasterKey) {
     logger.warn(
       'SWITCHBOARD_MASTER_KEY is not set: using the built-in development key. Never do this in production.',
@@ -90,6 +98,12 @@ export async function startAggregator(
   const health = createHealthRouter({ knex: database.knex, index });
   const coreDeps = { knex: database.knex, secretBox, index, operators, logger };
   const core = createCoreServices(coreDeps);
+  const metrics = createMetrics();
+  const selfService = createSelfService(config.operatorSelfService, {
+    routingContext,
+    metrics,
+    logger,
+  });
   const adminRouter = createAdminRouter({
     operators,
     routes,
@@ -98,8 +112,8 @@ export async function startAggregator(
     tokens: createAdminTokens(database.knex),
     core,
     usage: createUsageStore(database.knex),
+    selfService: { ...selfService, knex: database.knex },
   });
-  const metrics = createMetrics();
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
   const admin = await listen(
     createAdminApp(adminRouter, health, logger, metrics.registry, isTrustedProxy),
@@ -120,7 +134,9 @@ export async function startAggregator(
     issuer,
     mount: late,
     metrics,
+    selfService,
   });
+  const polling = selfService.startPolling();
   logger.info('aggregator started', {
     publicUrl: pub.url,
     adminUrl: admin.url,
@@ -137,11 +153,13 @@ export async function startAggregator(
     index,
     operators,
     routes,
+    selfService,
     database,
     flushUsage: () => runningCore.flushUsage(),
     async stop() {
       // Drain HTTP first, then the proxy writes its pending usage records and closes sockets.
       await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
+      await polling?.stop();
       await runningCore.stop();
       await index.stop();
       if (!deps.database) await database.close();

@@ -43,4 +43,24 @@ describe('aggregator config', () => {
       expect((e as Error).message).not.toContain('secret-but-short');
     }
   });
+
+  it('reads the operator self-service settings, and refuses dev mode in production', () => {
+    expect(loadConfig({}).operatorSelfService).toEqual({
+      devMode: false,
+      syncIntervalSeconds: 300,
+      syncJitter: 0.2,
+      fetchTimeoutMs: 10_000,
+    });
+    const dev = loadConfig({ OPERATOR_DEV_MODE: 'true', ROUTING_SYNC_INTERVAL_SECONDS: '0' });
+    expect(dev.operatorSelfService).toMatchObject({ devMode: true, syncIntervalSeconds: 0 });
+    expect(() => loadConfig({ OPERATOR_DEV_MODE: 'yes' })).toThrow(/OPERATOR_DEV_MODE/);
+    expect(() => loadConfig({ ROUTING_SYNC_JITTER: '0.9' })).toThrow(/ROUTING_SYNC_JITTER/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        SWITCHBOARD_MASTER_KEY: 'k'.repeat(40),
+        OPERATOR_DEV_MODE: 'true',
+      }),
+    ).toThrow(/OPERATOR_DEV_MODE: must not be true with NODE_ENV=production/);
+  });
 });

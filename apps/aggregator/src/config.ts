@@ -49,6 +49,13 @@ const schema = z.object({
   ACCESS_TOKEN_MAX_TTL: z.coerce.number().int().min(1).max(300).default(300),
   OPERATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   OPERATOR_DISCOVERY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  OPERATOR_DEV_MODE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  ROUTING_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  ROUTING_SYNC_JITTER: z.coerce.number().min(0).max(0.5).default(0.2),
+  ROUTING_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 function isCidr(value: string): boolean {
@@ -83,10 +90,26 @@ export interface AggregatorConfig {
   readonly accessTokenMaxTtl: number;
   readonly operatorTimeoutMs: number;
   readonly operatorDiscoveryTtlSeconds: number;
+  /** Operator self-service (`/operators/v1`) and routing sync: how strict, how often. */
+  readonly operatorSelfService: OperatorSelfServiceConfig;
   /** CAMARA proxy: APIs, upstream timeouts, circuit breaker, metering (proxy/proxy-config.ts). */
   readonly proxy: ProxyConfig;
   /** Per-client and per-address limits of the public endpoints (rate-limit/rate-limit-config.ts). */
   readonly rateLimit: RateLimitConfig;
+}
+
+export interface OperatorSelfServiceConfig {
+  /**
+   * Development only (refused with NODE_ENV=production): operators may claim special-purpose
+   * ranges (loopback, private…) and register http:// or loopback endpoints — the sandboxes do.
+   */
+  readonly devMode: boolean;
+  /** Seconds between polls of each operator's GSMA routing table; 0 disables polling. */
+  readonly syncIntervalSeconds: number;
+  /** Each poll is moved by up to ± this fraction of the interval, so operators are not hit in step. */
+  readonly syncJitter: number;
+  /** Timeout of each request to an operator's discovery document or routing table. */
+  readonly fetchTimeoutMs: number;
 }
 
 /** Keys whose values never reach a log line. */
@@ -116,6 +139,11 @@ export function loadConfig(
       'invalid configuration: SWITCHBOARD_MASTER_KEY is required with NODE_ENV=production',
     );
   }
+  if (c.OPERATOR_DEV_MODE && c.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'invalid configuration: OPERATOR_DEV_MODE: must not be true with NODE_ENV=production',
+    );
+  }
   const previous = (c.SWITCHBOARD_PREVIOUS_MASTER_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -138,6 +166,12 @@ export function loadConfig(
     accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,
     operatorTimeoutMs: c.OPERATOR_TIMEOUT_MS,
     operatorDiscoveryTtlSeconds: c.OPERATOR_DISCOVERY_TTL_SECONDS,
+    operatorSelfService: Object.freeze({
+      devMode: c.OPERATOR_DEV_MODE,
+      syncIntervalSeconds: c.ROUTING_SYNC_INTERVAL_SECONDS,
+      syncJitter: c.ROUTING_SYNC_JITTER,
+      fetchTimeoutMs: c.ROUTING_SYNC_TIMEOUT_MS,
+    }),
     proxy: loadPart(parseProxyConfig, env),
     rateLimit: loadPart(parseRateLimitConfig, env),
   });

@@ -1,7 +1,12 @@
 import { hkdfSync } from 'node:crypto';
 import type { Knex } from 'knex';
 import { aggregatorTokenAudience, type SecretBox } from '@switchboard/tokens';
-import type { Logger, OperatorService, RoutingIndex } from '@switchboard/telco-finder';
+import type {
+  Logger,
+  OperatorRoutes,
+  OperatorService,
+  RoutingIndex,
+} from '@switchboard/telco-finder';
 import type { AggregatorConfig } from './config.js';
 import { createNestedFlow } from './flow/nested-flow.js';
 import { createOperatorClient } from './flow/operator-client.js';
@@ -9,7 +14,14 @@ import { createDeviceIpResolver } from './http/device-ip.js';
 import { errorPage } from './http/error-page.js';
 import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './http/flow-router.js';
 import type { LateRouter } from './http/late-router.js';
-import { createOidcProvider } from './oidc/create-oidc-provider.js';
+import { createOidcProvider, type MachineResource } from './oidc/create-oidc-provider.js';
+import { createOperatorApi } from './operator-api/create-operator-api.js';
+import {
+  OPERATOR_API_SCOPE,
+  OPERATOR_API_TOKEN_TTL,
+  operatorApiAudience,
+} from './operator-api/operator-api-scope.js';
+import type { EndpointValidationDeps } from './services/endpoint-validation.js';
 import { createClientService, type ClientService } from './services/client-service.js';
 import { createKeyService, type KeyService } from './services/key-service.js';
 import { createOperatorGrants } from './services/operator-grants.js';
@@ -59,6 +71,12 @@ const CLEANUP_MS = 60_000;
 /** An operator change reaches flows in flight within this time (discovery keys on updatedAt). */
 const OPERATOR_TTL_MS = 2_000;
 
+/** What the operator self-service API needs beyond the core. */
+export interface SelfServiceDeps {
+  readonly operatorRoutes: OperatorRoutes;
+  readonly validation: EndpointValidationDeps;
+}
+
 export interface RunningCore {
   /** Writes the proxy's pending usage records now. */
   flushUsage(): Promise<void>;
@@ -72,7 +90,12 @@ export interface RunningCore {
 export async function startCore(
   config: AggregatorConfig,
   deps: CoreDeps &
-    CoreServices & { issuer: string; mount: LateRouter; metrics: SwitchboardMetrics },
+    CoreServices & {
+      issuer: string;
+      mount: LateRouter;
+      metrics: SwitchboardMetrics;
+      selfService: SelfServiceDeps;
+    },
 ): Promise<RunningCore> {
   const { knex, logger, issuer } = deps;
   const secrets = await deps.keys.bootstrap();
@@ -87,11 +110,7 @@ export async function startCore(
     tokenKeyring: () => deps.keys.tokenKeyring(),
     operatorGrants,
     accessTokenMaxTtl: config.accessTokenMaxTtl,
-    machineResource: {
-      audience: telcoFinderAudience(issuer),
-      scope: TELCO_FINDER_SCOPE,
-      ttl: TELCO_FINDER_TOKEN_TTL,
-    },
+    machineResource: machineResources(issuer, deps.clients),
     errorDocument: errorPage,
     logger,
   });
@@ -142,13 +161,14 @@ export async function startCore(
     sourceIp: deviceIp,
   });
   const finder = createTelcoFinderApi({ ...deps, issuer, logger, limits, sourceIp });
+  const operatorApi = createOperatorApi({ ...deps, ...deps.selfService, issuer, logger });
   const oauthLimits = createOAuthRateLimitRouter({
     limits,
     sourceIp,
     clientMetadata: (id) => deps.clients.metadata(id),
     issuer,
   });
-  deps.mount.attach(proxy.router, finder, router, oauthLimits, oidc.handler);
+  deps.mount.attach(proxy.router, finder, operatorApi, router, oauthLimits, oidc.handler);
   const timer = setInterval(() => {
     deleteExpiredFlowState(knex).catch((err: unknown) =>
       logger.warn('expired flow state cleanup failed', { error: String(err) }),
@@ -186,4 +206,24 @@ function startRateLimits(
       ),
     onSyncRecovered: () => logger.info('rate-limit counters shared again'),
   });
+}
+
+/** A machine client reaches one API: its operator's self-service API, else the telco finder. */
+function machineResources(issuer: string, clients: ClientService) {
+  return async (clientId: string): Promise<MachineResource> => {
+    const operatorId = await clients.operatorOf(clientId);
+    if (operatorId)
+      return {
+        audience: operatorApiAudience(issuer),
+        scope: OPERATOR_API_SCOPE,
+        ttl: OPERATOR_API_TOKEN_TTL,
+        // The operator the token acts for; checked against the client's binding on each call.
+        claims: { operator_id: operatorId },
+      };
+    return {
+      audience: telcoFinderAudience(issuer),
+      scope: TELCO_FINDER_SCOPE,
+      ttl: TELCO_FINDER_TOKEN_TTL,
+    };
+  };
 }

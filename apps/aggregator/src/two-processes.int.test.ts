@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
+import { startChildAggregator, type ChildAggregator } from '../test/child-aggregator.js';
 import { startAggregator, type Aggregator } from './app.js';
 import { loadConfig } from './config.js';
 import { silentLogger } from './logging.js';
@@ -22,9 +22,7 @@ if (!server)
 
 let t: TestDatabase;
 let here: Aggregator;
-let child: ChildProcess;
-let childAdmin: string;
-let childToken: string;
+let child: ChildAggregator;
 let dataDir: string;
 
 beforeAll(async () => {
@@ -36,48 +34,21 @@ beforeAll(async () => {
     loadConfig({ ...env, SWITCHBOARD_DATA_DIR: path.join(dataDir, 'a') }),
     { logger: silentLogger, database: t.db },
   );
-  childToken = 'child-admin-token-0123456789abcdef';
-  child = spawn(process.execPath, ['--import', 'tsx', 'apps/aggregator/src/main.ts'], {
-    env: {
-      ...process.env,
-      ...env,
-      NODE_OPTIONS: '',
-      DATABASE_URL: t.url,
-      SWITCHBOARD_DATA_DIR: path.join(dataDir, 'b'),
-      SWITCHBOARD_ADMIN_TOKEN: childToken,
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  childAdmin = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /admin API\s+(http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
+  child = await startChildAggregator({
+    databaseUrl: t.url,
+    dataDir: path.join(dataDir, 'b'),
   });
 }, 60_000);
 
 afterAll(async () => {
   if (!server) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await child.stop();
   await here.stop();
   await t.destroy();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function childLookup(ip: string): Promise<string | undefined> {
-  const res = await fetch(`${childAdmin}/admin/v1/lookup?ip=${ip}`, {
-    headers: { authorization: `Bearer ${childToken}` },
-  });
-  return res.status === 200 ? ((await res.json()) as { operatorId: string }).operatorId : undefined;
-}
+const childLookup = (ip: string) => child.lookup(ip);
 
 async function eventually(check: () => Promise<boolean>): Promise<void> {
   const until = Date.now() + 5_000;

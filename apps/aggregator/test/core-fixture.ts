@@ -201,7 +201,8 @@ export async function redeemCode(
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
-async function assertion(app: Extract<AppClient, { method: 'key' }>, issuer: string) {
+/** A private_key_jwt client assertion (RFC 7523) of a key-authenticated client. */
+export async function assertion(app: { id: string; jwk: JWK }, issuer: string) {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid! })
     .setIssuer(app.id)

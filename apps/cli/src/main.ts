@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { createAdminClient, type AdminClient } from './admin-client.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerClientCommands } from './commands/clients.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerLookupCommand } from './commands/lookup.js';
 import { registerOperatorCommands } from './commands/operators.js';
+import { registerOverlapCommands } from './commands/overlaps.js';
+import { registerRoutingCommands } from './commands/routing.js';
 import { registerRouteCommands } from './commands/routes.js';
 import { registerUsageCommand } from './commands/usage.js';
 import type { CommandContext } from './context.js';
@@ -43,7 +46,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   };
 
   program
-    .description('Switchboard admin CLI: operators, IP ranges, MSISDN prefixes and lookups')
+    .description(
+      'Switchboard admin CLI: operators, IP ranges, MSISDN prefixes, lookups, clients, audit',
+    )
     .option('--json', 'machine-readable JSON output')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -65,6 +70,9 @@ Exit codes: 0 ok, 1 server unreachable or failed, 2 bad input or conflict, 3 loo
   registerClientCommands(program, ctx);
   registerKeyCommands(program, ctx);
   registerUsageCommand(program, ctx);
+  registerOverlapCommands(program, ctx);
+  registerRoutingCommands(program, ctx);
+  registerAuditCommand(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -25,6 +25,18 @@ const subscriberRule = z.union(
 
 const jwk = z.looseObject({ kty: z.string(), kid: z.string().optional() });
 
+/** What the instance publishes at GSMA OPG.10 `GET /telco-routing/v1/routing`. */
+const routing = z.strictObject({
+  ipv4: z.array(z.cidrv4()).default([]),
+  ipv6: z.array(z.cidrv6()).default([]),
+  msisdnPrefix: z
+    .array(z.string().regex(/^\+[1-9][0-9]{0,14}$/, "must be '+' and digits"))
+    .default([]),
+  network: z
+    .array(z.string().regex(/^[0-9]{5,6}$/, 'must be an MCC-MNC such as 21407'))
+    .default([]),
+});
+
 const client = z
   .strictObject({
     clientId: z.string().min(1),
@@ -75,6 +87,7 @@ const instance = z.strictObject({
     })
     .optional(),
   clients: z.array(client).min(1),
+  routing: routing.optional(),
 });
 
 const file = z.strictObject({
@@ -86,6 +99,7 @@ const file = z.strictObject({
 export type SandboxInstanceConfig = Readonly<z.output<typeof instance>>;
 export type SandboxClientConfig = Readonly<z.output<typeof client>>;
 export type SubscriberRule = Readonly<z.output<typeof subscriberRule>>;
+export type RoutingConfig = Readonly<z.output<typeof routing>>;
 export type LawfulBasis = z.output<typeof instance>['purposes'][string];
 export interface SandboxConfig {
   /** Where consents and subscriber state persist (`<dataDir>/<instanceId>/`); null keeps them in memory. */

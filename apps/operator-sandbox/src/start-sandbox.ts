@@ -10,6 +10,7 @@ import { createCsrf, type Csrf } from './http/csrf.js';
 import { createHealthRouter } from './http/health-router.js';
 import { createInteractionRouter } from './http/interaction-router.js';
 import { createNumberVerificationRouter } from './http/number-verification-router.js';
+import { createTelcoRoutingRouter } from './http/telco-routing-router.js';
 import { oauthErrorDocument } from './http/pages.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createOidcProvider, type OidcComponents } from './oidc/create-oidc-provider.js';
@@ -118,6 +119,11 @@ async function buildApp(
   });
   return createApp({
     health: createHealthRouter({ instanceId: instance.id, issuer }),
+    telcoRouting: createTelcoRoutingRouter({
+      instanceId: instance.id,
+      issuer,
+      routing: instance.routing,
+    }),
     numberVerification: createNumberVerificationRouter({ service: nv, logger }),
     ...pageRouters(instance, services, oidc, createCsrf(store.secret), logger),
     authorizationServer: oidc.handler,

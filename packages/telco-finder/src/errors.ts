@@ -1,5 +1,5 @@
 // Domain errors know nothing of HTTP; the admin API's error handler maps them
-// (InputError → 400, NotFoundError → 404, ConflictError → 409).
+// (InputError → 400, NotFoundError → 404, ConflictError → 409, UpstreamError → 502).
 
 export interface ErrorDetail {
   line?: number;
@@ -23,6 +23,17 @@ export class NotFoundError extends Error {
 
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** An operator's own endpoint failed or answered garbage (the admin API maps it to 502). */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
   constructor(
     message: string,
     readonly details: ErrorDetail[] = [],

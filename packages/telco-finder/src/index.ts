@@ -6,7 +6,34 @@ export {
   type MsisdnRoute,
 } from './msisdn/msisdn-prefix-index.js';
 export { parseMsisdnPrefix, parsePhoneNumber, PrefixError } from './msisdn/msisdn-prefix.js';
-export { ConflictError, InputError, NotFoundError, type ErrorDetail } from './errors.js';
+export {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  UpstreamError,
+  type ErrorDetail,
+} from './errors.js';
+export {
+  isSpecialPurposeAddress,
+  specialPurposeBlockOf,
+  SPECIAL_PURPOSE_BLOCKS,
+} from './ip/special-purpose-ranges.js';
+export {
+  createOperatorRoutes,
+  type ClaimPolicy,
+  type KindDiff,
+  type OperatorRoutes,
+  type RouteChangeMode,
+  type RouteDiff,
+  type RouteSet,
+} from './operator-routes.js';
+export { ROUTE_KINDS, type RouteKind } from './route-kinds.js';
+export { createOverlapApprovals, type OverlapApprovals } from './overlap-approvals.js';
+export { parseRoutingTable, type ParsedRoutingTable } from './routing-table.js';
+export { createRoutingSync, type RoutingSync, type SyncOutcome } from './routing-sync.js';
+export type { OverlapApproval } from './store/overlap-approval-store.js';
+export type { RoutingSyncState } from './store/routing-sync-store.js';
+export { listAudit, type AuditQuery, type AuditRecord } from './store/audit-store.js';
 export * from './model.js';
 export {
   createOperatorService,

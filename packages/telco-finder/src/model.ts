@@ -18,8 +18,17 @@ export interface Operator {
   clientAuthMethod: ClientAuthMethod;
   scopeStyle: ScopeStyle;
   allowInsecureHttp: boolean;
+  /** GSMA OPG.10 `GET /telco-routing/v1/routing` Switchboard polls, when the operator publishes one. */
+  routingUrl: string | null;
+  /** CAMARA APIs and versions the operator offers (informative: shown to admins). */
+  supportedApis: SupportedApi[];
   createdAt: string;
   updatedAt: string;
+}
+
+export interface SupportedApi {
+  name: string;
+  versions: string[];
 }
 
 /** What Switchboard presents at the operator's token endpoint (sealed at rest). */
@@ -41,6 +50,22 @@ export const credentialsSchema = z.discriminatedUnion('method', [
 
 const url = z.string().max(2048).refine(isHttpUrl, { message: 'must be an http(s) URL' });
 
+export const supportedApisSchema = z
+  .array(
+    z
+      .object({
+        name: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a CAMARA API name such as number-verification'),
+        versions: z
+          .array(z.string().regex(/^v[0-9]+(\.[0-9]+){0,2}(-[a-z0-9.]+)?$/, 'a version such as v2'))
+          .min(1)
+          .max(20),
+      })
+      .strict(),
+  )
+  .max(100);
+
 // Shape without defaults: an update must only carry what the caller sent (zod 4 applies
 // `.default()` even inside `.partial()`, which would silently reset fields).
 const operatorShape = {
@@ -57,6 +82,8 @@ const operatorShape = {
   scopeStyle: z.enum(['camara', 'dpv-hash']),
   allowInsecureHttp: z.boolean(),
   status: z.enum(['active', 'disabled']),
+  routingUrl: url.nullable(),
+  supportedApis: supportedApisSchema,
 };
 
 export const operatorInputSchema = z
@@ -65,6 +92,8 @@ export const operatorInputSchema = z
     scopeStyle: operatorShape.scopeStyle.default('camara'),
     allowInsecureHttp: operatorShape.allowInsecureHttp.default(false),
     status: operatorShape.status.default('active'),
+    routingUrl: operatorShape.routingUrl.default(null),
+    supportedApis: operatorShape.supportedApis.default([]),
   })
   .strict();
 
@@ -86,7 +115,9 @@ function isHttpUrl(value: string): boolean {
 
 /** Plain HTTP only for operators explicitly marked insecure (sandbox/dev). */
 export function insecureUrlProblems(
-  op: Pick<Operator, 'issuerUrl' | 'apiRoot' | 'allowInsecureHttp'>,
+  op: Pick<Operator, 'issuerUrl' | 'apiRoot' | 'allowInsecureHttp'> & {
+    routingUrl?: string | null;
+  },
 ): string[] {
   if (op.allowInsecureHttp) return [];
   const problems: string[] = [];
@@ -94,6 +125,8 @@ export function insecureUrlProblems(
     problems.push('issuerUrl must be https (or mark the operator --insecure for a sandbox)');
   if (!op.apiRoot.startsWith('https:'))
     problems.push('apiRoot must be https (or mark the operator --insecure for a sandbox)');
+  if (op.routingUrl && !op.routingUrl.startsWith('https:'))
+    problems.push('routingUrl must be https (or mark the operator --insecure for a sandbox)');
   return problems;
 }
 

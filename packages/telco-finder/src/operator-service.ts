@@ -23,9 +23,12 @@ import {
   updateOperatorRow,
   type OperatorRow,
 } from './store/operator-store.js';
+import { getSyncState, resetSyncState, type RoutingSyncState } from './store/routing-sync-store.js';
 
 export interface OperatorDetails extends Operator {
   routes: { ranges: number; prefixes: number; networks: number };
+  /** The last GSMA routing-table sync, when the operator has a routing URL. */
+  routingSync: RoutingSyncState | null;
 }
 
 export interface OperatorService {
@@ -75,6 +78,8 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
             client_credentials_enc: seal(input.id, input.credentials),
             scope_style: input.scopeStyle,
             allow_insecure_http: input.allowInsecureHttp,
+            routing_url: input.routingUrl,
+            supported_apis: JSON.stringify(input.supportedApis),
           });
           return toOperator(row);
         },
@@ -85,13 +90,17 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
       const patch = parse(operatorUpdateSchema, raw);
       if (Object.keys(patch).length === 0) throw new InputError('nothing to update');
       let before: Operator | undefined;
+      // Credentials never reach the audit log: only that they changed.
+      const changed = Object.keys(patch).filter(
+        (k) => patch[k as keyof typeof patch] !== undefined,
+      );
       return applyRoutingChange(
         ctx,
         (after) => ({
           actor,
           action: 'operator.update',
           operatorId: id,
-          detail: { before, after },
+          detail: { changed, before, after },
         }),
         async (trx) => {
           const current = toOperator(await mustGet(trx, id));
@@ -112,7 +121,13 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
               client_auth_method: patch.credentials.method,
               client_credentials_enc: seal(id, patch.credentials),
             }),
+            ...(patch.routingUrl !== undefined && { routing_url: patch.routingUrl }),
+            ...(patch.supportedApis !== undefined && {
+              supported_apis: JSON.stringify(patch.supportedApis),
+            }),
           });
+          if (patch.routingUrl !== undefined && patch.routingUrl !== current.routingUrl)
+            await resetSyncState(trx, id);
           return toOperator(updated!);
         },
       );
@@ -142,7 +157,11 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
 
     async get(id) {
       const row = await mustGet(ctx.knex, id);
-      return { ...toOperator(row), routes: await countRoutes(ctx.knex, id) };
+      return {
+        ...toOperator(row),
+        routes: await countRoutes(ctx.knex, id),
+        routingSync: row.routing_url ? await getSyncState(ctx.knex, id) : null,
+      };
     },
 
     async list() {
@@ -158,7 +177,7 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
   };
 }
 
-function checkUrls(op: Pick<Operator, 'issuerUrl' | 'apiRoot' | 'allowInsecureHttp'>): void {
+function checkUrls(op: Parameters<typeof insecureUrlProblems>[0]): void {
   const problems = insecureUrlProblems(op);
   if (problems.length > 0) {
     throw new InputError(

@@ -20,20 +20,28 @@ export interface RoutingContext {
 /**
  * Runs one routing change: serialised with every other writer (advisory lock), audited,
  * announced to the other processes (NOTIFY, delivered only on commit), then the local
- * index is rebuilt before the caller hears back.
+ * index is rebuilt before the caller hears back. An `audit` answering undefined means
+ * nothing changed: no audit entry, no announcement, no rebuild.
  */
 export async function applyRoutingChange<T>(
   ctx: RoutingContext,
-  audit: (result: T) => AuditEntry,
+  audit: (result: T) => AuditEntry | undefined,
   change: (trx: Knex.Transaction) => Promise<T>,
+  options: { routesChanged?: boolean } = {},
 ): Promise<T> {
+  const announce = options.routesChanged ?? true;
+  let changed = false;
   const result = await ctx.knex.transaction(async (trx) => {
     await lockRouting(trx);
     const value = await change(trx);
-    await writeAudit(trx, audit(value));
-    await notifyRoutingChanged(trx, JSON.stringify({ origin: ctx.instanceId }));
+    const entry = audit(value);
+    if (entry) {
+      changed = announce;
+      await writeAudit(trx, entry);
+      if (announce) await notifyRoutingChanged(trx, JSON.stringify({ origin: ctx.instanceId }));
+    }
     return value;
   });
-  await ctx.afterChange();
+  if (changed) await ctx.afterChange();
   return result;
 }

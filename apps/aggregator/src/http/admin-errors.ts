@@ -3,6 +3,7 @@ import {
   ConflictError,
   InputError,
   NotFoundError,
+  UpstreamError,
   type ErrorDetail,
 } from '@switchboard/telco-finder';
 import type { Logger } from '@switchboard/telco-finder';
@@ -30,6 +31,8 @@ export function toAdminError(err: unknown): AdminErrorBody {
   if (err instanceof NotFoundError) return body(404, 'NOT_FOUND', err.message);
   if (err instanceof ConflictError) return body(409, 'CONFLICT', err.message, err.details);
   if (err instanceof HttpError) return body(err.status, err.code, err.message);
+  // An operator's endpoint failed: the admin needs to know why, so the message is kept.
+  if (err instanceof UpstreamError) return body(502, 'BAD_GATEWAY', err.message, err.details);
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser's errors: malformed JSON, too large, wrong charset.
   if (e?.type === 'entity.parse.failed')

@@ -15,6 +15,7 @@ import type { AdminTokens } from '../services/admin-tokens.js';
 import { requireAdminToken } from './admin-auth.js';
 import { mountClientAdmin, type ClientAdminDeps } from './admin-clients-router.js';
 import { mountUsageAdmin, type UsageAdminDeps } from './admin-usage-router.js';
+import { mountSelfServiceAdmin, type SelfServiceAdminDeps } from './admin-self-service-router.js';
 
 export interface AdminRouterDeps {
   operators: OperatorService;
@@ -26,6 +27,8 @@ export interface AdminRouterDeps {
   core?: ClientAdminDeps;
   /** Usage reports of proxied calls; absent in routing-only setups. */
   usage?: UsageAdminDeps['usage'];
+  /** Operator self-service administration; absent in routing-only setups. */
+  selfService?: Omit<SelfServiceAdminDeps, 'operators' | 'clients'>;
 }
 
 const ADMIN: Actor = { kind: 'admin', id: 'admin-api' };
@@ -100,6 +103,12 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   });
   if (deps.core) mountClientAdmin(router, deps.core);
   if (deps.usage) mountUsageAdmin(router, { usage: deps.usage });
+  if (deps.selfService)
+    mountSelfServiceAdmin(
+      router,
+      { ...deps.selfService, operators: deps.operators, clients: deps.core?.clients },
+      ADMIN,
+    );
   return router;
 }
 

@@ -20,6 +20,7 @@ export interface SwitchboardMetrics {
   recordFinderLookup(result: FinderLookupResult): void;
   setUsageBufferDepth(depth: number): void;
   recordDroppedUsage(count: number): void;
+  recordRoutingSync(operator: string, outcome: 'ok' | 'failed'): void;
 }
 
 export interface MetricsOptions {
@@ -64,6 +65,17 @@ function defineInstruments(registry: Registry, p: string) {
       help: 'Usage records waiting to be written.',
       registers,
     }),
+    routingSync: counter(
+      'routing_sync_total',
+      'GSMA routing-table syncs by operator and outcome (failed: the last good table stays).',
+      ['operator', 'result'],
+    ),
+    routingSyncSuccess: new Gauge({
+      name: `${p}routing_sync_last_success_timestamp_seconds`,
+      help: "Unix time of each operator's last successful routing-table sync.",
+      labelNames: ['operator'] as const,
+      registers,
+    }),
     dropped: counter(
       'usage_records_dropped_total',
       'Usage records dropped because the buffer was full while the database failed.',
@@ -101,5 +113,9 @@ export function createMetrics(options: MetricsOptions = {}): SwitchboardMetrics 
     recordFinderLookup: (result) => m.finder.inc({ result }),
     setUsageBufferDepth: (n) => m.depth.set(n),
     recordDroppedUsage: (n) => m.dropped.inc(n),
+    recordRoutingSync(operator, outcome) {
+      m.routingSync.inc({ operator, result: outcome });
+      if (outcome === 'ok') m.routingSyncSuccess.set({ operator }, Date.now() / 1000);
+    },
   };
 }

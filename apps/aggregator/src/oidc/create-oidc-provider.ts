@@ -26,14 +26,22 @@ export interface OidcProviderDeps {
   readonly operatorGrants: OperatorGrants;
   /** Upper bound of an AggregatorAccessToken's lifetime, seconds (≤ 300, NV). */
   readonly accessTokenMaxTtl: number;
-  /** Resource server of client_credentials tokens (the telco finder API). */
-  readonly machineResource: {
-    readonly audience: string;
-    readonly scope: string;
-    readonly ttl: number;
-  };
+  /**
+   * The one resource server a client_credentials client reaches: the telco finder API, or
+   * for an operator's client the operator API (its tokens then carry `operator_id`).
+   */
+  readonly machineResource: (clientId: string) => Promise<MachineResource>;
   readonly errorDocument: (error: string, description: string | undefined) => string;
   readonly logger: Logger;
+}
+
+export interface MachineResource {
+  readonly audience: string;
+  readonly scope: string;
+  /** Seconds. */
+  readonly ttl: number;
+  /** Extra claims of the client's tokens. */
+  readonly claims?: Record<string, unknown>;
 }
 
 export interface OidcComponents {
@@ -92,7 +100,7 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
       AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
         token.resourceServer?.accessTokenTTL ?? deps.accessTokenMaxTtl,
       ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
-        token.resourceServer?.accessTokenTTL ?? deps.machineResource.ttl,
+        token.resourceServer?.accessTokenTTL ?? 300,
     },
   };
 }
@@ -123,7 +131,8 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLo
     expiresWithSession: async () => false,
     // Annex step 19: the AggregatorAccessToken carries the operator token and the routing.
     extraTokenClaims: async (ctx: object, token: OidcToken) => {
-      if (token.kind === 'ClientCredentials') return undefined;
+      if (token.kind === 'ClientCredentials')
+        return token.clientId ? (await deps.machineResource(token.clientId)).claims : undefined;
       const grant = token.grantId ? await grants(ctx, token.grantId) : undefined;
       if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
       return {
@@ -163,19 +172,25 @@ function features(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: Gran
     resourceIndicators: {
       enabled: true,
       defaultResource: async (ctx: OidcContext) =>
-        isMachineGrant(ctx) ? deps.machineResource.audience : deps.audience,
+        isMachineGrant(ctx) && ctx.oidc.client
+          ? (await deps.machineResource(ctx.oidc.client.clientId)).audience
+          : deps.audience,
       useGrantedResource: async () => true,
       getResourceServerInfo: resourceServerInfo(oidc, deps, grants),
     },
   };
 }
 
-/** One resource server per grant: CAMARA for apps' users, the telco finder for machines. */
+/**
+ * One resource server per grant: CAMARA for apps' users; for machines, the telco finder or
+ * (an operator's client) the operator API.
+ */
 function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
-  return async (ctx: OidcContext, indicator: string) => {
-    const machine = deps.machineResource;
-    // Each grant reaches only its own resource: no CAMARA token without a user.
-    if (isMachineGrant(ctx) !== (indicator === machine.audience))
+  return async (ctx: OidcContext, indicator: string, client: { clientId: string }) => {
+    const machine = isMachineGrant(ctx) ? await deps.machineResource(client.clientId) : undefined;
+    // Each grant reaches only its own resource: no CAMARA token without a user, and each
+    // machine client only the API it was registered for.
+    if (machine ? indicator !== machine.audience : indicator !== deps.audience)
       throw new oidc.errors.InvalidTarget();
     const ring = await deps.tokenKeyring();
     const encrypt = {
@@ -184,7 +199,7 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
       key: ring.current.secret,
       kid: ring.current.kid,
     };
-    if (isMachineGrant(ctx))
+    if (machine)
       return {
         scope: machine.scope,
         audience: machine.audience,

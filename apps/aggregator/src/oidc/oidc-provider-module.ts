@@ -41,6 +41,7 @@ export interface OidcContext {
 
 export interface OidcToken {
   readonly grantId?: string;
+  readonly clientId?: string;
   readonly kind: string;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { z } from 'zod';
-import { ConflictError, InputError, NotFoundError } from '@switchboard/telco-finder';
+import { ConflictError, InputError, NotFoundError, OPERATOR_ID } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
 import { ttlCached } from './ttl-cache.js';
 import {
@@ -24,6 +24,8 @@ export interface ClientView {
   grantType: GrantType;
   redirectUris: string[];
   jwks?: { keys: Array<Record<string, unknown>> };
+  /** An operator's client of the operator API: its tokens act for this operator only. */
+  operatorId?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -47,6 +49,8 @@ export interface ClientService {
   remove(id: string): Promise<void>;
   /** oidc-provider client metadata of an active client, else undefined. */
   metadata(id: string): Promise<Record<string, unknown> | undefined>;
+  /** The operator an active client acts for (operator API clients), else undefined. */
+  operatorOf(id: string): Promise<string | undefined>;
 }
 
 /** Other processes see a disabled client or a new secret within this time. */
@@ -69,6 +73,7 @@ const addSchema = z
     authMethod: z.enum(['private_key_jwt', 'client_secret_basic']).default('private_key_jwt'),
     jwks: jwks.optional(),
     generateKey: z.boolean().default(false),
+    operatorId: z.string().regex(OPERATOR_ID, 'an operator id').optional(),
   })
   .strict()
   // The grant is stored as the presence of redirect URIs (no schema change): an app
@@ -77,7 +82,16 @@ const addSchema = z
     path: ['redirectUris'],
     message:
       'an authorization_code client needs redirect URIs; a client_credentials one takes none',
-  });
+  })
+  // Operators authenticate with private_key_jwt only (ICM); they never redirect anywhere.
+  .refine(
+    (c) =>
+      !c.operatorId || (c.grantType === 'client_credentials' && c.authMethod === 'private_key_jwt'),
+    {
+      path: ['operatorId'],
+      message: 'an operator client is a client_credentials client with private_key_jwt',
+    },
+  );
 const updateSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -95,14 +109,18 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
   const context = clientSecretContext;
 
   // Every step of a flow looks the client up; admin changes here clear the cache at once.
-  const metadata = ttlCached(METADATA_TTL_MS, async (id) => {
+  const activeRow = ttlCached(METADATA_TTL_MS, async (id) => {
     const row = await getClientRow(knex, id);
-    if (!row || row.status !== 'active') return undefined;
-    return toMetadata(row, row.secret_enc ? secretBox.open(row.secret_enc, context(id)) : null);
+    return row && row.status === 'active' ? row : undefined;
   });
+  const metadata = async (id: string) => {
+    const row = await activeRow(id);
+    if (!row) return undefined;
+    return toMetadata(row, row.secret_enc ? secretBox.open(row.secret_enc, context(id)) : null);
+  };
 
   async function mustGet(id: string): Promise<ClientRow> {
-    metadata.clear();
+    activeRow.clear();
     const row = await getClientRow(knex, id);
     if (!row) throw new NotFoundError(`unknown client '${id}'`);
     return row;
@@ -120,6 +138,7 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
         redirect_uris: input.redirectUris,
         jwks: once.jwks ?? null,
         secret_enc: once.clientSecret ? secretBox.seal(once.clientSecret, context(id)) : null,
+        operator_id: input.operatorId ?? null,
       });
       return { client: toView(await mustGet(id)), ...withoutJwks(once) };
     },
@@ -157,6 +176,7 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
       await deleteClientRow(knex, id);
     },
     metadata,
+    operatorOf: async (id) => (await activeRow(id))?.operator_id ?? undefined,
   };
 }
 
@@ -220,6 +240,7 @@ function toView(row: ClientRow): ClientView {
     grantType: grantTypeOf(row),
     redirectUris: row.redirect_uris,
     ...(row.jwks ? { jwks: row.jwks } : {}),
+    ...(row.operator_id ? { operatorId: row.operator_id } : {}),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

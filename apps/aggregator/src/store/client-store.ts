@@ -8,6 +8,8 @@ export interface ClientRow {
   redirect_uris: string[];
   jwks: { keys: Array<Record<string, unknown>> } | null;
   secret_enc: string | null;
+  /** Set for an operator's machine client of the operator API (`/operators/v1`). */
+  operator_id: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }

@@ -5,8 +5,9 @@ import type { SwitchboardMetrics } from '../metrics/metrics.js';
 import type { ClientService } from '../services/client-service.js';
 import type { KeyService } from '../services/key-service.js';
 import { createFinderSearch } from './finder-search.js';
-import { createFinderTokenVerifier } from './finder-token-verifier.js';
+import { createMachineTokenVerifier } from '../services/machine-token-verifier.js';
 import { createTelcoFinderRouter } from './http-telco-finder-router.js';
+import { TELCO_FINDER_SCOPE, telcoFinderAudience } from './telco-finder-scope.js';
 
 export interface TelcoFinderApiDeps {
   readonly issuer: string;
@@ -26,8 +27,10 @@ export function createTelcoFinderApi(deps: TelcoFinderApiDeps): Router {
       index: deps.index,
       recordLookup: (result) => deps.metrics.recordFinderLookup(result),
     }),
-    tokens: createFinderTokenVerifier({
+    tokens: createMachineTokenVerifier({
       issuer: deps.issuer,
+      audience: telcoFinderAudience(deps.issuer),
+      scope: TELCO_FINDER_SCOPE,
       tokenKeyring: (kid) => deps.keys.tokenKeyring(kid),
       isActiveClient: async (id) => (await deps.clients.metadata(id)) !== undefined,
     }),

@@ -12,6 +12,7 @@ interface Client {
   grantType?: string;
   redirectUris: string[];
   jwks?: { keys: Array<{ kid?: string }> };
+  operatorId?: string;
   createdAt: string;
 }
 
@@ -187,6 +188,7 @@ function showClient(c: Client): string {
     ['status', c.status],
     ['auth', c.authMethod],
     ['grant', c.grantType ?? ''],
+    ...(c.operatorId ? ([['operator API of', c.operatorId]] as Array<[string, string]>) : []),
     ['redirect uris', c.redirectUris.join(' ')],
     ['key ids', c.jwks?.keys.map((k) => k.kid ?? '(no kid)').join(' ')],
     ['created', c.createdAt],

@@ -4,6 +4,8 @@ import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { CliError } from '../io.js';
 import { keyValues, table } from '../output.js';
+import { registerOperatorCredentialsCommand } from './operator-credentials.js';
+import { parseSupportedApi, routingSyncLines } from './operator-fields.js';
 
 interface Operator {
   id: string;
@@ -16,7 +18,16 @@ interface Operator {
   clientAuthMethod: string;
   scopeStyle: string;
   allowInsecureHttp: boolean;
+  routingUrl?: string | null;
+  supportedApis?: Array<{ name: string; versions: string[] }>;
   routes?: { ranges: number; prefixes: number; networks: number };
+  routingSync?: {
+    status: string;
+    lastAttemptAt: string;
+    lastSuccessAt: string | null;
+    lastError: string | null;
+    consecutiveFailures: number;
+  } | null;
 }
 
 interface OperatorFlags {
@@ -31,6 +42,8 @@ interface OperatorFlags {
   privateKeyFile?: string;
   scopeStyle?: string;
   insecure?: boolean;
+  routingUrl?: string | false;
+  supportedApi?: string[];
 }
 
 export function registerOperatorCommands(program: Command, ctx: CommandContext): void {
@@ -104,23 +117,31 @@ Examples:
     .action(
       ctx.run(async (id: string) => {
         const o = await ctx.client().get<Operator>(`/operators/${encodeURIComponent(id)}`);
-        ctx.out().result(o, () =>
-          keyValues([
-            ['id', o.id],
-            ['name', o.name],
-            ['country', o.country],
-            ['status', o.status],
-            ['issuer', o.issuerUrl],
-            ['api root', o.apiRoot],
-            ['client id', o.clientId],
-            ['client auth', o.clientAuthMethod],
-            ['scope style', o.scopeStyle],
-            ['insecure http', o.allowInsecureHttp],
-            ['ranges', o.routes?.ranges],
-            ['prefixes', o.routes?.prefixes],
-            ['networks', o.routes?.networks],
-          ]),
-        );
+        ctx
+          .out()
+          .result(o, () =>
+            keyValues([
+              ['id', o.id],
+              ['name', o.name],
+              ['country', o.country],
+              ['status', o.status],
+              ['issuer', o.issuerUrl],
+              ['api root', o.apiRoot],
+              ['client id', o.clientId],
+              ['client auth', o.clientAuthMethod],
+              ['scope style', o.scopeStyle],
+              ['insecure http', o.allowInsecureHttp],
+              [
+                'supported apis',
+                o.supportedApis?.map((a) => `${a.name}:${a.versions.join(',')}`).join(' '),
+              ],
+              ['ranges', o.routes?.ranges],
+              ['prefixes', o.routes?.prefixes],
+              ['networks', o.routes?.networks],
+              ['routing url', o.routingUrl ?? ''],
+              ...routingSyncLines(o),
+            ]),
+          );
       }),
     );
 
@@ -131,6 +152,16 @@ Examples:
     .option('--api-root <url>')
     .option('--client-id <id>')
     .option('--secure', 'require https again (clears --insecure)')
+    .option(
+      '--routing-url <url>',
+      'its GSMA routing table (GET /telco-routing/v1/routing), polled by Switchboard',
+    )
+    .option('--no-routing-url', 'stop polling its routing table (its routes stay)')
+    .option(
+      '--supported-api <name:versions>',
+      'a CAMARA API it offers, e.g. number-verification:v2,v0 (repeatable; replaces the list)',
+      collect,
+    )
     .action(
       ctx.run(async (id: string, flags: OperatorFlags & { secure?: boolean }) => {
         const credentials = readCredentials(flags);
@@ -144,6 +175,8 @@ Examples:
             scopeStyle: flags.scopeStyle,
             credentials,
             allowInsecureHttp: flags.insecure ? true : flags.secure ? false : undefined,
+            routingUrl: flags.routingUrl === false ? null : flags.routingUrl,
+            supportedApis: flags.supportedApi?.map(parseSupportedApi),
           }).filter(([, v]) => v !== undefined),
         );
         if (Object.keys(patch).length === 0)
@@ -189,7 +222,11 @@ Examples:
         ctx.out().result({ removed: id }, () => `operator ${id} removed`);
       }),
     );
+
+  registerOperatorCredentialsCommand(ops, ctx);
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function withOperatorFlags(cmd: Command): Command {
   return cmd

@@ -9,6 +9,7 @@ export interface AppDeps {
   readonly numberVerification: Router;
   readonly interactions: Router;
   readonly consents: Router;
+  readonly telcoRouting: Router;
   /** oidc-provider: discovery, JWKS, /auth, /token, /token/revocation… */
   readonly authorizationServer: RequestListener;
   readonly logger: Logger;
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders);
   app.use(deps.health);
+  app.use(deps.telcoRouting);
   app.use('/number-verification', deps.numberVerification);
   app.use(deps.interactions);
   app.use(deps.consents);

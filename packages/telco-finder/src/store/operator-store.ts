@@ -1,4 +1,10 @@
-import type { ClientAuthMethod, Operator, OperatorStatus, ScopeStyle } from '../model.js';
+import type {
+  ClientAuthMethod,
+  Operator,
+  OperatorStatus,
+  ScopeStyle,
+  SupportedApi,
+} from '../model.js';
 import type { Db } from './routing-store.js';
 
 export interface OperatorRow {
@@ -13,6 +19,8 @@ export interface OperatorRow {
   client_credentials_enc: string;
   scope_style: ScopeStyle;
   allow_insecure_http: boolean;
+  routing_url: string | null;
+  supported_apis: SupportedApi[] | string;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -32,6 +40,12 @@ export function toOperator(row: OperatorRow): Operator {
     clientAuthMethod: row.client_auth_method,
     scopeStyle: row.scope_style,
     allowInsecureHttp: row.allow_insecure_http,
+    routingUrl: row.routing_url,
+    // jsonb arrives parsed from node-postgres; PGlite may hand back the text.
+    supportedApis:
+      typeof row.supported_apis === 'string'
+        ? (JSON.parse(row.supported_apis) as SupportedApi[])
+        : row.supported_apis,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

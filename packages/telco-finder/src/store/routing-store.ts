@@ -197,6 +197,18 @@ export async function deletePrefixes(db: Db, prefixes: string[]): Promise<Overla
   }));
 }
 
+export async function findExistingPrefixes(db: Db, prefixes: string[]): Promise<Overlap[]> {
+  if (prefixes.length === 0) return [];
+  const { rows } = await db.raw(
+    `SELECT operator_id, prefix AS value FROM msisdn_prefixes WHERE prefix = ANY(?::text[])`,
+    [prefixes],
+  );
+  return (rows as Array<{ operator_id: string; value: string }>).map((r) => ({
+    operatorId: r.operator_id,
+    value: r.value,
+  }));
+}
+
 export async function listNetworks(db: Db, operatorId?: string): Promise<NetworkRecord[]> {
   const q = db('networks').select('operator_id', 'mcc_mnc', 'created_at').orderBy('mcc_mnc');
   if (operatorId) q.where({ operator_id: operatorId });

@@ -1,20 +1,22 @@
 import { errors, jwtDecrypt, type JWTPayload } from 'jose';
 import { camaraError, isCamaraError } from '@switchboard/camara';
 import type { TokenKeyring } from '@switchboard/tokens';
-import { TELCO_FINDER_SCOPE, telcoFinderAudience } from './telco-finder-scope.js';
-
-/** Who called the finder: the client behind a valid client-credentials token. */
-export interface FinderCaller {
+/** Who called: the client behind a valid client-credentials token, and its claims. */
+export interface MachineCaller {
   readonly clientId: string;
+  readonly claims: JWTPayload;
 }
 
-export interface FinderTokenVerifier {
+export interface MachineTokenVerifier {
   /** Resolves the caller, or throws a CAMARA 401 UNAUTHENTICATED / 403 PERMISSION_DENIED. */
-  verify(bearer: string): Promise<FinderCaller>;
+  verify(bearer: string): Promise<MachineCaller>;
 }
 
-export interface FinderTokenVerifierDeps {
+export interface MachineTokenVerifierDeps {
   readonly issuer: string;
+  /** The API's resource indicator: tokens for any other audience are refused. */
+  readonly audience: string;
+  readonly scope: string;
   readonly tokenKeyring: (kid?: string) => Promise<TokenKeyring>;
   /** True while the client exists and is enabled: disabling a client stops its tokens. */
   readonly isActiveClient: (clientId: string) => Promise<boolean>;
@@ -25,10 +27,11 @@ const COMPACT_JWE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0
 
 /**
  * The aggregator's token endpoint issues client-credentials tokens as JWE (`dir`, A256GCM)
- * under the same rotating keyring as AggregatorAccessTokens, but with the finder audience.
+ * under the same rotating keyring as AggregatorAccessTokens, each with its API's audience
+ * (telco finder, operator API), so no kind of token is accepted by another API.
  */
-export function createFinderTokenVerifier(deps: FinderTokenVerifierDeps): FinderTokenVerifier {
-  const audience = telcoFinderAudience(deps.issuer);
+export function createMachineTokenVerifier(deps: MachineTokenVerifierDeps): MachineTokenVerifier {
+  const { audience, scope } = deps;
   const now = deps.now ?? (() => new Date());
   return {
     async verify(bearer) {
@@ -38,19 +41,16 @@ export function createFinderTokenVerifier(deps: FinderTokenVerifierDeps): Finder
       if (typeof clientId !== 'string' || !(await deps.isActiveClient(clientId)))
         throw camaraError('UNAUTHENTICATED');
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-      if (!scopes.includes(TELCO_FINDER_SCOPE))
-        throw camaraError(
-          'PERMISSION_DENIED',
-          `The access token lacks the '${TELCO_FINDER_SCOPE}' scope.`,
-        );
-      return { clientId };
+      if (!scopes.includes(scope))
+        throw camaraError('PERMISSION_DENIED', `The access token lacks the '${scope}' scope.`);
+      return { clientId, claims: payload };
     },
   };
 }
 
 async function decrypt(
   bearer: string,
-  deps: FinderTokenVerifierDeps,
+  deps: MachineTokenVerifierDeps,
   audience: string,
   currentDate: Date,
 ): Promise<JWTPayload> {

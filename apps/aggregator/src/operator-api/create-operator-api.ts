@@ -1,0 +1,42 @@
+import type { Router } from 'express';
+import type { Knex } from 'knex';
+import type { Logger, OperatorRoutes, OperatorService } from '@switchboard/telco-finder';
+import type { ClientService } from '../services/client-service.js';
+import type { EndpointValidationDeps } from '../services/endpoint-validation.js';
+import type { KeyService } from '../services/key-service.js';
+import { createMachineTokenVerifier } from '../services/machine-token-verifier.js';
+import { createOperatorRouter } from './http-operator-router.js';
+import { OPERATOR_API_SCOPE, operatorApiAudience } from './operator-api-scope.js';
+import { createOperatorSelfService } from './operator-self-service.js';
+
+export interface OperatorApiDeps {
+  readonly issuer: string;
+  readonly knex: Knex;
+  readonly keys: KeyService;
+  readonly clients: Pick<ClientService, 'metadata' | 'operatorOf'>;
+  readonly operators: OperatorService;
+  readonly operatorRoutes: OperatorRoutes;
+  readonly validation: EndpointValidationDeps;
+  readonly logger: Logger;
+}
+
+/** `/operators/v1`: operators maintain their own profile and routes; mount on the public app. */
+export function createOperatorApi(deps: OperatorApiDeps): Router {
+  return createOperatorRouter({
+    service: createOperatorSelfService({
+      operators: deps.operators,
+      routes: deps.operatorRoutes,
+      validation: deps.validation,
+      knex: deps.knex,
+    }),
+    tokens: createMachineTokenVerifier({
+      issuer: deps.issuer,
+      audience: operatorApiAudience(deps.issuer),
+      scope: OPERATOR_API_SCOPE,
+      tokenKeyring: (kid) => deps.keys.tokenKeyring(kid),
+      isActiveClient: async (id) => (await deps.clients.metadata(id)) !== undefined,
+    }),
+    operatorOf: (id) => deps.clients.operatorOf(id),
+    logger: deps.logger,
+  });
+}

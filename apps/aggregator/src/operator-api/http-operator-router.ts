@@ -1,0 +1,100 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { camaraError } from '@switchboard/camara';
+import {
+  InputError,
+  type Actor,
+  type Logger,
+  type RouteChangeMode,
+} from '@switchboard/telco-finder';
+import { authenticate, camaraErrorHandler, correlator } from '../http/camara-steps.js';
+import type { MachineCaller, MachineTokenVerifier } from '../services/machine-token-verifier.js';
+import { OPERATOR_API_PATH } from './operator-api-scope.js';
+import type { OperatorSelfService } from './operator-self-service.js';
+
+export interface OperatorRouterDeps {
+  readonly service: OperatorSelfService;
+  readonly tokens: MachineTokenVerifier;
+  /** The operator a client acts for now (a client re-bound or disabled loses its tokens). */
+  readonly operatorOf: (clientId: string) => Promise<string | undefined>;
+  readonly logger: Logger;
+}
+
+const BODY_LIMIT = '5mb';
+const ROUTES = ':operatorId/routes';
+
+/**
+ * The operator self-service API on the public listener. Every request passes the same
+ * steps: correlator → bearer (client credentials, scope operator:manage) → the path's
+ * operator must be the token's (isolation) → JSON body → the operation.
+ */
+export function createOperatorRouter(deps: OperatorRouterDeps): Router {
+  const { service } = deps;
+  const router = express.Router();
+  const api = express.Router({ mergeParams: true });
+  router.use(`${OPERATOR_API_PATH}/operators`, correlator, authenticate(deps.tokens), api);
+  api.use('/:operatorId', ownOperatorOnly(deps.operatorOf));
+  api.use(express.json({ limit: BODY_LIMIT, strict: true }));
+
+  api.get('/:operatorId', async (req, res) => {
+    res.json(await service.profile(op(req)));
+  });
+  api.patch('/:operatorId', async (req, res) => {
+    res.json(await service.updateProfile(op(req), req.body, actor(req, res)));
+  });
+  api.get(`/${ROUTES}`, async (req, res) => {
+    res.json(await service.routes(op(req)));
+  });
+  const change = (mode: RouteChangeMode) => async (req: Request, res: Response) => {
+    res.json(await service.changeRoutes(op(req), mode, req.body, actor(req, res)));
+  };
+  api.post(`/${ROUTES}`, change('add'));
+  api.post(`/${ROUTES}/remove`, change('remove'));
+  api.put(`/${ROUTES}`, change('replace'));
+  api.get('/:operatorId/audit', async (req, res) => {
+    res.json({ items: await service.audit(op(req), auditQuery(req)) });
+  });
+  api.all(/.*/, (_req, _res, next) =>
+    next(camaraError('NOT_FOUND', 'No such operator API resource.')),
+  );
+  router.use(OPERATOR_API_PATH, camaraErrorHandler(deps.logger, 'operator API'));
+  return router;
+}
+
+/** Isolation: a token acts for the operator it was issued for, and for no other. */
+function ownOperatorOnly(operatorOf: OperatorRouterDeps['operatorOf']) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const caller = res.locals.caller as MachineCaller;
+    const claimed = caller.claims.operator_id;
+    operatorOf(caller.clientId).then((bound) => {
+      if (typeof claimed !== 'string' || bound !== claimed)
+        return next(camaraError('UNAUTHENTICATED'));
+      if (req.params.operatorId !== claimed)
+        return next(
+          camaraError('PERMISSION_DENIED', `This token acts for operator '${claimed}' only.`),
+        );
+      next();
+    }, next);
+  };
+}
+
+const op = (req: Request) => String(req.params.operatorId);
+
+function actor(req: Request, res: Response): Actor {
+  return { kind: 'operator', id: `${op(req)}/${(res.locals.caller as MachineCaller).clientId}` };
+}
+
+function auditQuery(req: Request): { since?: Date; limit?: number } {
+  const { since, limit } = req.query;
+  const out: { since?: Date; limit?: number } = {};
+  if (typeof since === 'string') {
+    const d = new Date(since);
+    if (Number.isNaN(d.getTime())) throw new InputError('since must be an ISO 8601 time');
+    out.since = d;
+  }
+  if (typeof limit === 'string') {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InputError('limit must be 1–1000');
+    out.limit = n;
+  }
+  return out;
+}

@@ -1,0 +1,13 @@
+/** The scope an operator's client-credentials token needs for the operator API. */
+export const OPERATOR_API_SCOPE = 'operator:manage';
+
+/** Seconds: long enough for a batch of changes, short enough to follow a revoked client. */
+export const OPERATOR_API_TOKEN_TTL = 600;
+
+export const OPERATOR_API_PATH = '/operators/v1';
+
+/**
+ * The operator API's resource indicator (RFC 8707) and its tokens' `aud`: distinct from the
+ * CAMARA and telco-finder audiences, so no other token is accepted here and these nowhere else.
+ */
+export const operatorApiAudience = (issuer: string) => `${issuer.replace(/\/+$/, '')}/operators`;

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import {
+  credentialsSchema,
+  InputError,
+  listAudit,
+  supportedApisSchema,
+  type Actor,
+  type AuditRecord,
+  type OperatorDetails,
+  type OperatorRoutes,
+  type OperatorService,
+  type RouteChangeMode,
+  type RouteDiff,
+  type RouteKind,
+} from '@switchboard/telco-finder';
+import type { Knex } from 'knex';
+import {
+  validateEndpointChange,
+  type EndpointValidationDeps,
+} from '../services/endpoint-validation.js';
+
+/** An operator's own view of itself: never its credentials, nor admin-only switches. */
+export type OperatorProfile = Omit<OperatorDetails, 'allowInsecureHttp'>;
+
+export interface OperatorSelfService {
+  profile(operatorId: string): Promise<OperatorProfile>;
+  updateProfile(operatorId: string, body: unknown, actor: Actor): Promise<OperatorProfile>;
+  routes(operatorId: string): Promise<Record<RouteKind, string[]>>;
+  changeRoutes(
+    operatorId: string,
+    mode: RouteChangeMode,
+    body: unknown,
+    actor: Actor,
+  ): Promise<RouteDiff>;
+  audit(operatorId: string, query: { since?: Date; limit?: number }): Promise<AuditRecord[]>;
+}
+
+export interface OperatorSelfServiceDeps {
+  readonly operators: OperatorService;
+  readonly routes: OperatorRoutes;
+  readonly validation: EndpointValidationDeps;
+  /** Read-only, for the operator's own audit trail. */
+  readonly knex: Knex;
+}
+
+const url = z.string().max(2048);
+// What an operator may change itself; status, country and --insecure stay with admins.
+const profileUpdate = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    issuerUrl: url,
+    apiRoot: url,
+    scopeStyle: z.enum(['camara', 'dpv-hash']),
+    supportedApis: supportedApisSchema,
+    clientId: z.string().min(1).max(255),
+    credentials: credentialsSchema,
+    routingUrl: url.nullable(),
+  })
+  .partial()
+  .strict();
+
+export function createOperatorSelfService(deps: OperatorSelfServiceDeps): OperatorSelfService {
+  const profile = async (id: string): Promise<OperatorProfile> => {
+    const { allowInsecureHttp: _hidden, ...view } = await deps.operators.get(id);
+    return view;
+  };
+  return {
+    profile,
+    async updateProfile(operatorId, body, actor) {
+      const patch = parsePatch(body);
+      const current = await deps.operators.get(operatorId);
+      // Validation first: a failed check leaves every old value in place.
+      await validateEndpointChange(current, patch, deps.validation);
+      await deps.operators.update(operatorId, patch, actor);
+      return profile(operatorId);
+    },
+    routes: (operatorId) => deps.routes.list(operatorId),
+    changeRoutes: (operatorId, mode, body, actor) =>
+      deps.routes.change(operatorId, mode, body as never, actor, `routes.${mode}`),
+    audit: (operatorId, query) => listAudit(deps.knex, { ...query, operatorId }),
+  };
+}
+
+function parsePatch(body: unknown): z.output<typeof profileUpdate> {
+  const r = profileUpdate.safeParse(body);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = issue.path.join('.');
+    throw new InputError(field ? `${field}: ${issue.message}` : issue.message);
+  }
+  if (Object.keys(r.data).length === 0) throw new InputError('nothing to update');
+  return r.data;
+}

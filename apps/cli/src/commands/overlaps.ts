@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { table } from '../output.js';
+
+interface Approval {
+  operatorId: string;
+  kind: string;
+  value: string;
+  approvedBy: string;
+  note: string | null;
+  createdAt: string;
+}
+
+/** `switchboard overlaps`: admin approvals of claims that overlap another operator's routes. */
+export function registerOverlapCommands(program: Command, ctx: CommandContext): void {
+  const overlaps = program
+    .command('overlaps')
+    .description("approve operators' claims that overlap another operator's ranges or prefixes");
+
+  overlaps
+    .command('approve')
+    .argument('<operatorId>')
+    .argument('<cidrOrPrefix...>')
+    .option('--note <text>', 'why (kept with the approval and in the audit log)')
+    .description(
+      'let the operator claim these exact ranges or prefixes through the operator API or its routing table',
+    )
+    .addHelpText(
+      'after',
+      `
+An MVNO's range inside its host network's range is the usual case. Exact duplicates of another
+operator's range or prefix are never allowed.
+
+Examples:
+  $ switchboard overlaps approve es-mvno 88.10.0.0/16 --note "MVNO on Movistar"
+  $ switchboard overlaps approve es-mvno +346050`,
+    )
+    .action(
+      ctx.run(async (operatorId: string, values: string[], flags: { note?: string }) => {
+        const r = await ctx.client().send<{ approved: Approval[] }>('POST', '/overlaps', {
+          operatorId,
+          values,
+          note: flags.note,
+        });
+        ctx
+          .out()
+          .result(
+            r,
+            () =>
+              `approved for ${operatorId}: ${r.approved.map(show).join(', ') || '(already approved)'}`,
+          );
+      }),
+    );
+
+  overlaps
+    .command('list')
+    .option('--operator <id>', 'only this operator')
+    .description('list overlap approvals')
+    .action(
+      ctx.run(async (flags: { operator?: string }) => {
+        const { items } = await ctx
+          .client()
+          .get<{ items: Approval[] }>('/overlaps', { operator: flags.operator });
+        ctx.out().result(items, () =>
+          table(
+            ['operator', 'kind', 'value', 'approved by', 'note', 'created'],
+            items.map((a) => [
+              a.operatorId,
+              a.kind,
+              show(a),
+              a.approvedBy,
+              a.note ?? '',
+              a.createdAt,
+            ]),
+          ),
+        );
+      }),
+    );
+
+  overlaps
+    .command('revoke')
+    .argument('<operatorId>')
+    .argument('<cidrOrPrefix...>')
+    .description('withdraw approvals (routes already claimed stay; new claims are refused)')
+    .action(
+      ctx.run(async (operatorId: string, values: string[]) => {
+        const r = await ctx
+          .client()
+          .send<{ revoked: number }>('POST', '/overlaps/revoke', { operatorId, values });
+        ctx.out().result(r, () => `revoked ${r.revoked} approval(s) of ${operatorId}`);
+      }),
+    );
+}
+
+const show = (a: Approval) => (a.kind === 'prefix' ? `+${a.value}` : a.value);

@@ -1,0 +1,46 @@
+import type { Db } from './routing-store.js';
+import { iso } from './operator-store.js';
+
+/** One audit-log entry: who (actor), what (action, detail with before/after), when (at). */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  operatorId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  operatorId?: string;
+  since?: Date;
+  limit?: number;
+}
+
+interface AuditRow {
+  id: string | number;
+  at: Date | string;
+  actor: string;
+  action: string;
+  operator_id: string | null;
+  detail: Record<string, unknown> | string;
+}
+
+/** Oldest first, so a listing reads as a history; `limit` keeps the newest entries. */
+export async function listAudit(db: Db, query: AuditQuery): Promise<AuditRecord[]> {
+  const q = db('audit_log')
+    .select<AuditRow[]>('id', 'at', 'actor', 'action', 'operator_id', 'detail')
+    .orderBy('id', 'desc')
+    .limit(query.limit ?? 100);
+  if (query.operatorId) q.where({ operator_id: query.operatorId });
+  if (query.since) q.where('at', '>=', query.since);
+  const rows = await q;
+  return rows.reverse().map((r) => ({
+    id: Number(r.id),
+    at: iso(r.at),
+    actor: r.actor,
+    action: r.action,
+    operatorId: r.operator_id,
+    detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail,
+  }));
+}

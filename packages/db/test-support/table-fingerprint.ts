@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+
+/** Every table of the schema that holds state (the migrations' own bookkeeping excluded). */
+export const STATE_TABLES = [
+  'operators',
+  'ip_ranges',
+  'msisdn_prefixes',
+  'networks',
+  'audit_log',
+  'admin_tokens',
+  'clients',
+  'aggregator_keys',
+  'oidc_models',
+  'operator_flows',
+  'operator_grants',
+  'access_token_uses',
+  'usage_events',
+] as const;
+
+export type StateTable = (typeof STATE_TABLES)[number];
+
+/**
+ * One digest per table of its whole contents, in one round trip: equal fingerprints before
+ * and after a request mean the request wrote nothing (issue 8: 0 writes from rejected input).
+ */
+export async function tableFingerprint(
+  knex: Knex,
+  tables: readonly StateTable[] = STATE_TABLES,
+): Promise<Record<string, string>> {
+  const sql = tables
+    .map(
+      (t) =>
+        `select '${t}' as name, count(*)::int as rows, ` +
+        `md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${t} x`,
+    )
+    .join(' union all ');
+  const result = await knex.raw(sql);
+  const rows = (result.rows ?? result) as Array<{ name: string; rows: number; digest: string }>;
+  return Object.fromEntries(rows.map((r) => [r.name, `${r.rows}:${r.digest}`]));
+}
+
+/** All state tables but the given ones (e.g. usage_events, which meters every verified call). */
+export const tablesExcept = (...excluded: StateTable[]): StateTable[] =>
+  STATE_TABLES.filter((t) => !excluded.includes(t));

@@ -100,12 +100,10 @@ export function bearerTokenVariant(
 ): fc.Arbitrary<TokenVariant> {
   return fc.oneof(
     fc.constantFrom(...forge.forged),
-    fc
-      .uint8Array({ minLength: 1, maxLength: 600 })
-      .map((a) => ({
-        kind: 'random bytes',
-        header: `Bearer ${Buffer.from(a).toString('base64url')}`,
-      })),
+    fc.uint8Array({ minLength: 1, maxLength: 600 }).map((a) => ({
+      kind: 'random bytes',
+      header: `Bearer ${Buffer.from(a).toString('base64url')}`,
+    })),
     headerValue().map((v) => ({ kind: 'random header', header: v })),
     fc.nat().map((n) => {
       const t = live();

@@ -20,8 +20,10 @@ export const STATE_TABLES = [
 export type StateTable = (typeof STATE_TABLES)[number];
 
 /**
- * One digest per table of its whole contents, in one round trip: equal fingerprints before
- * and after a request mean the request wrote nothing (issue 8: 0 writes from rejected input).
+ * Per table, its row count and the newest row version (`xmin`, the id of the transaction
+ * that wrote the row), in one round trip: an insert or update raises the newest version, a
+ * delete lowers the count. Equal fingerprints before and after a request mean it wrote
+ * nothing (issue 8: 0 writes from rejected input), at a fraction of the cost of hashing rows.
  */
 export async function tableFingerprint(
   knex: Knex,
@@ -31,12 +33,12 @@ export async function tableFingerprint(
     .map(
       (t) =>
         `select '${t}' as name, count(*)::int as rows, ` +
-        `md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${t} x`,
+        `coalesce(max(x.xmin::text::bigint), 0)::text as newest from ${t} x`,
     )
     .join(' union all ');
   const result = await knex.raw(sql);
-  const rows = (result.rows ?? result) as Array<{ name: string; rows: number; digest: string }>;
-  return Object.fromEntries(rows.map((r) => [r.name, `${r.rows}:${r.digest}`]));
+  const rows = (result.rows ?? result) as Array<{ name: string; rows: number; newest: string }>;
+  return Object.fromEntries(rows.map((r) => [r.name, `${r.rows} rows, newest ${r.newest}`]));
 }
 
 /** All state tables but the given ones (e.g. usage_events, which meters every verified call). */

@@ -162,7 +162,7 @@ const browserStep = () =>
       arbitrary: fc
         .string({ minLength: 1, maxLength: 40 })
         .filter((uid) => uid !== '.' && uid !== '..')
-        .map((uid) => ({ kind: 'interaction', p: { uid } })),
+        .map((uid) => ({ kind: 'interaction', p: { uid } as Record<string, string> })),
     },
   );
 
@@ -213,7 +213,7 @@ describe('authorization endpoints under hostile parameters', () => {
             return;
           } else if (step.kind === 'interaction') {
             res = await http.send(
-              `${s.agg.publicUrl}/interaction/${encodeURIComponent(String(step.p.uid))}`,
+              `${s.agg.publicUrl}/interaction/${encodeURIComponent(String((step.p as { uid: string }).uid))}`,
             );
           } else {
             const path = step.kind === 'auth' ? '/auth' : '/operator-callback';

@@ -55,7 +55,7 @@ export async function createTokenForge(
     genuine,
   });
   const [, , iv, , tag] = (await mintAggregatorAccessToken(claims({}), ours)).split('.');
-  const forged = await Promise.all([
+  const forged: TokenVariant[] = await Promise.all([
     mint('expired', ours, { iat: now() - 600, exp: now() - 1 }),
     mint('wrong audience (telco finder)', ours, { aud: telcoFinderAudience(agg.issuer) }),
     mint('wrong issuer', ours, {

@@ -103,10 +103,16 @@ export async function startAggregator(
     createAdminApp(adminRouter, health, logger, metrics.registry),
     config.adminHost,
     config.adminPort,
+    config.http,
   );
   // The public app's routes: health first, then the core once the issuer is known.
   const late = createLateRouter(health);
-  const pub = await listen(createPublicApp(late.router, logger), config.host, config.port);
+  const pub = await listen(
+    createPublicApp(late.router, logger),
+    config.host,
+    config.port,
+    config.http,
+  );
   const issuer = config.issuer ?? pub.url;
   const runningCore = await startCore(config, {
     ...coreDeps,

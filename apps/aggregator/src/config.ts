@@ -48,6 +48,8 @@ const schema = z.object({
   ACCESS_TOKEN_MAX_TTL: z.coerce.number().int().min(1).max(300).default(300),
   OPERATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   OPERATOR_DISCOVERY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 function isCidr(value: string): boolean {
@@ -82,6 +84,8 @@ export interface AggregatorConfig {
   readonly accessTokenMaxTtl: number;
   readonly operatorTimeoutMs: number;
   readonly operatorDiscoveryTtlSeconds: number;
+  /** Slow clients (slowloris): headers, and the whole request, must arrive within these. */
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number };
   /** CAMARA proxy: APIs, upstream timeouts, circuit breaker, metering (proxy/proxy-config.ts). */
   readonly proxy: ProxyConfig;
 }
@@ -107,6 +111,11 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'invalid configuration: HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    );
+  }
   const usingDevMasterKey = c.SWITCHBOARD_MASTER_KEY === undefined;
   if (usingDevMasterKey && c.NODE_ENV === 'production') {
     throw new ConfigError(
@@ -135,6 +144,10 @@ export function loadConfig(
     accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,
     operatorTimeoutMs: c.OPERATOR_TIMEOUT_MS,
     operatorDiscoveryTtlSeconds: c.OPERATOR_DISCOVERY_TTL_SECONDS,
+    http: Object.freeze({
+      headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS,
+    }),
     proxy: loadProxyConfig(env),
   });
 }

@@ -86,6 +86,8 @@ describe('switchboard CLI against a running aggregator', () => {
     [['prefixes', 'add', 'op-b', '+34x'], /prefix/i],
     [['lookup', '+34 600'], /malformed phone number/],
     [['ranges', 'import', '.'], /not a regular file: \./],
+    [['clients', 'show', ''], /the client id must not be empty/],
+    [['operators', 'remove', ' '], /the operator id must not be empty/],
     [['lookup', 'not-an-ip'], /malformed IP address 'not-an-ip'/],
     [['operators', 'add', '--id', 'X Y'], /required option/],
     [['operators', 'update', 'op-a'], /nothing to update/],

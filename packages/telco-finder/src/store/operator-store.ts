@@ -1,3 +1,4 @@
+import { isStorableText } from '@switchboard/db';
 import type { ClientAuthMethod, Operator, OperatorStatus, ScopeStyle } from '../model.js';
 import type { Db } from './routing-store.js';
 
@@ -38,6 +39,7 @@ export function toOperator(row: OperatorRow): Operator {
 }
 
 export async function getOperatorRow(db: Db, id: string): Promise<OperatorRow | undefined> {
+  if (!isStorableText(id)) return undefined;
   return db<OperatorRow>('operators').where({ id }).first();
 }
 

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
@@ -22,31 +20,20 @@ import {
   rawBody,
   type FuzzResponse,
 } from '../../../test/fuzz/fuzz-support.js';
-import { startAggregator, type Aggregator } from './app.js';
-import { loadConfig } from './config.js';
-import { silentLogger } from './logging.js';
+import { startTestAggregator } from '../test/core-fixture.js';
+import type { Aggregator } from './app.js';
 
 // Issue 8, hostile input: every admin API endpoint with random bodies, ids and queries.
 // Never a 5xx; an error is `{status, code, message[, details]}`; a refused call writes nothing.
 let t: TestDatabase;
 let agg: Aggregator;
-let dataDir: string;
-let adminToken: string;
+const adminToken = `sbadm_${randomBytes(24).toString('base64url')}`;
 const http = createFuzzClient();
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-admin-fuzz-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ADMIN_PORT: '0',
-    SWITCHBOARD_DATA_DIR: dataDir,
-    SHUTDOWN_GRACE_MS: '100',
-  });
-  agg = await startAggregator(config, { logger: silentLogger, database: t.db });
-  adminToken = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+  agg = await startTestAggregator(t.db, undefined, { SWITCHBOARD_ADMIN_TOKEN: adminToken });
   await agg.operators.create(
     {
       id: 'op-a',
@@ -65,7 +52,6 @@ afterAll(async () => {
   await http.close();
   await agg.stop();
   await t.destroy();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const id = () =>

@@ -29,7 +29,11 @@ export const APP_CALLBACK = 'http://127.0.0.1:3999/app-callback';
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 
 /** One aggregator on its own ports; `issuer` makes it share another's identity. */
-export async function startTestAggregator(database: Database, issuer?: string) {
+export async function startTestAggregator(
+  database: Database,
+  issuer?: string,
+  env: Record<string, string> = {},
+) {
   const dataDir = path.join(os.tmpdir(), `sb-core-${randomBytes(4).toString('hex')}`);
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -39,6 +43,7 @@ export async function startTestAggregator(database: Database, issuer?: string) {
     SWITCHBOARD_DATA_DIR: dataDir,
     OPERATOR_TIMEOUT_MS: '2000',
     ...(issuer ? { ISSUER: issuer } : {}),
+    ...env,
   });
   return startAggregator(config, { logger: silentLogger, database });
 }
@@ -120,6 +125,18 @@ export async function registerApp(agg: Aggregator, method: 'secret' | 'key'): Pr
   return method === 'secret'
     ? { id: created.client.id, method, secret: created.clientSecret! }
     : { id: created.client.id, method, jwk: created.privateJwk! };
+}
+
+/** A telco finder client (GSMA OPG.10): client credentials, no redirect URIs. */
+export async function registerFinderClient(
+  agg: Aggregator,
+): Promise<{ id: string; secret: string }> {
+  const created = await agg.clients.add({
+    name: 'Finder partner',
+    grantType: 'client_credentials',
+    authMethod: 'client_secret_basic',
+  });
+  return { id: created.client.id, secret: created.clientSecret! };
 }
 
 export interface AuthorizeRequest {

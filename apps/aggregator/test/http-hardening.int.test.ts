@@ -1,33 +1,25 @@
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
-import { startAggregator, type Aggregator } from '../src/app.js';
+import type { Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logging.js';
+import { startTestAggregator } from './core-fixture.js';
 
 // Issue 8, security checks: oversized headers and slow clients (slowloris) on the public and
 // admin listeners. Each must be cut off cleanly while other clients are still served.
 let t: TestDatabase;
 let agg: Aggregator;
 const env = {
-  HOST: '127.0.0.1',
-  PORT: '0',
-  ADMIN_PORT: '0',
-  SHUTDOWN_GRACE_MS: '100',
   HTTP_HEADERS_TIMEOUT_MS: '500',
   HTTP_REQUEST_TIMEOUT_MS: '1000',
 };
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const dataDir = path.join(os.tmpdir(), `sb-hardening-${process.pid}`);
-  const config = loadConfig({ ...env, SWITCHBOARD_DATA_DIR: dataDir });
-  agg = await startAggregator(config, { logger: silentLogger, database: t.db });
+  agg = await startTestAggregator(t.db, undefined, env);
 }, 60_000);
 afterAll(async () => {
   await agg.stop();

@@ -12,7 +12,7 @@ import {
   hostileString,
   type FuzzResponse,
 } from '../../../test/fuzz/fuzz-support.js';
-import { APP_CALLBACK, FRAUD } from './core-fixture.js';
+import { APP_CALLBACK, FRAUD, registerFinderClient } from './core-fixture.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
 
 // Issue 8, hostile input: the aggregator's OAuth endpoints (seed Annex steps 1–3 and 18)
@@ -26,12 +26,7 @@ const http = createFuzzClient('127.30.0.9');
 
 beforeAll(async () => {
   s = await startCoreStack();
-  const created = await s.agg.clients.add({
-    name: 'Finder partner',
-    grantType: 'client_credentials',
-    authMethod: 'client_secret_basic',
-  });
-  finder = { id: created.client.id, secret: created.clientSecret! };
+  finder = await registerFinderClient(s.agg);
   assertions = await clientAssertions();
 }, 60_000);
 afterAll(async () => {

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { aggregatorTokenAudience, mintAggregatorAccessToken } from '@switchboard/tokens';
-import { APP_CALLBACK, authorizeUrl, redeemCode, type AppClient } from './core-fixture.js';
+import {
+  APP_CALLBACK,
+  authorizeUrl,
+  redeemCode,
+  registerFinderClient,
+  type AppClient,
+} from './core-fixture.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
 
 // Issue 8, security checks as tests: each names an attack on the OAuth flow or the proxy and
@@ -12,12 +18,7 @@ let s: CoreStack;
 let finder: { id: string; secret: string };
 beforeAll(async () => {
   s = await startCoreStack();
-  const created = await s.agg.clients.add({
-    name: 'Finder partner',
-    grantType: 'client_credentials',
-    authMethod: 'client_secret_basic',
-  });
-  finder = { id: created.client.id, secret: created.clientSecret! };
+  finder = await registerFinderClient(s.agg);
 }, 60_000);
 afterAll(() => s.stop());
 

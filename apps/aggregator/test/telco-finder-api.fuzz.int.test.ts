@@ -18,7 +18,7 @@ import {
   rawBody,
 } from '../../../test/fuzz/fuzz-support.js';
 import type { Aggregator } from '../src/app.js';
-import { registerOperators, startTestAggregator } from './core-fixture.js';
+import { registerFinderClient, registerOperators, startTestAggregator } from './core-fixture.js';
 
 // Issue 8, hostile input: the GSMA OPG.10 telco finder search with random targets, bodies
 // and bearer headers. Never a 5xx, always a CAMARA body, and a search never writes.
@@ -35,15 +35,11 @@ beforeAll(async () => {
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addRanges('sandbox-b', ['2001:db8::/32', '10.0.0.0/8'], {}, ADMIN);
   await agg.index.refresh();
-  const created = await agg.clients.add({
-    name: 'Finder partner',
-    grantType: 'client_credentials',
-    authMethod: 'client_secret_basic',
-  });
+  const finder = await registerFinderClient(agg);
   const res = await http.send(`${agg.publicUrl}/token`, {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${created.client.id}:${created.clientSecret}`).toString('base64')}`,
+      authorization: `Basic ${Buffer.from(`${finder.id}:${finder.secret}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: 'grant_type=client_credentials&scope=telco-finder',

@@ -72,6 +72,10 @@ describe('admin API', () => {
       code: 'INVALID_ARGUMENT',
       message: 'request body is not valid JSON',
     });
+    // Found by the fuzz suite: a NUL byte in an id failed the query with a 500.
+    const nul = await admin('/operators/%00', { method: 'DELETE' });
+    expect(nul.status).toBe(404);
+    expect(await nul.json()).toMatchObject({ code: 'NOT_FOUND' });
     const missing = await admin('/nothing-here');
     expect(missing.status).toBe(404);
     const fields = await admin('/operators', {

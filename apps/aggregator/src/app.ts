@@ -119,6 +119,7 @@ export async function startAggregator(
     createAdminApp(adminRouter, health, logger, metrics.registry, isTrustedProxy),
     config.adminHost,
     config.adminPort,
+    config.http,
   );
   // The public app's routes: health first, then the core once the issuer is known.
   const late = createLateRouter(health);
@@ -126,6 +127,7 @@ export async function startAggregator(
     createPublicApp(late.router, logger, isTrustedProxy),
     config.host,
     config.port,
+    config.http,
   );
   const issuer = config.issuer ?? pub.url;
   const runningCore = await startCore(config, {

@@ -56,6 +56,8 @@ const schema = z.object({
   ROUTING_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   ROUTING_SYNC_JITTER: z.coerce.number().min(0).max(0.5).default(0.2),
   ROUTING_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 function isCidr(value: string): boolean {
@@ -92,6 +94,8 @@ export interface AggregatorConfig {
   readonly operatorDiscoveryTtlSeconds: number;
   /** Operator self-service (`/operators/v1`) and routing sync: how strict, how often. */
   readonly operatorSelfService: OperatorSelfServiceConfig;
+  /** Slow clients (slowloris): headers, and the whole request, must arrive within these. */
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number };
   /** CAMARA proxy: APIs, upstream timeouts, circuit breaker, metering (proxy/proxy-config.ts). */
   readonly proxy: ProxyConfig;
   /** Per-client and per-address limits of the public endpoints (rate-limit/rate-limit-config.ts). */
@@ -133,6 +137,11 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'invalid configuration: HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    );
+  }
   const usingDevMasterKey = c.SWITCHBOARD_MASTER_KEY === undefined;
   if (usingDevMasterKey && c.NODE_ENV === 'production') {
     throw new ConfigError(
@@ -174,6 +183,10 @@ export function loadConfig(
     }),
     proxy: loadPart(parseProxyConfig, env),
     rateLimit: loadPart(parseRateLimitConfig, env),
+    http: Object.freeze({
+      headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS,
+    }),
   });
 }
 

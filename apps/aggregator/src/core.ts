@@ -9,6 +9,7 @@ import type {
 } from '@switchboard/telco-finder';
 import type { AggregatorConfig } from './config.js';
 import { createNestedFlow } from './flow/nested-flow.js';
+import { createGrantRevocation } from './flow/grant-revocation.js';
 import { createOperatorClient } from './flow/operator-client.js';
 import { createDeviceIpResolver } from './http/device-ip.js';
 import { errorPage } from './http/error-page.js';
@@ -100,6 +101,13 @@ export async function startCore(
   const { knex, logger, issuer } = deps;
   const secrets = await deps.keys.bootstrap();
   const operatorGrants = createOperatorGrants({ knex, secretBox: deps.secretBox });
+  const operator = ttlCached(OPERATOR_TTL_MS, (id) => deps.operators.get(id));
+  const operatorClient = createOperatorClient({
+    redirectUri: `${issuer}${OPERATOR_CALLBACK_PATH}`,
+    credentials: (id) => deps.operators.credentials(id),
+    discoveryTtlMs: config.operatorDiscoveryTtlSeconds * 1000,
+    timeoutMs: config.operatorTimeoutMs,
+  });
   const oidc = await createOidcProvider({
     issuer,
     audience: aggregatorTokenAudience(issuer),
@@ -112,17 +120,18 @@ export async function startCore(
     accessTokenMaxTtl: config.accessTokenMaxTtl,
     machineResource: machineResources(issuer, deps.clients),
     errorDocument: errorPage,
+    onGrantRevoked: createGrantRevocation({
+      grants: operatorGrants,
+      operator,
+      operatorClient,
+      logger,
+    }),
     logger,
   });
   const flow = createNestedFlow({
     finder: deps.index,
-    operator: ttlCached(OPERATOR_TTL_MS, (id) => deps.operators.get(id)),
-    operatorClient: createOperatorClient({
-      redirectUri: `${issuer}${OPERATOR_CALLBACK_PATH}`,
-      credentials: (id) => deps.operators.credentials(id),
-      discoveryTtlMs: config.operatorDiscoveryTtlSeconds * 1000,
-      timeoutMs: config.operatorTimeoutMs,
-    }),
+    operator,
+    operatorClient,
     flows: {
       insert: (row) => insertOperatorFlow(knex, row),
       take: (s) => takeOperatorFlow(knex, s),

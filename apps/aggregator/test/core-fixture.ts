@@ -130,6 +130,18 @@ export async function registerApp(agg: Aggregator, method: 'secret' | 'key'): Pr
     : { id: created.client.id, method, jwk: created.privateJwk! };
 }
 
+/** A telco finder client (GSMA OPG.10): client credentials, no redirect URIs. */
+export async function registerFinderClient(
+  agg: Aggregator,
+): Promise<{ id: string; secret: string }> {
+  const created = await agg.clients.add({
+    name: 'Finder partner',
+    grantType: 'client_credentials',
+    authMethod: 'client_secret_basic',
+  });
+  return { id: created.client.id, secret: created.clientSecret! };
+}
+
 export interface AuthorizeRequest {
   url: string;
   state: string;

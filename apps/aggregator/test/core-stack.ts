@@ -25,7 +25,7 @@ export interface CoreStack {
   readonly sandboxes: RunningSandbox[];
   readonly secretApp: AppClient;
   readonly keyApp: Extract<AppClient, { method: 'key' }>;
-  device(address: string): DeviceBrowser;
+  device(address: string, headers?: Record<string, string>): DeviceBrowser;
   authorize(
     address: string,
     app: AppClient,
@@ -55,8 +55,8 @@ export async function startCoreStack(env: Record<string, string> = {}): Promise<
   const secretApp = await registerApp(agg, 'secret');
   const keyApp = (await registerApp(agg, 'key')) as Extract<AppClient, { method: 'key' }>;
   const browsers: DeviceBrowser[] = [];
-  const device = (address: string) => {
-    const b = new DeviceBrowser(address);
+  const device = (address: string, headers?: Record<string, string>) => {
+    const b = new DeviceBrowser(address, headers);
     browsers.push(b);
     return b;
   };

@@ -16,7 +16,11 @@ export class DeviceBrowser {
   private readonly agent: Agent;
   private readonly jar = new Map<string, { name: string; value: string; path: string }>();
 
-  constructor(readonly address: string) {
+  /** `headers` go with every request (e.g. a spoofed X-Forwarded-For). */
+  constructor(
+    readonly address: string,
+    private readonly headers: Record<string, string> = {},
+  ) {
     this.agent = new Agent({ localAddress: address });
   }
 
@@ -54,7 +58,7 @@ export class DeviceBrowser {
       )
       .map((c) => `${c.name}=${c.value}`)
       .join('; ');
-    const headers: Record<string, string> = cookie ? { cookie } : {};
+    const headers: Record<string, string> = { ...this.headers, ...(cookie ? { cookie } : {}) };
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const res = await request(url, {
       method,

@@ -18,3 +18,9 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/** An id as one URL path segment; an empty one would address the collection instead. */
+export function idSegment(id: string, what: string): string {
+  if (id.trim() === '') throw new CliError(`${what} must not be empty`);
+  return encodeURIComponent(id);
+}

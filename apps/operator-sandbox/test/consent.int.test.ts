@@ -79,6 +79,16 @@ describe('lawful basis and consent (sandbox-b)', () => {
     expect(forged.text).toMatch(/CSRF/);
     const action = /action="([^"]+)"/.exec(page.html)![1]!;
     const token = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
+    // Issue 8: a missing or empty token is refused the same way, and nothing is decided.
+    const forms: Array<Record<string, string>> = [
+      { decision: 'approve' },
+      { csrf: '', decision: 'approve' },
+    ];
+    for (const form of forms) {
+      const missing = await d.postForm(`${sandbox.url}${action}`, form);
+      expect(missing.status).toBe(403);
+      expect(missing.text).toMatch(/CSRF/);
+    }
     const stranger = await device('127.20.1.12').postForm(`${sandbox.url}${action}`, {
       csrf: token,
       decision: 'approve',

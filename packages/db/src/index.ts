@@ -9,3 +9,4 @@ export {
 export { createDatabase, type CreateDatabaseOptions, type Database } from './database.js';
 export { migrateLatest, migrationStatus, rollbackLast, type MigrationStatus } from './migrator.js';
 export { DatabaseInUseError } from './pglite-lock.js';
+export { isStorableText } from './storable-text.js';

@@ -48,7 +48,13 @@ export const credentialsSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('private_key_jwt'), privateJwk }),
 ]);
 
-const url = z.string().max(2048).refine(isHttpUrl, { message: 'must be an http(s) URL' });
+// An OIDC issuer has no query or fragment (OIDC Discovery §4), and the proxy appends paths
+// to the api root, so one with either would be accepted here and then never route.
+const url = z
+  .string()
+  .max(2048)
+  .refine(isHttpUrl, { message: 'must be an http(s) URL' })
+  .refine((v) => !/[?#]/.test(v), { message: 'must not have a query or fragment' });
 
 export const supportedApisSchema = z
   .array(

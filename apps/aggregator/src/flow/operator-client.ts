@@ -26,6 +26,11 @@ export interface OperatorClient {
     callbackUrl: URL,
     checks: { state: string; nonce: string; codeVerifier: string },
   ): Promise<OperatorTokens>;
+  /**
+   * RFC 7009: revokes an OperatorAccessToken at the operator. False when the operator
+   * publishes no revocation endpoint (the token then lives out its short lifetime).
+   */
+  revoke(op: Operator, accessToken: string): Promise<boolean>;
 }
 
 export interface OperatorClientDeps {
@@ -81,6 +86,12 @@ export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
         amr: Array.isArray(claims.amr) ? (claims.amr as string[]) : undefined,
         acr: typeof claims.acr === 'string' ? claims.acr : undefined,
       };
+    },
+    async revoke(op, accessToken) {
+      const config = await configFor(op);
+      if (!config.serverMetadata().revocation_endpoint) return false;
+      await client.tokenRevocation(config, accessToken, { token_type_hint: 'access_token' });
+      return true;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import readline from 'node:readline';
 import express, { type Request, type Router } from 'express';
 import {
@@ -84,8 +85,12 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
 
   router.get('/lookup', (req, res) => {
     const { ip, phoneNumber } = req.query;
-    if (typeof ip === 'string' && ip)
+    if (typeof ip === 'string' && ip) {
+      // Found by the fuzz suite: garbage was answered "no operator serves address <garbage>".
+      if (isIP(ip) === 0)
+        throw new InputError(`malformed IP address '${ip}' (e.g. 10.1.2.3 or 2001:db8::1)`);
       return res.json(lookupResult(deps.index.lookupIp(ip), `address ${ip}`));
+    }
     if (typeof phoneNumber === 'string' && phoneNumber) {
       if (!/^\+[1-9][0-9]{4,14}$/.test(phoneNumber)) {
         throw new InputError(

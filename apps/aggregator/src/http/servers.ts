@@ -49,9 +49,30 @@ export interface RunningServer {
   close(graceMs: number): Promise<void>;
 }
 
-/** Listens, and closes gracefully: stop accepting, let in-flight requests finish, then cut. */
-export async function listen(app: Express, host: string, port: number): Promise<RunningServer> {
-  const server = http.createServer(app);
+export interface ListenTimeouts {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * Listens, and closes gracefully: stop accepting, let in-flight requests finish, then cut.
+ * A client that trickles its headers or body (slowloris) is cut off after the timeouts;
+ * Node checks them every `connectionsCheckingInterval`, so that is kept short too.
+ */
+export async function listen(
+  app: Express,
+  host: string,
+  port: number,
+  timeouts: ListenTimeouts,
+): Promise<RunningServer> {
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersTimeoutMs),
+    },
+    app,
+  );
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -32,6 +32,8 @@ export interface OidcProviderDeps {
    */
   readonly machineResource: (clientId: string) => Promise<MachineResource>;
   readonly errorDocument: (error: string, description: string | undefined) => string;
+  /** oidc-provider revoked a grant (e.g. its authorization code was used twice). */
+  readonly onGrantRevoked?: (grantId: string) => Promise<void>;
   readonly logger: Logger;
 }
 
@@ -58,6 +60,14 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   const oidc = await loadOidcProvider();
   const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
   logProviderEvents(provider, deps.logger);
+  const onGrantRevoked = deps.onGrantRevoked;
+  if (onGrantRevoked)
+    provider.on('grant.revoked', (_ctx: unknown, grantId: unknown) => {
+      if (typeof grantId !== 'string') return;
+      onGrantRevoked(grantId).catch((err: unknown) =>
+        deps.logger.warn('revoking the operator grant failed', { error: String(err) }),
+      );
+    });
   return {
     handler: provider.callback(),
     interactions: createInteractionGateway(provider, deps.audience),

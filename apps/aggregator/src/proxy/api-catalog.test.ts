@@ -97,7 +97,12 @@ describe('api catalog', () => {
   it('knows which paths it owns', () => {
     expect(catalog.ownsPath('/number-verification/v2/anything')).toBe(true);
     expect(catalog.ownsPath('/sim-swap/v1/check')).toBe(true);
-    expect(catalog.ownsPath('/number-verification/v22/verify')).toBe(false);
+    // Any version of a known API is ours, so an unknown one gets a CAMARA 404.
+    expect(catalog.ownsPath('/number-verification/v22/verify')).toBe(true);
+    expect(
+      thrown(() => catalog.resolveOperation('POST', '/number-verification/v22/verify')),
+    ).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(catalog.ownsPath('/number-verificationx/v2/verify')).toBe(false);
     expect(catalog.ownsPath('/health')).toBe(false);
   });
 

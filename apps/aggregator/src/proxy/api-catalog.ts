@@ -37,7 +37,10 @@ export interface MatchedOperation {
 
 export interface ApiCatalog {
   readonly apis: readonly ApiDefinition[];
-  /** True when `path` lies under one of the catalog's `/<api>/<version>` base paths. */
+  /**
+   * True when `path` lies under one of the catalog's API names (`/<api>`, any version): an
+   * unknown version or operation of a known API is a CAMARA 404, not another handler's page.
+   */
   ownsPath(path: string): boolean;
   matchOperation(method: string, path: string): MatchedOperation | undefined;
   /** Like matchOperation, but throws 404 NOT_FOUND / 405 METHOD_NOT_ALLOWED (CAMARA). */
@@ -161,9 +164,10 @@ export function createApiCatalog(
 ): ApiCatalog {
   const apis = [...base, ...extra];
   const compiled = compile(apis);
+  const names = [...new Set(apis.map((a) => `/${a.name}`))];
   return {
     apis,
-    ownsPath: (path) => findApi(compiled, path) !== undefined,
+    ownsPath: (path) => names.some((n) => path === n || path.startsWith(`${n}/`)),
     matchOperation(method, path) {
       const found = candidates(compiled, path);
       const rule = ruleFor(found, method);

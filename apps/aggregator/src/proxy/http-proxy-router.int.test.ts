@@ -141,9 +141,20 @@ describe.each(PROXY_MODES)('proxy as %s', (mode) => {
 
     it('leaves paths outside the catalog to the next handler', async () => {
       expect((await request(h.app).get('/health')).body).toEqual({ status: 'ok' });
-      expect((await request(h.app).get('/number-verification/v9/verify')).body).toEqual({
+      expect((await request(h.app).get('/number-verifications/v2/verify')).body).toEqual({
         fellThrough: true,
       });
+      expect(h.verifier.calls).toBe(0);
+    });
+
+    // Found by the fuzz suite: an unknown version of a known API fell through to the OIDC
+    // provider's plain-text "Not Found" instead of a CAMARA error.
+    it('answers an unknown version of a known API with CAMARA 404, before any token check', async () => {
+      for (const path of ['/number-verification/v9/verify', '/number-verification']) {
+        const res = await request(h.app).post(path);
+        expect(res.status).toBe(404);
+        expect(res.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      }
       expect(h.verifier.calls).toBe(0);
     });
   });

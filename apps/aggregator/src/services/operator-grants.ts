@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import type { SecretBox } from '@switchboard/tokens';
-import { getOperatorGrant, insertOperatorGrant } from '../store/operator-grant-store.js';
+import {
+  deleteOperatorGrant,
+  getOperatorGrant,
+  insertOperatorGrant,
+} from '../store/operator-grant-store.js';
 
 /** The OperatorAccessToken and routing obtained for one aggregator grant (Annex step 15). */
 export interface OperatorGrant {
@@ -16,6 +20,7 @@ export interface OperatorGrant {
 export interface OperatorGrants {
   save(grant: OperatorGrant): Promise<void>;
   find(grantId: string): Promise<OperatorGrant | undefined>;
+  remove(grantId: string): Promise<void>;
 }
 
 /** Keeps the operator token encrypted at rest, bound (AAD) to the grant it belongs to. */
@@ -49,5 +54,6 @@ export function createOperatorGrants(deps: { knex: Knex; secretBox: SecretBox })
         expiresAt: new Date(row.expires_at),
       };
     },
+    remove: (grantId) => deleteOperatorGrant(deps.knex, grantId),
   };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isStorableText } from '@switchboard/db';
 
 export interface ClientRow {
   id: string;
@@ -28,6 +29,7 @@ export async function insertClientRow(knex: Knex, row: ClientRowInput): Promise<
 }
 
 export async function getClientRow(knex: Knex, id: string): Promise<ClientRow | undefined> {
+  if (!isStorableText(id)) return undefined;
   return knex('clients').where({ id }).first<ClientRow | undefined>();
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isStorableText } from '@switchboard/db';
 
 /** Rows of the `oidc_models` table: one per oidc-provider model instance. */
 export interface OidcModelRecord {
@@ -36,6 +37,7 @@ export async function findOidcModel(
   model: string,
   where: Where,
 ): Promise<OidcModelRecord | undefined> {
+  if (!Object.values(where).every(isStorableText)) return undefined;
   const row = await knex('oidc_models')
     .where({ model, ...where })
     .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()))

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isStorableText } from '@switchboard/db';
 
 /** An operator authorization in flight (seed Annex steps 5–13), keyed by our `state`. */
 export interface OperatorFlowRow {
@@ -21,6 +22,7 @@ export async function takeOperatorFlow(
   knex: Knex,
   state: string,
 ): Promise<OperatorFlowRow | undefined> {
+  if (!isStorableText(state)) return undefined;
   const rows = await knex('operator_flows')
     .where({ state })
     .andWhere('expires_at', '>', knex.fn.now())

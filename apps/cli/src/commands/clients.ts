@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { CliError } from '../io.js';
+import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
 
 interface Client {
@@ -171,7 +171,7 @@ Examples:
     );
 }
 
-const path = (id: string) => `/clients/${encodeURIComponent(id)}`;
+const path = (id: string) => `/clients/${idSegment(id, 'the client id')}`;
 
 function readJson(file: string): unknown {
   try {

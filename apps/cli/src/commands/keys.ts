@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { idSegment } from '../io.js';
 import { table } from '../output.js';
 
 interface Key {
@@ -59,7 +60,9 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
     )
     .action(
       ctx.run(async (kid: string) => {
-        const k = await ctx.client().send<Key>('POST', `/keys/${encodeURIComponent(kid)}/retire`);
+        const k = await ctx
+          .client()
+          .send<Key>('POST', `/keys/${idSegment(kid, 'the key id')}/retire`);
         ctx.out().result(k, () => `token key ${k.kid} retired`);
       }),
     );

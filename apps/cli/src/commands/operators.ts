@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { CliError } from '../io.js';
+import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
 import { registerOperatorCredentialsCommand } from './operator-credentials.js';
 import { parseSupportedApi, routingSyncLines } from './operator-fields.js';
@@ -116,7 +116,9 @@ Examples:
     .description('show one operator')
     .action(
       ctx.run(async (id: string) => {
-        const o = await ctx.client().get<Operator>(`/operators/${encodeURIComponent(id)}`);
+        const o = await ctx
+          .client()
+          .get<Operator>(`/operators/${idSegment(id, 'the operator id')}`);
         ctx
           .out()
           .result(o, () =>
@@ -183,7 +185,7 @@ Examples:
           throw new CliError('nothing to update: give at least one option');
         const o = await ctx
           .client()
-          .send<Operator>('PATCH', `/operators/${encodeURIComponent(id)}`, patch);
+          .send<Operator>('PATCH', `/operators/${idSegment(id, 'the operator id')}`, patch);
         ctx.out().result(o, () => `operator ${o.id} updated`);
       }),
     );
@@ -200,7 +202,7 @@ Examples:
         ctx.run(async (id: string) => {
           const o = await ctx
             .client()
-            .send<Operator>('POST', `/operators/${encodeURIComponent(id)}/${verb}`);
+            .send<Operator>('POST', `/operators/${idSegment(id, 'the operator id')}/${verb}`);
           ctx.out().result(o, () => `operator ${o.id} ${done}`);
         }),
       );
@@ -217,7 +219,7 @@ Examples:
           .client()
           .send(
             'DELETE',
-            `/operators/${encodeURIComponent(id)}${flags.force ? '?force=true' : ''}`,
+            `/operators/${idSegment(id, 'the operator id')}${flags.force ? '?force=true' : ''}`,
           );
         ctx.out().result({ removed: id }, () => `operator ${id} removed`);
       }),

@@ -141,6 +141,8 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
     .action(
       ctx.run(async (file: string, flags: { allowOverlap?: boolean }) => {
         if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`);
+        // A directory made the upload stream fail, reported as "cannot reach the admin API".
+        if (!fs.statSync(file).isFile()) throw new CliError(`not a regular file: ${file}`);
         const progress = io.stderr.isTTY && !ctx.out().json ? progressBar(io) : undefined;
         const started = Date.now();
         const r = await ctx

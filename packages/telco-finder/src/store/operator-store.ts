@@ -1,3 +1,4 @@
+import { isStorableText } from '@switchboard/db';
 import type {
   ClientAuthMethod,
   Operator,
@@ -52,6 +53,7 @@ export function toOperator(row: OperatorRow): Operator {
 }
 
 export async function getOperatorRow(db: Db, id: string): Promise<OperatorRow | undefined> {
+  if (!isStorableText(id)) return undefined;
   return db<OperatorRow>('operators').where({ id }).first();
 }
 

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  tableFingerprint,
+  tablesExcept,
+} from '../../../packages/db/test-support/table-fingerprint.js';
+import {
+  fuzzParameters,
+  fuzzRuns,
+  fuzzTimeout,
+  hostileString,
+} from '../../../test/fuzz/fuzz-support.js';
+import { startHarness, type Harness, type CliRun } from '../test/harness.js';
+
+// Issue 8, hostile input: the `switchboard` CLI with random arguments and random import
+// files. It never throws, never reports an unexpected error, exits 0/2/3 with a message,
+// and a refused command writes nothing. (`db …` is left out: it is the schema tool itself
+// and opens the database directly, e.g. `db rollback` drops tables by design.)
+let h: Harness;
+const ADMIN = { kind: 'admin', id: 'test' } as const;
+// The admin token's last-use stamp is refreshed by design on any authenticated call.
+const tables = tablesExcept('admin_tokens');
+
+beforeAll(async () => {
+  h = await startHarness();
+  for (const id of ['op-a', 'op-b'])
+    await h.aggregator.operators.create(
+      {
+        id,
+        name: id,
+        country: 'ES',
+        issuerUrl: `https://${id}.example`,
+        apiRoot: `https://api.${id}.example`,
+        clientId: 'switchboard',
+        credentials: { method: 'client_secret_basic', clientSecret: 'a-secret-value' },
+      },
+      ADMIN,
+    );
+  fs.writeFileSync(path.join(h.dataDir, 'garbage.bin'), Buffer.from([0, 255, 10, 13, 0x80]));
+  fs.writeFileSync(path.join(h.dataDir, 'empty.txt'), '');
+  fs.writeFileSync(path.join(h.dataDir, 'jwks.json'), '{"keys":[{"kty":"EC","d":"x"}]}');
+  fs.mkdirSync(path.join(h.dataDir, 'a-dir'));
+}, 60_000);
+afterAll(() => h.stop());
+
+const COMMANDS = [
+  ['operators', 'add'],
+  ['operators', 'list'],
+  ['operators', 'show'],
+  ['operators', 'update'],
+  ['operators', 'enable'],
+  ['operators', 'disable'],
+  ['operators', 'remove'],
+  ['ranges', 'add'],
+  ['ranges', 'remove'],
+  ['ranges', 'list'],
+  ['ranges', 'import'],
+  ['prefixes', 'add'],
+  ['prefixes', 'remove'],
+  ['prefixes', 'import'],
+  ['networks', 'add'],
+  ['networks', 'remove'],
+  ['lookup'],
+  ['clients', 'add'],
+  ['clients', 'show'],
+  ['clients', 'update'],
+  ['clients', 'rotate-secret'],
+  ['clients', 'disable'],
+  ['clients', 'remove'],
+  ['keys', 'list'],
+  ['keys', 'retire'],
+  ['usage'],
+  ['nonsense'],
+  [],
+];
+const OPTIONS = [
+  '--id',
+  '--name',
+  '--country',
+  '--issuer',
+  '--api-root',
+  '--client-id',
+  '--client-secret',
+  '--client-secret-file',
+  '--private-key-file',
+  '--insecure',
+  '--secure',
+  '--scope-style',
+  '--operator',
+  '--allow-overlap',
+  '--force',
+  '--redirect-uri',
+  '--jwks-file',
+  '--generate-key',
+  '--secret',
+  '--grant',
+  '--from',
+  '--to',
+  '--client',
+  '--json',
+  '--unknown-flag',
+  '-x',
+  '--',
+];
+const FILES = ['garbage.bin', 'empty.txt', 'jwks.json', 'a-dir', 'missing.csv', '', '.', '..'];
+
+const word = () =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...OPTIONS) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(...FILES).map((f) => (f ? path.join(h.dataDir, f) : f)),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom('op-a', 'op-b', '10.0.0.0/8', '+34600', '21407', '2026-01-01'),
+    },
+    { weight: 3, arbitrary: hostileString() },
+  );
+
+const argv = () =>
+  fc
+    .tuple(fc.constantFrom(...COMMANDS), fc.array(word(), { maxLength: 8 }))
+    .map(([command, rest]) => [...command, ...rest]);
+
+/** A clean outcome: 0 done, 2 refused, 3 nothing found; never 1 (the server is up). */
+function expectCleanExit(run: CliRun): void {
+  expect(run.stderr).not.toMatch(/unexpected error/);
+  expect([0, 2, 3]).toContain(run.code);
+  if (run.code !== 0) expect(`${run.stderr}${run.stdout}`.trim()).not.toBe('');
+}
+
+describe('switchboard CLI under hostile arguments', () => {
+  const runs = fuzzRuns('CLI arguments');
+  it(
+    'exits cleanly with a message and writes nothing when it refuses',
+    async () => {
+      let last = await tableFingerprint(h.aggregator.database.knex, tables);
+      await fc.assert(
+        fc.asyncProperty(argv(), async (args) => {
+          const run = await h.cli(...args);
+          expectCleanExit(run);
+          const now = await tableFingerprint(h.aggregator.database.knex, tables);
+          if (run.code !== 0) expect(now).toEqual(last);
+          last = now;
+        }),
+        fuzzParameters(runs),
+      );
+    },
+    fuzzTimeout(runs),
+  );
+});
+
+const cidr = () =>
+  fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`);
+const csvLine = (value: fc.Arbitrary<string>, header: string) =>
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.tuple(fc.constantFrom('op-a', 'op-b'), value).map((t) => t.join(',')),
+    },
+    { weight: 1, arbitrary: value.map((v) => `nobody,${v}`) },
+    { weight: 1, arbitrary: fc.constantFrom('', '# comment', header, 'op-a', 'op-a,,', ',') },
+    { weight: 1, arbitrary: fc.tuple(hostileString(), hostileString()).map((t) => t.join(',')) },
+    { weight: 1, arbitrary: hostileString() },
+  );
+const csvFile = () =>
+  fc.oneof(
+    fc
+      .array(csvLine(cidr(), 'operator_id,cidr'), { minLength: 0, maxLength: 12 })
+      .map((lines) => ({ kind: 'ranges', lines })),
+    fc
+      .array(csvLine(fc.stringMatching(/^\+?[1-9][0-9]{0,9}$/), 'operator_id,prefix'), {
+        minLength: 0,
+        maxLength: 12,
+      })
+      .map((lines) => ({ kind: 'prefixes', lines })),
+  );
+
+describe('switchboard ranges/prefixes import under hostile files', () => {
+  const runs = fuzzRuns('CSV import files');
+  it(
+    'imports all or nothing: a refused file writes no row and names the line',
+    async () => {
+      const file = path.join(h.dataDir, 'fuzz.csv');
+      let last = await tableFingerprint(h.aggregator.database.knex, tables);
+      await fc.assert(
+        fc.asyncProperty(csvFile(), fc.boolean(), fc.boolean(), async (csv, crlf, overlap) => {
+          fs.writeFileSync(file, csv.lines.join(crlf ? '\r\n' : '\n'));
+          const run = await h.cli(
+            csv.kind,
+            'import',
+            file,
+            ...(overlap ? ['--allow-overlap'] : []),
+          );
+          expectCleanExit(run);
+          const now = await tableFingerprint(h.aggregator.database.knex, tables);
+          if (run.code === 0) {
+            expect(run.stdout).toMatch(/^imported \d+/);
+          } else {
+            expect(run.stderr).toMatch(/line \d+|no rows/);
+            expect(now).toEqual(last);
+          }
+          last = now;
+        }),
+        fuzzParameters(runs),
+      );
+    },
+    fuzzTimeout(runs, 80),
+  );
+});

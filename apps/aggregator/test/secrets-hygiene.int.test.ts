@@ -195,7 +195,8 @@ async function adminWork(a: string, b: string): Promise<void> {
   remember('a secret given on the command line', 'cli-flag-secret-value');
 }
 
-async function flow(app: AppClient, device: string, scope?: string) {
+/** A whole flow; `replay` then redeems the code again, which revokes the grant (RFC 6749 §4.1.2). */
+async function flow(app: AppClient, device: string, scope?: string, replay = false) {
   const req = authorizeUrl(issuer, app, { prompt: 'none', ...(scope ? { scope } : {}) });
   const browser = new DeviceBrowser(device);
   browsers.push(browser);
@@ -210,8 +211,10 @@ async function flow(app: AppClient, device: string, scope?: string) {
     remember(key, res.body[key]);
     if (key === 'access_token') tokens.push(String(res.body[key]));
   }
-  const replay = await redeemCode(`${issuer}/token`, issuer, app, code, req.verifier);
-  expect(replay.body.error).toBe('invalid_grant');
+  if (replay) {
+    const again = await redeemCode(`${issuer}/token`, issuer, app, code, req.verifier);
+    expect(again.body.error).toBe('invalid_grant');
+  }
   return { redirect, token: String(res.body.access_token) };
 }
 
@@ -230,10 +233,18 @@ async function call(path: string, token: string | undefined, body?: unknown, hea
 
 describe('a full run', () => {
   it('verifies numbers through both operators and answers every error path', async () => {
-    const msisdns = ['+346001000005', '+346001000006', '+491700001002', '+34600100005'];
+    const msisdns = [
+      '+346001000005',
+      '+346001000006',
+      '+491700001002',
+      '+34600100005',
+      '+346001000008',
+    ];
     msisdns.forEach((n) => remember('MSISDN', n));
     const one = await flow(secretApp, '127.10.0.5');
     const v = '/number-verification/v2/verify';
+    const replayed = await flow(secretApp, '127.10.0.8', undefined, true);
+    expect((await call(v, replayed.token, { phoneNumber: '+346001000008' })).status).toBe(401);
     expect((await call(v, one.token, { phoneNumber: msisdns[0] })).json).toEqual({
       devicePhoneNumberVerified: true,
     });

@@ -156,7 +156,11 @@ describe('routing-table sync', () => {
     fetches = 0;
     // op-a synced a moment ago and is due again only in a minute.
     expect(await sync.syncDue(SYSTEM, async () => true)).toEqual({ ok: 0, failed: 0 });
-    await node.operators.update('op-a', { routingUrl: `${URL_A}?v=2` }, ADMIN);
+    await node.operators.update(
+      'op-a',
+      { routingUrl: 'https://op-a.example/v2/telco-routing/v1/routing' },
+      ADMIN,
+    );
     expect(await state()).toBeNull();
     expect(await sync.syncDue(SYSTEM, async () => false)).toEqual({ ok: 0, failed: 0 });
     expect(await sync.syncDue(SYSTEM, async () => true)).toEqual({ ok: 1, failed: 0 });

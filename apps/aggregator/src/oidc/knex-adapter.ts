@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OidcModelRecord, OidcModelStore } from '../store/oidc-model-store.js';
 
 type Payload = Record<string, unknown>;
@@ -20,6 +21,24 @@ export interface AdapterDeps {
 }
 
 /**
+ * Models whose id is a bearer credential (the authorization code itself) and which are only
+ * ever found by that id: stored under its SHA-256, with the `jti` copy left out of the payload
+ * and restored from the id on find, so a database dump holds no usable code.
+ */
+const HASHED_ID_MODELS = new Set([
+  'AuthorizationCode',
+  'AccessToken',
+  'RefreshToken',
+  'ClientCredentials',
+  'PushedAuthorizationRequest',
+  'BackchannelAuthenticationRequest',
+  'RegistrationAccessToken',
+  'InitialAccessToken',
+]);
+
+const sha256 = (id: string) => createHash('sha256').update(id).digest('base64url');
+
+/**
  * Persists every oidc-provider model (sessions, interactions, codes, grants, replay
  * detection…) in PostgreSQL so any aggregator process can serve any step of a flow.
  */
@@ -29,16 +48,26 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
     r && (r.consumedAt ? { ...r.payload, consumed: r.consumedAt } : r.payload);
 
   return class PostgresOidcAdapter implements OidcAdapter {
-    constructor(private readonly model: string) {}
+    private readonly hashed: boolean;
+    constructor(private readonly model: string) {
+      this.hashed = HASHED_ID_MODELS.has(model);
+    }
+
+    private key(id: string): string {
+      return this.hashed ? sha256(id) : id;
+    }
 
     async upsert(id: string, payload: Payload, expiresIn?: number) {
       if (this.model === 'Client') return;
-      await store.upsert(this.model, id, payload, expiresIn);
+      const { jti, ...rest } = payload;
+      const stored = this.hashed && jti === id ? rest : payload;
+      await store.upsert(this.model, this.key(id), stored, expiresIn);
     }
 
     async find(id: string) {
       if (this.model === 'Client') return deps.clientMetadata(id);
-      return withConsumed(await store.find(this.model, { id }));
+      const found = withConsumed(await store.find(this.model, { id: this.key(id) }));
+      return found && this.hashed ? { ...found, jti: id } : found;
     }
 
     async findByUserCode(userCode: string) {
@@ -50,11 +79,11 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
     }
 
     consume(id: string) {
-      return store.consume(this.model, id);
+      return store.consume(this.model, this.key(id));
     }
 
     destroy(id: string) {
-      return store.destroy(this.model, id);
+      return store.destroy(this.model, this.key(id));
     }
 
     revokeByGrantId(grantId: string) {

@@ -35,12 +35,18 @@ export function createPublicApp(health: Router, logger: Logger): Express {
 export interface RunningServer {
   url: string;
   port: number;
+  /** From now on every answer says `Connection: close`, so clients and proxies reconnect elsewhere. */
+  drain(): void;
   close(graceMs: number): Promise<void>;
 }
 
 /** Listens, and closes gracefully: stop accepting, let in-flight requests finish, then cut. */
 export async function listen(app: Express, host: string, port: number): Promise<RunningServer> {
-  const server = http.createServer(app);
+  let draining = false;
+  const server = http.createServer((req, res) => {
+    if (draining) res.setHeader('connection', 'close');
+    app(req, res);
+  });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -52,6 +58,9 @@ export async function listen(app: Express, host: string, port: number): Promise<
   return {
     url: `http://${shownHost}:${actual}`,
     port: actual,
+    drain: () => {
+      draining = true;
+    },
     close: (graceMs) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@switchboard/db';
 import type { OidcModelRecord, OidcModelStore } from '../store/oidc-model-store.js';
 
 type Payload = Record<string, unknown>;
@@ -17,6 +18,11 @@ export interface AdapterDeps {
   readonly store: OidcModelStore;
   /** Registered clients come from the clients table, never from the adapter rows. */
   readonly clientMetadata: (id: string) => Promise<Payload | undefined>;
+  /**
+   * The error to throw when the database cannot be reached (oidc-provider's
+   * `temporarily_unavailable`); any other failure stays a server error.
+   */
+  readonly unavailable: (cause: unknown) => Error;
 }
 
 /**
@@ -27,38 +33,46 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
   const { store } = deps;
   const withConsumed = (r: OidcModelRecord | undefined) =>
     r && (r.consumedAt ? { ...r.payload, consumed: r.consumedAt } : r.payload);
+  // RFC 6749 §4.1.2.1: an outage is `temporarily_unavailable`, which apps may retry.
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      throw isDatabaseUnavailable(err) ? deps.unavailable(err) : err;
+    }
+  };
 
   return class PostgresOidcAdapter implements OidcAdapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: Payload, expiresIn?: number) {
       if (this.model === 'Client') return;
-      await store.upsert(this.model, id, payload, expiresIn);
+      await guard(() => store.upsert(this.model, id, payload, expiresIn));
     }
 
     async find(id: string) {
-      if (this.model === 'Client') return deps.clientMetadata(id);
-      return withConsumed(await store.find(this.model, { id }));
+      if (this.model === 'Client') return guard(() => deps.clientMetadata(id));
+      return withConsumed(await guard(() => store.find(this.model, { id })));
     }
 
     async findByUserCode(userCode: string) {
-      return withConsumed(await store.find(this.model, { user_code: userCode }));
+      return withConsumed(await guard(() => store.find(this.model, { user_code: userCode })));
     }
 
     async findByUid(uid: string) {
-      return withConsumed(await store.find(this.model, { uid }));
+      return withConsumed(await guard(() => store.find(this.model, { uid })));
     }
 
     consume(id: string) {
-      return store.consume(this.model, id);
+      return guard(() => store.consume(this.model, id));
     }
 
     destroy(id: string) {
-      return store.destroy(this.model, id);
+      return guard(() => store.destroy(this.model, id));
     }
 
     revokeByGrantId(grantId: string) {
-      return store.revokeByGrantId(this.model, grantId);
+      return guard(() => store.revokeByGrantId(this.model, grantId));
     }
   };
 }

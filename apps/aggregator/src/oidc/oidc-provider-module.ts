@@ -59,7 +59,7 @@ export interface OidcProvider {
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
 
-type ErrorClass = new (description?: string, detail?: string) => Error;
+type ErrorClass = new (description?: string, options?: string | { cause?: unknown }) => Error;
 
 export interface OidcProviderModule {
   Provider: new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
@@ -67,6 +67,7 @@ export interface OidcProviderModule {
     InvalidScope: ErrorClass;
     InvalidTarget: ErrorClass;
     InvalidGrant: ErrorClass;
+    TemporarilyUnavailable: ErrorClass;
     InvalidClientAuth: new () => Error;
   };
   interactionPolicy: {

@@ -4,6 +4,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { z } from 'zod';
 import { ConflictError, InputError, NotFoundError } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
+import { isDatabaseUnavailable } from '@switchboard/db';
 import { ttlCached } from './ttl-cache.js';
 import {
   deleteClientRow,
@@ -92,11 +93,17 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
   const context = (id: string) => `client-secret:${id}`;
 
   // Every step of a flow looks the client up; admin changes here clear the cache at once.
-  const metadata = ttlCached(METADATA_TTL_MS, async (id) => {
-    const row = await getClientRow(knex, id);
-    if (!row || row.status !== 'active') return undefined;
-    return toMetadata(row, row.secret_enc ? secretBox.open(row.secret_enc, context(id)) : null);
-  });
+  // While the database is down the last known metadata is kept, so an authorization request
+  // can still be answered with a redirect (`temporarily_unavailable`) to the app's own URI.
+  const metadata = ttlCached(
+    METADATA_TTL_MS,
+    async (id) => {
+      const row = await getClientRow(knex, id);
+      if (!row || row.status !== 'active') return undefined;
+      return toMetadata(row, row.secret_enc ? secretBox.open(row.secret_enc, context(id)) : null);
+    },
+    { staleOnError: isDatabaseUnavailable },
+  );
 
   async function mustGet(id: string): Promise<ClientRow> {
     metadata.clear();

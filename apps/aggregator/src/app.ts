@@ -87,7 +87,13 @@ export async function startAggregator(
     logger.info('admin token written for the local CLI', { file: token.file });
 
   let draining = false;
-  const health = createHealthRouter({ knex: database.knex, index, draining: () => draining });
+  let serving = false;
+  const health = createHealthRouter({
+    knex: database.knex,
+    index,
+    draining: () => draining,
+    serving: () => serving,
+  });
   const coreDeps = { knex: database.knex, secretBox, index, operators, logger };
   const core = createCoreServices(coreDeps);
   const adminRouter = createAdminRouter({
@@ -116,6 +122,7 @@ export async function startAggregator(
     mount: late,
     metrics,
   });
+  serving = true;
   logger.info('aggregator started', {
     publicUrl: pub.url,
     adminUrl: admin.url,

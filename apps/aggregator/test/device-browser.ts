@@ -16,8 +16,12 @@ export class DeviceBrowser {
   private readonly agent: Agent;
   private readonly jar = new Map<string, { name: string; value: string; path: string }>();
 
-  constructor(readonly address: string) {
-    this.agent = new Agent({ localAddress: address });
+  /** `options`: e.g. timeouts, so a load test sees a hang as an error instead of waiting. */
+  constructor(
+    readonly address: string,
+    options: Omit<Agent.Options, 'localAddress'> = {},
+  ) {
+    this.agent = new Agent({ ...options, localAddress: address });
   }
 
   get(url: string): Promise<Page> {

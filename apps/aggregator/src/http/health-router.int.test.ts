@@ -8,9 +8,17 @@ import { createHealthRouter } from './health-router.js';
 const index = { stats: () => ({ ready: true, operators: 2 }) } as unknown as RoutingIndex;
 const knexAnswering = (raw: () => Promise<unknown>) => ({ raw }) as unknown as Knex;
 
-function app(knex: Knex, draining = false) {
+function app(knex: Knex, draining = false, serving = true) {
   const a = express();
-  a.use(createHealthRouter({ knex, index, draining: () => draining, databaseTimeoutMs: 200 }));
+  a.use(
+    createHealthRouter({
+      knex,
+      index,
+      draining: () => draining,
+      serving: () => serving,
+      databaseTimeoutMs: 200,
+    }),
+  );
   return a;
 }
 
@@ -36,6 +44,18 @@ describe('health router', () => {
     const res = await request(app(hanging)).get('/ready');
     expect(res.status).toBe(503);
     expect(res.body.database).toBe(false);
+  });
+
+  it('says starting until every public route is mounted', async () => {
+    const res = await request(
+      app(
+        knexAnswering(async () => ({})),
+        false,
+        false,
+      ),
+    ).get('/ready');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 'starting', database: true });
   });
 
   it('says draining once shutdown began, even with a healthy database', async () => {

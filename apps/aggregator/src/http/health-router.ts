@@ -7,13 +7,18 @@ export interface HealthDeps {
   readonly index: RoutingIndex;
   /** True once shutdown began: load balancers must stop sending new requests here. */
   readonly draining?: () => boolean;
+  /**
+   * True once every public route is mounted (the OIDC provider and the proxy start after the
+   * listener): before that a balancer must not send traffic here.
+   */
+  readonly serving?: () => boolean;
   /** A database check slower than this counts as down (a health check must not hang). */
   readonly databaseTimeoutMs?: number;
 }
 
 /**
- * `/health`: the process is alive. `/ready`: the database answers, the index is loaded and
- * the process is not draining. Never slower than `databaseTimeoutMs`.
+ * `/health`: the process is alive. `/ready`: it serves every route, the database answers, the
+ * index is loaded and the process is not draining. Never slower than `databaseTimeoutMs`.
  */
 export function createHealthRouter(deps: HealthDeps): Router {
   const router = express.Router();
@@ -24,9 +29,10 @@ export function createHealthRouter(deps: HealthDeps): Router {
   router.get('/ready', async (_req, res) => {
     const index = deps.index.stats();
     const draining = deps.draining?.() ?? false;
+    const serving = deps.serving?.() ?? true;
     const database = await databaseAnswers(deps.knex, timeoutMs);
-    const ready = database && index.ready && !draining;
-    const status = ready ? 'ready' : draining ? 'draining' : 'not ready';
+    const ready = database && index.ready && serving && !draining;
+    const status = ready ? 'ready' : draining ? 'draining' : serving ? 'not ready' : 'starting';
     res.status(ready ? 200 : 503).json({ status, database, index });
   });
   return router;

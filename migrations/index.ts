@@ -2,10 +2,12 @@ import type { Knex } from 'knex';
 import * as m0001 from './20261125_0001_telco_finder.js';
 import * as m0002 from './20261125_0002_aggregator_core.js';
 import * as m0003 from './20261125_0003_usage_events.js';
+import * as m0006 from './20261202_0006_resilience.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
   ['20261125_0001_telco_finder', m0001],
   ['20261125_0002_aggregator_core', m0002],
   ['20261125_0003_usage_events', m0003],
+  ['20261202_0006_resilience', m0006],
 ];

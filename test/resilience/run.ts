@@ -5,6 +5,7 @@
 import { Agent, setGlobalDispatcher } from 'undici';
 import { formatTable, passed, type ScenarioResult } from './harness/report.js';
 import type { Scenario } from './harness/scenario.js';
+import { sleep } from './harness/processes.js';
 import { startStack, type Stack } from './harness/stack.js';
 import { HANG_MS, type Client } from './harness/verification.js';
 import { databaseOutage } from './scenarios/database-outage.js';
@@ -59,6 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const results: ScenarioResult[] = [];
   try {
     stack = await startStack(server, log);
+    running = stack;
     log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (balancer ${stack.url})`);
     const client: Client = {
       issuer: stack.url,
@@ -75,6 +77,7 @@ async function main(argv: readonly string[]): Promise<number> {
       );
     }
   } finally {
+    running = undefined;
     await stack?.stop().catch((err: unknown) => log(`cleanup failed: ${String(err)}`));
   }
   process.stdout.write(`\n${formatTable(results)}\n`);
@@ -85,11 +88,24 @@ async function main(argv: readonly string[]): Promise<number> {
   return ok ? 0 : 1;
 }
 
-const deadline = setTimeout(() => {
-  log(`test:resilience: still running after ${DEADLINE_MS / 60_000} min: giving up`);
-  process.exit(1);
-}, DEADLINE_MS);
+/** The stack of the run, so an interrupted run still stops its processes and drops its database. */
+let running: Stack | undefined;
+
+async function abort(why: string, code: number): Promise<never> {
+  log(`test:resilience: ${why}: stopping`);
+  const stack = running;
+  running = undefined;
+  await Promise.race([stack?.stop().catch(() => undefined), sleep(20_000)]);
+  process.exit(code);
+}
+
+const deadline = setTimeout(
+  () => void abort(`still running after ${DEADLINE_MS / 60_000} min`, 1),
+  DEADLINE_MS,
+);
 deadline.unref();
+process.once('SIGINT', () => void abort('interrupted', 130));
+process.once('SIGTERM', () => void abort('terminated', 143));
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

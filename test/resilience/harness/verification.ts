@@ -86,7 +86,7 @@ export async function obtainToken(
     if (!redirect && !page.url.startsWith(c.issuer))
       return { outcome: outcome(`operator-page:${page.status}`, false, started) };
     if (!redirect) {
-      const error = /<code>([a-z_]+)<\/code>/.exec(page.text)?.[1];
+      const error = oauthError(page.text);
       const balancer = page.status === 502 && page.text.startsWith('balancer:');
       return {
         outcome: outcome(
@@ -160,6 +160,21 @@ export async function verifyNumber(
     return { ...outcome(kind, body?.status === res.statusCode, started), ...extra };
   } catch (err) {
     return outcome(`network:${errorCode(err)}`, false, started);
+  }
+}
+
+/**
+ * The OAuth error of a page that is not a redirect: our HTML error page, or oidc-provider's JSON
+ * (it answers JSON to clients that do not ask for HTML, as this scripted device does not).
+ */
+function oauthError(text: string): string | undefined {
+  const html = /<code>([a-z_]+)<\/code>/.exec(text)?.[1];
+  if (html) return html;
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof error === 'string' ? error : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import {
   destroyConnection,
   hugeBody,
+  hugeHeaders,
   json,
   malformedHttp,
   malformedJson,
@@ -20,12 +21,6 @@ export interface HostileOperator {
   readonly url: string;
   close(): Promise<void>;
 }
-
-/** An answer with 64 KiB of headers: more than any HTTP client should buffer. */
-const hugeHeaders: Behaviour = (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'x-padding': 'p'.repeat(65_536) });
-  res.end('{}');
-};
 
 export const HOSTILE_BEHAVIOURS: Record<string, Behaviour> = {
   trickle: tricklingBody(100, 100_000),

@@ -1,16 +1,11 @@
-import { runWorkers, sampler, Tally } from '../harness/load.js';
+import { sampler, Tally } from '../harness/load.js';
 import { missingUsage } from '../harness/metering.js';
 import { sleep, waitUntilOk } from '../harness/processes.js';
 import { mb, ms, requestCounter, type Scenario } from '../harness/scenario.js';
 import { switchboard, waitForOperator } from '../harness/seed.js';
 import type { Stack } from '../harness/stack.js';
-import {
-  completeVerification,
-  device,
-  obtainToken,
-  verifyNumber,
-  type Outcome,
-} from '../harness/verification.js';
+import { issueTokens, Traffic } from '../harness/traffic.js';
+import type { Outcome } from '../harness/verification.js';
 
 const PREFIX = 'rs-database-';
 const OUTAGE_MS = 20_000;
@@ -32,19 +27,10 @@ export const databaseOutage: Scenario = {
     const requests = requestCounter(client);
     const flows = new Tally();
     const calls = new Tally();
-    const tokens = await Promise.all(
-      (['sandbox-a', 'sandbox-b'] as const).map(async (op, i) => {
-        const d = device(op, 9_000 + i);
-        const got = await obtainToken(client, d.address);
-        if (!got.token)
-          throw new Error(`database-outage: no token to start with (${got.outcome.kind})`);
-        return { token: got.token, msisdn: d.msisdn };
-      }),
-    );
+    const tokens = await issueTokens(client, ['sandbox-a', 'sandbox-b'], 9_000);
     const window = { cutAt: 0, restoredAt: 0, readyAt: 0 };
-    let answered = 0;
-    let n = 0;
     let done = false;
+    const traffic = new Traffic(client, PREFIX, 9_100, () => done);
     // A flow may fail while the database is away, and shortly after (pools reconnect), but
     // only with the retryable OAuth error; anything else (server_error, a hang) is a bug.
     const temporarilyUnavailable = (o: Outcome) =>
@@ -52,33 +38,14 @@ export const databaseOutage: Scenario = {
       (window.readyAt === 0 || Date.now() - window.readyAt < 2_000) &&
       /^(authorize|token:503|page:503):temporarily_unavailable$/.test(o.kind);
     const load = Promise.all([
-      runWorkers(
-        4,
-        () => done,
-        async (w) => {
-          const i = n++;
-          const o = await completeVerification(
-            client,
-            w % 2 ? 'sandbox-b' : 'sandbox-a',
-            9_100 + i,
-            `${PREFIX}f${i}`,
-          );
-          if (o.ok || o.kind.startsWith('verify:')) answered += 1;
-          flows.add(o, temporarilyUnavailable);
-        },
-        50,
-      ),
-      runWorkers(
-        2,
-        () => done,
-        async (w, step) => {
-          const t = tokens[w]!;
-          const o = await verifyNumber(client, t.token, t.msisdn, `${PREFIX}c${w}-${step}`);
-          if (!o.fromBalancer && o.status !== undefined) answered += 1;
-          calls.add(o, () => false);
-        },
-        20,
-      ),
+      traffic.flows({
+        workers: 4,
+        operator: (w) => (w % 2 ? 'sandbox-b' : 'sandbox-a'),
+        tally: flows,
+        expected: temporarilyUnavailable,
+        pauseMs: 50,
+      }),
+      traffic.calls({ tokens, tally: calls, expected: () => false }),
     ]);
     const baseline = stack.aggregatorRss();
     let peak = baseline;
@@ -110,7 +77,7 @@ export const databaseOutage: Scenario = {
       await load;
     }
     const growth = Math.max(...peak.map((p, k) => p - (baseline[k] ?? 0)));
-    const lost = await missingUsage(stack.db.knex, PREFIX, answered, 20_000);
+    const lost = await missingUsage(stack.db.knex, PREFIX, traffic.answered, 20_000);
     const problems = [
       ...(calls.unexpected ? [`issued tokens failed: ${calls.unexpectedKinds()}`] : []),
       ...(flows.unexpected

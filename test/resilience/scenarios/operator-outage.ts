@@ -1,15 +1,9 @@
-import { runWorkers, Tally } from '../harness/load.js';
+import { Tally } from '../harness/load.js';
 import { missingUsage } from '../harness/metering.js';
 import { sleep } from '../harness/processes.js';
 import { ms, requestCounter, type Scenario } from '../harness/scenario.js';
-import {
-  completeVerification,
-  device,
-  obtainToken,
-  verifyNumber,
-  type Client,
-  type Outcome,
-} from '../harness/verification.js';
+import { issueToken, issueTokens, Traffic } from '../harness/traffic.js';
+import type { Outcome } from '../harness/verification.js';
 
 const PREFIX = 'rs-operator-';
 const OUTAGE_MS = 8_000;
@@ -56,17 +50,14 @@ export const operatorOutage: Scenario = {
       lastFailure: 0,
     };
     const fastFail: number[] = [];
-    let answered = 0;
-    let n = 0;
     let done = false;
-    const count = (o: Outcome & { fromBalancer?: boolean }) => {
-      if (o.ok || (o.kind.startsWith('verify:') && !o.fromBalancer)) answered += 1;
-    };
-    const tokenA = await tokenFor(client, 'sandbox-a', 7_000);
-    const tokensB = [
-      await tokenFor(client, 'sandbox-b', 7_001),
-      await tokenFor(client, 'sandbox-b', 7_002),
-    ];
+    let refreshed = 0;
+    const traffic = new Traffic(client, PREFIX, 7_100, () => done);
+    const [tokenA, ...tokensB] = await issueTokens(
+      client,
+      ['sandbox-a', 'sandbox-b', 'sandbox-b'],
+      7_000,
+    );
 
     /** A sandbox-b failure is expected while it is down or recovering, if it is clean. */
     const expectedB = (o: Outcome, tokenIssuedAt = 0) => {
@@ -78,62 +69,35 @@ export const operatorOutage: Scenario = {
       if (/^network:.*@operator$|^operator-page:/.test(o.kind)) return outage;
       return outage && o.clean;
     };
-
     const load = Promise.all([
-      runWorkers(
-        2,
-        () => done,
-        async () => {
-          const i = n++;
-          const o = await completeVerification(client, 'sandbox-a', 7_100 + i, `${PREFIX}a${i}`);
-          count(o);
-          a.add(o, () => false);
-        },
-      ),
-      runWorkers(
-        1,
-        () => done,
-        async (_w, step) => {
-          const o = await verifyNumber(client, tokenA.token, tokenA.msisdn, `${PREFIX}ca${step}`);
-          count(o);
-          a.add(o, () => false);
-        },
-        20,
-      ),
-      runWorkers(
-        1,
-        () => done,
-        async () => {
-          const i = n++;
-          const o = await completeVerification(client, 'sandbox-b', 7_100 + i, `${PREFIX}b${i}`);
-          count(o);
+      traffic.flows({ workers: 2, operator: () => 'sandbox-a', tally: a, expected: () => false }),
+      traffic.calls({ tokens: [tokenA!], tally: a, expected: () => false }),
+      traffic.flows({
+        workers: 1,
+        operator: () => 'sandbox-b',
+        tally: b,
+        expected: (o) => expectedB(o),
+        pauseMs: 100,
+        after: (o) => {
           if (o.ok && clock.returnedAt > 0) clock.firstFlowOk ||= Date.now();
-          b.add(o, (x) => expectedB(x));
         },
-        100,
-      ),
-      runWorkers(
-        2,
-        () => done,
-        async (w, step) => {
-          const t = tokensB[w]!;
-          const o = await verifyNumber(client, t.token, t.msisdn, `${PREFIX}cb${w}-${step}`);
-          count(o);
+      }),
+      traffic.calls({
+        tokens: tokensB,
+        tally: b,
+        expected: (o, t) => expectedB(o, t.issuedAt),
+        after: async (o, t) => {
           if (o.ok && clock.returnedAt > 0) clock.firstCallOk ||= Date.now();
           if (o.retryAfter) fastFail.push(o.latencyMs);
-          b.add(o, (x) => expectedB(x, t.issuedAt));
-          if (o.kind.startsWith('verify:401:')) {
-            const fresh = await obtainToken(client, device('sandbox-b', 7_500 + step).address);
-            if (fresh.token)
-              Object.assign(t, {
-                token: fresh.token,
-                issuedAt: Date.now(),
-                msisdn: device('sandbox-b', 7_500 + step).msisdn,
-              });
-          }
+          // The restarted operator forgot its tokens: the app gets a new one, as apps do (and
+          // tries again on the next 401 when that flow fails too).
+          if (o.kind.startsWith('verify:401:'))
+            Object.assign(
+              t,
+              await issueToken(client, 'sandbox-b', 7_500 + refreshed++).catch(() => ({})),
+            );
         },
-        20,
-      ),
+      }),
     ]);
     try {
       await sleep(3_000);
@@ -155,7 +119,7 @@ export const operatorOutage: Scenario = {
       ? Math.max(clock.firstFlowOk, clock.firstCallOk, clock.lastFailure) - clock.returnedAt
       : Infinity;
     const slowest = fastFail.length ? Math.max(...fastFail) : 0;
-    const lost = await missingUsage(stack.db.knex, PREFIX, answered);
+    const lost = await missingUsage(stack.db.knex, PREFIX, traffic.answered);
     const problems = [
       ...(a.unexpected ? [`sandbox-a traffic failed: ${a.unexpectedKinds()}`] : []),
       ...(b.unexpected
@@ -185,11 +149,3 @@ export const operatorOutage: Scenario = {
     };
   },
 };
-
-async function tokenFor(client: Client, operator: 'sandbox-a' | 'sandbox-b', n: number) {
-  const d = device(operator, n);
-  const { token, outcome } = await obtainToken(client, d.address);
-  if (!token)
-    throw new Error(`operator-outage: no ${operator} token to start with (${outcome.kind})`);
-  return { token, msisdn: d.msisdn, issuedAt: Date.now() };
-}

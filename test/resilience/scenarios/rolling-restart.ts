@@ -1,17 +1,11 @@
-import { runWorkers, Tally } from '../harness/load.js';
+import { Tally } from '../harness/load.js';
 import { missingUsage } from '../harness/metering.js';
 import { sleep } from '../harness/processes.js';
 import { ms, requestCounter, type Scenario } from '../harness/scenario.js';
-import {
-  completeVerification,
-  device,
-  obtainToken,
-  verifyNumber,
-  type Outcome,
-} from '../harness/verification.js';
+import { issueTokens, Traffic } from '../harness/traffic.js';
+import type { Outcome } from '../harness/verification.js';
 
 const FLOW_WORKERS = 6;
-const API_WORKERS = 2;
 const PREFIX = 'rs-rolling-';
 
 /**
@@ -26,45 +20,18 @@ export const rollingRestart: Scenario = {
     const requests = requestCounter(client);
     const flows = new Tally();
     const calls = new Tally();
-    const tokens = await Promise.all(
-      (['sandbox-a', 'sandbox-b'] as const).map(async (op, i) => {
-        const d = device(op, 5_000 + i);
-        const { token, outcome } = await obtainToken(client, d.address);
-        if (!token) throw new Error(`rolling-restart: no token to start with (${outcome.kind})`);
-        return { token, msisdn: d.msisdn };
-      }),
-    );
-    let answered = 0;
+    const tokens = await issueTokens(client, ['sandbox-a', 'sandbox-b'], 5_000);
     let done = false;
-    let n = 0;
+    const traffic = new Traffic(client, PREFIX, 6_000, () => done);
     const cleanInFlight = (o: Outcome) => o.clean && !o.kind.startsWith('verify:');
     const load = Promise.all([
-      runWorkers(
-        FLOW_WORKERS,
-        () => done,
-        async (w) => {
-          const i = n++;
-          const o = await completeVerification(
-            client,
-            w % 2 ? 'sandbox-b' : 'sandbox-a',
-            6_000 + i,
-            `${PREFIX}f${i}`,
-          );
-          if (o.ok || o.kind.startsWith('verify:')) answered += 1;
-          flows.add(o, cleanInFlight);
-        },
-      ),
-      runWorkers(
-        API_WORKERS,
-        () => done,
-        async (w, step) => {
-          const t = tokens[w % tokens.length]!;
-          const o = await verifyNumber(client, t.token, t.msisdn, `${PREFIX}c${w}-${step}`);
-          if (!o.fromBalancer && !o.kind.startsWith('network:')) answered += 1;
-          calls.add(o, () => false);
-        },
-        20,
-      ),
+      traffic.flows({
+        workers: FLOW_WORKERS,
+        operator: (w) => (w % 2 ? 'sandbox-b' : 'sandbox-a'),
+        tally: flows,
+        expected: cleanInFlight,
+      }),
+      traffic.calls({ tokens, tally: calls, expected: () => false }),
     ]);
     const restarts: number[] = [];
     const retriedBefore = stack.balancer.retried;
@@ -81,7 +48,7 @@ export const rollingRestart: Scenario = {
       done = true;
       await load;
     }
-    const lost = await missingUsage(stack.db.knex, PREFIX, answered);
+    const lost = await missingUsage(stack.db.knex, PREFIX, traffic.answered);
     const problems = [
       ...(calls.unexpected ? [`API calls failed: ${calls.unexpectedKinds()}`] : []),
       ...(flows.unexpected ? [`flows broken: ${flows.unexpectedKinds()}`] : []),
@@ -89,7 +56,7 @@ export const rollingRestart: Scenario = {
     ];
     return {
       scenario: 'Rolling restart',
-      load: `${FLOW_WORKERS} flow loops + ${API_WORKERS} API loops: ${flows.ok + flows.expected + flows.unexpected} verifications, ${calls.ok + calls.unexpected} API calls`,
+      load: `${FLOW_WORKERS} flow loops + ${tokens.length} API loops: ${flows.ok + flows.expected + flows.unexpected} verifications, ${calls.ok + calls.unexpected} API calls`,
       faults: '3 restarts, one process at a time: SIGTERM, 1 s drain, exit, start',
       requests: requests(),
       expectedFailures: flows.expected,

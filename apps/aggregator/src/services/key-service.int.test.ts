@@ -25,22 +25,28 @@ function switchable(knex: Knex) {
   return { knex: proxy, state };
 }
 
+/** A key service on the switchable database, with a clock the test moves. */
+function keyServiceOnSwitchableDatabase() {
+  const clock = { now: 0 };
+  const db = switchable(t.db.knex);
+  const keys = createKeyService({
+    knex: db.knex,
+    secretBox: createSecretBox(['master-key-for-tests-0123456789abcdef']),
+    clock: () => clock.now,
+  });
+  return { db, keys, clock };
+}
+
 const refused = () =>
   Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
 describe('key service: database outage', () => {
   it('keeps serving the last token key ring while the database is down, and reloads after', async () => {
-    let clock = 0;
-    const db = switchable(t.db.knex);
-    const keys = createKeyService({
-      knex: db.knex,
-      secretBox: createSecretBox(['master-key-for-tests-0123456789abcdef']),
-      clock: () => clock,
-    });
+    const { db, keys, clock } = keyServiceOnSwitchableDatabase();
     await keys.bootstrap();
     const ring = await keys.tokenKeyring();
     db.state.failure = refused();
-    clock += 60_000;
+    clock.now += 60_000;
     expect((await keys.tokenKeyring()).current.kid).toBe(ring.current.kid);
     // A token naming an unknown kid cannot be resolved without the database: still the old ring.
     expect((await keys.tokenKeyring('unknown-kid')).find('unknown-kid')).toBeUndefined();
@@ -50,18 +56,12 @@ describe('key service: database outage', () => {
   });
 
   it('fails without a cached ring, and for errors that are not an outage', async () => {
-    let clock = 0;
-    const db = switchable(t.db.knex);
-    const keys = createKeyService({
-      knex: db.knex,
-      secretBox: createSecretBox(['master-key-for-tests-0123456789abcdef']),
-      clock: () => clock,
-    });
+    const { db, keys, clock } = keyServiceOnSwitchableDatabase();
     db.state.failure = refused();
     await expect(keys.tokenKeyring()).rejects.toThrow('ECONNREFUSED');
     db.state.failure = undefined;
     await keys.tokenKeyring();
-    clock += 60_000;
+    clock.now += 60_000;
     db.state.failure = Object.assign(new Error('relation does not exist'), { code: '42P01' });
     await expect(keys.tokenKeyring()).rejects.toThrow('relation does not exist');
   });

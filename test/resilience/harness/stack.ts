@@ -79,15 +79,40 @@ export interface Stack {
 }
 
 export async function startStack(serverUrl: string, log: (line: string) => void): Promise<Stack> {
+  // Undone in reverse order by stop(), or at once when the start fails half-way.
+  const undo: Array<() => Promise<unknown> | unknown> = [];
+  const stopAll = async () => {
+    for (const step of undo.reverse()) await step();
+    undo.length = 0;
+  };
+  try {
+    return await buildStack(serverUrl, log, undo, stopAll);
+  } catch (err) {
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function buildStack(
+  serverUrl: string,
+  log: (line: string) => void,
+  undo: Array<() => Promise<unknown> | unknown>,
+  stopAll: () => Promise<void>,
+): Promise<Stack> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-resilience-'));
+  undo.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const db = await createScratchDatabase(serverUrl);
+  undo.push(() => db.drop());
   const relay = await startTcpCutProxy({ host: db.host, port: db.port });
+  undo.push(() => relay.close());
   const hostile = await startHostileOperator();
+  undo.push(() => hostile.close());
   const ports = await Promise.all([1, 2, 3].map(async () => [await freePort(), await freePort()]));
   const balancer = await startBalancer({
     backends: ports.map(([port], i) => ({ name: `aggregator-${i + 1}`, port: port! })),
     sourceAddress: BALANCER_SOURCE,
   });
+  undo.push(() => balancer.close());
   const adminToken = randomBytes(24).toString('base64url');
   const env = {
     ...AGGREGATOR_SETTINGS,
@@ -99,6 +124,7 @@ export async function startStack(serverUrl: string, log: (line: string) => void)
   };
   const sandboxes = await sandboxFiles(tmp, balancer.url);
   const processes = new Map<string, AppProcess>();
+  undo.push(() => Promise.all([...processes.values()].map((p) => p.stop())));
   const startSandbox = async (id: 'sandbox-a' | 'sandbox-b') => {
     const s = sandboxes[id];
     const args = ['--config', s.file, '--data-dir', 'none', '--log-level', 'error'];
@@ -111,6 +137,7 @@ export async function startStack(serverUrl: string, log: (line: string) => void)
     adminPort: adminPort!,
     process: undefined as unknown as AppProcess,
   }));
+  undo.push(() => Promise.all(aggregators.map((a) => a.process?.stop())));
   const startAggregator = async (node: AggregatorNode) => {
     node.process = startApp(node.name, 'apps/aggregator/src/main.ts', {
       ...env,
@@ -159,15 +186,7 @@ export async function startStack(serverUrl: string, log: (line: string) => void)
     startOperator: startSandbox,
     operatorProcess: (id) => processes.get(id)!,
     aggregatorRss: () => aggregators.map((a) => a.process.rssMb()),
-    async stop() {
-      await Promise.all(aggregators.map((a) => a.process?.stop()));
-      await Promise.all([...processes.values()].map((p) => p.stop()));
-      await balancer.close();
-      await hostile.close();
-      await relay.close();
-      await db.drop();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
+    stop: stopAll,
   };
 }
 

@@ -95,7 +95,14 @@ export async function startAggregator(
   if (token.source === 'generated')
     logger.info('admin token written for the local CLI', { file: token.file });
 
-  const health = createHealthRouter({ knex: database.knex, index });
+  let draining = false;
+  let serving = false;
+  const health = createHealthRouter({
+    knex: database.knex,
+    index,
+    draining: () => draining,
+    serving: () => serving,
+  });
   const coreDeps = { knex: database.knex, secretBox, index, operators, logger };
   const core = createCoreServices(coreDeps);
   const metrics = createMetrics();
@@ -139,6 +146,7 @@ export async function startAggregator(
     selfService,
   });
   const polling = selfService.startPolling();
+  serving = true;
   logger.info('aggregator started', {
     publicUrl: pub.url,
     adminUrl: admin.url,
@@ -159,7 +167,14 @@ export async function startAggregator(
     database,
     flushUsage: () => runningCore.flushUsage(),
     async stop() {
-      // Drain HTTP first, then the proxy writes its pending usage records and closes sockets.
+      // Drain first: /ready says so and answers close their connections, while load balancers
+      // notice; then stop listening, let in-flight requests finish, and only then write the
+      // proxy's pending usage records and close its sockets.
+      draining = true;
+      pub.drain();
+      admin.drain();
+      if (config.shutdownDrainMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
       await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
       await polling?.stop();
       await runningCore.stop();

@@ -32,6 +32,7 @@ const schema = z.object({
   SWITCHBOARD_PREVIOUS_MASTER_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   ISSUER: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .transform((u) => u.replace(/\/+$/, ''))
@@ -84,6 +85,11 @@ export interface AggregatorConfig {
   readonly usingDevMasterKey: boolean;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   readonly shutdownGraceMs: number;
+  /**
+   * After SIGTERM, how long to keep serving while `/ready` says `draining`, so a load balancer
+   * polling it stops sending new requests before the listeners close.
+   */
+  readonly shutdownDrainMs: number;
   /** The OIDC issuer apps see; defaults to the public listener's URL. Shared by all processes. */
   readonly issuer: string | undefined;
   /** Proxies whose X-Forwarded-For is believed for the device address. */
@@ -170,6 +176,7 @@ export function loadConfig(
     usingDevMasterKey,
     logLevel: c.LOG_LEVEL,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    shutdownDrainMs: c.SHUTDOWN_DRAIN_MS,
     issuer: c.ISSUER,
     trustProxy: Object.freeze(c.TRUST_PROXY),
     accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,

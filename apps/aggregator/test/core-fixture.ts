@@ -51,15 +51,22 @@ export async function startTestAggregator(
   return startAggregator(config, { logger: silentLogger, database });
 }
 
-/** Both sandboxes, registering the aggregator's callback as Switchboard's redirect URI. */
-export async function startSandboxes(issuer: string): Promise<RunningSandbox[]> {
+/**
+ * Both sandboxes, registering the aggregator's callback as Switchboard's redirect URI; on free
+ * ports, or on `ports` (a restarted operator comes back where it was, with a new signing key).
+ */
+export async function startSandboxes(
+  issuer: string,
+  ports: readonly number[] = [],
+): Promise<RunningSandbox[]> {
   const base = loadSandboxConfig(configFile('sandbox.json'));
   return Promise.all(
-    base.instances.map((instance) => {
+    base.instances.map((instance, i) => {
       const clients = instance.clients.map((c) =>
         c.clientId === 'switchboard' ? { ...c, redirectUris: [`${issuer}/operator-callback`] } : c,
       );
-      return startSandbox(parseInstanceConfig({ ...structuredClone(instance), clients, port: 0 }), {
+      const port = ports[i] ?? 0;
+      return startSandbox(parseInstanceConfig({ ...structuredClone(instance), clients, port }), {
         dataDir: null,
       });
     }),

@@ -20,6 +20,7 @@ describe('aggregator core storage', () => {
     const Adapter = createAdapterClass({
       store: createOidcModelStore(t.db.knex),
       clientMetadata: async (id) => (id === 'known' ? { client_id: id } : undefined),
+      unavailable: (cause) => new Error('unavailable', { cause }),
     });
     const codes = new Adapter('AuthorizationCode');
     await codes.upsert('c1', { grantId: 'g1', uid: 'u1', kind: 'AuthorizationCode' }, 60);

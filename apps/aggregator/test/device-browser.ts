@@ -16,12 +16,16 @@ export class DeviceBrowser {
   private readonly agent: Agent;
   private readonly jar = new Map<string, { name: string; value: string; path: string }>();
 
-  /** `headers` go with every request (e.g. a spoofed X-Forwarded-For). */
+  /**
+   * `headers` go with every request (e.g. a spoofed X-Forwarded-For); `agent`: e.g. timeouts,
+   * so a load test sees a hang as an error instead of waiting.
+   */
   constructor(
     readonly address: string,
     private readonly headers: Record<string, string> = {},
+    agent: Omit<Agent.Options, 'localAddress'> = {},
   ) {
-    this.agent = new Agent({ localAddress: address });
+    this.agent = new Agent({ ...agent, localAddress: address });
   }
 
   get(url: string): Promise<Page> {

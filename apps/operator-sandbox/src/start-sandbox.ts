@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
@@ -46,14 +46,18 @@ export async function startSandbox(
   deps: SandboxDeps = {},
 ): Promise<RunningSandbox> {
   const logger = (deps.logger ?? silentLogger).child({ instance: instance.id });
-  const server = createServer();
+  // Until the app is built, answer 503 rather than leave a request unanswered (a restarted
+  // operator is reached by browsers as soon as it listens).
+  const server = createServer(startingUp);
   await listen(server, instance.port, instance.host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${issuerHost(instance.host)}:${port}`;
   try {
     const file = deps.dataDir ? join(deps.dataDir, instance.id, 'state.json') : undefined;
     const store = await createSandboxStateStore({ file });
-    server.on('request', await buildApp(instance, url, store, deps.clock ?? systemClock, logger));
+    const app = await buildApp(instance, url, store, deps.clock ?? systemClock, logger);
+    server.off('request', startingUp);
+    server.on('request', app);
     logger.info('operator sandbox listening', {
       url,
       scopeStyle: instance.scopeStyle,
@@ -64,6 +68,11 @@ export async function startSandbox(
     await stop(server);
     throw err;
   }
+}
+
+function startingUp(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+  res.end(JSON.stringify({ status: 503, code: 'UNAVAILABLE', message: 'starting up' }));
 }
 
 interface Services {

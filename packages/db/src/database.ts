@@ -30,6 +30,9 @@ export interface CreateDatabaseOptions {
   pgliteImage?: Blob;
 }
 
+const CONNECT_TIMEOUT_MS = 5_000;
+const ACQUIRE_TIMEOUT_MS = 10_000;
+
 // Column types PostgreSQL returns as strings by default but we want as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
@@ -49,7 +52,10 @@ function createPostgresDatabase(
 ): Database {
   const knex = knexFactory({
     client: 'pg',
-    connection: target.url,
+    // Bounded waits: an unreachable server fails a request in seconds instead of hanging it
+    // (pg has no connect timeout by default, knex waits 60 s for a pooled connection).
+    connection: { connectionString: target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
     pool: { min: 0, max: options.poolMax ?? 10 },
   });
   let listener: NotificationListener | undefined;

@@ -6,6 +6,7 @@ export {
   redactUrl,
   type DatabaseTarget,
 } from './database-url.js';
+export { isDatabaseUnavailable } from './database-errors.js';
 export { createDatabase, type CreateDatabaseOptions, type Database } from './database.js';
 export { migrateLatest, migrationStatus, rollbackLast, type MigrationStatus } from './migrator.js';
 export { DatabaseInUseError } from './pglite-lock.js';

@@ -22,7 +22,7 @@ export function createPostgresListener(url: string, onReconnect: () => void): No
   const quote = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
 
   async function connect(): Promise<pg.Client> {
-    const next = new pg.Client({ connectionString: url });
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
     next.on('notification', (msg) => {
       handlers.get(msg.channel)?.forEach((h) => h(msg.payload ?? ''));
     });

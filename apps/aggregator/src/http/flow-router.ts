@@ -1,4 +1,5 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import { isDatabaseUnavailable } from '@switchboard/db';
 import { ipportAddress } from '../flow/login-hint.js';
 import type { NestedFlow } from '../flow/nested-flow.js';
 import type { AuthorizationGateway } from '../oidc/interaction-gateway.js';
@@ -19,35 +20,70 @@ export const OPERATOR_CALLBACK_PATH = '/operator-callback';
 export function createFlowRouter(deps: FlowRouterDeps): Router {
   const router = express.Router();
 
-  router.get('/interaction/:uid', async (req, res) => {
-    let pending;
-    try {
-      pending = await deps.interactions.pending(req, res);
-    } catch {
-      return void res.status(400).type('html').send(EXPIRED);
-    }
-    const hinted = pending.loginHintSigned ? ipportAddress(pending.loginHint) : undefined;
-    const device = hinted ?? deps.deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
-    const next = await deps.flow.start(pending, device);
-    redirectOrExpired(res, next);
-  });
+  router.get(
+    '/interaction/:uid',
+    unavailablePage(async (req, res) => {
+      let pending;
+      try {
+        pending = await deps.interactions.pending(req, res);
+      } catch (err) {
+        if (isUnavailable(err)) throw err;
+        return void res.status(400).type('html').send(EXPIRED);
+      }
+      const hinted = pending.loginHintSigned ? ipportAddress(pending.loginHint) : undefined;
+      const device = hinted ?? deps.deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
+      const next = await deps.flow.start(pending, device);
+      redirectOrExpired(res, next);
+    }),
+  );
 
-  router.get(OPERATOR_CALLBACK_PATH, async (req, res) => {
-    const outcome = await deps.flow.complete(new URL(req.originalUrl, deps.publicUrl));
-    if (outcome.kind === 'unknown-state') {
-      return void res
-        .status(400)
-        .type('html')
-        .send(
-          errorPage(
-            'invalid_request',
-            'This sign-in link is unknown, expired or already used. Start again from the app.',
-          ),
-        );
-    }
-    redirectOrExpired(res, outcome.url);
-  });
+  router.get(
+    OPERATOR_CALLBACK_PATH,
+    unavailablePage(async (req, res) => {
+      const outcome = await deps.flow.complete(new URL(req.originalUrl, deps.publicUrl));
+      if (outcome.kind === 'unknown-state') {
+        return void res
+          .status(400)
+          .type('html')
+          .send(
+            errorPage(
+              'invalid_request',
+              'This sign-in link is unknown, expired or already used. Start again from the app.',
+            ),
+          );
+      }
+      redirectOrExpired(res, outcome.url);
+    }),
+  );
   return router;
+}
+
+/** The database is down (directly, or as oidc-provider's `temporarily_unavailable`). */
+function isUnavailable(err: unknown): boolean {
+  return (
+    (err as { error?: unknown } | null)?.error === 'temporarily_unavailable' ||
+    isDatabaseUnavailable(err)
+  );
+}
+
+const UNAVAILABLE = errorPage(
+  'temporarily_unavailable',
+  'Switchboard cannot complete this sign-in right now. Go back to the app and try again in a minute.',
+);
+
+/**
+ * Without the database the app's request (and so its redirect URI) cannot be loaded: the
+ * browser gets a clear 503 page at once instead of a hang or a generic error.
+ */
+function unavailablePage(handler: (req: Request, res: Response) => Promise<void>) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      await handler(req, res);
+    } catch (err) {
+      if (!isUnavailable(err) || res.headersSent) throw err;
+      res.status(503).set('retry-after', '30').type('html').send(UNAVAILABLE);
+    }
+  };
 }
 
 const EXPIRED = errorPage(

@@ -2,20 +2,54 @@ import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import type { RoutingIndex } from '@switchboard/telco-finder';
 
-/** `/health`: the process is alive. `/ready`: the database answers and the index is loaded. */
-export function createHealthRouter(deps: { knex: Knex; index: RoutingIndex }): Router {
+export interface HealthDeps {
+  readonly knex: Knex;
+  readonly index: RoutingIndex;
+  /** True once shutdown began: load balancers must stop sending new requests here. */
+  readonly draining?: () => boolean;
+  /**
+   * True once every public route is mounted (the OIDC provider and the proxy start after the
+   * listener): before that a balancer must not send traffic here.
+   */
+  readonly serving?: () => boolean;
+  /** A database check slower than this counts as down (a health check must not hang). */
+  readonly databaseTimeoutMs?: number;
+}
+
+/**
+ * `/health`: the process is alive. `/ready`: it serves every route, the database answers, the
+ * index is loaded and the process is not draining. Never slower than `databaseTimeoutMs`.
+ */
+export function createHealthRouter(deps: HealthDeps): Router {
   const router = express.Router();
+  const timeoutMs = deps.databaseTimeoutMs ?? 2_000;
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/ready', async (_req, res) => {
     const index = deps.index.stats();
-    const database = await deps.knex
-      .raw('SELECT 1')
-      .then(() => true)
-      .catch(() => false);
-    const ready = database && index.ready;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, index });
+    const draining = deps.draining?.() ?? false;
+    const serving = deps.serving?.() ?? true;
+    const database = await databaseAnswers(deps.knex, timeoutMs);
+    const ready = database && index.ready && serving && !draining;
+    const status = ready ? 'ready' : draining ? 'draining' : serving ? 'not ready' : 'starting';
+    res.status(ready ? 200 : 503).json({ status, database, index });
   });
   return router;
+}
+
+async function databaseAnswers(knex: Knex, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const query = knex.raw('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -46,6 +46,8 @@ export function createPublicApp(
 export interface RunningServer {
   url: string;
   port: number;
+  /** From now on every answer says `Connection: close`, so clients and proxies reconnect elsewhere. */
+  drain(): void;
   close(graceMs: number): Promise<void>;
 }
 
@@ -65,13 +67,17 @@ export async function listen(
   port: number,
   timeouts: ListenTimeouts,
 ): Promise<RunningServer> {
+  let draining = false;
   const server = http.createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
       requestTimeout: timeouts.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersTimeoutMs),
     },
-    app,
+    (req, res) => {
+      if (draining) res.setHeader('connection', 'close');
+      app(req, res);
+    },
   );
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -84,6 +90,9 @@ export async function listen(
   return {
     url: `http://${shownHost}:${actual}`,
     port: actual,
+    drain: () => {
+      draining = true;
+    },
     close: (graceMs) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);

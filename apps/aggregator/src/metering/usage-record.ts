@@ -1,5 +1,10 @@
 /** One proxied CAMARA call, as metered (seed §4.1: the token lets us track consumption). */
 export interface UsageRecord {
+  /**
+   * Unique per call: a batch retried after a lost acknowledgement (the database committed,
+   * then the connection dropped) is written once, not twice.
+   */
+  readonly id: string;
   readonly time: Date;
   readonly clientId: string;
   readonly operatorId: string;

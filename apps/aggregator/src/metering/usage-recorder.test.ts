@@ -4,6 +4,7 @@ import type { UsageRecord, UsageSink } from './usage-record.js';
 
 function record(i: number): UsageRecord {
   return {
+    id: `r-${i}`,
     time: new Date(1_700_000_000_000 + i),
     clientId: 'client-1',
     operatorId: 'op-a',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   createTestDatabase,
@@ -19,6 +20,7 @@ beforeEach(() => tdb.db.knex(USAGE_TABLE).delete());
 
 function event(time: string, over: Partial<UsageRecord> = {}): UsageRecord {
   return {
+    id: randomUUID(),
     time: new Date(time),
     clientId: 'client-1',
     operatorId: 'op-a',
@@ -92,6 +94,17 @@ describe('usage store', () => {
     expect(await store.usageReport({ ...range, clientId: 'client-2', operatorId: 'op-a' })).toEqual(
       [],
     );
+  });
+
+  it('writes a batch retried after a lost acknowledgement once (record ids)', async () => {
+    const batch = [event('2026-11-07T10:00:00Z'), event('2026-11-07T11:00:00Z')];
+    await store.insertBatch(batch);
+    await store.insertBatch([...batch, event('2026-11-07T12:00:00Z')]);
+    const [row] = await store.usageReport({
+      from: new Date('2026-11-07T00:00:00Z'),
+      to: new Date('2026-11-08T00:00:00Z'),
+    });
+    expect(row).toMatchObject({ calls: 3 });
   });
 
   it('through the recorder: totals equal the records made, nothing lost on close()', async () => {

@@ -66,19 +66,24 @@ function toRow(r: ReportDbRow): UsageReportRow {
 
 async function insertBatch(knex: Knex, records: readonly UsageRecord[]): Promise<void> {
   if (records.length === 0) return;
-  await knex(USAGE_TABLE).insert(
-    records.map((r) => ({
-      occurred_at: r.time,
-      client_id: r.clientId,
-      operator_id: r.operatorId,
-      api: r.api,
-      api_version: r.version,
-      operation: r.operation,
-      status: r.status,
-      latency_ms: r.latencyMs,
-      correlator: r.correlator,
-    })),
-  );
+  await knex(USAGE_TABLE)
+    .insert(
+      records.map((r) => ({
+        record_id: r.id,
+        occurred_at: r.time,
+        client_id: r.clientId,
+        operator_id: r.operatorId,
+        api: r.api,
+        api_version: r.version,
+        operation: r.operation,
+        status: r.status,
+        latency_ms: r.latencyMs,
+        correlator: r.correlator,
+      })),
+    )
+    // At-least-once delivery from the recorder, exactly once in the table.
+    .onConflict('record_id')
+    .ignore();
 }
 
 async function usageReport(knex: Knex, q: UsageReportQuery): Promise<UsageReportRow[]> {

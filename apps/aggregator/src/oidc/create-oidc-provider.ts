@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import { isDatabaseUnavailable } from '@switchboard/db';
 import type { TokenKeyring } from '@switchboard/tokens';
 import type { Logger } from '@switchboard/telco-finder';
 import type { OperatorGrant, OperatorGrants } from '../services/operator-grants.js';
@@ -74,10 +75,30 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   };
 }
 
+/**
+ * The database is down: RFC 6749 §4.1.2.1 `temporarily_unavailable`, so the app is redirected
+ * (or the token endpoint answers) with an error it may retry. 503, and still shown to the app.
+ */
+export function temporarilyUnavailable(oidc: OidcProviderModule) {
+  return (cause: unknown): Error =>
+    Object.assign(
+      new oidc.errors.TemporarilyUnavailable(
+        'the service is temporarily unavailable; try again shortly',
+        { cause },
+      ),
+      { status: 503, statusCode: 503, expose: true },
+    );
+}
+
 function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record<string, unknown> {
-  const grants = perRequestGrants(deps.operatorGrants);
+  const unavailable = temporarilyUnavailable(oidc);
+  const grants = perRequestGrants(deps.operatorGrants, unavailable);
   return {
-    adapter: createAdapterClass({ store: deps.store, clientMetadata: deps.clientMetadata }),
+    adapter: createAdapterClass({
+      store: deps.store,
+      clientMetadata: deps.clientMetadata,
+      unavailable,
+    }),
     clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
     clientDefaults: {
       grant_types: ['authorization_code'],
@@ -118,12 +139,17 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
 type GrantLoader = (ctx: object, grantId: string) => Promise<OperatorGrant | undefined>;
 
 /** Loads the operator grant once per token request (TTL and claims both need it). */
-function perRequestGrants(operatorGrants: OperatorGrants): GrantLoader {
+function perRequestGrants(
+  operatorGrants: OperatorGrants,
+  unavailable: (cause: unknown) => Error,
+): GrantLoader {
   const cache = new WeakMap<object, Promise<OperatorGrant | undefined>>();
   return (ctx, grantId) => {
     let hit = cache.get(ctx);
     if (!hit) {
-      hit = operatorGrants.find(grantId);
+      hit = operatorGrants.find(grantId).catch((err: unknown) => {
+        throw isDatabaseUnavailable(err) ? unavailable(err) : err;
+      });
       cache.set(ctx, hit);
     }
     return hit;
@@ -202,7 +228,9 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
     // machine client only the API it was registered for.
     if (machine ? indicator !== machine.audience : indicator !== deps.audience)
       throw new oidc.errors.InvalidTarget();
-    const ring = await deps.tokenKeyring();
+    const ring = await deps.tokenKeyring().catch((err: unknown) => {
+      throw isDatabaseUnavailable(err) ? temporarilyUnavailable(oidc)(err) : err;
+    });
     const encrypt = {
       alg: 'dir',
       enc: 'A256GCM',

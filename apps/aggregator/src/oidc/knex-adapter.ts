@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isDatabaseUnavailable } from '@switchboard/db';
 import type { OidcModelRecord, OidcModelStore } from '../store/oidc-model-store.js';
 
 type Payload = Record<string, unknown>;
@@ -18,6 +19,11 @@ export interface AdapterDeps {
   readonly store: OidcModelStore;
   /** Registered clients come from the clients table, never from the adapter rows. */
   readonly clientMetadata: (id: string) => Promise<Payload | undefined>;
+  /**
+   * The error to throw when the database cannot be reached (oidc-provider's
+   * `temporarily_unavailable`); any other failure stays a server error.
+   */
+  readonly unavailable: (cause: unknown) => Error;
 }
 
 /**
@@ -46,6 +52,14 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
   const { store } = deps;
   const withConsumed = (r: OidcModelRecord | undefined) =>
     r && (r.consumedAt ? { ...r.payload, consumed: r.consumedAt } : r.payload);
+  // RFC 6749 §4.1.2.1: an outage is `temporarily_unavailable`, which apps may retry.
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      throw isDatabaseUnavailable(err) ? deps.unavailable(err) : err;
+    }
+  };
 
   return class PostgresOidcAdapter implements OidcAdapter {
     private readonly hashed: boolean;
@@ -61,33 +75,33 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
       if (this.model === 'Client') return;
       const { jti, ...rest } = payload;
       const stored = this.hashed && jti === id ? rest : payload;
-      await store.upsert(this.model, this.key(id), stored, expiresIn);
+      await guard(() => store.upsert(this.model, this.key(id), stored, expiresIn));
     }
 
     async find(id: string) {
-      if (this.model === 'Client') return deps.clientMetadata(id);
-      const found = withConsumed(await store.find(this.model, { id: this.key(id) }));
+      if (this.model === 'Client') return guard(() => deps.clientMetadata(id));
+      const found = withConsumed(await guard(() => store.find(this.model, { id: this.key(id) })));
       return found && this.hashed ? { ...found, jti: id } : found;
     }
 
     async findByUserCode(userCode: string) {
-      return withConsumed(await store.find(this.model, { user_code: userCode }));
+      return withConsumed(await guard(() => store.find(this.model, { user_code: userCode })));
     }
 
     async findByUid(uid: string) {
-      return withConsumed(await store.find(this.model, { uid }));
+      return withConsumed(await guard(() => store.find(this.model, { uid })));
     }
 
     consume(id: string) {
-      return store.consume(this.model, this.key(id));
+      return guard(() => store.consume(this.model, this.key(id)));
     }
 
     destroy(id: string) {
-      return store.destroy(this.model, this.key(id));
+      return guard(() => store.destroy(this.model, this.key(id)));
     }
 
     revokeByGrantId(grantId: string) {
-      return store.revokeByGrantId(this.model, grantId);
+      return guard(() => store.revokeByGrantId(this.model, grantId));
     }
   };
 }

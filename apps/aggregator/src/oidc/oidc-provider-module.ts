@@ -60,7 +60,7 @@ export interface OidcProvider {
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
 
-type ErrorClass = new (description?: string, detail?: string) => Error;
+type ErrorClass = new (description?: string, options?: string | { cause?: unknown }) => Error;
 
 export interface OidcProviderModule {
   Provider: new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
@@ -68,6 +68,7 @@ export interface OidcProviderModule {
     InvalidScope: ErrorClass;
     InvalidTarget: ErrorClass;
     InvalidGrant: ErrorClass;
+    TemporarilyUnavailable: ErrorClass;
     InvalidClientAuth: new () => Error;
   };
   interactionPolicy: {

@@ -317,6 +317,16 @@ describe.each(PROXY_MODES)('proxy as %s', (mode) => {
       expect(upstream.received).toHaveLength(1);
     });
 
+    it('503 UNAVAILABLE, nothing forwarded, while spent tokens cannot be checked (database down)', async () => {
+      h.jtis.failure = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      const res = await verify().send('{}');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: 503, code: 'UNAVAILABLE', message: expect.any(String) });
+      expect(upstream.received).toHaveLength(0);
+      h.jtis.failure = undefined;
+      expect((await verify().send('{}')).status).toBe(200);
+    });
+
     it('a request refused for malformed JSON does not burn the token', async () => {
       expect((await verify().send('{oops')).status).toBe(400);
       expect((await verify().send('{}')).status).toBe(200);

@@ -9,6 +9,7 @@ import {
   closedOrigin,
   destroyConnection,
   hugeBody,
+  hugeHeaders,
   json,
   malformedJson,
   redirect,
@@ -84,6 +85,8 @@ describe('proxy: operator failures', () => {
     ['a trickling body', 504, 'TIMEOUT', tricklingBody(50, 1_000)],
     ['a huge body', 502, 'BAD_GATEWAY', hugeBody(50_000, false)],
     ['malformed JSON', 502, 'BAD_GATEWAY', malformedJson],
+    ['64 KiB of headers', 502, 'BAD_GATEWAY', hugeHeaders],
+    ['a body that never ends', 502, 'BAD_GATEWAY', hugeBody(5_000_000, false)],
     ['a redirect', 502, 'BAD_GATEWAY', redirect('http://169.254.169.254/')],
     ['a dropped connection', 503, 'UNAVAILABLE', destroyConnection],
   ])('answers %s with %i %s in the CAMARA body', async (_what, status, code, behaviour) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SwitchboardMetrics } from '../metrics/metrics.js';
 import type { UsageRecorder } from '../metering/usage-recorder.js';
 import type { ProxyOutcome } from './proxy-context.js';
@@ -26,6 +27,7 @@ export function createProxyTelemetry(deps: {
       deps.metrics?.recordUpstreamError(operator, outcome.upstreamFailure);
     if (!deps.usage || !op || !outcome.clientId || !outcome.operatorId) return;
     deps.usage.record({
+      id: randomUUID(),
       time: new Date(outcome.startedAt),
       clientId: outcome.clientId,
       operatorId: outcome.operatorId,

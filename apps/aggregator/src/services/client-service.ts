@@ -4,6 +4,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { z } from 'zod';
 import { ConflictError, InputError, NotFoundError, OPERATOR_ID } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
+import { isDatabaseUnavailable } from '@switchboard/db';
 import { ttlCached } from './ttl-cache.js';
 import {
   deleteClientRow,
@@ -109,10 +110,16 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
   const context = clientSecretContext;
 
   // Every step of a flow looks the client up; admin changes here clear the cache at once.
-  const activeRow = ttlCached(METADATA_TTL_MS, async (id) => {
-    const row = await getClientRow(knex, id);
-    return row && row.status === 'active' ? row : undefined;
-  });
+  // While the database is down the last known row is kept, so an authorization request can
+  // still be answered with a redirect (`temporarily_unavailable`) to the app's own URI.
+  const activeRow = ttlCached(
+    METADATA_TTL_MS,
+    async (id) => {
+      const row = await getClientRow(knex, id);
+      return row && row.status === 'active' ? row : undefined;
+    },
+    { staleOnError: isDatabaseUnavailable },
+  );
   const metadata = async (id: string) => {
     const row = await activeRow(id);
     if (!row) return undefined;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isDatabaseUnavailable } from '@switchboard/db';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { ConflictError, NotFoundError } from '@switchboard/telco-finder';
 import {
@@ -47,8 +48,13 @@ const CACHE_MS = 10_000;
 /** The secret-box context (AAD) of the aggregator's own key material. */
 export const aggregatorKeyContext = (kid: string) => `aggregator-key:${kid}`;
 
-export function createKeyService(deps: { knex: Knex; secretBox: SecretBox }): KeyService {
+export function createKeyService(deps: {
+  knex: Knex;
+  secretBox: SecretBox;
+  clock?: () => number;
+}): KeyService {
   const { knex, secretBox } = deps;
+  const now = deps.clock ?? Date.now;
   const context = aggregatorKeyContext;
   const seal = (kid: string, material: string) => secretBox.seal(material, context(kid));
   const open = (row: KeyRow) => secretBox.open(row.material_enc, context(row.kid));
@@ -59,7 +65,7 @@ export function createKeyService(deps: { knex: Knex; secretBox: SecretBox }): Ke
     const ring = createTokenKeyring(
       rows.map((r) => ({ kid: r.kid, secret: Buffer.from(open(r), 'base64url') })),
     );
-    cached = { ring, until: Date.now() + CACHE_MS };
+    cached = { ring, until: now() + CACHE_MS };
     return ring;
   }
 
@@ -94,9 +100,15 @@ export function createKeyService(deps: { knex: Knex; secretBox: SecretBox }): Ke
       };
     },
     async tokenKeyring(kid) {
-      if (cached && cached.until > Date.now() && (!kid || cached.ring.find(kid)))
-        return cached.ring;
-      return loadRing();
+      if (cached && cached.until > now() && (!kid || cached.ring.find(kid))) return cached.ring;
+      try {
+        return await loadRing();
+      } catch (err) {
+        // Issued tokens keep working while the database is down: the keys cannot have
+        // changed meanwhile, since rotating them needs the database too.
+        if (cached && isDatabaseUnavailable(err)) return cached.ring;
+        throw err;
+      }
     },
     async rotate() {
       const kid = await insertTokenKey(knex);

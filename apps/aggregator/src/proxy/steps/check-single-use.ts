@@ -1,4 +1,5 @@
 import { camaraError } from '@switchboard/camara';
+import { isDatabaseUnavailable } from '@switchboard/db';
 import { requireValue, type ProxyContext } from '../proxy-context.js';
 
 /**
@@ -10,7 +11,19 @@ export async function checkSingleUse(ctx: ProxyContext): Promise<void> {
   const claims = requireValue(ctx.claims, 'claims');
   const store = ctx.deps.jtiStore;
   if (!store) throw camaraError('INTERNAL', undefined, { cause: 'singleUse without jtiStore' });
-  if (!(await store.consume(claims.jti, claims.exp))) {
+  const fresh = await store.consume(claims.jti, claims.exp).catch((err: unknown) => {
+    // Fail closed but retryable: a use that cannot be recorded is not allowed.
+    if (isDatabaseUnavailable(err))
+      throw camaraError(
+        'UNAVAILABLE',
+        'Token use cannot be checked right now; try again shortly.',
+        {
+          cause: err,
+        },
+      );
+    throw err;
+  });
+  if (!fresh) {
     throw camaraError('UNAUTHENTICATED', 'The access token has already been used.');
   }
 }

@@ -65,6 +65,12 @@ export const hugeBody =
     res.end(Buffer.alloc(bytes, 'a'));
   };
 
+/** 64 KiB of response headers: more than an HTTP client should buffer (undici: 16 KiB). */
+export const hugeHeaders: Behaviour = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'x-padding': 'p'.repeat(65_536) });
+  res.end('{}');
+};
+
 export const malformedJson: Behaviour = (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end('{"devicePhoneNumberVerified": tru');

@@ -44,8 +44,11 @@ export class FakeTokenVerifier implements TokenVerifier {
 
 export class FakeJtiStore implements JtiStore {
   readonly seen = new Set<string>();
+  /** Set to make every consume() fail with it (a database outage). */
+  failure: Error | undefined;
 
   async consume(jti: string): Promise<boolean> {
+    if (this.failure) throw this.failure;
     if (this.seen.has(jti)) return false;
     this.seen.add(jti);
     return true;

@@ -53,8 +53,9 @@ export const databaseOutage: Scenario = {
     let reroute = 0;
     try {
       await sleep(3_000);
-      await stack.relay.cut();
+      // The outage starts as the cut begins: requests may fail before cut() has returned.
       window.cutAt = Date.now();
+      await stack.relay.cut();
       log('  database cut');
       const rss = sampler(() => stack.aggregatorRss(), 500);
       await sleep(3_000);

@@ -101,8 +101,9 @@ export const operatorOutage: Scenario = {
     ]);
     try {
       await sleep(3_000);
-      await stack.killOperator('sandbox-b');
+      // The outage starts with the signal: calls may fail before the process has exited.
       clock.killedAt = Date.now();
+      await stack.killOperator('sandbox-b');
       log('  sandbox-b killed');
       await sleep(OUTAGE_MS);
       await stack.startOperator('sandbox-b');

@@ -10,4 +10,4 @@ export { isDatabaseUnavailable } from './database-errors.js';
 export { createDatabase, type CreateDatabaseOptions, type Database } from './database.js';
 export { migrateLatest, migrationStatus, rollbackLast, type MigrationStatus } from './migrator.js';
 export { DatabaseInUseError } from './pglite-lock.js';
-export { isStorableText } from './storable-text.js';
+export { isStorableText, storableJson, storableText } from './storable-text.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { EncryptJWT, type JWTPayload } from 'jose';
 import type { Knex } from 'knex';
+import { aggregatorTokenAudience } from '@switchboard/tokens';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -109,7 +110,22 @@ async function wrongTokens(ids: { a: string; b: string }): Promise<TokenVariant[
     body: 'grant_type=client_credentials&scope=telco-finder',
   });
   const finderToken = (JSON.parse(res.text) as { access_token: string }).access_token;
+  // An app's AggregatorAccessToken for op-a, and every forgery of one (token-forge.ts).
+  const appTokens = await createTokenForge(agg, {
+    iss: agg.issuer,
+    aud: aggregatorTokenAudience(agg.issuer),
+    iat: now,
+    exp: now + 300,
+    jti: 'fuzz',
+    client_id: app.id,
+    scope: 'openid number-verification:verify operator:manage',
+    sub: 'pairwise-subject',
+    operator_id: 'op-a',
+    api_root: 'https://api.op-a.example',
+    operator_access_token: 'operator-token',
+  });
   return Promise.all([
+    ...appTokens.forged,
     { kind: 'finder token', header: `Bearer ${finderToken}` },
     { kind: 'admin token', header: 'Bearer sbadm_not-for-operators' },
     mint("B's client claiming op-a", { client_id: ids.b }),

@@ -1,3 +1,4 @@
+import { isStorableText } from '@switchboard/db';
 import { InputError } from '../errors.js';
 import type { Db } from './routing-store.js';
 import { iso } from './operator-store.js';
@@ -45,7 +46,10 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditRecord[
     .select<AuditRow[]>('id', 'at', 'actor', 'action', 'operator_id', 'detail')
     .orderBy('id', 'desc')
     .limit(query.limit ?? 100);
-  if (query.operatorId) q.where({ operator_id: query.operatorId });
+  if (query.operatorId) {
+    if (!isStorableText(query.operatorId)) return [];
+    q.where({ operator_id: query.operatorId });
+  }
   if (query.since) q.where('at', '>=', query.since);
   const rows = await q;
   return rows.reverse().map((r) => ({

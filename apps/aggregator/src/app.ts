@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, migrateLatest, type Database } from '@switchboard/db';
+import { createDatabase, migrateLatest, type Database, type DatabaseLog } from '@switchboard/db';
 import {
   createOperatorService,
   createRouteService,
@@ -64,7 +64,8 @@ export async function startAggregator(
       'SWITCHBOARD_MASTER_KEY is not set: using the built-in development key. Never do this in production.',
     );
   }
-  const database = deps.database ?? (await createDatabase(config.databaseUrl));
+  const database =
+    deps.database ?? (await createDatabase(config.databaseUrl, { log: databaseLog(logger) }));
   const applied = await migrateLatest(database.knex);
   if (applied.length > 0)
     logger.info('database migrated', { applied, database: database.description });
@@ -182,5 +183,17 @@ export async function startAggregator(
       if (!deps.database) await database.close();
       logger.info('aggregator stopped');
     },
+  };
+}
+
+/** knex's own messages as structured log lines; the first line only (no stack traces). */
+function databaseLog(logger: Logger): DatabaseLog {
+  const line = (message: string) => String(message).split('\n', 1)[0];
+  return {
+    warn: (message) => logger.warn('database client', { detail: line(message) }),
+    error: (message) => logger.error('database client', { detail: line(message) }),
+    deprecate: (message) => logger.warn('database client', { detail: line(message) }),
+    // knex only debugs with `debug: true`, which the aggregator never sets.
+    debug: () => undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
+import { createDatabase } from './database.js';
 import { migrationStatus, rollbackLast, migrateLatest } from './migrator.js';
 
 let t: TestDatabase;
@@ -79,5 +80,22 @@ describe('embedded PGlite on disk', () => {
     const again = await createDatabase(`pglite:${dir}/db`);
     await again.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('database client messages', () => {
+  it("hands knex's own warnings to the given log instead of printing them", async () => {
+    const warnings: string[] = [];
+    const ignore = () => undefined;
+    // Nothing listens on port 1: every connection attempt is refused at once.
+    const db = await createDatabase('postgres://postgres@127.0.0.1:1/none', {
+      log: { warn: (m) => warnings.push(m), error: ignore, deprecate: ignore, debug: ignore },
+    });
+    try {
+      await expect(db.knex.raw('select 1')).rejects.toThrow(/ECONNREFUSED/);
+      expect(warnings.some((w) => w.startsWith('Acquire connection error'))).toBe(true);
+    } finally {
+      await db.close();
+    }
   });
 });

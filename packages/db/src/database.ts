@@ -28,6 +28,19 @@ export interface CreateDatabaseOptions {
   poolMax?: number;
   /** Pre-built PGlite data directory image (used by the test helper to skip migrations). */
   pgliteImage?: Blob;
+  /**
+   * Where knex's own messages go (e.g. "Acquire connection error" during an outage);
+   * by default knex prints them as plain text on stdout, outside structured logs.
+   */
+  log?: DatabaseLog;
+}
+
+/** knex's logger hooks; each gets one message. */
+export interface DatabaseLog {
+  warn(message: string): void;
+  error(message: string): void;
+  deprecate(message: string): void;
+  debug(message: string): void;
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -57,6 +70,7 @@ function createPostgresDatabase(
     connection: { connectionString: target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
     pool: { min: 0, max: options.poolMax ?? 10 },
+    ...(options.log ? { log: options.log } : {}),
   });
   let listener: NotificationListener | undefined;
   const reconnectHandlers: Array<() => void> = [];
@@ -100,6 +114,7 @@ async function createPgliteDatabase(
     client: ClientPgLite as unknown as typeof knexFactory.Client,
     dialect: 'postgres',
     connection: () => ({ pglite }) as object,
+    ...(options.log ? { log: options.log } : {}),
   } as Knex.Config);
   return {
     knex,

@@ -5,6 +5,7 @@ import type { Logger } from '@switchboard/telco-finder';
 import type { Registry } from 'prom-client';
 import { createMetricsRouter } from '../metrics/http-metrics-router.js';
 import { adminErrorHandler, notFound } from './admin-errors.js';
+import { publicErrorHandler, publicNotFound } from './public-errors.js';
 import { createSecurityHeaders } from './security-headers.js';
 
 /** Which peers' X-Forwarded-Proto is believed (TRUST_PROXY), for HSTS. */
@@ -38,8 +39,8 @@ export function createPublicApp(
   app.disable('x-powered-by');
   app.use(createSecurityHeaders(isTrustedProxy));
   app.use(health);
-  app.use(notFound);
-  app.use(adminErrorHandler(logger));
+  app.use(publicNotFound);
+  app.use(publicErrorHandler(logger));
   return app;
 }
 

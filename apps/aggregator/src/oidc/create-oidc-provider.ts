@@ -7,6 +7,7 @@ import type { OidcModelStore } from '../store/oidc-model-store.js';
 import { createAggregatorPolicy } from './aggregator-policy.js';
 import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
 import { createAdapterClass } from './knex-adapter.js';
+import { outagePage } from './outage-page.js';
 import {
   loadOidcProvider,
   type OidcContext,
@@ -60,6 +61,7 @@ const MAX_ASSERTION_LIFETIME = 300;
 export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcComponents> {
   const oidc = await loadOidcProvider();
   const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
+  provider.use(outagePage(deps.errorDocument));
   logProviderEvents(provider, deps.logger);
   const onGrantRevoked = deps.onGrantRevoked;
   if (onGrantRevoked)

@@ -58,6 +58,16 @@ export interface OidcProvider {
     options?: { mergeWithLastSubmission?: boolean },
   ): Promise<void>;
   on(event: string, listener: (...args: unknown[]) => void): void;
+  /** A koa middleware run before oidc-provider's routes. */
+  use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void;
+}
+
+/** The few koa context members a middleware of ours sets. */
+export interface KoaContext {
+  status: number;
+  type: string;
+  body: unknown;
+  set(header: string, value: string): void;
 }
 
 type ErrorClass = new (description?: string, options?: string | { cause?: unknown }) => Error;

@@ -15,9 +15,10 @@ afterAll(() => t.destroy());
 
 /** The test database's knex, except that every query fails with `failure` while it is set. */
 function switchable(knex: Knex) {
-  const state = { failure: undefined as Error | undefined };
+  const state = { failure: undefined as Error | undefined, queries: 0 };
   const proxy = new Proxy(knex, {
     apply(target, thisArg, args) {
+      state.queries += 1;
       if (state.failure) throw state.failure;
       return Reflect.apply(target, thisArg, args);
     },
@@ -64,5 +65,26 @@ describe('key service: database outage', () => {
     clock.now += 60_000;
     db.state.failure = Object.assign(new Error('relation does not exist'), { code: '42P01' });
     await expect(keys.tokenKeyring()).rejects.toThrow('relation does not exist');
+  });
+});
+
+describe('key service: unknown kids', () => {
+  it('answers a flood of made-up kids with a few spaced reloads, and still learns a rotated key', async () => {
+    const { db, keys } = keyServiceOnSwitchableDatabase();
+    await keys.bootstrap();
+    await keys.tokenKeyring();
+    const before = db.state.queries;
+    const rings = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => keys.tokenKeyring(`made-up-${i}`)),
+    );
+    expect(rings.every((r) => r.find('made-up-0') === undefined)).toBe(true);
+    expect(db.state.queries - before).toBeLessThanOrEqual(2);
+    // Another process rotates: this one learns the key from the first token naming it.
+    const other = createKeyService({
+      knex: t.db.knex,
+      secretBox: createSecretBox(['master-key-for-tests-0123456789abcdef']),
+    });
+    const rotated = await other.rotate();
+    expect((await keys.tokenKeyring(rotated.kid)).find(rotated.kid)).toBeDefined();
   });
 });

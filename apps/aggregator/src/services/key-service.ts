@@ -44,6 +44,8 @@ export interface KeyService {
 }
 
 const CACHE_MS = 10_000;
+/** Minimum spacing of reloads caused by a token naming a kid this process does not know. */
+const UNKNOWN_KID_RELOAD_MS = 250;
 
 /** The secret-box context (AAD) of the aggregator's own key material. */
 export const aggregatorKeyContext = (kid: string) => `aggregator-key:${kid}`;
@@ -67,6 +69,25 @@ export function createKeyService(deps: {
     );
     cached = { ring, until: now() + CACHE_MS };
     return ring;
+  }
+
+  // One load at a time, shared by every caller. A `kid` this process does not know yet
+  // (rotated by another process) reloads too, but at most every `spacing` ms: a flood of
+  // tokens naming made-up kids waits for the next load instead of each costing a query.
+  let loading: Promise<TokenKeyring> | undefined;
+  let lastLoad = -Infinity;
+  function reload(spacing: number): Promise<TokenKeyring> {
+    loading ??= (async () => {
+      const wait = lastLoad + spacing - now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        return await loadRing();
+      } finally {
+        lastLoad = now();
+        loading = undefined;
+      }
+    })();
+    return loading;
   }
 
   async function insertTokenKey(db: Knex): Promise<string> {
@@ -100,9 +121,10 @@ export function createKeyService(deps: {
       };
     },
     async tokenKeyring(kid) {
-      if (cached && cached.until > now() && (!kid || cached.ring.find(kid))) return cached.ring;
+      const fresh = cached && cached.until > now();
+      if (cached && fresh && (!kid || cached.ring.find(kid))) return cached.ring;
       try {
-        return await loadRing();
+        return await reload(fresh ? UNKNOWN_KID_RELOAD_MS : 0);
       } catch (err) {
         // Issued tokens keep working while the database is down: the keys cannot have
         // changed meanwhile, since rotating them needs the database too.

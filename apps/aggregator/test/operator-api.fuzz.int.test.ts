@@ -20,6 +20,7 @@ import {
   rawBody,
 } from '../../../test/fuzz/fuzz-support.js';
 import { ipv4Cidr, ipv6Cidr, msisdnPrefix, network } from '../../../test/fuzz/routing-tables.js';
+import { operatorInput } from '../../../packages/telco-finder/test/fixtures.js';
 import type { Aggregator } from '../src/app.js';
 import { operatorApiAudience } from '../src/operator-api/operator-api-scope.js';
 import { registerApp, registerFinderClient, startTestAggregator } from './core-fixture.js';
@@ -49,18 +50,7 @@ beforeAll(async () => {
     ['op-a', ['88.0.0.0/11']],
     ['op-b', ['90.0.0.0/8', '2a02:9000::/23']],
   ] as const) {
-    await agg.operators.create(
-      {
-        id,
-        name: id,
-        country: 'ES',
-        issuerUrl: `https://auth.${id}.example`,
-        apiRoot: `https://api.${id}.example`,
-        clientId: 'switchboard',
-        credentials: { method: 'client_secret_basic', clientSecret: 'a-secret-value' },
-      },
-      ADMIN,
-    );
+    await agg.operators.create(operatorInput(id), ADMIN);
     await agg.selfService.operatorRoutes.change(
       id,
       'add',
@@ -121,7 +111,7 @@ async function wrongTokens(ids: { a: string; b: string }): Promise<TokenVariant[
     scope: 'openid number-verification:verify operator:manage',
     sub: 'pairwise-subject',
     operator_id: 'op-a',
-    api_root: 'https://api.op-a.example',
+    api_root: 'https://op-a.example/api',
     operator_access_token: 'operator-token',
   });
   return Promise.all([
@@ -181,7 +171,7 @@ const routeSet = () =>
 const https = () =>
   fc.oneof(
     fc.constantFrom(
-      'https://auth.op-b.example',
+      'https://op-b.example/auth',
       'https://127.0.0.1:4901',
       'https://169.254.169.254/latest',
       'https://auth.invalid',
@@ -206,7 +196,7 @@ const cleanProfilePatch = () =>
         clientSecret: fc.string({ minLength: 8, maxLength: 40 }),
       }),
       routingUrl: fc.constant(null),
-      apiRoot: fc.constantFrom('https://api.op-a.example', 'https://api2.op-a.example/camara'),
+      apiRoot: fc.constantFrom('https://op-a.example/api', 'https://op-a.example/api/v2'),
     },
     { requiredKeys: [] },
   );

@@ -19,6 +19,7 @@ import {
   hostileString,
 } from '../../../test/fuzz/fuzz-support.js';
 import { routingTableCase, type TableCase } from '../../../test/fuzz/routing-tables.js';
+import { operatorInput } from '../../../packages/telco-finder/test/fixtures.js';
 import type { Aggregator } from '../src/app.js';
 import { startTestAggregator } from './core-fixture.js';
 import {
@@ -53,16 +54,7 @@ beforeAll(async () => {
   fake = await startFakeRoutingServer();
   for (const id of ['op-p', 'op-b'])
     await agg.operators.create(
-      {
-        id,
-        name: id,
-        country: 'ES',
-        issuerUrl: `https://${id}.example`,
-        apiRoot: `https://api.${id}.example`,
-        clientId: 'switchboard',
-        credentials: { method: 'client_secret_basic', clientSecret: 'a-secret-value' },
-        ...(id === 'op-p' ? { routingUrl: fake.url, allowInsecureHttp: true } : {}),
-      },
+      operatorInput(id, id === 'op-p' ? { routingUrl: fake.url, allowInsecureHttp: true } : {}),
       ADMIN,
     );
   await agg.selfService.operatorRoutes.change('op-b', 'add', OP_B, ADMIN);

@@ -76,6 +76,26 @@ describe('admin API', () => {
     const nul = await admin('/operators/%00', { method: 'DELETE' });
     expect(nul.status).toBe(404);
     expect(await nul.json()).toMatchObject({ code: 'NOT_FOUND' });
+    // Found by the fuzz suite as well: listings and revocations by a NUL operator id, and a
+    // NUL byte in an approval's note, were 500s.
+    for (const [path, status] of [
+      ['/overlaps?operator=%00', 200],
+      ['/audit?operator=%00', 200],
+      ['/operators/%00/credentials', 404],
+    ] as const)
+      expect([path, (await admin(path)).status]).toEqual([path, status]);
+    const approvals = [
+      [{ operatorId: '\u0000', values: ['11.0.0.0/8'] }, '/overlaps/revoke', 404],
+      [{ operatorId: 'op-1', values: ['11.0.0.0/8'], note: 'a\u0000b' }, '/overlaps', 400],
+    ] as const;
+    for (const [body, path, status] of approvals) {
+      const res = await admin(path, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([path, res.status]).toEqual([path, status]);
+    }
     const missing = await admin('/nothing-here');
     expect(missing.status).toBe(404);
     const fields = await admin('/operators', {

@@ -279,4 +279,26 @@ describe('audit trail', () => {
       (own.json.items as Array<{ operatorId: string }>).every((e) => e.operatorId === 'sandbox-a'),
     ).toBe(true);
   });
+
+  // Found by the fuzz suites: PostgreSQL cannot store a year before 4713 BC (it was a 500).
+  it('refuses a `since` outside years 1–9999 with 400, for operators and admins alike', async () => {
+    for (const since of ['-271821-04-20', '+275760-09-13', '0000-01-01']) {
+      const own = await api(tokenA, 'GET', `sandbox-a/audit?since=${encodeURIComponent(since)}`);
+      expect(own).toMatchObject({ status: 400, json: { code: 'INVALID_ARGUMENT' } });
+      expect(own.json.message).toMatch(/since: not a time/);
+      const run = await cli('audit', '--since', since);
+      expect(run).toMatchObject({ code: 2, stderr: expect.stringMatching(/since: not a time/) });
+    }
+  });
+});
+
+// Found by the fuzz suite: the namespace outside /operators fell through to a plain-text 404.
+it('answers any other path under /operators/v1 with a CAMARA 404', async () => {
+  const res = await fetch(`${agg.publicUrl}/operators/v1/routes/remove`, { method: 'POST' });
+  expect(res.status).toBe(404);
+  expect(await res.json()).toEqual({
+    status: 404,
+    code: 'NOT_FOUND',
+    message: 'No such operator API resource.',
+  });
 });

@@ -88,6 +88,8 @@ describe('switchboard CLI against a running aggregator', () => {
     [['ranges', 'import', '.'], /not a regular file: \./],
     [['clients', 'show', ''], /the client id must not be empty/],
     [['operators', 'remove', ' '], /the operator id must not be empty/],
+    [['operators', 'credentials', ''], /the operator id must not be empty/],
+    [['routing', 'sync', ' '], /the operator id must not be empty/],
     [['lookup', 'not-an-ip'], /malformed IP address 'not-an-ip'/],
     [['operators', 'add', '--id', 'X Y'], /required option/],
     [['operators', 'update', 'op-a'], /nothing to update/],

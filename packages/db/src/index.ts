@@ -15,4 +15,4 @@ export {
 } from './database.js';
 export { migrateLatest, migrationStatus, rollbackLast, type MigrationStatus } from './migrator.js';
 export { DatabaseInUseError } from './pglite-lock.js';
-export { isStorableText } from './storable-text.js';
+export { isStorableText, storableJson, storableText } from './storable-text.js';

@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 
-/** Every table of the schema that holds state (the migrations' own bookkeeping excluded). */
+/**
+ * Every table of the schema that holds state. Left out: the migrations' own bookkeeping,
+ * `leases` (which process polls) and `rate_limit_counters` (request counts, written for
+ * refused requests too by design).
+ */
 export const STATE_TABLES = [
   'operators',
   'ip_ranges',
@@ -15,6 +19,8 @@ export const STATE_TABLES = [
   'operator_grants',
   'access_token_uses',
   'usage_events',
+  'overlap_approvals',
+  'routing_sync_state',
 ] as const;
 
 export type StateTable = (typeof STATE_TABLES)[number];

@@ -33,7 +33,12 @@ export { parseRoutingTable, type ParsedRoutingTable } from './routing-table.js';
 export { createRoutingSync, type RoutingSync, type SyncOutcome } from './routing-sync.js';
 export type { OverlapApproval } from './store/overlap-approval-store.js';
 export type { RoutingSyncState } from './store/routing-sync-store.js';
-export { listAudit, type AuditQuery, type AuditRecord } from './store/audit-store.js';
+export {
+  listAudit,
+  parseAuditSince,
+  type AuditQuery,
+  type AuditRecord,
+} from './store/audit-store.js';
 export * from './model.js';
 export {
   createOperatorService,

@@ -1,3 +1,4 @@
+import { isStorableText } from '@switchboard/db';
 import { InputError, NotFoundError } from './errors.js';
 import { actorName, type Actor } from './model.js';
 import { applyRoutingChange, type RoutingContext } from './routing-context.js';
@@ -32,6 +33,9 @@ export function createOverlapApprovals(ctx: RoutingContext): OverlapApprovals {
   return {
     async approve(operatorId, raw, actor, note) {
       const values = classifyAll(raw);
+      // Found by the fuzz suite: a NUL byte in the note failed the insert with a 500.
+      if (note !== undefined && !isStorableText(note))
+        throw new InputError('note must not contain a NUL character');
       return applyRoutingChange(
         ctx,
         (added) => ({

@@ -87,7 +87,22 @@ describe('routing-table sync', () => {
     expect(node.index.lookupPhoneNumber('+34600000001')).toBeUndefined();
   });
 
+  it("stores a warning that quotes a NUL byte from the operator's table (found by the fuzz suite)", async () => {
+    answer = () => [
+      { ipv4: ['88.0.0.0/11'], static: { ...target, apiRoot: 'https://op-a.example/\u0000' } },
+    ];
+    const out = await syncFor(node).sync('op-a', SYSTEM);
+    expect(out.warnings).toEqual([expect.stringContaining('https://op-a.example/\u0000')]);
+    expect(await state()).toMatchObject({ status: 'ok', lastError: null });
+  });
+
   it.each([
+    [
+      'a NUL byte in the operator id (found by the fuzz suite: the failure was not recorded)',
+      () => [{ ipv4: ['88.0.0.0/11'], static: { operatorId: 'op-a\u0000' } }],
+      UpstreamError,
+      /routes to operator 'op-a\uFFFD'/,
+    ],
     [
       'a malformed table',
       () => ({ not: 'a list' }),

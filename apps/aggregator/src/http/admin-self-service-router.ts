@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import {
   InputError,
   listAudit,
+  parseAuditSince,
   type Actor,
   type AuditQuery,
   type OperatorService,
@@ -96,14 +97,7 @@ function auditQuery(req: Request): AuditQuery {
   const { operator, since, limit } = req.query;
   const query: AuditQuery = {};
   if (typeof operator === 'string' && operator) query.operatorId = operator;
-  if (typeof since === 'string' && since) {
-    const at = new Date(since);
-    if (Number.isNaN(at.getTime()))
-      throw new InputError(
-        `since: not a time: '${since}' (e.g. 2026-12-01 or 2026-12-01T10:00:00Z)`,
-      );
-    query.since = at;
-  }
+  if (typeof since === 'string' && since) query.since = parseAuditSince(since);
   if (typeof limit === 'string' && limit) {
     const n = Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InputError('limit must be 1–10000');

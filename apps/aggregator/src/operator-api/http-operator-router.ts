@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { camaraError } from '@switchboard/camara';
 import {
   InputError,
+  parseAuditSince,
   type Actor,
   type Logger,
   type RouteChangeMode,
@@ -53,12 +54,16 @@ export function createOperatorRouter(deps: OperatorRouterDeps): Router {
   api.get('/:operatorId/audit', async (req, res) => {
     res.json({ items: await service.audit(op(req), auditQuery(req)) });
   });
-  api.all(/.*/, (_req, _res, next) =>
-    next(camaraError('NOT_FOUND', 'No such operator API resource.')),
-  );
+  api.all(/.*/, notFound);
+  // The rest of the namespace too (found by the fuzz suite: `/operators/v1/x` fell through
+  // to the OIDC provider's plain-text 404).
+  router.use(OPERATOR_API_PATH, correlator, notFound);
   router.use(OPERATOR_API_PATH, camaraErrorHandler(deps.logger, 'operator API'));
   return router;
 }
+
+const notFound = (_req: Request, _res: Response, next: NextFunction) =>
+  next(camaraError('NOT_FOUND', 'No such operator API resource.'));
 
 /** Isolation: a token acts for the operator it was issued for, and for no other. */
 function ownOperatorOnly(operatorOf: OperatorRouterDeps['operatorOf']) {
@@ -86,11 +91,7 @@ function actor(req: Request, res: Response): Actor {
 function auditQuery(req: Request): { since?: Date; limit?: number } {
   const { since, limit } = req.query;
   const out: { since?: Date; limit?: number } = {};
-  if (typeof since === 'string') {
-    const d = new Date(since);
-    if (Number.isNaN(d.getTime())) throw new InputError('since must be an ISO 8601 time');
-    out.since = d;
-  }
+  if (typeof since === 'string') out.since = parseAuditSince(since);
   if (typeof limit === 'string') {
     const n = Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InputError('limit must be 1–1000');

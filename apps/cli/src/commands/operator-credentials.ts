@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { CliError } from '../io.js';
+import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
 
 interface OperatorClient {
@@ -47,7 +47,7 @@ Examples:
           operatorId: string,
           flags: { generateKey?: boolean; jwksFile?: string; name?: string },
         ) => {
-          const path = `/operators/${encodeURIComponent(operatorId)}/credentials`;
+          const path = `/operators/${idSegment(operatorId, 'the operator id')}/credentials`;
           if (!flags.generateKey && !flags.jwksFile) {
             const { items } = await ctx.client().get<{ items: OperatorClient[] }>(path);
             return ctx.out().result(items, () =>

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
+import { idSegment } from '../io.js';
 
 interface KindDiff {
   added: string[];
@@ -39,7 +40,10 @@ Example:
       ctx.run(async (operatorId: string) => {
         const r = await ctx
           .client()
-          .send<SyncOutcome>('POST', `/operators/${encodeURIComponent(operatorId)}/routing-sync`);
+          .send<SyncOutcome>(
+            'POST',
+            `/operators/${idSegment(operatorId, 'the operator id')}/routing-sync`,
+          );
         ctx.out().result(r, () => renderSync(r));
       }),
     );

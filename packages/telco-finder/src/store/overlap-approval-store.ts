@@ -1,3 +1,4 @@
+import { isStorableText } from '@switchboard/db';
 import type { Db } from './routing-store.js';
 import { iso } from './operator-store.js';
 
@@ -35,7 +36,11 @@ export async function listApprovals(db: Db, operatorId?: string): Promise<Overla
   const q = db('overlap_approvals')
     .select<ApprovalRow[]>('*')
     .orderBy(['operator_id', 'kind', 'value']);
-  if (operatorId) q.where({ operator_id: operatorId });
+  if (operatorId) {
+    // A key no text column can hold matches nothing (storable-text.ts).
+    if (!isStorableText(operatorId)) return [];
+    q.where({ operator_id: operatorId });
+  }
   return (await q).map(toApproval);
 }
 
@@ -78,6 +83,7 @@ export async function deleteApprovals(
   operatorId: string,
   rows: Array<{ kind: ApprovalKind; value: string }>,
 ): Promise<number> {
+  if (!isStorableText(operatorId)) return 0;
   let deleted = 0;
   // Counted from RETURNING: knex-pglite answers del() with a result object, not a count.
   for (const r of rows)

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { storableJson } from '@switchboard/db';
 import type { Actor, IpRangeRecord, MsisdnPrefixRecord, NetworkRecord } from '../model.js';
 import { actorName } from '../model.js';
 import { iso } from './operator-store.js';
@@ -259,7 +260,7 @@ export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
     action: entry.action,
     operator_id: entry.operatorId ?? null,
     target: entry.target ?? null,
-    detail: JSON.stringify(entry.detail ?? {}),
+    detail: storableJson(entry.detail ?? {}),
   });
 }
 

@@ -1,3 +1,4 @@
+import { storableJson, storableText } from '@switchboard/db';
 import type { Db } from './routing-store.js';
 import { iso } from './operator-store.js';
 
@@ -57,7 +58,7 @@ export async function recordSyncSuccess(
      ON CONFLICT (operator_id) DO UPDATE SET status = 'ok', last_attempt_at = now(),
             last_success_at = now(), last_error = NULL, consecutive_failures = 0,
             last_change = EXCLUDED.last_change, next_due_at = EXCLUDED.next_due_at`,
-    [operatorId, JSON.stringify(change), nextDueInMs],
+    [operatorId, storableJson(change), nextDueInMs],
   );
 }
 
@@ -74,7 +75,7 @@ export async function recordSyncFailure(
      ON CONFLICT (operator_id) DO UPDATE SET status = 'failed', last_attempt_at = now(),
             last_error = EXCLUDED.last_error, consecutive_failures = s.consecutive_failures + 1,
             next_due_at = EXCLUDED.next_due_at`,
-    [operatorId, error, nextDueInMs],
+    [operatorId, storableText(error), nextDueInMs],
   );
 }
 

@@ -18,7 +18,7 @@ const MESSAGES: Record<string, string> = {
  * 401 UNAUTHENTICATED; the reason never reaches the app beyond "expired".
  */
 export function createProxyTokenVerifier(deps: {
-  keys: KeyService;
+  keys: Pick<KeyService, 'tokenKeyring'>;
   issuer: string;
 }): TokenVerifier {
   const audience = aggregatorTokenAudience(deps.issuer);

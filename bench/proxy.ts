@@ -1,8 +1,8 @@
 // CAMARA proxy cost (issue 5): POST /number-verification/v2/verify with wrk against a
 // trivial fixed-answer upstream, (a) direct, (b) through nginx (1 worker, keep-alive
-// upstream) when installed, (c) a naive undici proxy for scale, (d) through Switchboard's
-// proxy (createProxy: pipeline, circuit, metrics, metering) with a valid token, as the
-// node:http listener in front of express ('switchboard') and as an express router ('sb-express').
+// upstream) when installed, (c) a naive undici proxy for scale, (d) through Switchboard with
+// a valid token, composed as the aggregator serves it ('switchboard': createPublicProxy in
+// the public listener's front slot), and the same proxy as an express router ('sb-express').
 // Standalone: `npx tsx bench/proxy.ts`; also a BenchModule (`run`) for bench/run.ts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,16 +11,23 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import express from 'express';
-import { createProxy } from '../apps/aggregator/src/proxy/create-proxy.js';
-import { parseRateLimitConfig } from '../apps/aggregator/src/rate-limit/rate-limit-config.js';
-import { createRateLimits } from '../apps/aggregator/src/rate-limit/rate-limits.js';
-import { parseProxyConfig } from '../apps/aggregator/src/proxy/proxy-config.js';
+import {
+  aggregatorTokenAudience,
+  createTokenKeyring,
+  generateTokenKey,
+  mintAggregatorAccessToken,
+} from '@switchboard/tokens';
+import { loadConfig } from '../apps/aggregator/src/config.js';
+import { createTrustedProxyCheck } from '../apps/aggregator/src/http/device-ip.js';
+import { createLateRouter } from '../apps/aggregator/src/http/late-router.js';
+import { createPublicApp, listen } from '../apps/aggregator/src/http/servers.js';
+import { silentLogger } from '../apps/aggregator/src/logging.js';
 import { createMetrics } from '../apps/aggregator/src/metrics/metrics.js';
+import { createPublicProxy } from '../apps/aggregator/src/public-proxy.js';
+import { createRateLimits } from '../apps/aggregator/src/rate-limit/rate-limits.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'proxy';
-const TOKEN = 'bench-token';
 const DURATION_S = Number(process.env.BENCH_PROXY_SECONDS ?? 5);
 const CONCURRENCY = [1, 32];
 /** Comma-separated subset of the targets (e.g. to profile one of them). */
@@ -54,11 +61,12 @@ http.createServer(async (req, res) => {
   res.end(body);
 }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });`;
 
-const WRK_SCRIPT = `
+/** The same request for every target; only Switchboard's rows need a real token. */
+const wrkScript = (bearer: string) => `
 wrk.method = "POST"
 wrk.body = '{"phoneNumber":"+34600000000"}'
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer ${TOKEN}"`;
+wrk.headers["Authorization"] = "Bearer ${bearer}"`;
 
 interface Measurement {
   target: string;
@@ -156,55 +164,76 @@ async function startNginx(
   return { url: `http://127.0.0.1:${port}`, stop: () => void child.kill('SIGTERM') };
 }
 
+/**
+ * Switchboard as the aggregator serves it (app.ts, core.ts): the public express app behind
+ * `listen`, the proxy from `createPublicProxy` in the listener's front slot, production
+ * defaults from `loadConfig`, a real AggregatorAccessToken (JWE, decrypted by the real
+ * verifier). Only the storage ports are in memory: the usage sink and the rate-limit store
+ * (production writes those asynchronously, in batches), the key ring (production caches it).
+ * 'express' mounts the same proxy's express router in the late router instead, for scale.
+ */
 async function startSwitchboard(
   upstreamUrl: string,
   mode: 'listener' | 'express',
-): Promise<{ url: string; stop(): Promise<void> }> {
-  const exp = Math.floor(Date.now() / 1000) + 3_600;
-  const claims = {
-    operatorAccessToken: 'operator-token',
-    operatorId: 'bench-operator',
-    apiRoot: upstreamUrl,
-    scope: ['number-verification:verify'],
-    clientId: 'bench-client',
-    jti: 'bench-jti',
-    exp,
-  };
+): Promise<{ url: string; bearer: string; stop(): Promise<void> }> {
   // Rate limits on, as in production, with limits the bench never reaches: it measures the
-  // per-request counting (two buckets per call), not refusals. Syncs go to a no-op store.
-  const limits = createRateLimits(
-    parseRateLimitConfig({
-      RATE_LIMIT_PROXY_PER_IP: '1000000000',
-      RATE_LIMIT_PROXY_PER_CLIENT: '1000000000',
-    }),
-    { store: { add: async (_w, _e, deltas) => deltas, deleteExpired: async () => undefined } },
+  // per-request counting (two buckets per call), not refusals.
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    RATE_LIMIT_PROXY_PER_IP: '1000000000',
+    RATE_LIMIT_PROXY_PER_CLIENT: '1000000000',
+  });
+  const limits = createRateLimits(config.rateLimit, {
+    store: { add: async (_w, _e, deltas) => deltas, deleteExpired: async () => undefined },
+  });
+  const late = createLateRouter();
+  const pub = await listen(
+    createPublicApp(late.router, silentLogger, createTrustedProxyCheck(config.trustProxy)),
+    config.host,
+    config.port,
+    config.http,
   );
-  const proxy = createProxy({
-    config: parseProxyConfig({}),
-    tokenVerifier: {
-      verify: async (bearer) => {
-        if (bearer !== TOKEN) throw new Error('unexpected token');
-        return claims;
-      },
-    },
+  const keyring = createTokenKeyring([generateTokenKey()]);
+  const spent = new Set<string>();
+  const proxy = createPublicProxy(config, {
+    issuer: pub.url,
+    keys: { tokenKeyring: async () => keyring },
+    jtiStore: { consume: async (jti) => !spent.has(jti) && Boolean(spent.add(jti)) },
     isRegisteredApiRoot: (operatorId, apiRoot) =>
-      operatorId === claims.operatorId && apiRoot === upstreamUrl,
-    metrics: createMetrics(),
+      operatorId === 'bench-operator' && apiRoot === upstreamUrl,
     usageSink: { insertBatch: async () => undefined },
     limits,
+    metrics: createMetrics(),
+    logger: silentLogger,
   });
-  const app = express();
-  app.disable('x-powered-by');
-  if (mode === 'express') app.use(proxy.router);
-  const server = http.createServer(mode === 'express' ? app : proxy.listener(app));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  if (mode === 'express') late.attach(proxy.router);
+  else {
+    late.attach();
+    pub.attachFront(proxy.front);
+  }
+  const iat = Math.floor(Date.now() / 1000);
+  const bearer = await mintAggregatorAccessToken(
+    {
+      iss: pub.url,
+      aud: aggregatorTokenAudience(pub.url),
+      iat,
+      exp: iat + 3_600,
+      jti: `bench-${mode}`,
+      client_id: 'bench-client',
+      scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
+      sub: 'bench-subject',
+      operator_id: 'bench-operator',
+      api_root: upstreamUrl,
+      operator_access_token: 'operator-token',
+    },
+    keyring,
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: pub.url,
+    bearer,
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await pub.close(0);
       await proxy.close();
       await limits.stop();
     },
@@ -215,8 +244,11 @@ async function measureAll(ctx: BenchContext): Promise<Measurement[]> {
   if (spawnSync('which', ['wrk']).status !== 0)
     throw new Error('wrk is not installed (apt-get install -y wrk)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-proxy-'));
-  const script = path.join(dir, 'verify.lua');
-  fs.writeFileSync(script, WRK_SCRIPT);
+  const writeScript = (name: string, bearer: string): string => {
+    const file = path.join(dir, `${name}.lua`);
+    fs.writeFileSync(file, wrkScript(bearer));
+    return file;
+  };
   const upstream = startChild(process.execPath, ['-e', UPSTREAM_SOURCE]);
   const upstreamPort = Number(await upstream.firstLine);
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
@@ -225,16 +257,18 @@ async function measureAll(ctx: BenchContext): Promise<Measurement[]> {
   const naiveUrl = `http://127.0.0.1:${await naive.firstLine}`;
   const switchboard = await startSwitchboard(upstreamUrl, 'listener');
   const viaExpress = await startSwitchboard(upstreamUrl, 'express');
-  const targets: [string, string][] = [
-    ['direct', upstreamUrl],
-    ...(nginx ? ([['nginx', nginx.url]] as [string, string][]) : []),
-    ['naive-node', naiveUrl],
-    ['switchboard', switchboard.url],
-    ['sb-express', viaExpress.url],
+  // Every row sends the same request; the others ignore the (equally long) token.
+  const script = writeScript('verify', switchboard.bearer);
+  const targets: [string, string, string][] = [
+    ['direct', upstreamUrl, script],
+    ...(nginx ? ([['nginx', nginx.url, script]] as [string, string, string][]) : []),
+    ['naive-node', naiveUrl, script],
+    ['switchboard', switchboard.url, script],
+    ['sb-express', viaExpress.url, writeScript('express', viaExpress.bearer)],
   ];
   const results: Measurement[] = [];
   try {
-    for (const [target, base] of targets) {
+    for (const [target, base, script] of targets) {
       if (ONLY && !ONLY.includes(target)) continue;
       const url = `${base}/number-verification/v2/verify`;
       await runWrk(url, 32, script).catch(() => undefined); // warm-up (JIT, pools)

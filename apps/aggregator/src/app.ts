@@ -143,6 +143,7 @@ export async function startAggregator(
     ...core,
     issuer,
     mount: late,
+    attachFront: pub.attachFront,
     metrics,
     selfService,
   });

@@ -15,6 +15,7 @@ import { createDeviceIpResolver } from './http/device-ip.js';
 import { errorPage } from './http/error-page.js';
 import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './http/flow-router.js';
 import type { LateRouter } from './http/late-router.js';
+import type { FrontHandler } from './http/servers.js';
 import { createOidcProvider, type MachineResource } from './oidc/create-oidc-provider.js';
 import { createOperatorApi } from './operator-api/create-operator-api.js';
 import {
@@ -32,8 +33,7 @@ import { deleteExpiredFlowState, createOidcModelStore } from './store/oidc-model
 import { spendAccessToken } from './store/access-token-use-store.js';
 import { createUsageStore } from './metering/usage-store.js';
 import type { SwitchboardMetrics } from './metrics/metrics.js';
-import { createProxy } from './proxy/create-proxy.js';
-import { createProxyTokenVerifier } from './services/proxy-token-verifier.js';
+import { createPublicProxy } from './public-proxy.js';
 import { createTelcoFinderApi } from './telco-finder-api/create-telco-finder-api.js';
 import {
   TELCO_FINDER_SCOPE,
@@ -94,6 +94,8 @@ export async function startCore(
     CoreServices & {
       issuer: string;
       mount: LateRouter;
+      /** The public listener's front slot (servers.ts), for the CAMARA proxy. */
+      attachFront: (front: FrontHandler) => void;
       metrics: SwitchboardMetrics;
       selfService: SelfServiceDeps;
     },
@@ -155,19 +157,17 @@ export async function startCore(
     publicUrl: issuer,
   });
   // Seed Annex steps 24–30: the CAMARA proxy reads the token it minted in step 19.
-  const proxy = createProxy({
-    config: config.proxy,
-    tokenVerifier: createProxyTokenVerifier({ keys: deps.keys, issuer }),
+  const proxy = createPublicProxy(config, {
+    issuer,
+    keys: deps.keys,
     jtiStore: { consume: (jti, exp) => spendAccessToken(knex, jti, exp) },
     // Only registered api roots are contacted, never one merely carried by a token.
     isRegisteredApiRoot: (operatorId, apiRoot) =>
       deps.index.operator(operatorId)?.apiRoot === apiRoot,
-    metrics: deps.metrics,
     usageSink: createUsageStore(knex),
-    onUsageWriteError: (err) =>
-      logger.warn('usage records not written yet', { error: String(err) }),
     limits,
-    sourceIp: deviceIp,
+    metrics: deps.metrics,
+    logger,
   });
   const finder = createTelcoFinderApi({ ...deps, issuer, logger, limits, sourceIp });
   const operatorApi = createOperatorApi({ ...deps, ...deps.selfService, issuer, logger });
@@ -177,7 +177,9 @@ export async function startCore(
     clientMetadata: (id) => deps.clients.metadata(id),
     issuer,
   });
-  deps.mount.attach(proxy.router, finder, operatorApi, router, oauthLimits, oidc.handler);
+  // The proxy answers on node:http before express; the rest goes through the late router.
+  deps.mount.attach(finder, operatorApi, router, oauthLimits, oidc.handler);
+  deps.attachFront(proxy.front);
   const timer = setInterval(() => {
     deleteExpiredFlowState(knex).catch((err: unknown) =>
       logger.warn('expired flow state cleanup failed', { error: String(err) }),

@@ -12,11 +12,14 @@ export type DeviceIpResolver = (
  */
 export function createDeviceIpResolver(trustedCidrs: readonly string[]): DeviceIpResolver {
   const isTrusted = trustedRanges(trustedCidrs);
+  const peers = createPeerMemo(isTrusted);
 
   return (socketAddress, forwardedFor) => {
-    const peer = parse(socketAddress);
-    if (!peer) return undefined;
-    if (!isTrusted(peer) || !forwardedFor) return peer.toString();
+    if (socketAddress === undefined) return undefined;
+    const known = peers(socketAddress);
+    if (!known) return undefined;
+    const { trusted, text } = known;
+    if (!trusted || !forwardedFor) return text;
     const hops = forwardedFor
       .split(',')
       .map((h) => parse(h.trim()))
@@ -25,7 +28,30 @@ export function createDeviceIpResolver(trustedCidrs: readonly string[]): DeviceI
       if (!hop) return undefined;
       if (!isTrusted(hop)) return hop.toString();
     }
-    return hops.at(-1)?.toString() ?? peer.toString();
+    return hops.at(-1)?.toString() ?? text;
+  };
+}
+
+interface Peer {
+  readonly trusted: boolean;
+  readonly text: string;
+}
+
+const PEER_MEMO_SIZE = 4_096;
+
+/**
+ * Socket addresses repeat (keep-alive, a few proxies or app servers): their parse, trust and
+ * normal form are remembered, bounded; a pure function of the string, so never stale.
+ */
+function createPeerMemo(isTrusted: (ip: ipaddr.IPv4 | ipaddr.IPv6) => boolean) {
+  const memo = new Map<string, Peer | undefined>();
+  return (address: string): Peer | undefined => {
+    if (memo.has(address)) return memo.get(address);
+    const peer = parse(address);
+    const known = peer && { trusted: isTrusted(peer), text: peer.toString() };
+    if (memo.size >= PEER_MEMO_SIZE) memo.clear();
+    memo.set(address, known);
+    return known;
   };
 }
 

@@ -23,20 +23,39 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
 /** RFC 6797: only over TLS; two years, as browsers' preload lists expect. */
 export const HSTS = 'max-age=63072000';
 
+const SECURITY_HEADERS_WITH_HSTS: Readonly<Record<string, string>> = Object.freeze({
+  ...SECURITY_HEADERS,
+  'strict-transport-security': HSTS,
+});
+
+/** Which peers' X-Forwarded-Proto is believed (TRUST_PROXY), for HSTS. */
+export type TrustedProxyCheck = (address: string | undefined) => boolean;
+
+/**
+ * The headers every answer to `req` carries: SECURITY_HEADERS, plus HSTS when the request
+ * came over TLS, directly or per `X-Forwarded-Proto` from a trusted proxy (TRUST_PROXY);
+ * a client cannot claim it. Frozen objects, shared by all requests.
+ */
+export function createSecurityHeaderSet(
+  isTrustedProxy: TrustedProxyCheck,
+): (req: IncomingMessage) => Readonly<Record<string, string>> {
+  return (req) => (overTls(req, isTrustedProxy) ? SECURITY_HEADERS_WITH_HSTS : SECURITY_HEADERS);
+}
+
 /**
  * Sets the headers before any handler runs (a handler may still override them, e.g.
- * oidc-provider's own `cache-control`). HSTS only when the request came over TLS: directly,
- * or per `X-Forwarded-Proto` from a trusted proxy (TRUST_PROXY); a client cannot claim it.
+ * oidc-provider's own `cache-control`).
  */
-export function createSecurityHeaders(isTrustedProxy: (address: string | undefined) => boolean) {
+export function createSecurityHeaders(isTrustedProxy: TrustedProxyCheck) {
+  const headersFor = createSecurityHeaderSet(isTrustedProxy);
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    for (const name in SECURITY_HEADERS) res.setHeader(name, SECURITY_HEADERS[name]!);
-    if (overTls(req, isTrustedProxy)) res.setHeader('strict-transport-security', HSTS);
+    const headers = headersFor(req);
+    for (const name in headers) res.setHeader(name, headers[name]!);
     next();
   };
 }
 
-function overTls(req: IncomingMessage, isTrustedProxy: (a: string | undefined) => boolean) {
+function overTls(req: IncomingMessage, isTrustedProxy: TrustedProxyCheck): boolean {
   if ((req.socket as TLSSocket).encrypted) return true;
   const proto = req.headers['x-forwarded-proto'];
   if (typeof proto !== 'string' || !isTrustedProxy(req.socket.remoteAddress)) return false;

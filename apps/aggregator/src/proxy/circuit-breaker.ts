@@ -43,6 +43,26 @@ interface Circuit {
 
 type Outcome = 'success' | 'failure' | 'release';
 
+/** Settles its circuit once, whatever is called after (one object per call, no closures). */
+class Permit implements CircuitPermit {
+  private settled = false;
+  constructor(private readonly onSettle: (outcome: Outcome) => void) {}
+  success(): void {
+    this.settle('success');
+  }
+  failure(): void {
+    this.settle('failure');
+  }
+  release(): void {
+    this.settle('release');
+  }
+  private settle(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onSettle(outcome);
+  }
+}
+
 /** Circuits kept in memory, one per key (operator id); each process has its own view. */
 class InMemoryCircuitBreaker implements CircuitBreaker {
   private readonly circuits = new Map<string, Circuit>();
@@ -93,17 +113,7 @@ class InMemoryCircuitBreaker implements CircuitBreaker {
   }
 
   private permit(key: string, c: Circuit, probe: boolean): CircuitPermit {
-    let settled = false;
-    const settle = (outcome: Outcome): void => {
-      if (settled) return;
-      settled = true;
-      this.settle(key, c, probe, outcome);
-    };
-    return {
-      success: () => settle('success'),
-      failure: () => settle('failure'),
-      release: () => settle('release'),
-    };
+    return new Permit((outcome) => this.settle(key, c, probe, outcome));
   }
 
   private settle(key: string, c: Circuit, probe: boolean, outcome: Outcome): void {

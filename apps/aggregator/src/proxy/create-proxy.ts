@@ -5,7 +5,8 @@ import { createUsageRecorder, type UsageRecorder } from '../metering/usage-recor
 import type { UsageSink } from '../metering/usage-record.js';
 import { createApiCatalog, type ApiCatalog } from './api-catalog.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
-import { createProxyListener } from './http-proxy-listener.js';
+import type { SecurityHeaderSet } from './http-proxy-io.js';
+import { createProxyFront, type ProxyFront } from './http-proxy-listener.js';
 import { createProxyRouter } from './http-proxy-router.js';
 import type { ProxyConfig } from './proxy-config.js';
 import type { JtiStore, ProxyDeps, TokenVerifier } from './proxy-context.js';
@@ -25,13 +26,19 @@ export interface ProxyWiring {
   readonly clock?: () => number;
   readonly limits?: ProxyDeps['limits'];
   readonly sourceIp?: ProxyDeps['sourceIp'];
+  /** The listener's security headers per request (HSTS behind TRUST_PROXY). */
+  readonly securityHeaders?: SecurityHeaderSet;
+  /** An answer that could not be sent (a bug in sending, never a CAMARA error). */
+  readonly onError?: (err: unknown) => void;
 }
 
 export interface Proxy {
-  /** Mount at the root of the public express app. */
-  readonly router: Router;
-  /** The faster alternative: `http.createServer(proxy.listener(app))`, express for the rest. */
+  /** What the aggregator serves: the public listener's front handler (`attachFront`). */
+  readonly front: ProxyFront;
+  /** `front` as a whole listener: `http.createServer(proxy.listener(app))`. */
   listener(fallback: RequestListener): RequestListener;
+  /** The same proxy as an express router, for apps that mount it among their routes. */
+  readonly router: Router;
   readonly catalog: ApiCatalog;
   readonly pipeline: ProxyPipeline;
   readonly breaker: CircuitBreaker;
@@ -84,11 +91,18 @@ export function createProxy(w: ProxyWiring): Proxy {
       ...(usage ? { usage } : {}),
     }),
   });
-  const routerDeps = { catalog, pipeline, maxRequestBytes: config.maxRequestBytes };
-  const router = createProxyRouter(routerDeps);
+  const routerDeps = {
+    catalog,
+    pipeline,
+    maxRequestBytes: config.maxRequestBytes,
+    ...(w.securityHeaders ? { securityHeaders: w.securityHeaders } : {}),
+    ...(w.onError ? { onError: w.onError } : {}),
+  };
+  const front = createProxyFront(routerDeps);
   return {
-    router,
-    listener: (fallback) => createProxyListener(routerDeps, fallback),
+    front,
+    listener: (fallback) => (req, res) => front(req, res, fallback),
+    router: createProxyRouter(routerDeps),
     catalog,
     pipeline,
     breaker,

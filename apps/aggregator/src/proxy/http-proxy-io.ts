@@ -1,14 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toCamaraBody } from '@switchboard/camara';
 import type { ProxyRequest, ProxyResponse } from './proxy-context.js';
 import { readBody } from './read-body.js';
 import { SECURITY_HEADERS } from '../http/security-headers.js';
 
-/** Splits an origin-form request target (RFC 9112 §3.2.1) into path and raw query. */
+/** The security headers an answer to `req` carries (HSTS when over TLS); see security-headers.ts. */
+export type SecurityHeaderSet = (req: IncomingMessage) => Readonly<Record<string, string>>;
+
+export const DEFAULT_SECURITY_HEADER_SET: SecurityHeaderSet = () => SECURITY_HEADERS;
+
+// RFC 9112 §3.2.2: a server MUST accept the absolute-form; its authority is never used.
+const ABSOLUTE_FORM_PREFIX = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
+
+/**
+ * Splits a request target into path and raw query (RFC 9112 §3.2), the way express's
+ * `req.path` sees it: absolute-form reduced to its path, a fragment dropped.
+ */
 export function splitTarget(target: string): { path: string; query: string } {
-  const q = target.indexOf('?');
-  return q === -1
-    ? { path: target, query: '' }
-    : { path: target.slice(0, q), query: target.slice(q) };
+  let t = target.charCodeAt(0) === 47 ? target : target.replace(ABSOLUTE_FORM_PREFIX, '');
+  const hash = t.indexOf('#');
+  if (hash !== -1) t = t.slice(0, hash);
+  const q = t.indexOf('?');
+  return q === -1 ? { path: t, query: '' } : { path: t.slice(0, q), query: t.slice(q) };
 }
 
 export function toProxyRequest(
@@ -29,13 +42,31 @@ export function toProxyRequest(
 /**
  * CAMARA answers carry personal data (a verification result, a phone number): never cached,
  * whatever the operator said (RFC 9111 §5.2.2.5; `pragma` for HTTP/1.0 caches), nor sniffed.
- * Set here too, not only by the app's middleware, for the express-free listener.
+ * One header object for writeHead: Node takes its fast path when nothing was set before.
  */
-export function sendProxyResponse(res: ServerResponse, response: ProxyResponse): void {
+export function sendProxyResponse(
+  res: ServerResponse,
+  response: ProxyResponse,
+  security: Readonly<Record<string, string>> = SECURITY_HEADERS,
+): void {
   res.writeHead(response.status, {
     ...response.headers,
-    ...SECURITY_HEADERS,
+    ...security,
     'content-length': response.body.length,
   });
   res.end(response.body);
+}
+
+/** When even sending failed (a bug): a CAMARA 500 if nothing went out yet, else cut. */
+export function sendInternalError(
+  res: ServerResponse,
+  security: Readonly<Record<string, string>>,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(JSON.stringify(toCamaraBody(undefined)));
+  res.writeHead(500, { ...security, 'content-type': 'application/json' });
+  res.end(body);
 }

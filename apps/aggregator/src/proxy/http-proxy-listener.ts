@@ -1,31 +1,57 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { sendProxyResponse, splitTarget, toProxyRequest } from './http-proxy-io.js';
+import {
+  DEFAULT_SECURITY_HEADER_SET,
+  sendInternalError,
+  sendProxyResponse,
+  splitTarget,
+  toProxyRequest,
+} from './http-proxy-io.js';
 import type { ProxyRouterDeps } from './http-proxy-router.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './read-body.js';
 
-/**
- * The same proxy as `createProxyRouter`, as a plain node:http listener placed in front of
- * the express app: catalog paths never enter express (whose per-request prototype swaps
- * measured about half the proxy's throughput); everything else goes to `fallback`.
- */
-export function createProxyListener(
-  deps: ProxyRouterDeps,
+/** A node:http handler that answers the catalog paths and passes the rest to `fallback`. */
+export type ProxyFront = (
+  req: IncomingMessage,
+  res: ServerResponse,
   fallback: RequestListener,
-): RequestListener {
+) => void;
+
+/**
+ * The same proxy as `createProxyRouter`, on node:http in front of the express app (the
+ * public listener's front slot): catalog paths never enter express, whose per-request
+ * prototype swaps and router walk measured about half the proxy's throughput. It sets what
+ * the app's middleware would have: the security headers (HSTS per request).
+ */
+export function createProxyFront(deps: ProxyRouterDeps): ProxyFront {
   const maxBytes = deps.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-  return (req: IncomingMessage, res: ServerResponse) => {
+  const securityHeaders = deps.securityHeaders ?? DEFAULT_SECURITY_HEADER_SET;
+  return (req, res, fallback) => {
     const target = splitTarget(req.url ?? '');
     if (!target.path.startsWith('/') || !deps.catalog.ownsPath(target.path)) {
       fallback(req, res);
       return;
     }
-    // The pipeline never rejects; a throw here would be a bug in sending, so answer 500.
-    deps.pipeline.handle(toProxyRequest(req, target, maxBytes)).then(
-      (response) => sendProxyResponse(res, response),
-      () => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      },
-    );
+    const security = securityHeaders(req);
+    // The pipeline never rejects; a throw is a bug in sending: CAMARA 500, reported.
+    const fail = (err: unknown): void => {
+      deps.onError?.(err);
+      sendInternalError(res, security);
+    };
+    deps.pipeline.handle(toProxyRequest(req, target, maxBytes)).then((response) => {
+      try {
+        sendProxyResponse(res, response, security);
+      } catch (err) {
+        fail(err);
+      }
+    }, fail);
   };
+}
+
+/** `createProxyFront` as a whole listener: `http.createServer(createProxyListener(deps, app))`. */
+export function createProxyListener(
+  deps: ProxyRouterDeps,
+  fallback: RequestListener,
+): RequestListener {
+  const front = createProxyFront(deps);
+  return (req, res) => front(req, res, fallback);
 }

@@ -1,6 +1,11 @@
 import express, { type Router } from 'express';
 import type { ApiCatalog } from './api-catalog.js';
-import { sendProxyResponse, splitTarget, toProxyRequest } from './http-proxy-io.js';
+import {
+  sendProxyResponse,
+  splitTarget,
+  toProxyRequest,
+  type SecurityHeaderSet,
+} from './http-proxy-io.js';
 import type { ProxyPipeline } from './proxy-pipeline.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './read-body.js';
 
@@ -9,6 +14,10 @@ export interface ProxyRouterDeps {
   readonly pipeline: ProxyPipeline;
   /** Request body limit in bytes. */
   readonly maxRequestBytes?: number;
+  /** Per request (HSTS depends on it); default SECURITY_HEADERS. */
+  readonly securityHeaders?: SecurityHeaderSet;
+  /** An answer that could not be sent (a bug); the router leaves it to express instead. */
+  readonly onError?: (err: unknown) => void;
 }
 
 /**

@@ -29,6 +29,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private readonly started = Date.now();
+  private headersReceived = false;
   private timer: NodeJS.Timeout;
 
   constructor(
@@ -36,6 +37,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (failure: ExchangeFailure) => void,
   ) {
+    // One timer for both deadlines: it fires at the earlier one and, if the headers came in
+    // time, re-arms for the rest of the response deadline. No timer work per normal answer.
     this.timer = this.deadline(Math.min(limits.headersTimeoutMs, limits.responseTimeoutMs));
   }
 
@@ -46,8 +49,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onResponseStart(_c: unknown, statusCode: number, headers: UpstreamResponse['headers']): void {
     if (statusCode < 200) return;
-    clearTimeout(this.timer);
-    this.timer = this.deadline(this.limits.responseTimeoutMs - (Date.now() - this.started));
+    this.headersReceived = true;
     // Redirects are never followed: the operator's api root is the only host we talk to.
     if (statusCode >= 300 && statusCode < 400) return this.fail(new ExchangeFailure('redirect'));
     if (Number(headers['content-length'] ?? 0) > this.limits.maxResponseBytes) {
@@ -79,7 +81,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   private deadline(ms: number): NodeJS.Timeout {
-    return setTimeout(() => this.fail(new ExchangeFailure('deadline')), Math.max(0, ms));
+    return setTimeout(() => this.onDeadline(), Math.max(0, ms));
+  }
+
+  private onDeadline(): void {
+    const left = this.limits.responseTimeoutMs - (Date.now() - this.started);
+    if (this.headersReceived && left > 0) this.timer = this.deadline(left);
+    else this.fail(new ExchangeFailure('deadline'));
   }
 
   private fail(failure: ExchangeFailure): void {

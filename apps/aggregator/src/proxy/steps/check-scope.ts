@@ -5,8 +5,7 @@ import { requireValue, type ProxyContext } from '../proxy-context.js';
 export function checkScope(ctx: ProxyContext): void {
   const claims = requireValue(ctx.claims, 'claims');
   const operation = requireValue(ctx.operation, 'operation');
-  const granted = new Set(claims.scope);
-  const missing = operation.requiredScopes.filter((s) => !granted.has(s));
+  const missing = operation.requiredScopes.filter((s) => !claims.scope.includes(s));
   if (missing.length > 0) {
     throw camaraError(
       'PERMISSION_DENIED',

@@ -5,9 +5,13 @@ import { requireValue, type ProxyContext } from '../proxy-context.js';
 /**
  * CAMARA NV: access tokens may be single use (a setting). Runs after every check that
  * could refuse the request for a client mistake, so a typo does not burn the token.
+ * Synchronous when the setting is off (no promise on the hot path).
  */
-export async function checkSingleUse(ctx: ProxyContext): Promise<void> {
-  if (!ctx.deps.singleUse) return;
+export function checkSingleUse(ctx: ProxyContext): Promise<void> | undefined {
+  return ctx.deps.singleUse ? consumeJti(ctx) : undefined;
+}
+
+async function consumeJti(ctx: ProxyContext): Promise<void> {
   const claims = requireValue(ctx.claims, 'claims');
   const store = ctx.deps.jtiStore;
   if (!store) throw camaraError('INTERNAL', undefined, { cause: 'singleUse without jtiStore' });

@@ -2,7 +2,7 @@
 // trivial fixed-answer upstream, (a) direct, (b) through nginx (1 worker, keep-alive
 // upstream) when installed, (c) a naive undici proxy for scale, (d) through Switchboard with
 // a valid token, composed as the aggregator serves it ('switchboard': createPublicProxy in
-// the public listener's front slot), and the same proxy as an express router ('sb-express').
+// the public listener's front slot).
 // Standalone: `npx tsx bench/proxy.ts`; also a BenchModule (`run`) for bench/run.ts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -170,11 +170,9 @@ async function startNginx(
  * defaults from `loadConfig`, a real AggregatorAccessToken (JWE, decrypted by the real
  * verifier). Only the storage ports are in memory: the usage sink and the rate-limit store
  * (production writes those asynchronously, in batches), the key ring (production caches it).
- * 'express' mounts the same proxy's express router in the late router instead, for scale.
  */
 async function startSwitchboard(
   upstreamUrl: string,
-  mode: 'listener' | 'express',
 ): Promise<{ url: string; bearer: string; stop(): Promise<void> }> {
   // Rate limits on, as in production, with limits the bench never reaches: it measures the
   // per-request counting (two buckets per call), not refusals.
@@ -207,11 +205,8 @@ async function startSwitchboard(
     metrics: createMetrics(),
     logger: silentLogger,
   });
-  if (mode === 'express') late.attach(proxy.router);
-  else {
-    late.attach();
-    pub.attachFront(proxy.front);
-  }
+  late.attach();
+  pub.attachFront(proxy.front);
   const iat = Math.floor(Date.now() / 1000);
   const bearer = await mintAggregatorAccessToken(
     {
@@ -219,7 +214,7 @@ async function startSwitchboard(
       aud: aggregatorTokenAudience(pub.url),
       iat,
       exp: iat + 3_600,
-      jti: `bench-${mode}`,
+      jti: 'bench-token',
       client_id: 'bench-client',
       scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
       sub: 'bench-subject',
@@ -255,8 +250,7 @@ async function measureAll(ctx: BenchContext): Promise<Measurement[]> {
   const nginx = await startNginx(dir, upstreamPort);
   const naive = startChild(process.execPath, ['-e', NAIVE_SOURCE, upstreamUrl]);
   const naiveUrl = `http://127.0.0.1:${await naive.firstLine}`;
-  const switchboard = await startSwitchboard(upstreamUrl, 'listener');
-  const viaExpress = await startSwitchboard(upstreamUrl, 'express');
+  const switchboard = await startSwitchboard(upstreamUrl);
   // Every row sends the same request; the others ignore the (equally long) token.
   const script = writeScript('verify', switchboard.bearer);
   const targets: [string, string, string][] = [
@@ -264,7 +258,6 @@ async function measureAll(ctx: BenchContext): Promise<Measurement[]> {
     ...(nginx ? ([['nginx', nginx.url, script]] as [string, string, string][]) : []),
     ['naive-node', naiveUrl, script],
     ['switchboard', switchboard.url, script],
-    ['sb-express', viaExpress.url, writeScript('express', viaExpress.bearer)],
   ];
   const results: Measurement[] = [];
   try {
@@ -279,7 +272,6 @@ async function measureAll(ctx: BenchContext): Promise<Measurement[]> {
     }
   } finally {
     await switchboard.stop();
-    await viaExpress.stop();
     nginx?.stop();
     upstream.child.kill('SIGTERM');
     naive.child.kill('SIGTERM');

@@ -30,7 +30,7 @@ describe('createProxy', () => {
       metrics,
       usageSink: { insertBatch: async (records) => void written.push(...records) },
     });
-    const app = express().use(proxy.router);
+    const app = proxy.listener(express());
     for (let i = 0; i < 3; i += 1) {
       await request(app)
         .post('/number-verification/v2/verify')

@@ -1,5 +1,4 @@
 import type { RequestListener } from 'node:http';
-import type { Router } from 'express';
 import type { SwitchboardMetrics } from '../metrics/metrics.js';
 import { createUsageRecorder, type UsageRecorder } from '../metering/usage-recorder.js';
 import type { UsageSink } from '../metering/usage-record.js';
@@ -7,7 +6,6 @@ import { createApiCatalog, type ApiCatalog } from './api-catalog.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import type { SecurityHeaderSet } from './http-proxy-io.js';
 import { createProxyFront, type ProxyFront } from './http-proxy-listener.js';
-import { createProxyRouter } from './http-proxy-router.js';
 import type { ProxyConfig } from './proxy-config.js';
 import type { JtiStore, ProxyDeps, TokenVerifier } from './proxy-context.js';
 import { createProxyPipeline, type ProxyPipeline } from './proxy-pipeline.js';
@@ -37,8 +35,6 @@ export interface Proxy {
   readonly front: ProxyFront;
   /** `front` as a whole listener: `http.createServer(proxy.listener(app))`. */
   listener(fallback: RequestListener): RequestListener;
-  /** The same proxy as an express router, for apps that mount it among their routes. */
-  readonly router: Router;
   readonly catalog: ApiCatalog;
   readonly pipeline: ProxyPipeline;
   readonly breaker: CircuitBreaker;
@@ -91,18 +87,17 @@ export function createProxy(w: ProxyWiring): Proxy {
       ...(usage ? { usage } : {}),
     }),
   });
-  const routerDeps = {
+  const frontDeps = {
     catalog,
     pipeline,
     maxRequestBytes: config.maxRequestBytes,
     ...(w.securityHeaders ? { securityHeaders: w.securityHeaders } : {}),
     ...(w.onError ? { onError: w.onError } : {}),
   };
-  const front = createProxyFront(routerDeps);
+  const front = createProxyFront(frontDeps);
   return {
     front,
     listener: (fallback) => (req, res) => front(req, res, fallback),
-    router: createProxyRouter(routerDeps),
     catalog,
     pipeline,
     breaker,

@@ -6,8 +6,21 @@ import {
   splitTarget,
   toProxyRequest,
 } from './http-proxy-io.js';
-import type { ProxyRouterDeps } from './http-proxy-router.js';
+import type { ApiCatalog } from './api-catalog.js';
+import type { SecurityHeaderSet } from './http-proxy-io.js';
+import type { ProxyPipeline } from './proxy-pipeline.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './read-body.js';
+
+export interface ProxyFrontDeps {
+  readonly catalog: ApiCatalog;
+  readonly pipeline: ProxyPipeline;
+  /** Request body limit in bytes. */
+  readonly maxRequestBytes?: number;
+  /** Per request (HSTS depends on it); default SECURITY_HEADERS. */
+  readonly securityHeaders?: SecurityHeaderSet;
+  /** An answer that could not be sent (a bug): reported, and the client gets a CAMARA 500. */
+  readonly onError?: (err: unknown) => void;
+}
 
 /** A node:http handler that answers the catalog paths and passes the rest to `fallback`. */
 export type ProxyFront = (
@@ -17,12 +30,12 @@ export type ProxyFront = (
 ) => void;
 
 /**
- * The same proxy as `createProxyRouter`, on node:http in front of the express app (the
- * public listener's front slot): catalog paths never enter express, whose per-request
+ * Every catalog API (`/number-verification/v2/*`, `/number-verification/v0/*`, configured
+ * ones) on node:http in front of the express app (the public listener's front slot): catalog paths never enter express, whose per-request
  * prototype swaps and router walk measured about half the proxy's throughput. It sets what
  * the app's middleware would have: the security headers (HSTS per request).
  */
-export function createProxyFront(deps: ProxyRouterDeps): ProxyFront {
+export function createProxyFront(deps: ProxyFrontDeps): ProxyFront {
   const maxBytes = deps.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const securityHeaders = deps.securityHeaders ?? DEFAULT_SECURITY_HEADER_SET;
   return (req, res, fallback) => {
@@ -49,7 +62,7 @@ export function createProxyFront(deps: ProxyRouterDeps): ProxyFront {
 
 /** `createProxyFront` as a whole listener: `http.createServer(createProxyListener(deps, app))`. */
 export function createProxyListener(
-  deps: ProxyRouterDeps,
+  deps: ProxyFrontDeps,
   fallback: RequestListener,
 ): RequestListener {
   const front = createProxyFront(deps);

@@ -5,9 +5,9 @@ import type { CommandContext } from '../context.js';
 import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
 import { registerOperatorCredentialsCommand } from './operator-credentials.js';
-import { parseSupportedApi, routingSyncLines } from './operator-fields.js';
+import { parseSupportedApi, routingSyncLines, type SelfServiceFields } from './operator-fields.js';
 
-interface Operator {
+interface Operator extends SelfServiceFields {
   id: string;
   name: string;
   country: string;
@@ -18,16 +18,8 @@ interface Operator {
   clientAuthMethod: string;
   scopeStyle: string;
   allowInsecureHttp: boolean;
-  routingUrl?: string | null;
   supportedApis?: Array<{ name: string; versions: string[] }>;
   routes?: { ranges: number; prefixes: number; networks: number };
-  routingSync?: {
-    status: string;
-    lastAttemptAt: string;
-    lastSuccessAt: string | null;
-    lastError: string | null;
-    consecutiveFailures: number;
-  } | null;
 }
 
 interface OperatorFlags {

@@ -4,7 +4,6 @@ import { NV_SCOPES, camaraError } from '@switchboard/camara';
 import { createApiCatalog, type ApiDefinition } from '../api-catalog.js';
 import { createCircuitBreaker, type CircuitBreaker } from '../circuit-breaker.js';
 import { createProxyListener } from '../http-proxy-listener.js';
-import { createProxyRouter } from '../http-proxy-router.js';
 import type { JtiStore, ProxyClaims, ProxyOutcome, TokenVerifier } from '../proxy-context.js';
 import { createProxyPipeline } from '../proxy-pipeline.js';
 import {
@@ -63,12 +62,7 @@ export interface HarnessOptions {
   readonly extraApis?: ApiDefinition[];
   readonly failureThreshold?: number;
   readonly onComplete?: (outcome: ProxyOutcome) => void;
-  /** Express router (default) or the node:http listener in front of express. */
-  readonly mode?: ProxyMode;
 }
-
-export type ProxyMode = 'router' | 'listener';
-export const PROXY_MODES: readonly ProxyMode[] = ['router', 'listener'];
 
 export interface Harness {
   readonly app: RequestListener;
@@ -79,7 +73,7 @@ export interface Harness {
   advanceClock(ms: number): void;
 }
 
-/** The proxy router in an express app, after a route it must not shadow. */
+/** The proxy in front of an express app, which keeps its own routes (/health, the rest). */
 export function createHarness(options: HarnessOptions): Harness {
   let now = Date.now();
   const verifier = new FakeTokenVerifier();
@@ -111,12 +105,14 @@ export function createHarness(options: HarnessOptions): Harness {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  const routerDeps = { catalog, pipeline, maxRequestBytes: options.maxRequestBytes ?? 1_024 };
-  if (options.mode !== 'listener') app.use(createProxyRouter(routerDeps));
   app.use((_req, res) => {
     res.status(404).json({ fellThrough: true });
   });
-  const listener = options.mode === 'listener' ? createProxyListener(routerDeps, app) : app;
+  // As in production: the node:http front answers catalog paths, express the rest.
+  const listener = createProxyListener(
+    { catalog, pipeline, maxRequestBytes: options.maxRequestBytes ?? 1_024 },
+    app,
+  );
   return {
     app: listener,
     verifier,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { NV_SCOPES, X_CORRELATOR_PATTERN } from '@switchboard/camara';
-import { PROXY_MODES, createHarness, type Harness } from './test-support/proxy-harness.js';
+import { createHarness, type Harness } from './test-support/proxy-harness.js';
 import { json, startFakeUpstream, type FakeUpstream } from './test-support/fake-upstream.js';
 
-describe.each(PROXY_MODES)('proxy as %s', (mode) => {
+describe('proxy in front of the public app', () => {
   let upstream: FakeUpstream;
   let h: Harness;
   let root: string;
@@ -23,7 +23,7 @@ describe.each(PROXY_MODES)('proxy as %s', (mode) => {
     upstream.behave(
       json(200, { devicePhoneNumberVerified: true }, { 'x-correlator': 'from-operator' }),
     );
-    h = createHarness({ registeredRoots: { 'op-a': [root] }, mode });
+    h = createHarness({ registeredRoots: { 'op-a': [root] } });
     h.verifier.add('tok-a', { operatorId: 'op-a', apiRoot: root });
   });
 
@@ -305,7 +305,7 @@ describe.each(PROXY_MODES)('proxy as %s', (mode) => {
   describe('proxy: single use', () => {
     beforeEach(async () => {
       await h.pool.close();
-      h = createHarness({ registeredRoots: { 'op-a': [root] }, singleUse: true, mode });
+      h = createHarness({ registeredRoots: { 'op-a': [root] }, singleUse: true });
       h.verifier.add('tok-a', { operatorId: 'op-a', apiRoot: root });
     });
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -42,6 +43,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(h.dataDir, 'empty.txt'), '');
   fs.writeFileSync(path.join(h.dataDir, 'jwks.json'), '{"keys":[{"kty":"EC","d":"x"}]}');
   fs.mkdirSync(path.join(h.dataDir, 'a-dir'));
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const nulKid = { ...publicKey.export({ format: 'jwk' }), kid: 'k\u0000' };
+  fs.writeFileSync(path.join(h.dataDir, 'nul-kid.json'), JSON.stringify({ keys: [nulKid] }));
 }, 60_000);
 afterAll(() => h.stop());
 
@@ -159,6 +163,34 @@ function expectCleanExit(run: CliRun): void {
   expect([0, 2, 3]).toContain(run.code);
   if (run.code !== 0) expect(`${run.stderr}${run.stdout}`.trim()).not.toBe('');
 }
+
+// Counterexamples the fuzzing found (CI seed -403623141 and what followed from it): each was a
+// 500 from the server ("internal error", exit 1) because PostgreSQL refuses U+0000 in text
+// and jsonb. Control characters are now refused at the schema, with the field named.
+describe('switchboard CLI: counterexamples stay fixed', () => {
+  it.each([
+    [['operators', 'update', 'op-b', '--name', '\u0000'], /name: must not contain control/],
+    [['operators', 'update', 'op-b', '--name', 'a\u001bb'], /name: must not contain control/],
+    [['operators', 'update', 'op-b', '--client-id', 'x\u0000'], /clientId: must be printable/],
+    [['operators', 'update', 'op-b', '--issuer', 'https://a.example/\u0000'], /issuerUrl: must/],
+    [
+      ['clients', 'add', '--name', 'n', '--redirect-uri', 'https://a.example/\u0000', '--secret'],
+      /redirectUris\.0: must not contain control/,
+    ],
+    [
+      ['clients', 'add', '--name', 'n', '--redirect-uri', 'https://a.example/', '--jwks-file'],
+      /jwks\.keys\.0: must not contain control/,
+    ],
+  ])('%j is refused with exit 2 and the field named', async (args, message) => {
+    const before = await tableFingerprint(h.aggregator.database.knex, tables);
+    const argv =
+      args.at(-1) === '--jwks-file' ? [...args, path.join(h.dataDir, 'nul-kid.json')] : args;
+    const run = await h.cli(...argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(await tableFingerprint(h.aggregator.database.knex, tables)).toEqual(before);
+  });
+});
 
 describe('switchboard CLI under hostile arguments', () => {
   const runs = fuzzRuns('CLI arguments');

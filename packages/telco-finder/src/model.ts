@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
 
 export const OPERATOR_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -36,12 +37,60 @@ export type OperatorCredentials =
   | { method: 'client_secret_basic'; clientSecret: string }
   | { method: 'private_key_jwt'; privateJwk: Record<string, unknown> };
 
+/**
+ * Control characters (C0, DEL, C1) garble logs and terminals, and PostgreSQL `text` refuses
+ * U+0000 outright; no name, identifier or URL Switchboard stores may contain one.
+ */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+export const hasNoControlCharacters = (value: string) => !CONTROL_CHARACTER.test(value);
+
+/** The same for every string inside a JSON value (a JWK's `kid`, say, before it goes to jsonb). */
+export function jsonHasNoControlCharacters(value: unknown): boolean {
+  if (typeof value === 'string') return hasNoControlCharacters(value);
+  if (Array.isArray(value)) return value.every(jsonHasNoControlCharacters);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).every(
+      ([k, v]) => hasNoControlCharacters(k) && jsonHasNoControlCharacters(v),
+    );
+  return true;
+}
+
+/** A JWK node:crypto can turn into a key: catches a bad curve point or modulus at entry, not at sign-in. */
+export function importsAsKey(jwk: Record<string, unknown>, kind: 'public' | 'private'): boolean {
+  try {
+    const key = { key: jwk as JsonWebKey, format: 'jwk' } as const;
+    if (kind === 'public') createPublicKey(key);
+    else createPrivateKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const NO_CONTROL_CHARACTERS = { message: 'must not contain control characters' };
+
+/** A display name: one line of text, trimmed, 1–200 characters. */
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
+
+/** The client_id Switchboard uses at an operator: RFC 6749 VSCHAR (printable ASCII). */
+export const operatorClientIdSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (RFC 6749 client_id)');
+
 const privateJwk = z
   .record(z.string(), z.unknown())
   .refine((j) => typeof j.kty === 'string' && ['EC', 'RSA', 'OKP'].includes(j.kty as string), {
     message: 'must be an EC, RSA or OKP JWK',
   })
-  .refine((j) => typeof j.d === 'string', { message: 'must be a private JWK (it has no "d")' });
+  .refine((j) => typeof j.d === 'string', { message: 'must be a private JWK (it has no "d")' })
+  .refine((j) => importsAsKey(j, 'private'), { message: 'is not a usable private key' });
 
 export const credentialsSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('client_secret_basic'), clientSecret: z.string().min(8).max(512) }),
@@ -53,6 +102,7 @@ export const credentialsSchema = z.discriminatedUnion('method', [
 const url = z
   .string()
   .max(2048)
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS)
   .refine(isHttpUrl, { message: 'must be an http(s) URL' })
   .refine((v) => !/[?#]/.test(v), { message: 'must not have a query or fragment' });
 
@@ -76,14 +126,14 @@ export const supportedApisSchema = z
 // `.default()` even inside `.partial()`, which would silently reset fields).
 const operatorShape = {
   id: z.string().regex(OPERATOR_ID, 'lower-case letters, digits and dashes, 2–63 characters'),
-  name: z.string().trim().min(1).max(200),
+  name: displayNameSchema,
   country: z
     .string()
     .regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2 code such as ES')
     .transform((c) => c.toUpperCase()),
   issuerUrl: url,
   apiRoot: url,
-  clientId: z.string().min(1).max(255),
+  clientId: operatorClientIdSchema,
   credentials: credentialsSchema,
   scopeStyle: z.enum(['camara', 'dpv-hash']),
   allowInsecureHttp: z.boolean(),

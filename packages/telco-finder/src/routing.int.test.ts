@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../../db/test-support/test-database.js';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
@@ -16,7 +17,9 @@ beforeAll(async () => {
     operatorInput('mvno-b', {
       credentials: {
         method: 'private_key_jwt',
-        privateJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' },
+        privateJwk: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+          format: 'jwk',
+        }),
       },
     }),
     ADMIN,

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import {
   credentialsSchema,
+  displayNameSchema,
+  hasNoControlCharacters,
   InputError,
   listAudit,
+  operatorClientIdSchema,
   supportedApisSchema,
   type Actor,
   type AuditRecord,
@@ -43,16 +46,19 @@ export interface OperatorSelfServiceDeps {
   readonly knex: Knex;
 }
 
-const url = z.string().max(2048);
+const url = z
+  .string()
+  .max(2048)
+  .refine(hasNoControlCharacters, 'must not contain control characters');
 // What an operator may change itself; status, country and --insecure stay with admins.
 const profileUpdate = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: displayNameSchema,
     issuerUrl: url,
     apiRoot: url,
     scopeStyle: z.enum(['camara', 'dpv-hash']),
     supportedApis: supportedApisSchema,
-    clientId: z.string().min(1).max(255),
+    clientId: operatorClientIdSchema,
     credentials: credentialsSchema,
     routingUrl: url.nullable(),
   })

@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { z } from 'zod';
-import { ConflictError, InputError, NotFoundError, OPERATOR_ID } from '@switchboard/telco-finder';
+import {
+  ConflictError,
+  displayNameSchema,
+  hasNoControlCharacters,
+  importsAsKey,
+  InputError,
+  jsonHasNoControlCharacters,
+  NotFoundError,
+  OPERATOR_ID,
+} from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import { ttlCached } from './ttl-cache.js';
@@ -57,18 +66,24 @@ export interface ClientService {
 /** Other processes see a disabled client or a new secret within this time. */
 const METADATA_TTL_MS = 2_000;
 
-const redirectUri = z.string().max(2048).refine(isRedirectUri, {
-  message: 'must be an absolute https URL (http only for localhost/127.0.0.1) without fragment',
-});
+const redirectUri = z
+  .string()
+  .max(2048)
+  .refine(hasNoControlCharacters, 'must not contain control characters')
+  .refine(isRedirectUri, {
+    message: 'must be an absolute https URL (http only for localhost/127.0.0.1) without fragment',
+  });
 const publicJwk = z
   .record(z.string(), z.unknown())
   .refine((k) => ['EC', 'RSA', 'OKP'].includes(k.kty as string), 'must be an EC, RSA or OKP key')
-  .refine((k) => k.d === undefined, 'must be a public key: never send a private key ("d")');
+  .refine((k) => k.d === undefined, 'must be a public key: never send a private key ("d")')
+  .refine(jsonHasNoControlCharacters, 'must not contain control characters')
+  .refine((k) => importsAsKey(k, 'public'), 'is not a usable public key');
 const jwks = z.object({ keys: z.array(publicJwk).min(1).max(10) }).strict();
 
 const addSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: displayNameSchema,
     grantType: z.enum(['authorization_code', 'client_credentials']).default('authorization_code'),
     redirectUris: z.array(redirectUri).max(20).default([]),
     authMethod: z.enum(['private_key_jwt', 'client_secret_basic']).default('private_key_jwt'),
@@ -95,7 +110,7 @@ const addSchema = z
   );
 const updateSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: displayNameSchema,
     redirectUris: z.array(redirectUri).min(1).max(20),
     jwks,
   })

@@ -38,6 +38,9 @@ export async function startHarness(): Promise<Harness> {
     HOST: '127.0.0.1',
     SWITCHBOARD_DATA_DIR: dataDir,
     SHUTDOWN_GRACE_MS: '100',
+    // No background polling of routing URLs a test sets: a poll would write routing_sync_state
+    // at random moments, and the tests compare tables; `switchboard routing sync` still works.
+    ROUTING_SYNC_INTERVAL_SECONDS: '0',
   });
   const aggregator = await startAggregator(config, { logger: silentLogger, database: db.db });
   const env = { SWITCHBOARD_ADMIN_URL: aggregator.adminUrl, SWITCHBOARD_DATA_DIR: dataDir };

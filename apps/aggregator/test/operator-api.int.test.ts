@@ -234,6 +234,26 @@ describe('operator API: profile', () => {
     ],
     ['an unreachable issuer', { issuerUrl: 'https://auth.invalid' }, /issuerUrl: cannot reach/],
     [
+      'a private api root',
+      { apiRoot: 'https://10.0.0.5/camara' },
+      /^apiRoot: 10\.0\.0\.5 is a loopback or private host/,
+    ],
+    [
+      'a localhost api root',
+      { apiRoot: 'https://localhost:8443' },
+      /^apiRoot: localhost is a loopback/,
+    ],
+    [
+      'a link-local api root',
+      { apiRoot: 'https://169.254.169.254' },
+      /^apiRoot: 169\.254\.169\.254 is a loopback/,
+    ],
+    [
+      'a unique-local IPv6 api root',
+      { apiRoot: 'https://[fd00::1]/' },
+      /^apiRoot: \[fd00::1\] is a loopback/,
+    ],
+    [
       'an http routing URL',
       { routingUrl: 'http://a.example/telco-routing/v1/routing' },
       /routingUrl must be an https URL/,

@@ -1,5 +1,6 @@
 import {
   InputError,
+  isSpecialPurposeAddress,
   parseRoutingTable,
   UpstreamError,
   type Operator,
@@ -31,8 +32,15 @@ export async function validateEndpointChange(
 ): Promise<void> {
   for (const field of ['issuerUrl', 'apiRoot', 'routingUrl'] as const) {
     const url = change[field];
-    if (typeof url === 'string' && !deps.devMode && !url.startsWith('https:'))
-      throw new InputError(`${field} must be an https URL`);
+    if (typeof url !== 'string' || deps.devMode) continue;
+    if (!url.startsWith('https:')) throw new InputError(`${field} must be an https URL`);
+    // The issuer and routing URL are fetched through the connect-time guard of getJson; the
+    // api root is not fetched here, so a literal private address is refused now (SSRF).
+    const host = hostOf(url);
+    if (host === 'localhost' || (host !== undefined && isSpecialPurposeAddress(host)))
+      throw new InputError(
+        `${field}: ${host} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
+      );
   }
   if (change.issuerUrl !== undefined) await checkIssuer(change.issuerUrl, deps.getJson);
   if (typeof change.routingUrl === 'string') {
@@ -66,6 +74,14 @@ async function fetched(url: string, field: string, getJson: GetJson): Promise<un
   } catch (e) {
     if (e instanceof UpstreamError) throw new InputError(`${field}: ${e.message}`);
     throw e;
+  }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { isSpecialPurposeAddress, UpstreamError } from '@switchboard/telco-finder';
+import { lookupVia, PrivateAddressError, publicOnlyLookup, type Resolve } from './host-guard.js';
 
 /** GETs JSON from an operator's endpoint; every failure is an UpstreamError saying what went wrong. */
 export type GetJson = (url: string) => Promise<unknown>;
@@ -10,22 +11,29 @@ export interface OutboundJsonOptions {
   readonly allowPrivateHosts: boolean;
   readonly maxBytes?: number;
   readonly userAgent: string;
+  /** Name resolution (tests); the system resolver by default. */
+  readonly resolve?: Resolve;
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
 /**
  * Outbound requests to URLs an operator chose: no redirects, a timeout, a size cap, and
- * outside development no literal loopback/private/link-local hosts (a basic SSRF guard;
- * names resolving to such addresses are the network's job to block).
+ * outside development an SSRF guard: no loopback/private/link-local host, whether the URL
+ * names it literally or a host name resolves to it when the socket connects.
  */
 export function createOutboundJson(options: OutboundJsonOptions): GetJson {
   const maxBytes = options.maxBytes ?? MAX_BYTES;
+  const { allowPrivateHosts, resolve } = options;
+  const dispatcher: Dispatcher | undefined = !allowPrivateHosts
+    ? new Agent({ connect: { lookup: publicOnlyLookup(resolve) } })
+    : resolve && new Agent({ connect: { lookup: lookupVia(resolve, { publicOnly: false }) } });
   return async (url) => {
     const target = checkTarget(url, options.allowPrivateHosts);
     let res;
     try {
       res = await request(target, {
+        ...(dispatcher ? { dispatcher } : {}),
         method: 'GET',
         headers: { accept: 'application/json', 'user-agent': options.userAgent },
         headersTimeout: options.timeoutMs,
@@ -88,6 +96,7 @@ async function readCapped(
 }
 
 function describe(e: unknown): string {
+  if (e instanceof PrivateAddressError) return e.message;
   const err = e as { code?: string; name?: string; message?: string };
   if (err?.name === 'TimeoutError' || err?.code === 'UND_ERR_HEADERS_TIMEOUT') return 'timed out';
   return err?.code ?? err?.message ?? String(e);

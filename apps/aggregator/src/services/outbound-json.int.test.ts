@@ -1,0 +1,81 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UpstreamError } from '@switchboard/telco-finder';
+import type { Resolve } from './host-guard.js';
+import { createOutboundJson } from './outbound-json.js';
+
+// The SSRF guard of outbound requests to operator-chosen URLs (routing tables, discovery
+// documents), over a real socket on loopback. Name resolution is a table here, standing in
+// for DNS: `rebind.example` is a public-looking name that resolves to loopback.
+let server: http.Server;
+let port = 0;
+let hits = 0;
+
+beforeAll(async () => {
+  server = http.createServer((_req, res) => {
+    hits += 1;
+    res.setHeader('content-type', 'application/json');
+    res.end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const DNS: Record<string, string[]> = {
+  'rebind.example': ['127.0.0.1'],
+  'mapped.example': ['::ffff:127.0.0.1'],
+  'mixed.example': ['93.184.215.14', '10.1.2.3'],
+  'metadata.example': ['169.254.169.254'],
+};
+const table: Resolve = (hostname, _options, callback) => {
+  const addresses = DNS[hostname];
+  if (!addresses)
+    return callback(Object.assign(new Error(`no ${hostname}`), { code: 'ENOTFOUND' }), []);
+  callback(
+    null,
+    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+  );
+};
+const outbound = (allowPrivateHosts: boolean) =>
+  createOutboundJson({ timeoutMs: 2_000, allowPrivateHosts, userAgent: 'test', resolve: table });
+
+describe('outbound JSON to operator URLs: SSRF guard', () => {
+  it.each(['rebind.example', 'mapped.example', 'mixed.example', 'metadata.example'])(
+    'refuses %s, whose name resolves to a special-purpose address, without connecting',
+    async (host) => {
+      const before = hits;
+      const err = await outbound(false)(`http://${host}:${port}/table`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect((err as Error).message).toMatch(
+        new RegExp(
+          `^cannot reach http://${host}:${port}/table: ${host} resolves to \\S+, a loopback or private address \\(allowed only with OPERATOR_DEV_MODE\\)$`,
+        ),
+      );
+      expect(hits).toBe(before);
+    },
+  );
+
+  it('refuses a literal loopback address before any connection', async () => {
+    const before = hits;
+    await expect(outbound(false)(`http://127.0.0.1:${port}/`)).rejects.toThrow(
+      /127\.0\.0\.1 is a loopback or private host \(allowed only with OPERATOR_DEV_MODE\)/,
+    );
+    expect(hits).toBe(before);
+  });
+
+  it('reports a name that does not resolve', async () => {
+    await expect(outbound(false)(`http://nowhere.example:${port}/`)).rejects.toThrow(
+      `cannot reach http://nowhere.example:${port}/: ENOTFOUND`,
+    );
+  });
+
+  it('in development mode connects to what the name resolves to (the sandboxes on loopback)', async () => {
+    const before = hits;
+    await expect(outbound(true)(`http://rebind.example:${port}/table`)).resolves.toEqual({
+      ok: true,
+    });
+    expect(hits).toBe(before + 1);
+  });
+});

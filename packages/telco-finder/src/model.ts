@@ -78,7 +78,7 @@ export const displayNameSchema = z
   .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS);
 
 /** The client_id Switchboard uses at an operator: RFC 6749 VSCHAR (printable ASCII). */
-export const operatorClientIdSchema = z
+const operatorClientIdSchema = z
   .string()
   .min(1)
   .max(255)

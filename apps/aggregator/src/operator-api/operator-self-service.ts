@@ -1,12 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  credentialsSchema,
-  displayNameSchema,
-  hasNoControlCharacters,
   InputError,
   listAudit,
-  operatorClientIdSchema,
-  supportedApisSchema,
+  operatorUpdateSchema,
   type Actor,
   type AuditRecord,
   type OperatorDetails,
@@ -46,24 +42,18 @@ export interface OperatorSelfServiceDeps {
   readonly knex: Knex;
 }
 
-const url = z
-  .string()
-  .max(2048)
-  .refine(hasNoControlCharacters, 'must not contain control characters');
-// What an operator may change itself; status, country and --insecure stay with admins.
-const profileUpdate = z
-  .object({
-    name: displayNameSchema,
-    issuerUrl: url,
-    apiRoot: url,
-    scopeStyle: z.enum(['camara', 'dpv-hash']),
-    supportedApis: supportedApisSchema,
-    clientId: operatorClientIdSchema,
-    credentials: credentialsSchema,
-    routingUrl: url.nullable(),
-  })
-  .partial()
-  .strict();
+// What an operator may change itself, with the admin schema's field rules; status, country
+// and --insecure stay with admins.
+const profileUpdate = operatorUpdateSchema.pick({
+  name: true,
+  issuerUrl: true,
+  apiRoot: true,
+  scopeStyle: true,
+  supportedApis: true,
+  clientId: true,
+  credentials: true,
+  routingUrl: true,
+});
 
 export function createOperatorSelfService(deps: OperatorSelfServiceDeps): OperatorSelfService {
   const profile = async (id: string): Promise<OperatorProfile> => {

@@ -220,6 +220,37 @@ export async function redeemCode(
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
+/** A client-credentials token request (RFC 6749 §4.4) with HTTP Basic client authentication. */
+export async function clientCredentialsToken(
+  publicUrl: string,
+  client: { id: string; secret: string },
+  scope?: string,
+) {
+  const res = await request(`${publicUrl}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      ...(scope ? { scope } : {}),
+    }).toString(),
+  });
+  return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+}
+
+/** A finder client's `telco-finder` access token; throws when the token endpoint refuses. */
+export async function finderToken(
+  publicUrl: string,
+  finder: { id: string; secret: string },
+): Promise<string> {
+  const { status, body } = await clientCredentialsToken(publicUrl, finder, 'telco-finder');
+  if (status !== 200 || typeof body.access_token !== 'string')
+    throw new Error(`finder token refused: ${status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
 /** A private_key_jwt client assertion (RFC 7523) of a key-authenticated client. */
 export async function assertion(app: { id: string; jwk: JWK }, issuer: string) {
   return new SignJWT({})

@@ -6,6 +6,7 @@ import { aggregatorTokenAudience, mintAggregatorAccessToken } from '@switchboard
 import {
   APP_CALLBACK,
   authorizeUrl,
+  finderToken,
   redeemCode,
   registerFinderClient,
   type AppClient,
@@ -159,16 +160,7 @@ describe('token substitution', () => {
       headers: { authorization: `Bearer ${access}` },
     });
     expect(admin.status).toBe(401);
-    const issued = await fetch(`${s.agg.publicUrl}/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${finder.id}:${finder.secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials&scope=telco-finder',
-    });
-    const finderToken = String(((await issued.json()) as { access_token: string }).access_token);
-    expect((await verify(finderToken)).status).toBe(401);
+    expect((await verify(await finderToken(s.agg.publicUrl, finder))).status).toBe(401);
   });
 });
 

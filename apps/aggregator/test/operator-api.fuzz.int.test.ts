@@ -23,7 +23,12 @@ import { ipv4Cidr, ipv6Cidr, msisdnPrefix, network } from '../../../test/fuzz/ro
 import { operatorInput } from '../../../packages/telco-finder/test/fixtures.js';
 import type { Aggregator } from '../src/app.js';
 import { operatorApiAudience } from '../src/operator-api/operator-api-scope.js';
-import { registerApp, registerFinderClient, startTestAggregator } from './core-fixture.js';
+import {
+  finderToken,
+  registerApp,
+  registerFinderClient,
+  startTestAggregator,
+} from './core-fixture.js';
 import { operatorClient, operatorToken } from './operator-client.js';
 import { bearerTokenVariant, createTokenForge, type TokenVariant } from './token-forge.js';
 
@@ -89,17 +94,7 @@ async function wrongTokens(ids: { a: string; b: string }): Promise<TokenVariant[
       .encrypt(ring.current.secret)}`,
   });
   const app = await registerApp(agg, 'secret');
-  const finder = await registerFinderClient(agg);
-  const basic = Buffer.from(`${finder.id}:${finder.secret}`).toString('base64');
-  const res = await http.send(`${agg.publicUrl}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${basic}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials&scope=telco-finder',
-  });
-  const finderToken = (JSON.parse(res.text) as { access_token: string }).access_token;
+  const finderBearer = await finderToken(agg.publicUrl, await registerFinderClient(agg));
   // An app's AggregatorAccessToken for op-a, and every forgery of one (token-forge.ts).
   const appTokens = await createTokenForge(agg, {
     iss: agg.issuer,
@@ -116,7 +111,7 @@ async function wrongTokens(ids: { a: string; b: string }): Promise<TokenVariant[
   });
   return Promise.all([
     ...appTokens.forged,
-    { kind: 'finder token', header: `Bearer ${finderToken}` },
+    { kind: 'finder token', header: `Bearer ${finderBearer}` },
     { kind: 'admin token', header: 'Bearer sbadm_not-for-operators' },
     mint("B's client claiming op-a", { client_id: ids.b }),
     mint('an app client claiming op-a', { client_id: app.id }),

@@ -19,7 +19,13 @@ import {
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
 import { SEALED_COLUMNS } from '../src/services/master-key-rotation.js';
-import { APP_CALLBACK, authorizeUrl, redeemCode, type AppClient } from './core-fixture.js';
+import {
+  APP_CALLBACK,
+  authorizeUrl,
+  finderToken,
+  redeemCode,
+  type AppClient,
+} from './core-fixture.js';
 import { DeviceBrowser } from './device-browser.js';
 import { spawnApp, type SpawnedApp } from './spawned-app.js';
 
@@ -270,17 +276,9 @@ describe('a full run', () => {
     const wrongSecret = await redeemCode(`${issuer}/token`, issuer, { ...secretApp, secret: 'not-the-secret' }, 'code', 'verifier'); // prettier-ignore
     expect(wrongSecret.body.error).toBe('invalid_client');
 
-    const issued = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${finder.id}:${finder.secret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials&scope=telco-finder',
-    });
-    const finderToken = String(((await issued.json()) as { access_token: string }).access_token);
-    remember('telco-finder access token', finderToken);
-    const search = (target: unknown) => call('/telco-finder/v1/search', finderToken, { target });
+    const finderBearer = await finderToken(issuer, finder);
+    remember('telco-finder access token', finderBearer);
+    const search = (target: unknown) => call('/telco-finder/v1/search', finderBearer, { target });
     expect((await search({ phoneNumber: msisdns[3] })).json).toEqual({ operatorId: 'sandbox-a' });
     expect((await search({ ipv4Address: { publicAddress: '127.10.0.5' } })).status).toBe(200);
     expect((await search({ phoneNumber: 'not a number' })).status).toBe(400);

@@ -18,7 +18,12 @@ import {
   rawBody,
 } from '../../../test/fuzz/fuzz-support.js';
 import type { Aggregator } from '../src/app.js';
-import { registerFinderClient, registerOperators, startTestAggregator } from './core-fixture.js';
+import {
+  finderToken,
+  registerFinderClient,
+  registerOperators,
+  startTestAggregator,
+} from './core-fixture.js';
 
 // Issue 8, hostile input: the GSMA OPG.10 telco finder search with random targets, bodies
 // and bearer headers. Never a 5xx, always a CAMARA body, and a search never writes.
@@ -36,17 +41,7 @@ beforeAll(async () => {
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addRanges('sandbox-b', ['2001:db8::/32', '10.0.0.0/8'], {}, ADMIN);
   await agg.index.refresh();
-  const finder = await registerFinderClient(agg);
-  const res = await http.send(`${agg.publicUrl}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${finder.id}:${finder.secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials&scope=telco-finder',
-  });
-  expect(res.status).toBe(200);
-  token = String((JSON.parse(res.text) as { access_token: string }).access_token);
+  token = await finderToken(agg.publicUrl, await registerFinderClient(agg));
 }, 60_000);
 afterAll(async () => {
   await http.close();

@@ -8,7 +8,12 @@ import {
 import type { Aggregator } from '../src/app.js';
 import { hashToken } from '../src/services/admin-tokens.js';
 import { insertAdminToken } from '../src/store/admin-token-store.js';
-import { registerApp, registerOperators, startTestAggregator } from './core-fixture.js';
+import {
+  clientCredentialsToken,
+  registerApp,
+  registerOperators,
+  startTestAggregator,
+} from './core-fixture.js';
 
 // GSMA OPG.10 telco finder over real sockets: a client-credentials client asks which
 // operator serves a phone number or an IP address.
@@ -17,20 +22,8 @@ let t: TestDatabase;
 let agg: Aggregator;
 let token: string;
 
-async function clientToken(id: string, secret: string, scope?: string) {
-  const res = await fetch(`${agg.publicUrl}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      ...(scope ? { scope } : {}),
-    }).toString(),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const clientToken = (id: string, secret: string, scope?: string) =>
+  clientCredentialsToken(agg.publicUrl, { id, secret }, scope);
 
 async function finderClient(): Promise<{ id: string; secret: string }> {
   const created = await agg.clients.add({

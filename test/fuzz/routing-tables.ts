@@ -16,15 +16,27 @@ export interface TableCase {
 const byte = () => fc.integer({ min: 1, max: 223 });
 const hex = () => fc.integer({ min: 0x2001, max: 0x2fff }).map((n) => n.toString(16));
 
-/** CIDRs without host bits, of public-looking blocks. */
+/**
+ * CIDRs without host bits, of public-looking blocks no broader than an operator may claim
+ * itself (IPv4 /10, IPv6 /19: BROADEST_SELF_CLAIM); broader ones are `tooBroadClaim`.
+ */
 export const ipv4Cidr = () =>
   fc.oneof(
-    byte().map((a) => `${a}.0.0.0/8`),
+    byte().map((a) => `${a}.0.0.0/10`),
     fc.tuple(byte(), fc.nat(255)).map(([a, b]) => `${a}.${b}.0.0/16`),
     fc.tuple(byte(), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => `${p.join('.')}/32`),
   );
 export const ipv6Cidr = () => fc.tuple(hex(), hex()).map(([a, b]) => `${a}:${b}::/32`);
-export const msisdnPrefix = () => fc.stringMatching(/^\+?[1-9][0-9]{1,8}$/);
+export const msisdnPrefix = () => fc.stringMatching(/^\+?[1-9][0-9]{3,8}$/);
+/** Claims an operator makes only with an admin's approval: /0–/9, /0–/18, 1–3 digits. */
+export const tooBroadClaim = () =>
+  fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 1, max: 9 }), byte())
+      .map(([len, a]) => `${a & (0xff << (8 - Math.min(len, 8)))}.0.0.0/${len}`),
+    fc.integer({ min: 4, max: 18 }).map((len) => `2000::/${len}`),
+    fc.stringMatching(/^\+[1-9][0-9]{0,2}$/),
+  );
 export const network = () => fc.stringMatching(/^[2-7][0-9]{4,5}$/);
 
 const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { maxLength: 4 });

@@ -98,12 +98,13 @@ export async function startAggregator(
 
   let draining = false;
   let serving = false;
-  const health = createHealthRouter({
+  const healthDeps = {
     knex: database.knex,
     index,
     draining: () => draining,
     serving: () => serving,
-  });
+  };
+  const health = createHealthRouter(healthDeps);
   const coreDeps = { knex: database.knex, secretBox, index, operators, logger };
   const core = createCoreServices(coreDeps);
   const metrics = createMetrics();
@@ -124,7 +125,13 @@ export async function startAggregator(
   });
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
   const admin = await listen(
-    createAdminApp(adminRouter, health, logger, metrics.registry, isTrustedProxy),
+    createAdminApp(
+      adminRouter,
+      createHealthRouter({ ...healthDeps, details: true }),
+      logger,
+      metrics.registry,
+      isTrustedProxy,
+    ),
     config.adminHost,
     config.adminPort,
     config.http,

@@ -56,12 +56,9 @@ beforeAll(async () => {
     ['op-b', ['90.0.0.0/8', '2a02:9000::/23']],
   ] as const) {
     await agg.operators.create(operatorInput(id), ADMIN);
-    await agg.selfService.operatorRoutes.change(
-      id,
-      'add',
-      { ranges: [...ranges], prefixes: [id === 'op-a' ? '+3460' : '+3470'] },
-      ADMIN,
-    );
+    // Seeded by an admin: a /8 is broader than an operator may claim itself.
+    await agg.routes.addRanges(id, [...ranges], {}, ADMIN);
+    await agg.routes.addPrefixes(id, [id === 'op-a' ? '+3460' : '+3470'], {}, ADMIN);
   }
   const clientA = await operatorClient(agg, 'op-a');
   const clientB = await operatorClient(agg, 'op-b');

@@ -322,3 +322,65 @@ it('answers any other path under /operators/v1 with a CAMARA 404', async () => {
     message: 'No such operator API resource.',
   });
 });
+
+describe('operator API: claim bounds', () => {
+  it.each([
+    [
+      'an IPv4 range broader than /10',
+      { ranges: ['128.0.0.0/3'] },
+      /128\.0\.0\.0\/3 .*broader than \/10/,
+    ],
+    ['an IPv6 range broader than /19', { ranges: ['4000::/2'] }, /4000::\/2 .*broader than \/19/],
+    ['a country-code-wide prefix', { prefixes: ['+34'] }, /prefix 34 .*fewer than 4 digits/],
+  ])(
+    'operators may not claim huge unowned space: %s needs an admin approval (409), then passes',
+    async (_name, claim, message) => {
+      const r = await api(tokenB, 'POST', 'sandbox-b/routes', claim);
+      expect(r.status).toBe(409);
+      expect(r.json.code).toBe('CONFLICT');
+      expect(r.json.message).toMatch(message);
+      expect(r.json.message).toMatch(/switchboard overlaps approve sandbox-b/);
+      const value = Object.values(claim as Record<string, string[]>)[0]![0]!;
+      expect((await cli('overlaps', 'approve', 'sandbox-b', value)).code).toBe(0);
+      const approved = await api(tokenB, 'POST', 'sandbox-b/routes', claim);
+      expect(approved.status).toBe(200);
+      await api(tokenB, 'POST', 'sandbox-b/routes/remove', claim);
+      expect((await cli('overlaps', 'revoke', 'sandbox-b', value)).code).toBe(0);
+    },
+  );
+
+  it('operators may not post more than 10,000 values of a kind in one call (no megabyte audit rows)', async () => {
+    const ranges = Array.from({ length: 10_001 }, (_, i) => `100.${64 + (i >> 8)}.${i & 255}.0/24`);
+    const before = (await agg.routes.listRanges('sandbox-b')).length;
+    const r = await api(tokenB, 'POST', 'sandbox-b/routes', { ranges });
+    expect(r.status).toBe(400);
+    expect(r.json.message).toBe('ranges must be a list of at most 10000 strings');
+    expect((await agg.routes.listRanges('sandbox-b')).length).toBe(before);
+  });
+});
+
+describe('operator API: a disabled operator', () => {
+  it('a disabled operator keeps no operator API: 403 on every call until an admin enables it', async () => {
+    const admin = { kind: 'admin', id: 'test' } as const;
+    await agg.operators.setStatus('sandbox-b', 'disabled', admin);
+    try {
+      for (const [method, path, body] of [
+        ['GET', 'sandbox-b', undefined],
+        ['PATCH', 'sandbox-b', { name: 'Still here' }],
+        ['GET', 'sandbox-b/routes', undefined],
+        ['POST', 'sandbox-b/routes', { ranges: ['88.64.0.0/16'] }],
+        ['GET', 'sandbox-b/audit', undefined],
+      ] as const) {
+        const r = await api(tokenB, method, path, body);
+        expect(r.status).toBe(403);
+        expect(r.json).toMatchObject({ code: 'PERMISSION_DENIED' });
+        expect(r.json.message).toMatch(/sandbox-b' is disabled/);
+      }
+      expect((await agg.operators.get('sandbox-b')).name).toBe('Sandbox Operator B');
+      expect(agg.index.lookupIp('88.64.0.1')).toBeUndefined();
+    } finally {
+      await agg.operators.setStatus('sandbox-b', 'active', admin);
+    }
+    expect((await api(tokenB, 'GET', 'sandbox-b')).status).toBe(200);
+  });
+});

@@ -18,7 +18,11 @@ import {
   fuzzTimeout,
   hostileString,
 } from '../../../test/fuzz/fuzz-support.js';
-import { routingTableCase, type TableCase } from '../../../test/fuzz/routing-tables.js';
+import {
+  routingTableCase,
+  tooBroadClaim,
+  type TableCase,
+} from '../../../test/fuzz/routing-tables.js';
 import { operatorInput } from '../../../packages/telco-finder/test/fixtures.js';
 import type { Aggregator } from '../src/app.js';
 import { startTestAggregator } from './core-fixture.js';
@@ -40,7 +44,7 @@ let fake: FakeRoutingServer;
 const http = createFuzzClient();
 
 // Held by op-b: a table of op-p claiming one of them is a conflict.
-const OP_B = { ranges: ['88.0.0.0/8'], prefixes: ['3460'], networks: ['21407'] };
+const OP_B = { ranges: ['88.0.0.0/10'], prefixes: ['3460'], networks: ['21407'] };
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -58,7 +62,7 @@ beforeAll(async () => {
       ADMIN,
     );
   await agg.selfService.operatorRoutes.change('op-b', 'add', OP_B, ADMIN);
-  fake.answer({ table: routingTable('op-p', { ipv4: ['89.0.0.0/8'], msisdnPrefix: ['+3470'] }) });
+  fake.answer({ table: routingTable('op-p', { ipv4: ['89.0.0.0/10'], msisdnPrefix: ['+3470'] }) });
   expect((await sync()).status).toBe(200);
 }, 60_000);
 afterAll(async () => {
@@ -102,6 +106,20 @@ const answer = (): fc.Arbitrary<{ kind: string; answer: Answer; valid?: boolean 
           },
           valid: false,
         })),
+    },
+    {
+      weight: 1,
+      arbitrary: tooBroadClaim().map((value) => ({
+        kind: 'a claim too broad without approval',
+        answer: {
+          table: routingTable('op-p', {
+            [value.startsWith('+') ? 'msisdnPrefix' : value.includes(':') ? 'ipv6' : 'ipv4']: [
+              value,
+            ],
+          }),
+        },
+        valid: false,
+      })),
     },
     {
       weight: 1,

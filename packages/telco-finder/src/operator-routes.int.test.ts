@@ -83,7 +83,7 @@ describe('operator routes: claims', () => {
       routes.change(
         'op-b',
         'add',
-        { ranges: ['89.0.0.0/8', '88.10.0.0/16'], prefixes: ['+34605'] },
+        { ranges: ['89.0.0.0/10', '88.10.0.0/16'], prefixes: ['+34605'] },
         B,
       ),
     );

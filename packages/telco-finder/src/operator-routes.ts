@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import { ConflictError, InputError, NotFoundError, type ErrorDetail } from './errors.js';
 import type { Actor } from './model.js';
-import { KIND_SPECS, ROUTE_KINDS, type RouteKind, type RouteKindSpec } from './route-kinds.js';
+import {
+  KIND_SPECS,
+  MAX_SELF_CLAIM_VALUES,
+  ROUTE_KINDS,
+  type RouteKind,
+  type RouteKindSpec,
+} from './route-kinds.js';
 import { applyRoutingChange, type RoutingContext } from './routing-context.js';
 import { getOperatorRow } from './store/operator-store.js';
 import { approvedValues } from './store/overlap-approval-store.js';
@@ -41,7 +47,6 @@ export interface OperatorRoutes {
   ): Promise<RouteDiff>;
 }
 
-const MAX_VALUES = 100_000;
 const MAX_DETAILS = 20;
 
 export function createOperatorRoutes(ctx: RoutingContext, policy: ClaimPolicy): OperatorRoutes {
@@ -110,7 +115,10 @@ async function changeKind(
   return { added, removed, unchanged: current.size - removed.length };
 }
 
-/** The claim rules, in order: special purpose → held by another → overlapping another. */
+/**
+ * The claim rules, in order: special purpose → too broad (unless approved) → held by
+ * another → overlapping another (unless approved).
+ */
 async function checkClaims(
   trx: Knex.Transaction,
   spec: RouteKindSpec,
@@ -126,6 +134,19 @@ async function checkClaims(
       added.flatMap((v) => {
         const why = spec.specialPurpose!(v);
         return why ? [`${spec.noun} ${v} is refused: ${why}, a special-purpose block`] : [];
+      }),
+    );
+  }
+  if (spec.tooBroad) {
+    refuse(
+      ConflictError,
+      added.flatMap((v) => {
+        const why = approved.has(v) ? undefined : spec.tooBroad!(v);
+        return why
+          ? [
+              `${spec.noun} ${v} of operator '${operatorId}' is refused: ${why} (an admin may approve it: switchboard overlaps approve ${operatorId} ${v})`,
+            ]
+          : [];
       }),
     );
   }
@@ -175,8 +196,8 @@ export function normalizeSet(raw: unknown, mode: RouteChangeMode): RouteSet {
   for (const kind of ROUTE_KINDS) {
     const values = (raw as Record<string, unknown>)[kind];
     if (values === undefined) continue;
-    if (!Array.isArray(values) || values.length > MAX_VALUES)
-      throw new InputError(`${kind} must be a list of at most ${MAX_VALUES} strings`);
+    if (!Array.isArray(values) || values.length > MAX_SELF_CLAIM_VALUES)
+      throw new InputError(`${kind} must be a list of at most ${MAX_SELF_CLAIM_VALUES} strings`);
     set[kind] = normalizeValues(KIND_SPECS[kind], values, details);
   }
   if (details.length > 0) throw new InputError(details[0]!.message, details.slice(0, MAX_DETAILS));

@@ -21,6 +21,17 @@ import {
 } from './store/routing-store.js';
 
 export type RouteKind = 'ranges' | 'prefixes' | 'networks';
+
+/**
+ * The broadest claims an operator may make itself (operator API, GSMA routing table);
+ * anything broader needs an admin's `overlaps approve`. The largest single blocks real
+ * mobile operators hold are IPv4 /10–/11 and IPv6 /19–/23 (RIR allocations); /3 or /2 is
+ * a mistake or a hijack. An E.164 prefix of 1–3 digits may be a whole country code.
+ */
+export const BROADEST_SELF_CLAIM = { ipv4: 10, ipv6: 19, prefixDigits: 4 } as const;
+
+/** Values an operator may send per kind in one change (the admin API's per-call limit too). */
+export const MAX_SELF_CLAIM_VALUES = 10_000;
 export const ROUTE_KINDS: readonly RouteKind[] = ['ranges', 'prefixes', 'networks'];
 
 type Trx = Knex.Transaction;
@@ -38,6 +49,8 @@ export interface RouteKindSpec {
   approvalKind?: ApprovalKind;
   /** Why a value may not be claimed outside development, if it may not. */
   specialPurpose?(value: string): string | undefined;
+  /** Why a value is too broad to claim without an admin's approval, if it is. */
+  tooBroad?(value: string): string | undefined;
   insert(trx: Trx, operatorId: string, values: string[], approved: Set<string>): Promise<void>;
   remove(trx: Trx, values: string[]): Promise<unknown>;
 }
@@ -53,6 +66,14 @@ export const RANGE_KIND: RouteKindSpec = {
   specialPurpose(cidr) {
     const block = specialPurposeBlockOf(cidr);
     return block && `${block.cidr} is ${block.name}`;
+  },
+  tooBroad(cidr) {
+    const v6 = cidr.includes(':');
+    const broadest = v6 ? BROADEST_SELF_CLAIM.ipv6 : BROADEST_SELF_CLAIM.ipv4;
+    const length = Number(cidr.slice(cidr.lastIndexOf('/') + 1));
+    return length < broadest
+      ? `it is broader than /${broadest} (the broadest ${v6 ? 'IPv6' : 'IPv4'} range an operator may claim without an admin's approval)`
+      : undefined;
   },
   insert: (trx, operatorId, values, approved) =>
     insertRanges(
@@ -70,6 +91,12 @@ export const PREFIX_KIND: RouteKindSpec = {
   taken: findExistingPrefixes,
   overlaps: findPrefixOverlaps,
   approvalKind: 'prefix',
+  tooBroad(prefix) {
+    // Stored without '+': E.164 country codes have 1–3 digits (ITU-T E.164 §6.2.1).
+    return prefix.length < BROADEST_SELF_CLAIM.prefixDigits
+      ? `it has fewer than ${BROADEST_SELF_CLAIM.prefixDigits} digits and may cover a whole country code (an operator claims it only with an admin's approval)`
+      : undefined;
+  },
   insert: (trx, operatorId, values, approved) =>
     insertPrefixes(
       trx,

@@ -8,7 +8,7 @@ import { createHealthRouter } from './health-router.js';
 const index = { stats: () => ({ ready: true, operators: 2 }) } as unknown as RoutingIndex;
 const knexAnswering = (raw: () => Promise<unknown>) => ({ raw }) as unknown as Knex;
 
-function app(knex: Knex, draining = false, serving = true) {
+function app(knex: Knex, draining = false, serving = true, details = true) {
   const a = express();
   a.use(
     createHealthRouter({
@@ -17,12 +17,32 @@ function app(knex: Knex, draining = false, serving = true) {
       draining: () => draining,
       serving: () => serving,
       databaseTimeoutMs: 200,
+      details,
     }),
   );
   return a;
 }
 
 describe('health router', () => {
+  it('says only its status without details (the public listener): no routing-index statistics', async () => {
+    const ok = await request(
+      app(
+        knexAnswering(async () => ({})),
+        false,
+        true,
+        false,
+      ),
+    ).get('/ready');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ status: 'ready' });
+    const down = knexAnswering(async () => {
+      throw new Error('down');
+    });
+    const refused = await request(app(down, false, true, false)).get('/ready');
+    expect(refused.status).toBe(503);
+    expect(refused.body).toEqual({ status: 'not ready' });
+  });
+
   it('is ready when the database answers and the index is loaded', async () => {
     const res = await request(app(knexAnswering(async () => ({})))).get('/ready');
     expect(res.status).toBe(200);

@@ -14,11 +14,17 @@ export interface HealthDeps {
   readonly serving?: () => boolean;
   /** A database check slower than this counts as down (a health check must not hang). */
   readonly databaseTimeoutMs?: number;
+  /**
+   * Include the database check and routing-index statistics in `/ready` (the admin
+   * listener); the public listener says only its status, which is all a balancer needs.
+   */
+  readonly details?: boolean;
 }
 
 /**
  * `/health`: the process is alive. `/ready`: it serves every route, the database answers, the
  * index is loaded and the process is not draining. Never slower than `databaseTimeoutMs`.
+ * Only `details` shows why: operators' route counts are nobody's business on the public side.
  */
 export function createHealthRouter(deps: HealthDeps): Router {
   const router = express.Router();
@@ -33,7 +39,7 @@ export function createHealthRouter(deps: HealthDeps): Router {
     const database = await databaseAnswers(deps.knex, timeoutMs);
     const ready = database && index.ready && serving && !draining;
     const status = ready ? 'ready' : draining ? 'draining' : serving ? 'not ready' : 'starting';
-    res.status(ready ? 200 : 503).json({ status, database, index });
+    res.status(ready ? 200 : 503).json(deps.details ? { status, database, index } : { status });
   });
   return router;
 }

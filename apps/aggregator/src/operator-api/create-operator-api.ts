@@ -37,6 +37,7 @@ export function createOperatorApi(deps: OperatorApiDeps): Router {
       isActiveClient: async (id) => (await deps.clients.metadata(id)) !== undefined,
     }),
     operatorOf: (id) => deps.clients.operatorOf(id),
+    isOperatorActive: async (id) => (await deps.operators.get(id)).status === 'active',
     logger: deps.logger,
   });
 }

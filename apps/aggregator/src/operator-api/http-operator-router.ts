@@ -17,6 +17,8 @@ export interface OperatorRouterDeps {
   readonly tokens: MachineTokenVerifier;
   /** The operator a client acts for now (a client re-bound or disabled loses its tokens). */
   readonly operatorOf: (clientId: string) => Promise<string | undefined>;
+  /** A disabled operator keeps its clients but not its API (an admin's `operators disable`). */
+  readonly isOperatorActive: (operatorId: string) => Promise<boolean>;
   readonly logger: Logger;
 }
 
@@ -33,7 +35,7 @@ export function createOperatorRouter(deps: OperatorRouterDeps): Router {
   const router = express.Router();
   const api = express.Router({ mergeParams: true });
   router.use(`${OPERATOR_API_PATH}/operators`, correlator, authenticate(deps.tokens), api);
-  api.use('/:operatorId', ownOperatorOnly(deps.operatorOf));
+  api.use('/:operatorId', ownOperatorOnly(deps.operatorOf), activeOperatorOnly(deps));
   api.use(express.json({ limit: BODY_LIMIT, strict: true }));
 
   api.get('/:operatorId', async (req, res) => {
@@ -78,6 +80,21 @@ function ownOperatorOnly(operatorOf: OperatorRouterDeps['operatorOf']) {
           camaraError('PERMISSION_DENIED', `This token acts for operator '${claimed}' only.`),
         );
       next();
+    }, next);
+  };
+}
+
+/** After isolation, so the path's operator is the caller's own. */
+function activeOperatorOnly(deps: Pick<OperatorRouterDeps, 'isOperatorActive'>) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    deps.isOperatorActive(op(req)).then((active) => {
+      if (active) return next();
+      next(
+        camaraError(
+          'PERMISSION_DENIED',
+          `Operator '${op(req)}' is disabled: its operator API is closed until an admin enables it.`,
+        ),
+      );
     }, next);
   };
 }

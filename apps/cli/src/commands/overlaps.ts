@@ -11,11 +11,16 @@ interface Approval {
   createdAt: string;
 }
 
-/** `switchboard overlaps`: admin approvals of claims that overlap another operator's routes. */
+/**
+ * `switchboard overlaps`: admin approvals of operators' claims that overlap another operator's
+ * routes or are broader than an operator may claim itself.
+ */
 export function registerOverlapCommands(program: Command, ctx: CommandContext): void {
   const overlaps = program
     .command('overlaps')
-    .description("approve operators' claims that overlap another operator's ranges or prefixes");
+    .description(
+      "approve operators' claims that overlap another operator's ranges or prefixes, or are very broad",
+    );
 
   overlaps
     .command('approve')
@@ -28,12 +33,15 @@ export function registerOverlapCommands(program: Command, ctx: CommandContext): 
     .addHelpText(
       'after',
       `
-An MVNO's range inside its host network's range is the usual case. Exact duplicates of another
-operator's range or prefix are never allowed.
+An MVNO's range inside its host network's range is the usual case. Claims broader than an
+operator may make itself need an approval too: IPv4 broader than /10, IPv6 broader than /19,
+E.164 prefixes of fewer than 4 digits. Exact duplicates of another operator's range or prefix
+are never allowed.
 
 Examples:
   $ switchboard overlaps approve es-mvno 88.10.0.0/16 --note "MVNO on Movistar"
-  $ switchboard overlaps approve es-mvno +346050`,
+  $ switchboard overlaps approve es-mvno +346050
+  $ switchboard overlaps approve us-carrier 172.32.0.0/9 --note "checked with ARIN whois"`,
     )
     .action(
       ctx.run(async (operatorId: string, values: string[], flags: { note?: string }) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
 import { masterKeyId } from '@switchboard/tokens';
-import { main as cli } from '../../cli/src/main.js';
+import { runCli } from '../../cli/test/run-cli.js';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -79,14 +79,13 @@ async function verify(agg: Aggregator, token: string, phoneNumber: string) {
 }
 
 async function rotateMaster(agg: Aggregator, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli(['keys', 'rotate-master', '--json', ...args], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { SWITCHBOARD_ADMIN_URL: agg.adminUrl, SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN },
-    cwd: process.cwd(),
-  });
+  const target = { adminUrl: agg.adminUrl, adminToken: ADMIN_TOKEN };
+  const { code, stdout, stderr } = await runCli(target, [
+    'keys',
+    'rotate-master',
+    '--json',
+    ...args,
+  ]);
   expect(stderr).toBe('');
   return {
     code,
@@ -183,16 +182,10 @@ describe('keys rotate-master', () => {
   });
 
   it('refuses a bad batch size with a clear message', async () => {
-    let stderr = '';
-    const code = await cli(['keys', 'rotate-master', '--batch-size', '0'], {
-      stdout: { write: () => true },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {
-        SWITCHBOARD_ADMIN_URL: running.at(-1)!.adminUrl,
-        SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
-      },
-      cwd: process.cwd(),
-    });
+    const { code, stderr } = await runCli(
+      { adminUrl: running.at(-1)!.adminUrl, adminToken: ADMIN_TOKEN },
+      ['keys', 'rotate-master', '--batch-size', '0'],
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(/--batch-size.*integer from 1 to 10000/);
   });

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { main } from '../../cli/src/main.js';
+import { runCli } from '../../cli/test/run-cli.js';
 import type { Aggregator } from '../src/app.js';
 import { hashToken } from '../src/services/admin-tokens.js';
 import { insertAdminToken } from '../src/store/admin-token-store.js';
@@ -75,15 +75,5 @@ export async function callOperatorApi(
 export async function adminCli(agg: Aggregator) {
   const token = `sbadm_test_${Math.random().toString(36).slice(2)}_0123456789`;
   await insertAdminToken(agg.database.knex, 'operator tests', hashToken(token));
-  return async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { SWITCHBOARD_ADMIN_URL: agg.adminUrl, SWITCHBOARD_ADMIN_TOKEN: token },
-      cwd: process.cwd(),
-    });
-    return { code, stdout, stderr };
-  };
+  return (...argv: string[]) => runCli({ adminUrl: agg.adminUrl, adminToken: token }, argv);
 }

@@ -13,7 +13,7 @@ import {
   masterKeyId,
   readAggregatorAccessToken,
 } from '@switchboard/tokens';
-import { main as cli } from '../../cli/src/main.js';
+import { runCli } from '../../cli/test/run-cli.js';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -65,14 +65,8 @@ async function freePort(): Promise<number> {
 }
 
 async function sb(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli([...argv, '--json'], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { SWITCHBOARD_ADMIN_URL: adminUrl, SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN },
-    cwd: dir,
-  });
+  const target = { adminUrl, adminToken: ADMIN_TOKEN, cwd: dir };
+  const { code, stdout, stderr } = await runCli(target, [...argv, '--json']);
   cliErrors.push(stderr);
   return { code, stdout, json: JSON.parse(stdout || '{}') as CliJson };
 }

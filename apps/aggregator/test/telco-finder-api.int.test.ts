@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { main } from '../../cli/src/main.js';
+import { runCli } from '../../cli/test/run-cli.js';
 import {
   createTestDatabase,
   type TestDatabase,
@@ -195,14 +195,8 @@ describe('POST /telco-finder/v1/search: client credentials', () => {
   it('serves a client made with `switchboard clients add --telco-finder --secret`', async () => {
     const admin = `sbadm_${randomBytes(24).toString('base64url')}`;
     await insertAdminToken(agg.database.knex, 'finder test', hashToken(admin));
-    let stdout = '';
     const argv = ['--json', 'clients', 'add', '--name', 'CLI finder', '--telco-finder', '--secret'];
-    const code = await main(argv, {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: () => true },
-      env: { SWITCHBOARD_ADMIN_URL: agg.adminUrl, SWITCHBOARD_ADMIN_TOKEN: admin },
-      cwd: process.cwd(),
-    });
+    const { code, stdout } = await runCli({ adminUrl: agg.adminUrl, adminToken: admin }, argv);
     expect(code).toBe(0);
     const created = JSON.parse(stdout) as {
       client: { id: string; grantType: string; redirectUris: string[] };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { main } from '../../cli/src/main.js';
+import { runCli } from '../../cli/test/run-cli.js';
 import { hashToken } from '../src/services/admin-tokens.js';
 import { insertAdminToken } from '../src/store/admin-token-store.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
@@ -45,17 +45,7 @@ async function report(query: Record<string, string>) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: { SWITCHBOARD_ADMIN_URL: s.agg.adminUrl, SWITCHBOARD_ADMIN_TOKEN: adminToken },
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli({ adminUrl: s.agg.adminUrl, adminToken }, argv);
 
 interface Row {
   day: string;

@@ -26,6 +26,7 @@ interface ErrorBody {
 export function createAdminClient(io: CliIo): AdminClient {
   const url = (io.env.SWITCHBOARD_ADMIN_URL ?? DEFAULT_ADMIN_URL).replace(/\/+$/, '');
   const token = io.env.SWITCHBOARD_ADMIN_TOKEN ?? readTokenFile(io);
+  const send = io.fetch ?? fetch;
 
   async function call<T>(method: string, p: string, init: RequestInit = {}): Promise<T> {
     if (!token) {
@@ -36,7 +37,7 @@ export function createAdminClient(io: CliIo): AdminClient {
     }
     let res: Response;
     try {
-      res = await fetch(`${url}/admin/v1${p}`, {
+      res = await send(`${url}/admin/v1${p}`, {
         ...init,
         method,
         headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },

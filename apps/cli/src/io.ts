@@ -4,6 +4,12 @@ export interface CliIo {
   stderr: { write(s: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * HTTP to the admin API; the global fetch by default. Tests give each run its own
+   * connections, as a real CLI process has: kept-alive sockets shared across runs could be
+   * picked just as the server closes them (keep-alive timeout) on a busy machine.
+   */
+  fetch?: typeof fetch;
 }
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, noMatch: 3 } as const;

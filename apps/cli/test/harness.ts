@@ -11,13 +11,9 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
-import { main } from '../src/main.js';
+import { runCli, type CliRun } from './run-cli.js';
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliRun };
 
 export interface Harness {
   aggregator: Aggregator;
@@ -48,17 +44,7 @@ export async function startHarness(): Promise<Harness> {
     aggregator,
     dataDir,
     env,
-    async cli(...argv) {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(argv, {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        env,
-        cwd: dataDir,
-      });
-      return { code, stdout, stderr };
-    },
+    cli: (...argv) => runCli({ adminUrl: aggregator.adminUrl, env, cwd: dataDir }, argv),
     async stop() {
       await aggregator.stop();
       await db.destroy();

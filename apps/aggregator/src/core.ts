@@ -110,6 +110,7 @@ export async function startCore(
     discoveryTtlMs: config.operatorDiscoveryTtlSeconds * 1000,
     timeoutMs: config.operatorTimeoutMs,
   });
+  const limits = startRateLimits(config, knex, secrets.pairwiseSecret, logger);
   const oidc = await createOidcProvider({
     issuer,
     audience: aggregatorTokenAudience(issuer),
@@ -128,6 +129,7 @@ export async function startCore(
       operatorClient,
       logger,
     }),
+    onTokenIssued: (clientId) => limits.record('token', { clientId }),
     logger,
   });
   const flow = createNestedFlow({
@@ -149,7 +151,6 @@ export async function startCore(
     socket: { remoteAddress?: string | undefined };
     get(h: string): string | undefined;
   }) => deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
-  const limits = startRateLimits(config, knex, secrets.pairwiseSecret, logger);
   const router = createFlowRouter({
     flow,
     interactions: oidc.interactions,

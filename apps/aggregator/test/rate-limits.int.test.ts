@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'undici';
-import { APP_CALLBACK, authorizeUrl, registerApp, type AppClient } from './core-fixture.js';
+import {
+  APP_CALLBACK,
+  authorizeUrl,
+  registerApp,
+  registerFinderClient,
+  type AppClient,
+} from './core-fixture.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
 
 // Every rate-limited endpoint reaches its limit over real sockets. Each test uses its own
@@ -120,27 +126,105 @@ describe('token endpoint', () => {
     expectRefused(await post('127.0.5.1', form()), /from this address/);
   });
 
-  it('per client, whether it is named by HTTP Basic, client_id or a client assertion', async () => {
-    const basic = `Basic ${Buffer.from('rl-basic-client:wrong').toString('base64')}`;
-    const payload = Buffer.from(JSON.stringify({ sub: 'rl-assertion-client' })).toString(
-      'base64url',
-    );
-    const assertion = form({
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: `eyJhbGciOiJFUzI1NiJ9.${payload}.c2ln`,
-    });
-    const cases: Array<{ body: string; headers: Record<string, string> }> = [
-      { body: form(), headers: { authorization: basic } },
-      { body: form({ client_id: 'rl-form-client' }), headers: {} },
-      { body: assertion, headers: {} },
-    ];
-    for (const [n, c] of cases.entries()) {
-      for (let i = 0; i < 5; i += 1) {
-        const res = await post(`127.0.6.${n * 10 + i + 1}`, c.body, c.headers);
-        expect([400, 401]).toContain(res.status);
-      }
-      expectRefused(await post(`127.0.6.${n * 10 + 9}`, c.body, c.headers), /for this client/);
+  it('per client: counts the tokens an authenticated client gets, then refuses it before authentication', async () => {
+    const finder = await registerFinderClient(s.agg);
+    const basic = (secret: string) =>
+      `Basic ${Buffer.from(`${finder.id}:${secret}`).toString('base64')}`;
+    const machine = 'grant_type=client_credentials&scope=telco-finder';
+    for (let i = 1; i <= 5; i += 1) {
+      const res = await post(`127.0.6.${i}`, machine, { authorization: basic(finder.secret) });
+      expect(res.status).toBe(200);
     }
+    expectRefused(
+      await post('127.0.6.6', machine, { authorization: basic(finder.secret) }),
+      /for this client/,
+    );
+    // Its budget is spent: a request naming it is refused before its secret is even checked.
+    expectRefused(
+      await post('127.0.6.7', machine, { authorization: basic('wrong') }),
+      /for this client/,
+    );
+  });
+});
+
+// Anyone could exhaust a chosen app's per-client rate limit: the token endpoint charged the
+// client a request named (HTTP Basic, client_id, a client assertion's unverified sub) before
+// authenticating it, and /auth charged any client_id. Attacker and victim use their own
+// source addresses; the attack spends nearly twice the victim's budget.
+describe("an attacker cannot exhaust a chosen app's per-client rate limit", () => {
+  const tokenRequest = (address: string, body: URLSearchParams, headers = {}) =>
+    from(address, `${s.agg.publicUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: body.toString(),
+    });
+  const redeem = (victim: string) =>
+    new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: 'stolen-or-made-up',
+      redirect_uri: APP_CALLBACK,
+      code_verifier: 'v'.repeat(43),
+      client_id: victim,
+    });
+
+  it('credential-less /token requests naming the app, from many addresses, leave its token alone', async () => {
+    const victim = (await registerApp(s.agg, 'secret')) as Extract<AppClient, { method: 'secret' }>;
+    const forged = [
+      { alg: 'ES256' },
+      { iss: victim.id, sub: victim.id, aud: s.agg.issuer, jti: 'x', exp: 4_000_000_000 },
+    ]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .join('.');
+    const wrongSecret = `Basic ${Buffer.from(`${victim.id}:wrong`).toString('base64')}`;
+    const withoutClientId = redeem(victim.id);
+    withoutClientId.delete('client_id');
+    const assertion = new URLSearchParams(withoutClientId);
+    assertion.set(
+      'client_assertion_type',
+      'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    );
+    assertion.set('client_assertion', `${forged}.c2ln`);
+    const attacks = [
+      () => ({ body: withoutClientId, headers: { authorization: wrongSecret } }),
+      () => ({ body: redeem(victim.id), headers: {} }),
+      () => ({ body: assertion, headers: {} }),
+    ];
+    for (let i = 0; i < 9; i += 1) {
+      const { body, headers } = attacks[i % 3]!();
+      const res = await tokenRequest(`127.0.12.${i + 1}`, body, headers);
+      expect(res.status).toBe(401);
+      expect(json(res.text).error).toBe('invalid_client');
+    }
+
+    const { req, params } = await s.authorize('127.10.12.1', victim, { prompt: 'none' });
+    const code = params?.get('code');
+    expect(code).toBeTruthy();
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: code!,
+      redirect_uri: APP_CALLBACK,
+      code_verifier: req.verifier,
+    });
+    const res = await tokenRequest('127.0.12.100', form, {
+      authorization: `Basic ${Buffer.from(`${victim.id}:${victim.secret}`).toString('base64')}`,
+    });
+    expect(res.status).toBe(200);
+    expect(typeof json(res.text).access_token).toBe('string');
+  });
+
+  it('/auth requests with the app’s client_id and an unregistered redirect URI leave its sign-ins alone', async () => {
+    const victim = await registerApp(s.agg, 'secret');
+    for (let i = 0; i < 9; i += 1) {
+      const url = authorizeUrl(s.agg.issuer, victim, {
+        redirectUri: `https://attacker.example/cb${i}`,
+      }).url;
+      const res = await from(`127.0.13.${i + 1}`, url);
+      expect(res.status).toBe(400);
+      expect(res.header('location')).toBeUndefined();
+    }
+    const signIn = await from('127.10.13.1', authorizeUrl(s.agg.issuer, victim).url);
+    expect(signIn.status).toBe(303);
+    expect(signIn.header('location')).toMatch(/\/interaction\//);
   });
 });
 

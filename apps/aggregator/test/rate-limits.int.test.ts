@@ -20,6 +20,7 @@ beforeAll(async () => {
     RATE_LIMIT_SYNC_MS: '50',
     RATE_LIMIT_AUTHORIZE_PER_IP: '3',
     RATE_LIMIT_AUTHORIZE_PER_CLIENT: '6',
+    RATE_LIMIT_INTERACTION_PER_IP: '3',
     RATE_LIMIT_TOKEN_PER_IP: '4',
     RATE_LIMIT_TOKEN_PER_CLIENT: '5',
     RATE_LIMIT_FINDER_PER_IP: '4',
@@ -98,6 +99,31 @@ describe('authorize endpoint', () => {
     const back = new URL(refused.header('location')!);
     expect(back.searchParams.get('error')).toBe('temporarily_unavailable');
     expect(back.searchParams.get('error_description')).toMatch(/for this app/);
+  });
+});
+
+// Each visit of /interaction/:uid starts an operator flow (a database row, a discovery, a log
+// line), and nothing limited the visits: one /auth, then as many flows as the client asked.
+describe('interaction endpoint', () => {
+  it('limits the operator flows one device address starts, with a 429 page', async () => {
+    const app = await registerApp(s.agg, 'secret');
+    const device = s.device('127.10.14.1');
+    const start = await device.get(authorizeUrl(s.agg.issuer, app).url);
+    const interaction = start.location!;
+    expect(interaction).toMatch(/\/interaction\//);
+    for (let i = 0; i < 3; i += 1) {
+      const visit = await device.get(interaction);
+      expect(visit.status).toBe(303);
+      expect(visit.location?.startsWith(s.sandboxes[0]!.url)).toBe(true);
+    }
+    const refused = await from('127.10.14.1', interaction);
+    expect(refused.status).toBe(429);
+    expect(refused.header('content-type')).toMatch(/text\/html/);
+    expect(refused.header('location')).toBeUndefined();
+    expect(Number(refused.header('retry-after'))).toBeGreaterThan(0);
+    expect(refused.text).toContain('temporarily_unavailable');
+    // Another address has its own budget (without the browser's cookie: the expired page).
+    expect((await from('127.10.14.2', interaction)).status).toBe(400);
   });
 });
 
@@ -307,13 +333,14 @@ describe('shared counters', () => {
     const kinds = (stored: Array<{ bucket: string }>) =>
       new Set(stored.map((r) => r.bucket.split(':').slice(0, 2).join(':')));
     const until = Date.now() + 10_000;
-    while (kinds(await rows()).size < 8 && Date.now() < until)
+    while (kinds(await rows()).size < 9 && Date.now() < until)
       await new Promise((r) => setTimeout(r, 50));
     const stored = await rows();
     expect(kinds(stored)).toEqual(
       new Set([
         'authorize:ip',
         'authorize:client',
+        'interaction:ip',
         'token:ip',
         'token:client',
         'finder:ip',

@@ -37,8 +37,8 @@ export interface OidcProviderDeps {
   /** oidc-provider revoked a grant (e.g. its authorization code was used twice). */
   readonly onGrantRevoked?: (grantId: string) => Promise<void>;
   /**
-   * The token endpoint issued a token, so the client authenticated (`grant.success`, emitted
-   * before the response is sent); the client's rate-limit budget is charged here.
+   * The token endpoint issued a token, so its client authenticated (`grant.success`, emitted
+   * before the response is sent): where a client's token budget is charged (ADR 0001).
    */
   readonly onTokenIssued?: (clientId: string) => void;
   readonly logger: Logger;

@@ -41,6 +41,7 @@ import {
   telcoFinderAudience,
 } from './telco-finder-api/telco-finder-scope.js';
 import { insertOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
+import { createInteractionRateLimitRouter } from './http/interaction-rate-limit.js';
 import { createOAuthRateLimitRouter } from './http/oauth-rate-limit.js';
 import { createBucketHasher, createRateLimits, type RateLimits } from './rate-limit/rate-limits.js';
 import { createRateLimitStore } from './store/rate-limit-store.js';
@@ -110,6 +111,7 @@ export async function startCore(
     discoveryTtlMs: config.operatorDiscoveryTtlSeconds * 1000,
     timeoutMs: config.operatorTimeoutMs,
   });
+  const limits = startRateLimits(config, knex, secrets.pairwiseSecret, logger);
   const oidc = await createOidcProvider({
     issuer,
     audience: aggregatorTokenAudience(issuer),
@@ -128,6 +130,7 @@ export async function startCore(
       operatorClient,
       logger,
     }),
+    onTokenIssued: (clientId) => limits.record('token', { clientId }),
     logger,
   });
   const flow = createNestedFlow({
@@ -149,7 +152,6 @@ export async function startCore(
     socket: { remoteAddress?: string | undefined };
     get(h: string): string | undefined;
   }) => deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
-  const limits = startRateLimits(config, knex, secrets.pairwiseSecret, logger);
   const router = createFlowRouter({
     flow,
     interactions: oidc.interactions,
@@ -178,7 +180,8 @@ export async function startCore(
     issuer,
   });
   // The proxy answers on node:http before express; the rest goes through the late router.
-  deps.mount.attach(finder, operatorApi, router, oauthLimits, oidc.handler);
+  const interactionLimits = createInteractionRateLimitRouter({ limits, sourceIp });
+  deps.mount.attach(finder, operatorApi, interactionLimits, router, oauthLimits, oidc.handler);
   deps.attachFront(proxy.front);
   const timer = setInterval(() => {
     deleteExpiredFlowState(knex).catch((err: unknown) =>

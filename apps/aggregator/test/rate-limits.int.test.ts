@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'undici';
-import { APP_CALLBACK, authorizeUrl, registerApp, type AppClient } from './core-fixture.js';
+import {
+  APP_CALLBACK,
+  authorizeUrl,
+  registerApp,
+  registerFinderClient,
+  type AppClient,
+} from './core-fixture.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
 
 // Every rate-limited endpoint reaches its limit over real sockets. Each test uses its own
@@ -14,6 +20,7 @@ beforeAll(async () => {
     RATE_LIMIT_SYNC_MS: '50',
     RATE_LIMIT_AUTHORIZE_PER_IP: '3',
     RATE_LIMIT_AUTHORIZE_PER_CLIENT: '6',
+    RATE_LIMIT_INTERACTION_PER_IP: '3',
     RATE_LIMIT_TOKEN_PER_IP: '4',
     RATE_LIMIT_TOKEN_PER_CLIENT: '5',
     RATE_LIMIT_FINDER_PER_IP: '4',
@@ -45,6 +52,49 @@ async function from(
 }
 
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
+
+// The limiter stopped limiting once its table was full, and made-up client ids filled it: no
+// endpoint may give a client id a bucket before the client is known. First in this file, so
+// the counter table holds only what this test sends.
+describe('unknown clients', () => {
+  it('get no bucket at any endpoint (made-up ids filled the limiter’s table)', async () => {
+    const rows = async (kind: string) => {
+      const row = (await s.t.db
+        .knex('rate_limit_counters')
+        .where('bucket', 'like', `${kind}:%`)
+        .count({ n: '*' })
+        .first()) as { n: string | number };
+      return Number(row.n);
+    };
+    const endpoints = ['authorize', 'token', 'finder', 'proxy'];
+    const madeUp = (n: number) => `sb-made-up-${n}`;
+    const token = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+      from('127.0.15.1', `${s.agg.publicUrl}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ grant_type: 'client_credentials', ...body }).toString(),
+      });
+    const sub = Buffer.from(JSON.stringify({ sub: madeUp(3) })).toString('base64url');
+    await token({}, { authorization: `Basic ${Buffer.from(`${madeUp(1)}:x`).toString('base64')}` });
+    await token({ client_id: madeUp(2) });
+    await token({
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: `eyJhbGciOiJFUzI1NiJ9.${sub}.c2ln`,
+    });
+    await from('127.0.15.1', authorizeUrl(s.agg.issuer, { ...s.secretApp, id: madeUp(4) }).url);
+    const bearer = { authorization: `Bearer ${madeUp(5)}` };
+    for (const path of ['/telco-finder/v1/search', '/number-verification/v2/verify'])
+      await from('127.0.15.1', `${s.agg.publicUrl}${path}`, { method: 'POST', headers: bearer });
+
+    // Each request counted against the address; once those counts are shared, so is the rest.
+    const until = Date.now() + 10_000;
+    while ((await Promise.all(endpoints.map((e) => rows(`${e}:ip`)))).includes(0)) {
+      if (Date.now() > until) throw new Error('the address counts were never shared');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await Promise.all(endpoints.map((e) => rows(`${e}:client`)))).toEqual([0, 0, 0, 0]);
+  });
+});
 
 describe('authorize endpoint', () => {
   it('per device address: sends the browser back to the app with temporarily_unavailable', async () => {
@@ -95,6 +145,31 @@ describe('authorize endpoint', () => {
   });
 });
 
+// Each visit of /interaction/:uid starts an operator flow (a database row, a discovery, a log
+// line), and nothing limited the visits: one /auth, then as many flows as the client asked.
+describe('interaction endpoint', () => {
+  it('limits the operator flows one device address starts, with a 429 page', async () => {
+    const app = await registerApp(s.agg, 'secret');
+    const device = s.device('127.10.14.1');
+    const start = await device.get(authorizeUrl(s.agg.issuer, app).url);
+    const interaction = start.location!;
+    expect(interaction).toMatch(/\/interaction\//);
+    for (let i = 0; i < 3; i += 1) {
+      const visit = await device.get(interaction);
+      expect(visit.status).toBe(303);
+      expect(visit.location?.startsWith(s.sandboxes[0]!.url)).toBe(true);
+    }
+    const refused = await from('127.10.14.1', interaction);
+    expect(refused.status).toBe(429);
+    expect(refused.header('content-type')).toMatch(/text\/html/);
+    expect(refused.header('location')).toBeUndefined();
+    expect(Number(refused.header('retry-after'))).toBeGreaterThan(0);
+    expect(refused.text).toContain('temporarily_unavailable');
+    // Another address has its own budget (without the browser's cookie: the expired page).
+    expect((await from('127.10.14.2', interaction)).status).toBe(400);
+  });
+});
+
 describe('token endpoint', () => {
   const form = (extra: Record<string, string> = {}) =>
     new URLSearchParams({ grant_type: 'authorization_code', code: 'nope', ...extra }).toString();
@@ -120,27 +195,105 @@ describe('token endpoint', () => {
     expectRefused(await post('127.0.5.1', form()), /from this address/);
   });
 
-  it('per client, whether it is named by HTTP Basic, client_id or a client assertion', async () => {
-    const basic = `Basic ${Buffer.from('rl-basic-client:wrong').toString('base64')}`;
-    const payload = Buffer.from(JSON.stringify({ sub: 'rl-assertion-client' })).toString(
-      'base64url',
-    );
-    const assertion = form({
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: `eyJhbGciOiJFUzI1NiJ9.${payload}.c2ln`,
-    });
-    const cases: Array<{ body: string; headers: Record<string, string> }> = [
-      { body: form(), headers: { authorization: basic } },
-      { body: form({ client_id: 'rl-form-client' }), headers: {} },
-      { body: assertion, headers: {} },
-    ];
-    for (const [n, c] of cases.entries()) {
-      for (let i = 0; i < 5; i += 1) {
-        const res = await post(`127.0.6.${n * 10 + i + 1}`, c.body, c.headers);
-        expect([400, 401]).toContain(res.status);
-      }
-      expectRefused(await post(`127.0.6.${n * 10 + 9}`, c.body, c.headers), /for this client/);
+  it('per client: counts the tokens an authenticated client gets, then refuses it before authentication', async () => {
+    const finder = await registerFinderClient(s.agg);
+    const basic = (secret: string) =>
+      `Basic ${Buffer.from(`${finder.id}:${secret}`).toString('base64')}`;
+    const machine = 'grant_type=client_credentials&scope=telco-finder';
+    for (let i = 1; i <= 5; i += 1) {
+      const res = await post(`127.0.6.${i}`, machine, { authorization: basic(finder.secret) });
+      expect(res.status).toBe(200);
     }
+    expectRefused(
+      await post('127.0.6.6', machine, { authorization: basic(finder.secret) }),
+      /for this client/,
+    );
+    // Its budget is spent: a request naming it is refused before its secret is even checked.
+    expectRefused(
+      await post('127.0.6.7', machine, { authorization: basic('wrong') }),
+      /for this client/,
+    );
+  });
+});
+
+// Anyone could exhaust a chosen app's per-client rate limit: the token endpoint charged the
+// client a request named (HTTP Basic, client_id, a client assertion's unverified sub) before
+// authenticating it, and /auth charged any client_id. Attacker and victim use their own
+// source addresses; the attack spends nearly twice the victim's budget.
+describe("an attacker cannot exhaust a chosen app's per-client rate limit", () => {
+  const tokenRequest = (address: string, body: URLSearchParams, headers = {}) =>
+    from(address, `${s.agg.publicUrl}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: body.toString(),
+    });
+  const redeem = (victim: string) =>
+    new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: 'stolen-or-made-up',
+      redirect_uri: APP_CALLBACK,
+      code_verifier: 'v'.repeat(43),
+      client_id: victim,
+    });
+
+  it('credential-less /token requests naming the app, from many addresses, leave its token alone', async () => {
+    const victim = (await registerApp(s.agg, 'secret')) as Extract<AppClient, { method: 'secret' }>;
+    const forged = [
+      { alg: 'ES256' },
+      { iss: victim.id, sub: victim.id, aud: s.agg.issuer, jti: 'x', exp: 4_000_000_000 },
+    ]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .join('.');
+    const wrongSecret = `Basic ${Buffer.from(`${victim.id}:wrong`).toString('base64')}`;
+    const withoutClientId = redeem(victim.id);
+    withoutClientId.delete('client_id');
+    const assertion = new URLSearchParams(withoutClientId);
+    assertion.set(
+      'client_assertion_type',
+      'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    );
+    assertion.set('client_assertion', `${forged}.c2ln`);
+    const attacks = [
+      () => ({ body: withoutClientId, headers: { authorization: wrongSecret } }),
+      () => ({ body: redeem(victim.id), headers: {} }),
+      () => ({ body: assertion, headers: {} }),
+    ];
+    for (let i = 0; i < 9; i += 1) {
+      const { body, headers } = attacks[i % 3]!();
+      const res = await tokenRequest(`127.0.12.${i + 1}`, body, headers);
+      expect(res.status).toBe(401);
+      expect(json(res.text).error).toBe('invalid_client');
+    }
+
+    const { req, params } = await s.authorize('127.10.12.1', victim, { prompt: 'none' });
+    const code = params?.get('code');
+    expect(code).toBeTruthy();
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: code!,
+      redirect_uri: APP_CALLBACK,
+      code_verifier: req.verifier,
+    });
+    const res = await tokenRequest('127.0.12.100', form, {
+      authorization: `Basic ${Buffer.from(`${victim.id}:${victim.secret}`).toString('base64')}`,
+    });
+    expect(res.status).toBe(200);
+    expect(typeof json(res.text).access_token).toBe('string');
+  });
+
+  it('/auth requests with the app’s client_id and an unregistered redirect URI leave its sign-ins alone', async () => {
+    const victim = await registerApp(s.agg, 'secret');
+    for (let i = 0; i < 9; i += 1) {
+      const url = authorizeUrl(s.agg.issuer, victim, {
+        redirectUri: `https://attacker.example/cb${i}`,
+      }).url;
+      const res = await from(`127.0.13.${i + 1}`, url);
+      expect(res.status).toBe(400);
+      expect(res.header('location')).toBeUndefined();
+    }
+    const signIn = await from('127.10.13.1', authorizeUrl(s.agg.issuer, victim).url);
+    expect(signIn.status).toBe(303);
+    expect(signIn.header('location')).toMatch(/\/interaction\//);
   });
 });
 
@@ -223,13 +376,14 @@ describe('shared counters', () => {
     const kinds = (stored: Array<{ bucket: string }>) =>
       new Set(stored.map((r) => r.bucket.split(':').slice(0, 2).join(':')));
     const until = Date.now() + 10_000;
-    while (kinds(await rows()).size < 8 && Date.now() < until)
+    while (kinds(await rows()).size < 9 && Date.now() < until)
       await new Promise((r) => setTimeout(r, 50));
     const stored = await rows();
     expect(kinds(stored)).toEqual(
       new Set([
         'authorize:ip',
         'authorize:client',
+        'interaction:ip',
         'token:ip',
         'token:client',
         'finder:ip',
@@ -240,7 +394,9 @@ describe('shared counters', () => {
     );
     for (const { bucket } of stored) {
       expect(bucket).toMatch(/^[a-z]+:(ip|client):[A-Za-z0-9_-]{22}$/);
-      expect(bucket).not.toMatch(/127\.|sb-|rl-/);
+      // '.' is not in base64url, so no address is in clear; nor is any client id.
+      expect(bucket).not.toMatch(/127\./);
+      for (const id of [s.secretApp.id, s.keyApp.id]) expect(bucket).not.toContain(id);
     }
   });
 });

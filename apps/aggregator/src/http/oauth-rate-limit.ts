@@ -20,9 +20,13 @@ const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Rate limits in front of oidc-provider's `/auth` and `/token` (docs/adr/0001-rate-limits.md).
- * Authorize: the browser is sent back to the app with `temporarily_unavailable` (RFC 6749
- * §4.1.2.1) when the client and its redirect URI can be trusted, else it gets a 429 page.
- * Token: 429 with an RFC 6749 §5.2-style JSON error. Both carry `Retry-After`.
+ * Every request counts against its source address. A client's budget is charged only once
+ * the client is known to be who it says: on `/auth` an active client with an exactly
+ * registered redirect URI, on `/token` an authenticated client (counted by oidc-provider's
+ * `grant.success`, see core.ts). Authorize: the browser is sent back to the app with
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1) when the client and its redirect URI can be
+ * trusted, else it gets a 429 page. Token: 429 with an RFC 6749 §5.2-style JSON error.
+ * Both carry `Retry-After`.
  */
 export function createOAuthRateLimitRouter(deps: OAuthRateLimitDeps): Router {
   const router = express.Router();
@@ -35,33 +39,56 @@ export function createOAuthRateLimitRouter(deps: OAuthRateLimitDeps): Router {
 function limitAuthorize(deps: OAuthRateLimitDeps): RequestHandler {
   return async (req, res, next) => {
     const query = req.query as Record<string, unknown>;
-    const clientId = validClientId(query.client_id);
-    const decision = deps.limits.check('authorize', { ip: deps.sourceIp(req), clientId });
-    if (decision.allowed) return next();
-    const description = `Too many sign-in requests ${whose(decision, 'from this network', 'for this app')}; try again in ${decision.retryAfterSeconds} seconds.`;
-    res.set('retry-after', String(decision.retryAfterSeconds));
-    const target = await appRedirect(deps, query, clientId, description);
-    if (target) return res.redirect(303, target);
-    res.status(429).type('html').send(errorPage('temporarily_unavailable', description));
+    const byAddress = deps.limits.check('authorize', { ip: deps.sourceIp(req) });
+    if (!byAddress.allowed) return refuseAuthorize(deps, res, query, byAddress);
+    // The client id and redirect URI are anyone's to send: only a pair the client registered
+    // is charged to it, anything else to the address alone.
+    const clientId = await registeredClient(deps, query);
+    if (clientId === undefined) return next();
+    const byClient = deps.limits.check('authorize', { clientId });
+    if (byClient.allowed) return next();
+    await refuseAuthorize(deps, res, query, byClient);
   };
+}
+
+async function refuseAuthorize(
+  deps: OAuthRateLimitDeps,
+  res: Response,
+  query: Record<string, unknown>,
+  decision: Refusal,
+): Promise<void> {
+  const description = `Too many sign-in requests ${whose(decision, 'from this network', 'for this app')}; try again in ${decision.retryAfterSeconds} seconds.`;
+  res.set('retry-after', String(decision.retryAfterSeconds));
+  const target = await appRedirect(deps, query, description);
+  if (target) return res.redirect(303, target);
+  res.status(429).type('html').send(errorPage('temporarily_unavailable', description));
+}
+
+/** `client_id` if it is an active client and `redirect_uri` exactly one of its URIs. */
+async function registeredClient(
+  deps: OAuthRateLimitDeps,
+  query: Record<string, unknown>,
+): Promise<string | undefined> {
+  const clientId = validClientId(query.client_id);
+  const redirectUri = query.redirect_uri;
+  if (!clientId || typeof redirectUri !== 'string') return undefined;
+  const client = await deps.clientMetadata(clientId).catch(() => undefined);
+  const registered = client?.redirect_uris;
+  return Array.isArray(registered) && registered.includes(redirectUri) ? clientId : undefined;
 }
 
 /** The app's redirect URI with the error, only if it is exactly registered for the client. */
 async function appRedirect(
   deps: OAuthRateLimitDeps,
   query: Record<string, unknown>,
-  clientId: string | undefined,
   description: string,
 ): Promise<string | undefined> {
-  const redirectUri = query.redirect_uri;
   const mode = query.response_mode;
   // A request object may carry other parameters: without verifying it, trust nothing.
-  if (!clientId || typeof redirectUri !== 'string' || query.request !== undefined) return undefined;
+  if (query.request !== undefined) return undefined;
   if (mode !== undefined && mode !== 'query') return undefined;
-  const client = await deps.clientMetadata(clientId).catch(() => undefined);
-  const registered = client?.redirect_uris;
-  if (!Array.isArray(registered) || !registered.includes(redirectUri)) return undefined;
-  const url = new URL(redirectUri);
+  if ((await registeredClient(deps, query)) === undefined) return undefined;
+  const url = new URL(query.redirect_uri as string);
   url.searchParams.set('error', 'temporarily_unavailable');
   url.searchParams.set('error_description', description);
   if (typeof query.state === 'string') url.searchParams.set('state', query.state);
@@ -71,9 +98,9 @@ async function appRedirect(
 }
 
 /**
- * The client id is needed before oidc-provider authenticates anything, so the form is read
- * here; oidc-provider then uses `req.body` (its documented fallback). With HTTP Basic
- * client authentication the header names the client and the body is left alone.
+ * The client a token request names is needed before oidc-provider authenticates it, so the
+ * form is read here; oidc-provider then uses `req.body` (its documented fallback). With HTTP
+ * Basic client authentication the header names the client and the body is left alone.
  */
 const readTokenForm: RequestHandler = (req, res, next) => {
   if (basicClientId(req) !== undefined) return next();
@@ -92,10 +119,14 @@ const readTokenForm: RequestHandler = (req, res, next) => {
 
 function limitToken(deps: OAuthRateLimitDeps): RequestHandler {
   return (req, res, next) => {
-    const clientId = basicClientId(req) ?? bodyClientId(req.body);
-    const decision = deps.limits.check('token', { ip: deps.sourceIp(req), clientId });
-    if (decision.allowed) return next();
-    tokenRefusal(res, decision);
+    // Unauthenticated here: a client whose budget is spent is refused before any work, but
+    // only the provider counts a request against it, once the client has authenticated.
+    const named = basicClientId(req) ?? bodyClientId(req.body);
+    const byClient = deps.limits.peek('token', { clientId: named });
+    if (!byClient.allowed) return tokenRefusal(res, byClient);
+    const byAddress = deps.limits.check('token', { ip: deps.sourceIp(req) });
+    if (!byAddress.allowed) return tokenRefusal(res, byAddress);
+    next();
   };
 }
 
@@ -134,7 +165,7 @@ function basicClientId(req: Request): string | undefined {
   }
 }
 
-/** `client_id`, else the unverified `sub` of a client assertion: for counting only. */
+/** `client_id`, else the unverified `sub` of a client assertion: to look a budget up only. */
 function bodyClientId(body: unknown): string | undefined {
   if (!Buffer.isBuffer(body)) return undefined;
   const form = new URLSearchParams(body.toString('utf8'));

@@ -36,6 +36,11 @@ export interface OidcProviderDeps {
   readonly errorDocument: (error: string, description: string | undefined) => string;
   /** oidc-provider revoked a grant (e.g. its authorization code was used twice). */
   readonly onGrantRevoked?: (grantId: string) => Promise<void>;
+  /**
+   * The token endpoint issued a token, so its client authenticated (`grant.success`, emitted
+   * before the response is sent): where a client's token budget is charged (ADR 0001).
+   */
+  readonly onTokenIssued?: (clientId: string) => void;
   readonly logger: Logger;
 }
 
@@ -70,6 +75,12 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
       onGrantRevoked(grantId).catch((err: unknown) =>
         deps.logger.warn('revoking the operator grant failed', { error: String(err) }),
       );
+    });
+  const onTokenIssued = deps.onTokenIssued;
+  if (onTokenIssued)
+    provider.on('grant.success', (ctx: unknown) => {
+      const client = (ctx as OidcContext).oidc.client;
+      if (client) onTokenIssued(client.clientId);
     });
   return {
     handler: provider.callback(),

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { parseEnv } from '../parse-env.js';
 
-export const RATE_LIMITED_ENDPOINTS = ['authorize', 'token', 'finder', 'proxy'] as const;
+export const RATE_LIMITED_ENDPOINTS = [
+  'authorize',
+  'interaction',
+  'token',
+  'finder',
+  'proxy',
+] as const;
 export type RateLimitedEndpoint = (typeof RATE_LIMITED_ENDPOINTS)[number];
 
 export interface EndpointLimits {
@@ -32,6 +38,8 @@ export const rateLimitEnvSchema = z.object({
   RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   RATE_LIMIT_AUTHORIZE_PER_CLIENT: limit.default(60_000),
   RATE_LIMIT_AUTHORIZE_PER_IP: limit.default(1_200),
+  // A sign-in visits its interaction once, after one /auth: the same ceiling per address.
+  RATE_LIMIT_INTERACTION_PER_IP: limit.default(1_200),
   RATE_LIMIT_TOKEN_PER_CLIENT: limit.default(60_000),
   RATE_LIMIT_TOKEN_PER_IP: limit.default(6_000),
   RATE_LIMIT_FINDER_PER_CLIENT: limit.default(60_000),
@@ -54,6 +62,8 @@ export function parseRateLimitConfig(
         perClient: c.RATE_LIMIT_AUTHORIZE_PER_CLIENT,
         perIp: c.RATE_LIMIT_AUTHORIZE_PER_IP,
       },
+      // An interaction's client is known only once it is loaded, the work this limit spares.
+      interaction: { perClient: 0, perIp: c.RATE_LIMIT_INTERACTION_PER_IP },
       token: { perClient: c.RATE_LIMIT_TOKEN_PER_CLIENT, perIp: c.RATE_LIMIT_TOKEN_PER_IP },
       finder: { perClient: c.RATE_LIMIT_FINDER_PER_CLIENT, perIp: c.RATE_LIMIT_FINDER_PER_IP },
       proxy: { perClient: c.RATE_LIMIT_PROXY_PER_CLIENT, perIp: c.RATE_LIMIT_PROXY_PER_IP },

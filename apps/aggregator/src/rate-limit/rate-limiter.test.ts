@@ -133,15 +133,94 @@ describe('rate limiter', () => {
     expect(takeN(l, 'k', 2, 5)).toBe(1);
   });
 
-  it('tracks at most maxKeys keys per window and lets further keys through untracked', () => {
+  it('peeks without counting: an exhausted bucket refuses, an unknown one gets no entry', () => {
     const l = createRateLimiter({
-      windowMs: 1000,
+      windowMs: 60_000,
       store: memoryStore().store,
       clock: () => 0,
-      maxKeys: 2,
+      maxKeys: 1,
     });
-    expect(takeN(l, 'a', 1, 2)).toBe(1);
-    expect(takeN(l, 'b', 1, 2)).toBe(1);
-    expect(takeN(l, 'c', 1, 3)).toBe(3);
+    for (let i = 0; i < 5; i += 1) expect(l.peek(bucket('unknown', 1)).allowed).toBe(true);
+    // The peeks created nothing: the one slot is still free for a counted key.
+    expect(takeN(l, 'a', 2, 2)).toBe(2);
+    expect(l.peek(bucket('a', 2))).toMatchObject({ allowed: false, key: 'a' });
+    expect(l.peek(bucket('a', 3)).allowed).toBe(true);
+  });
+
+  it('records an answered request whatever the limit, and refuses the next one', () => {
+    const l = createRateLimiter({ windowMs: 60_000, store: memoryStore().store, clock: () => 0 });
+    for (let i = 0; i < 3; i += 1) l.record(bucket('client', 2));
+    expect(l.peek(bucket('client', 3)).allowed).toBe(false);
+    expect(l.take(bucket('client', 3)).allowed).toBe(false);
+    expect(l.take(bucket('client', 4)).allowed).toBe(true);
+  });
+});
+
+// The limiter stopped limiting when it was full: past maxKeys keys in a window, take()
+// admitted every new key uncounted. Now it evicts what it can evict without losing a count
+// (a synced entry: the store holds its total) and otherwise refuses (ADR 0001).
+describe('rate limiter with a full table', () => {
+  const full = (maxKeys: number) => {
+    const m = memoryStore();
+    const l = createRateLimiter({ windowMs: 60_000, store: m.store, clock: () => 0, maxKeys });
+    return { m, l };
+  };
+
+  it('still limits a fresh key after the table filled with other keys', async () => {
+    const { l } = full(3);
+    for (const key of ['a', 'b', 'c']) expect(takeN(l, key, 5, 1)).toBe(1);
+    await l.sync();
+    expect(takeN(l, 'fresh', 2, 10)).toBe(2);
+    // 'd' and 'e' take the places of the synced 'b' and 'c'; then nothing can be evicted
+    // without losing a count, and 'f' is refused rather than let through uncounted.
+    expect(['d', 'e', 'f'].map((key) => takeN(l, key, 2, 10))).toEqual([2, 2, 0]);
+  });
+
+  it('refuses a key it cannot count while every tracked key has unsynced counts', async () => {
+    const { l } = full(2);
+    expect(takeN(l, 'a', 5, 1)).toBe(1);
+    expect(takeN(l, 'b', 5, 1)).toBe(1);
+    expect(l.take(bucket('fresh', 5))).toEqual({
+      allowed: false,
+      key: 'fresh',
+      retryAfterSeconds: 1,
+    });
+    // A request of two buckets, one of them new, is counted in neither.
+    expect(l.take([...bucket('a', 5), ...bucket('fresh', 5)]).allowed).toBe(false);
+    expect(takeN(l, 'a', 5, 10)).toBe(4);
+    await l.sync();
+    expect(takeN(l, 'fresh', 5, 10)).toBe(5);
+  });
+
+  it('evicts the least recently used synced key, never one in use', async () => {
+    const { l } = full(2);
+    expect(takeN(l, 'hot', 2, 1)).toBe(1);
+    await l.sync();
+    expect(takeN(l, 'idle', 5, 1)).toBe(1);
+    await l.sync();
+    expect(takeN(l, 'hot', 2, 1)).toBe(1);
+    await l.sync();
+    // 'hot' was used after 'idle': the new key takes 'idle''s place.
+    expect(takeN(l, 'new', 5, 1)).toBe(1);
+    expect(takeN(l, 'hot', 2, 5)).toBe(0);
+    await l.sync();
+    // Refusals keep 'hot' in use too: the next new key evicts 'new', not 'hot'.
+    expect(takeN(l, 'hot', 2, 1)).toBe(0);
+    expect(takeN(l, 'newer', 5, 1)).toBe(1);
+    expect(takeN(l, 'hot', 2, 5)).toBe(0);
+  });
+
+  it('an evicted key gets its global total back at the next sync', async () => {
+    const { m, l } = full(1);
+    expect(takeN(l, 'a', 3, 3)).toBe(3);
+    await l.sync();
+    expect(takeN(l, 'b', 3, 1)).toBe(1);
+    await l.sync();
+    // 'a' comes back as a key this process has not seen (ADR 0001: one sync interval)...
+    expect(takeN(l, 'a', 3, 1)).toBe(1);
+    await l.sync();
+    // ...and the sync brings back the total the store kept: 'a' is refused again.
+    expect(takeN(l, 'a', 3, 5)).toBe(0);
+    expect(m.rows.get('0|a')).toBe(4);
   });
 });

@@ -46,6 +46,16 @@ describe('rate limits', () => {
     }
   });
 
+  it('limits interaction visits per device address only, 1,200 a window by default', () => {
+    expect(parseRateLimitConfig({}).limits.interaction).toEqual({ perClient: 0, perIp: 1200 });
+    expect(parseRateLimitConfig({ RATE_LIMIT_INTERACTION_PER_IP: '5' }).limits.interaction).toEqual(
+      { perClient: 0, perIp: 5 },
+    );
+    expect(() => parseRateLimitConfig({ RATE_LIMIT_INTERACTION_PER_IP: 'x' })).toThrow(
+      /RATE_LIMIT_INTERACTION_PER_IP/,
+    );
+  });
+
   it('lets everything through when disabled', () => {
     const limits = createRateLimits(
       parseRateLimitConfig({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_TOKEN_PER_IP: '1' }),

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import type { RateCounterStore, RateDecision, RateLimiter } from './rate-limiter.js';
+import type { RateBucket, RateCounterStore, RateDecision, RateLimiter } from './rate-limiter.js';
 import { createRateLimiter } from './rate-limiter.js';
 import type { RateLimitConfig, RateLimitedEndpoint } from './rate-limit-config.js';
 
@@ -10,9 +10,18 @@ export interface RateSubject {
   readonly clientId?: string | undefined;
 }
 
-/** The endpoints' view of rate limiting: one call per check, no I/O. */
+/**
+ * The endpoints' view of rate limiting: one call per check, no I/O. A client id given to
+ * `check` or `record` must be authenticated: only then does it get a bucket, so nobody can
+ * spend another app's budget, nor fill the table with made-up ids (ADR 0001).
+ */
 export interface RateLimits {
+  /** Counts the request against the subject's buckets, or refuses it. */
   check(endpoint: RateLimitedEndpoint, subject: RateSubject): RateDecision;
+  /** Refuses when one of the subject's buckets is exhausted; counts and creates nothing. */
+  peek(endpoint: RateLimitedEndpoint, subject: RateSubject): RateDecision;
+  /** Counts a request already answered (a token issued to an authenticated client). */
+  record(endpoint: RateLimitedEndpoint, subject: RateSubject): void;
   /** Reconciles with the shared counters now (also done every `syncMs`). */
   sync(): Promise<void>;
   stop(): Promise<void>;
@@ -22,6 +31,8 @@ const ALLOWED: RateDecision = Object.freeze({ allowed: true });
 
 export const unlimited: RateLimits = {
   check: () => ALLOWED,
+  peek: () => ALLOWED,
+  record: () => undefined,
   sync: async () => undefined,
   stop: async () => undefined,
 };
@@ -81,17 +92,24 @@ export function createRateLimits(config: RateLimitConfig, deps: RateLimitsDeps):
   const timer = setInterval(() => void sync(), config.syncMs);
   timer.unref();
 
+  function buckets(endpoint: RateLimitedEndpoint, subject: RateSubject): RateBucket[] {
+    const { perClient, perIp } = config.limits[endpoint];
+    const found: RateBucket[] = [];
+    const address = subject.ip === undefined ? undefined : addressBucket(subject.ip);
+    if (address !== undefined && perIp > 0)
+      found.push({ key: `${endpoint}:ip:${address}`, limit: perIp });
+    if (subject.clientId !== undefined && perClient > 0)
+      found.push({ key: `${endpoint}:client:${subject.clientId}`, limit: perClient });
+    return found;
+  }
+
   return {
     check(endpoint, subject) {
-      const { perClient, perIp } = config.limits[endpoint];
-      const buckets = [];
-      const address = subject.ip === undefined ? undefined : addressBucket(subject.ip);
-      if (address !== undefined && perIp > 0)
-        buckets.push({ key: `${endpoint}:ip:${address}`, limit: perIp });
-      if (subject.clientId !== undefined && perClient > 0)
-        buckets.push({ key: `${endpoint}:client:${subject.clientId}`, limit: perClient });
-      return buckets.length === 0 ? ALLOWED : limiter.take(buckets);
+      const found = buckets(endpoint, subject);
+      return found.length === 0 ? ALLOWED : limiter.take(found);
     },
+    peek: (endpoint, subject) => limiter.peek(buckets(endpoint, subject)),
+    record: (endpoint, subject) => limiter.record(buckets(endpoint, subject)),
     sync,
     async stop() {
       clearInterval(timer);

@@ -5,7 +5,13 @@ import type { AuthorizationGateway, PendingAuthorization } from '../oidc/interac
 import type { OperatorGrants } from '../services/operator-grants.js';
 import type { OperatorFlowRow } from '../store/operator-flow-store.js';
 import type { OperatorClient } from './operator-client.js';
-import { appErrorFor, describeOperatorError, isTimeout } from './operator-errors.js';
+import {
+  appErrorFor,
+  FLOW_ERRORS,
+  isTimeout,
+  operatorText,
+  type AppError,
+} from './operator-errors.js';
 import { translateScope } from './scope-translation.js';
 
 export interface OperatorFlowStore {
@@ -42,6 +48,7 @@ const UNIDENTIFIED =
 
 export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
   const { interactions, logger } = deps;
+  const fail = (uid: string, e: AppError) => interactions.fail(uid, e.error, e.description);
 
   return {
     async start(pending, deviceIp) {
@@ -73,11 +80,7 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
         });
       } catch (err) {
         logger.warn('operator discovery failed', { operatorId: op.id, error: String(err) });
-        return interactions.fail(
-          pending.uid,
-          'temporarily_unavailable',
-          `the operator ${op.name} could not be reached; try again later`,
-        );
+        return fail(pending.uid, FLOW_ERRORS.unreachable);
       }
       await deps.flows.insert(flow);
       logger.info('sent device to operator', { clientId: pending.clientId, operatorId: op.id });
@@ -91,13 +94,15 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
       const op = await deps.operator(flow.operator_id);
       const error = callbackUrl.searchParams.get('error');
       if (error) {
-        const description = callbackUrl.searchParams.get('error_description');
-        logger.info('operator refused', { operatorId: op.id, error });
-        const url = await interactions.fail(
-          flow.interaction_uid,
-          appErrorFor(error),
-          describeOperatorError(op.name, error, description),
-        );
+        const said = callbackUrl.searchParams.get('error_description');
+        // The operator's own words go to the log, never to the app (they may name it).
+        logger.info('operator refused', {
+          clientId: flow.client_id,
+          operatorId: op.id,
+          error: operatorText(error, 64),
+          description: operatorText(said),
+        });
+        const url = await fail(flow.interaction_uid, appErrorFor(error, said));
         return { kind: 'redirect', url };
       }
       return { kind: 'redirect', url: await exchange(op, flow, callbackUrl) };
@@ -114,12 +119,8 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
       });
     } catch (err) {
       logger.warn('operator token exchange failed', { operatorId: op.id, error: String(err) });
-      const timeout = isTimeout(err);
-      return interactions.fail(
-        flow.interaction_uid,
-        timeout ? 'temporarily_unavailable' : 'server_error',
-        `the operator ${op.name} ${timeout ? 'did not answer in time' : 'returned an invalid token response'}`,
-      );
+      const failure = isTimeout(err) ? FLOW_ERRORS.timeout : FLOW_ERRORS.invalidTokenResponse;
+      return fail(flow.interaction_uid, failure);
     }
     // ICM: `sub` is a pairwise pseudonym per app, never the MSISDN nor the operator's sub.
     const accountId = createHmac('sha256', deps.pairwiseSecret)

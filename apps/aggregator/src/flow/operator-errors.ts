@@ -64,6 +64,12 @@ export const FLOW_ERRORS = {
     error: 'server_error',
     description: 'the mobile operator returned an invalid token response',
   },
+  // RFC 6749 §10.12: the operator's answer came back in a browser that did not start the flow.
+  otherBrowser: {
+    error: 'access_denied',
+    description:
+      'the mobile network authentication did not return to the browser that started this request',
+  },
 } as const satisfies Record<string, AppError>;
 
 /**

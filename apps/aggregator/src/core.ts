@@ -40,7 +40,7 @@ import {
   TELCO_FINDER_TOKEN_TTL,
   telcoFinderAudience,
 } from './telco-finder-api/telco-finder-scope.js';
-import { insertOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
+import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 import { createInteractionRateLimitRouter } from './http/interaction-rate-limit.js';
 import { createOAuthRateLimitRouter } from './http/oauth-rate-limit.js';
 import { createBucketHasher, createRateLimits, type RateLimits } from './rate-limit/rate-limits.js';
@@ -138,7 +138,7 @@ export async function startCore(
     operator,
     operatorClient,
     flows: {
-      insert: (row) => insertOperatorFlow(knex, row),
+      save: (row) => saveOperatorFlow(knex, row),
       take: (s) => takeOperatorFlow(knex, s),
     },
     grants: operatorGrants,

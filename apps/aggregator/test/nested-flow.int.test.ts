@@ -87,7 +87,9 @@ describe('nested flow (Annex steps 1–23) with two sandbox operators', () => {
     const signed = await signedAuthorizeUrl(s.agg.issuer, key, hint);
     const routed = await s.device('127.30.0.2').follow(signed.url, APP_CALLBACK);
     // Routed to sandbox-b by the hint; sandbox-b itself does not recognise this device.
-    expect(routed.redirect?.searchParams.get('error_description')).toMatch(/Sandbox Operator B/);
+    expect(routed.redirect?.searchParams.get('error_description')).toMatch(
+      /the mobile operator could not identify the device/,
+    );
     const plain = authorizeUrl(s.agg.issuer, s.keyApp, { prompt: 'none' });
     const unsigned = await s
       .device('127.30.0.3')

@@ -1,30 +1,86 @@
 /**
  * An operator's authorization error, as the app sees it (ICM: authorize errors are
  * redirects). Errors the app can act on pass through; anything else is the operator's
- * failure, reported as server_error.
+ * failure, reported as server_error. The description says what happened, never who: the
+ * app does not learn which operator served the user, so neither the operator's name nor
+ * its own text (which may name it) reaches the app.
  */
-const PASS_THROUGH = new Set([
-  'access_denied',
-  'consent_required',
-  'login_required',
-  'interaction_required',
-  'invalid_scope',
-  'server_error',
-  'temporarily_unavailable',
-]);
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  access_denied: 'the mobile operator did not authorize this request',
+  consent_required:
+    "the mobile operator needs the subscriber's consent for this purpose; ask again without prompt=none",
+  login_required: 'the mobile operator could not authenticate the subscriber without interaction',
+  interaction_required: 'the mobile operator needs to interact with the subscriber',
+  invalid_scope: 'the mobile operator refused the requested scope',
+  server_error: 'the mobile operator could not process the request',
+  temporarily_unavailable: 'the mobile operator is temporarily unavailable; try again later',
+};
 
-export function appErrorFor(operatorError: string): string {
-  return PASS_THROUGH.has(operatorError) ? operatorError : 'server_error';
+const UNEXPECTED = 'the mobile operator answered with an unexpected error';
+
+export interface AppError {
+  readonly error: string;
+  readonly description: string;
 }
 
-/** A short, printable description: operator text reaches the app, never a stack. */
-export function describeOperatorError(
-  operatorName: string,
-  error: string,
-  description: string | null,
-): string {
-  const said = (description ?? '').replace(/[^\x20-\x7e]/g, ' ').slice(0, 200);
-  return `the operator ${operatorName} answered ${error}${said ? `: ${said}` : ''}`;
+/**
+ * `access_denied` covers several situations the app handles differently (offer mobile data,
+ * or ask again for consent); the operator's text is read only to pick one of our own texts,
+ * with the loose matching the SDK applies to descriptions ("identif", "consent").
+ */
+const ACCESS_DENIED: ReadonlyArray<readonly [RegExp, string]> = [
+  [
+    /identif|wi-?fi|mobile data/i,
+    'the mobile operator could not identify the device on its network: it may be on Wi-Fi',
+  ],
+  [/consent/i, 'the subscriber refused consent at the mobile operator'],
+];
+
+export function appErrorFor(operatorError: string, operatorDescription?: string | null): AppError {
+  if (operatorError === 'access_denied') {
+    const said = operatorText(operatorDescription ?? null);
+    const known = ACCESS_DENIED.find(([pattern]) => pattern.test(said));
+    if (known) return { error: operatorError, description: known[1] };
+  }
+  const description = Object.hasOwn(DESCRIPTIONS, operatorError)
+    ? DESCRIPTIONS[operatorError]
+    : undefined;
+  return description
+    ? { error: operatorError, description }
+    : { error: 'server_error', description: UNEXPECTED };
+}
+
+/** Flow failures on Switchboard's side of the operator leg, as the app sees them. */
+export const FLOW_ERRORS = {
+  unreachable: {
+    error: 'temporarily_unavailable',
+    description: 'the mobile operator could not be reached; try again later',
+  },
+  timeout: {
+    error: 'temporarily_unavailable',
+    description: 'the mobile operator did not answer in time; try again later',
+  },
+  invalidTokenResponse: {
+    error: 'server_error',
+    description: 'the mobile operator returned an invalid token response',
+  },
+  // RFC 6749 §10.12: the operator's answer came back in a browser that did not start the flow.
+  otherBrowser: {
+    error: 'access_denied',
+    description:
+      'the mobile network authentication did not return to the browser that started this request',
+  },
+} as const satisfies Record<string, AppError>;
+
+/**
+ * The operator's own text, for Switchboard's log only: printable, short, and with anything
+ * that looks like a phone number masked (house style: no MSISDNs in logs).
+ */
+export function operatorText(text: string | null, max = 200): string {
+  return (text ?? '')
+    .replace(/[^\x20-\x7e]/g, ' ')
+    .slice(0, max)
+    .replace(/\+?\d[\d ().-]{4,}\d/g, '[number]');
 }
 
 export function isTimeout(err: unknown): boolean {

@@ -3,6 +3,7 @@ import { isDatabaseUnavailable } from '@switchboard/db';
 import { ipportAddress } from '../flow/login-hint.js';
 import type { NestedFlow } from '../flow/nested-flow.js';
 import type { AuthorizationGateway } from '../oidc/interaction-gateway.js';
+import { createBindingCookies } from './binding-cookie.js';
 import type { DeviceIpResolver } from './device-ip.js';
 import { errorPage } from './error-page.js';
 
@@ -19,6 +20,7 @@ export const OPERATOR_CALLBACK_PATH = '/operator-callback';
 /** The browser-facing steps of the nested flow; every dead end is a page, never a hang. */
 export function createFlowRouter(deps: FlowRouterDeps): Router {
   const router = express.Router();
+  const bindings = createBindingCookies(OPERATOR_CALLBACK_PATH, deps.publicUrl);
 
   router.get(
     '/interaction/:uid',
@@ -32,26 +34,23 @@ export function createFlowRouter(deps: FlowRouterDeps): Router {
       }
       const hinted = pending.loginHintSigned ? ipportAddress(pending.loginHint) : undefined;
       const device = hinted ?? deps.deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
-      const next = await deps.flow.start(pending, device);
-      redirectOrExpired(res, next);
+      const { url, binding } = await deps.flow.start(pending, device);
+      if (binding) bindings.set(res, binding);
+      redirectOrExpired(res, url);
     }),
   );
 
   router.get(
     OPERATOR_CALLBACK_PATH,
     unavailablePage(async (req, res) => {
-      const outcome = await deps.flow.complete(new URL(req.originalUrl, deps.publicUrl));
-      if (outcome.kind === 'unknown-state') {
-        return void res
-          .status(400)
-          .type('html')
-          .send(
-            errorPage(
-              'invalid_request',
-              'This sign-in link is unknown, expired or already used. Start again from the app.',
-            ),
-          );
-      }
+      const outcome = await deps.flow.complete(
+        new URL(req.originalUrl, deps.publicUrl),
+        bindings.presented(req),
+      );
+      if (outcome.kind === 'unknown-state') return void res.status(400).type('html').send(UNKNOWN);
+      bindings.clear(res, outcome.interactionUid);
+      if (outcome.kind === 'other-browser')
+        return void res.status(400).type('html').send(OTHER_BROWSER);
       redirectOrExpired(res, outcome.url);
     }),
   );
@@ -85,6 +84,17 @@ function unavailablePage(handler: (req: Request, res: Response) => Promise<void>
     }
   };
 }
+
+const UNKNOWN = errorPage(
+  'invalid_request',
+  'This sign-in link is unknown, expired or already used. Start again from the app.',
+);
+
+// RFC 6749 §10.12: this browser did not start the sign-in; someone may have sent it the link.
+const OTHER_BROWSER = errorPage(
+  'access_denied',
+  'This sign-in was started in another browser, so it was not completed here. If you did not start it, you can ignore this page.',
+);
 
 const EXPIRED = errorPage(
   'invalid_request',

@@ -10,11 +10,17 @@ export interface OperatorFlowRow {
   code_verifier: string;
   nonce: string;
   scope: string;
+  /** SHA-256 of the browser binding (RFC 6749 §10.12); the value itself is only in the cookie. */
+  binding_hash: Uint8Array;
   expires_at: Date;
 }
 
-export async function insertOperatorFlow(knex: Knex, row: OperatorFlowRow): Promise<void> {
-  await knex('operator_flows').insert(row);
+/**
+ * One pending operator round-trip per interaction: a repeated start replaces the previous
+ * one (its state, binding and PKCE), so reloading the interaction adds no rows.
+ */
+export async function saveOperatorFlow(knex: Knex, row: OperatorFlowRow): Promise<void> {
+  await knex('operator_flows').insert(row).onConflict('interaction_uid').merge();
 }
 
 /** Single use: the row is deleted as it is read, so a replayed callback finds nothing. */

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { request } from 'undici';
+import { APP_CALLBACK, authorizeUrl } from './core-fixture.js';
+import { startCoreStack, type CoreStack } from './core-stack.js';
+import type { DeviceBrowser } from './device-browser.js';
+
+// RFC 6749 §10.12 / RFC 9700 §4.7: wherever one party's redirect completes another's state,
+// it must come from the browser that started it. Attacker and victim are two browsers with
+// their own source addresses (both on sandbox-a's network, 127.10/16) and cookie jars.
+let s: CoreStack;
+beforeAll(async () => {
+  s = await startCoreStack();
+}, 60_000);
+afterAll(() => s.stop());
+
+const SANDBOX_A_SECRET = (
+  JSON.parse(
+    readFileSync(new URL('../../../config/demo-operator-keys.json', import.meta.url), 'utf8'),
+  ) as { 'sandbox-a': { clientSecret: string } }
+)['sandbox-a'].clientSecret;
+
+const callbackUrl = () => `${s.agg.publicUrl}/operator-callback`;
+const flowRows = (interactionUid: string) =>
+  s.t.db.knex('operator_flows').where({ interaction_uid: interactionUid });
+
+/** Starts an app's authorization in `browser` and stops at our interaction step. */
+async function interactionOf(browser: DeviceBrowser) {
+  const req = authorizeUrl(s.agg.issuer, s.secretApp, { prompt: 'none' });
+  const { redirect } = await browser.follow(req.url, `${s.agg.publicUrl}/interaction/`);
+  if (!redirect) throw new Error('the flow did not reach the interaction step');
+  return { req, interaction: redirect.href, uid: redirect.pathname.split('/').pop()! };
+}
+
+/** …and goes on to the operator's authorization URL, without loading it. */
+async function operatorUrlOf(browser: DeviceBrowser) {
+  const started = await interactionOf(browser);
+  const { redirect } = await browser.follow(started.interaction, s.sandboxes[0]!.url);
+  if (!redirect) throw new Error('the flow did not reach the operator');
+  return { ...started, operatorUrl: redirect };
+}
+
+/** Switchboard's own token request at sandbox-a, as the aggregator would make it. */
+async function redeemAtOperator(code: string, verifier: string) {
+  const res = await request(`${s.sandboxes[0]!.url}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`switchboard:${SANDBOX_A_SECRET}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: callbackUrl(),
+      code_verifier: verifier,
+    }).toString(),
+  });
+  return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+}
+
+describe('the operator callback is bound to the browser that started the flow', () => {
+  it("operator callback brought by another browser ends the attacker's interaction with access_denied (RFC 6749 §10.12)", async () => {
+    const attacker = s.device('127.10.5.1');
+    const victim = s.device('127.10.5.2');
+    const { req, uid, operatorUrl } = await operatorUrlOf(attacker);
+    const state = operatorUrl.searchParams.get('state')!;
+    const { code_verifier: verifier } = (await flowRows(uid).first()) as { code_verifier: string };
+
+    // The victim's phone loads the operator URL; the operator authenticates the victim's line.
+    const lured = await victim.follow(operatorUrl.href, callbackUrl());
+    const callback = lured.redirect!;
+    expect(callback.searchParams.get('state')).toBe(state);
+    const page = await victim.get(callback.href);
+    expect(page.status).toBe(400);
+    expect(page.location).toBeUndefined();
+    expect(page.text).toMatch(/started in another browser/);
+
+    // The flow is spent, and the OperatorCode was not redeemed: it is still good at the operator.
+    expect(await flowRows(uid)).toHaveLength(0);
+    const redeemed = await redeemAtOperator(callback.searchParams.get('code')!, verifier);
+    expect(redeemed.status).toBe(200);
+
+    // The attacker resumes its request: the app gets access_denied and no code.
+    const resumed = await attacker.follow(`${s.agg.issuer}/auth/${uid}`, APP_CALLBACK);
+    const params = resumed.redirect?.searchParams;
+    expect(params?.get('state')).toBe(req.state);
+    expect(params?.get('error')).toBe('access_denied');
+    expect(params?.get('code')).toBeNull();
+    expect(params?.get('error_description')).not.toMatch(/sandbox|Operator A/i);
+
+    // Replaying the callback, now in the attacker's own browser, finds nothing.
+    expect((await attacker.get(callback.href)).status).toBe(400);
+  });
+
+  it("the victim's browser cannot resume the attacker's authorization either", async () => {
+    const attacker = s.device('127.10.5.3');
+    const victim = s.device('127.10.5.4');
+    const { req, operatorUrl } = await operatorUrlOf(attacker);
+    const back = await attacker.follow(operatorUrl.href, `${s.agg.issuer}/auth/`);
+    const resume = back.redirect!;
+    const stolen = await victim.follow(resume.href, APP_CALLBACK);
+    expect(stolen.redirect).toBeUndefined();
+    expect(stolen.page.status).toBeGreaterThanOrEqual(400);
+    const own = await attacker.follow(resume.href, APP_CALLBACK);
+    expect(own.redirect?.searchParams.get('state')).toBe(req.state);
+    expect(own.redirect?.searchParams.get('code')).toBeTruthy();
+  });
+
+  it("a victim's browser loading the attacker's interaction URL starts no operator flow", async () => {
+    const attacker = s.device('127.10.5.5');
+    const victim = s.device('127.10.5.6');
+    const { req, interaction, uid } = await interactionOf(attacker);
+    const page = await victim.get(interaction);
+    expect(page.status).toBe(400);
+    expect(page.location).toBeUndefined();
+    expect(await flowRows(uid)).toHaveLength(0);
+    // The attacker's own request is untouched (and bound to the attacker's line).
+    const own = await attacker.follow(interaction, APP_CALLBACK);
+    expect(own.redirect?.searchParams.get('state')).toBe(req.state);
+    expect(own.redirect?.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('keeps two flows in parallel in one browser apart, each completing in any order', async () => {
+    const browser = s.device('127.10.5.7');
+    const first = await operatorUrlOf(browser);
+    const second = await operatorUrlOf(browser);
+    expect(first.uid).not.toBe(second.uid);
+    for (const flow of [second, first]) {
+      const { redirect } = await browser.follow(flow.operatorUrl.href, APP_CALLBACK);
+      expect(redirect?.searchParams.get('state')).toBe(flow.req.state);
+      expect(redirect?.searchParams.get('code')).toBeTruthy();
+    }
+  });
+});
+
+describe('one interaction, one pending operator flow', () => {
+  it('reloading an interaction many times keeps one operator flow row, and the last one completes', async () => {
+    const browser = s.device('127.10.5.8');
+    const { req, interaction, uid } = await interactionOf(browser);
+    const operatorUrls: string[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      const page = await browser.get(interaction);
+      expect(page.status).toBe(303);
+      operatorUrls.push(page.location!);
+    }
+    const rows = (await flowRows(uid)) as Array<{ state: string }>;
+    expect(rows).toHaveLength(1);
+    const last = new URL(operatorUrls.at(-1)!);
+    expect(rows[0]!.state).toBe(last.searchParams.get('state'));
+    // An earlier round-trip was replaced: its callback is unknown and changes nothing.
+    const stale = await browser.follow(operatorUrls[0]!, APP_CALLBACK);
+    expect(stale.redirect).toBeUndefined();
+    expect(stale.page.text).toMatch(/unknown, expired or already used/);
+    const { redirect } = await browser.follow(last.href, APP_CALLBACK);
+    expect(redirect?.searchParams.get('state')).toBe(req.state);
+    expect(redirect?.searchParams.get('code')).toBeTruthy();
+  });
+});

@@ -1,6 +1,6 @@
 import {
   InputError,
-  isSpecialPurposeAddress,
+  isForbiddenHost,
   parseRoutingTable,
   UpstreamError,
   type Operator,
@@ -37,7 +37,7 @@ export async function validateEndpointChange(
     // The issuer and routing URL are fetched through the connect-time guard of getJson; the
     // api root is not fetched here, so a literal private address is refused now (SSRF).
     const host = hostOf(url);
-    if (host === 'localhost' || (host !== undefined && isSpecialPurposeAddress(host)))
+    if (host !== undefined && isForbiddenHost(host))
       throw new InputError(
         `${field}: ${host} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
       );

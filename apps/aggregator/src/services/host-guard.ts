@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { isSpecialPurposeAddress } from '@switchboard/telco-finder';
+import { isForbiddenHost } from '@switchboard/telco-finder';
 
 /** How a host name becomes addresses (`dns.lookup` with `all: true`); injectable in tests. */
 export type Resolve = (
@@ -42,7 +42,7 @@ export function lookupVia(resolve: Resolve, { publicOnly }: { publicOnly: boolea
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
-      const inside = publicOnly && addresses.find((a) => isSpecialPurposeAddress(a.address));
+      const inside = publicOnly && addresses.find((a) => isForbiddenHost(a.address));
       if (inside) return callback(new PrivateAddressError(hostname, inside.address), []);
       const first = addresses[0];
       if (!first)

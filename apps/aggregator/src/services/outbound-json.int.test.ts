@@ -28,6 +28,9 @@ const DNS: Record<string, string[]> = {
   'mapped.example': ['::ffff:127.0.0.1'],
   'mixed.example': ['93.184.215.14', '10.1.2.3'],
   'metadata.example': ['169.254.169.254'],
+  // Embedded IPv4 forms: IPv4-compatible (RFC 4291 §2.5.5.1) and NAT64 (RFC 6052).
+  'compatible.example': ['::a9fe:a9fe'],
+  'nat64.example': ['64:ff9b::7f00:1'],
 };
 const table: Resolve = (hostname, _options, callback) => {
   const addresses = DNS[hostname];
@@ -42,7 +45,14 @@ const outbound = (allowPrivateHosts: boolean) =>
   createOutboundJson({ timeoutMs: 2_000, allowPrivateHosts, userAgent: 'test', resolve: table });
 
 describe('outbound JSON to operator URLs: SSRF guard', () => {
-  it.each(['rebind.example', 'mapped.example', 'mixed.example', 'metadata.example'])(
+  it.each([
+    'rebind.example',
+    'mapped.example',
+    'mixed.example',
+    'metadata.example',
+    'compatible.example',
+    'nat64.example',
+  ])(
     'refuses %s, whose name resolves to a special-purpose address, without connecting',
     async (host) => {
       const before = hits;
@@ -64,6 +74,17 @@ describe('outbound JSON to operator URLs: SSRF guard', () => {
     );
     expect(hits).toBe(before);
   });
+
+  it.each(['localhost.', 'api.localhost', 'api.localhost.'])(
+    'refuses the RFC 6761 name %s before any lookup',
+    async (host) => {
+      const before = hits;
+      await expect(outbound(false)(`http://${host}:${port}/`)).rejects.toThrow(
+        `${host} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
+      );
+      expect(hits).toBe(before);
+    },
+  );
 
   it('reports a name that does not resolve', async () => {
     await expect(outbound(false)(`http://nowhere.example:${port}/`)).rejects.toThrow(

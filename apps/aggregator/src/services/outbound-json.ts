@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { isSpecialPurposeAddress, UpstreamError } from '@switchboard/telco-finder';
+import { isForbiddenHost, UpstreamError } from '@switchboard/telco-finder';
 import { lookupVia, PrivateAddressError, publicOnlyLookup, type Resolve } from './host-guard.js';
 
 /** GETs JSON from an operator's endpoint; every failure is an UpstreamError saying what went wrong. */
@@ -65,7 +65,7 @@ function checkTarget(url: string, allowPrivate: boolean): URL {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:')
     throw new UpstreamError(`not an http(s) URL: ${url}`);
-  if (!allowPrivate && (u.hostname === 'localhost' || isSpecialPurposeAddress(u.hostname)))
+  if (!allowPrivate && isForbiddenHost(u.hostname))
     throw new UpstreamError(
       `${url}: ${u.hostname} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
     );

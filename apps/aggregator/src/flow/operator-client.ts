@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { importJWK, type JWK } from 'jose';
 import type { Operator, OperatorCredentials } from '@switchboard/telco-finder';
+import { createDiscoveryCache } from './discovery-cache.js';
 
 export interface OperatorAuthorizationRequest {
   readonly state: string;
@@ -41,19 +42,16 @@ export interface OperatorClientDeps {
   readonly timeoutMs: number;
 }
 
-export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
-  const cache = new Map<string, { config: Promise<client.Configuration>; until: number }>();
+/** Operators whose discovery is kept at once; beyond it the least recently used is dropped. */
+const MAX_CACHED_OPERATORS = 1_000;
 
-  function configFor(op: Operator): Promise<client.Configuration> {
-    // Keyed by the operator's version: an admin change takes effect at once.
-    const key = `${op.id}|${op.updatedAt}`;
-    const hit = cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.config;
-    const config = discover(op, deps);
-    cache.set(key, { config, until: Date.now() + deps.discoveryTtlMs });
-    config.catch(() => cache.delete(key));
-    return config;
-  }
+export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
+  // Stamped with the operator's version: an admin change takes effect at once.
+  const cache = createDiscoveryCache<client.Configuration>({
+    ttlMs: deps.discoveryTtlMs,
+    maxOperators: MAX_CACHED_OPERATORS,
+  });
+  const configFor = (op: Operator) => cache.get(op, () => discover(op, deps));
 
   return {
     async authorizationUrl(op, request) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '@switchboard/telco-finder';
 import type { Resolve } from './host-guard.js';
+import { createOperatorEgress } from './operator-egress.js';
 import { createOutboundJson } from './outbound-json.js';
 
 // The SSRF guard of outbound requests to operator-chosen URLs (routing tables, discovery
@@ -41,8 +42,16 @@ const table: Resolve = (hostname, _options, callback) => {
     addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
   );
 };
-const outbound = (allowPrivateHosts: boolean) =>
-  createOutboundJson({ timeoutMs: 2_000, allowPrivateHosts, userAgent: 'test', resolve: table });
+const egresses = [false, true].map((devMode) =>
+  createOperatorEgress({ timeoutMs: 2_000, devMode, network: { resolve: table } }),
+);
+afterAll(() => Promise.all(egresses.map((e) => e.close())));
+const outbound = (devMode: boolean) =>
+  createOutboundJson({
+    egress: egresses[devMode ? 1 : 0]!.operatorChosen,
+    timeoutMs: 2_000,
+    userAgent: 'test',
+  });
 
 describe('outbound JSON to operator URLs: SSRF guard', () => {
   it.each([

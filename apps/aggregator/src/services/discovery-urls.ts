@@ -31,7 +31,8 @@ export function discoveryUrlRefusal(
 }
 
 function aliasesRefusal(value: unknown, check: UrlCheck): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
+  if (value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value))
     return 'mtls_endpoint_aliases is not a JSON object';
   for (const [alias, url] of Object.entries(value)) {
     const refusal = memberRefusal(`mtls_endpoint_aliases.${alias}`, url, check);
@@ -41,6 +42,8 @@ function aliasesRefusal(value: unknown, check: UrlCheck): string | undefined {
 }
 
 function memberRefusal(member: string, value: unknown, check: UrlCheck): string | undefined {
+  // A null member names nothing to call: the same as an absent one.
+  if (value === null) return undefined;
   if (typeof value !== 'string') return `${member} is not a URL`;
   return check(value, `${member} ${value}`);
 }

@@ -62,8 +62,10 @@ describe("an operator's discovery document can send Switchboard's credentials an
     );
   });
 
-  it('does not judge pages for people nor non-URL members', async () => {
+  it('does not judge pages for people, non-URL members nor null members', async () => {
     const { run, fetched } = validate({
+      end_session_endpoint: null,
+      mtls_endpoint_aliases: null,
       op_policy_uri: 'http://10.0.0.1/policy',
       service_documentation: 'http://localhost/docs',
       scopes_supported: ['openid'],

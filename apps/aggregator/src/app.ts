@@ -23,6 +23,8 @@ import { createAdminApp, createPublicApp, listen } from './http/servers.js';
 import { createTrustedProxyCheck } from './http/device-ip.js';
 import { bootstrapAdminToken, createAdminTokens } from './services/admin-tokens.js';
 import { createSelfService, type SelfService } from './self-service.js';
+import type { EgressNetwork } from './services/host-guard.js';
+import { createOperatorEgress } from './services/operator-egress.js';
 
 export interface Aggregator {
   readonly publicUrl: string;
@@ -46,6 +48,8 @@ export interface AggregatorDeps {
   logger: Logger;
   /** Use an already-open database (tests); otherwise one is opened from config. */
   database?: Database;
+  /** How operators' hosts are reached (tests: a resolver table, a test CA); the real network by default. */
+  network?: EgressNetwork;
 }
 
 /** Composition root: wires config, database, routing and HTTP, in that order. */
@@ -108,10 +112,16 @@ export async function startAggregator(
   const coreDeps = { knex: database.knex, secretBox, index, operators, logger };
   const core = createCoreServices(coreDeps);
   const metrics = createMetrics();
+  const egress = createOperatorEgress({
+    timeoutMs: config.operatorTimeoutMs,
+    devMode: config.operatorSelfService.devMode,
+    ...(deps.network ? { network: deps.network } : {}),
+  });
   const selfService = createSelfService(config.operatorSelfService, {
     routingContext,
     metrics,
     logger,
+    egress: egress.operatorChosen,
   });
   const adminRouter = createAdminRouter({
     operators,
@@ -153,6 +163,7 @@ export async function startAggregator(
     attachFront: pub.attachFront,
     metrics,
     selfService,
+    egress,
   });
   const polling = selfService.startPolling();
   serving = true;
@@ -187,6 +198,7 @@ export async function startAggregator(
       await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
       await polling?.stop();
       await runningCore.stop();
+      await egress.close();
       await index.stop();
       if (!deps.database) await database.close();
       logger.info('aggregator stopped');

@@ -24,6 +24,7 @@ import {
   operatorApiAudience,
 } from './operator-api/operator-api-scope.js';
 import type { EndpointValidationDeps } from './services/endpoint-validation.js';
+import type { OperatorEgress } from './services/operator-egress.js';
 import { createClientService, type ClientService } from './services/client-service.js';
 import { createKeyService, type KeyService } from './services/key-service.js';
 import { createOperatorGrants } from './services/operator-grants.js';
@@ -99,6 +100,8 @@ export async function startCore(
       attachFront: (front: FrontHandler) => void;
       metrics: SwitchboardMetrics;
       selfService: SelfServiceDeps;
+      /** How the flow reaches operators' OIDC endpoints (services/operator-egress.ts). */
+      egress: OperatorEgress;
     },
 ): Promise<RunningCore> {
   const { knex, logger, issuer } = deps;
@@ -110,6 +113,7 @@ export async function startCore(
     credentials: (id) => deps.operators.credentials(id),
     discoveryTtlMs: config.operatorDiscoveryTtlSeconds * 1000,
     timeoutMs: config.operatorTimeoutMs,
+    egress: deps.egress,
   });
   const limits = startRateLimits(config, knex, secrets.pairwiseSecret, logger);
   const oidc = await createOidcProvider({

@@ -11,6 +11,7 @@ import {
 import type { OperatorSelfServiceConfig } from './config.js';
 import type { SwitchboardMetrics } from './metrics/metrics.js';
 import type { EndpointValidationDeps } from './services/endpoint-validation.js';
+import type { Egress } from './services/operator-egress.js';
 import { createOutboundJson } from './services/outbound-json.js';
 import {
   jittered,
@@ -37,12 +38,14 @@ export function createSelfService(
     routingContext: RoutingContext;
     metrics: SwitchboardMetrics;
     logger: Logger;
+    /** The egress of URLs operators chose (OperatorEgress.operatorChosen). */
+    egress: Egress;
   },
 ): SelfService {
   const { devMode } = config;
   const getJson = createOutboundJson({
+    egress: deps.egress,
     timeoutMs: config.fetchTimeoutMs,
-    allowPrivateHosts: devMode,
     userAgent: `switchboard/${deps.routingContext.instanceId}`,
   });
   const operatorRoutes = createOperatorRoutes(deps.routingContext, {
@@ -62,7 +65,7 @@ export function createSelfService(
     operatorRoutes,
     approvals: createOverlapApprovals(deps.routingContext),
     routingSync,
-    validation: { getJson, devMode },
+    validation: { getJson, policy: deps.egress.policy },
     startPolling: () =>
       intervalMs > 0
         ? startRoutingSyncScheduler({

@@ -253,6 +253,27 @@ describe('operator API: profile', () => {
       { apiRoot: 'https://[fd00::1]/' },
       /^apiRoot: \[fd00::1\] is a loopback/,
     ],
+    // One host check (isForbiddenHost): RFC 6761 names and embedded IPv4 forms were accepted.
+    [
+      'a localhost. api root (trailing dot)',
+      { apiRoot: 'https://localhost.:8443' },
+      /^apiRoot: localhost\. is a loopback or private host/,
+    ],
+    [
+      'a name under localhost as api root',
+      { apiRoot: 'https://api.localhost' },
+      /^apiRoot: api\.localhost is a loopback or private host/,
+    ],
+    [
+      'an IPv4-compatible IPv6 form of 169.254.169.254 as api root',
+      { apiRoot: 'https://[::a9fe:a9fe]/camara' },
+      /^apiRoot: \[::a9fe:a9fe\] is a loopback or private host/,
+    ],
+    [
+      'a NAT64 form of 10.0.0.5 as issuer',
+      { issuerUrl: 'https://[64:ff9b::a00:5]' },
+      /^issuerUrl: \[64:ff9b::a00:5\] is a loopback or private host/,
+    ],
     [
       'an http routing URL',
       { routingUrl: 'http://a.example/telco-routing/v1/routing' },

@@ -18,6 +18,7 @@ export {
   specialPurposeBlockOf,
   SPECIAL_PURPOSE_BLOCKS,
 } from './ip/special-purpose-ranges.js';
+export { isForbiddenHost } from './ip/forbidden-host.js';
 export {
   createOperatorRoutes,
   type ClaimPolicy,

@@ -1,6 +1,10 @@
 import * as client from 'openid-client';
 import { importJWK, type JWK } from 'jose';
 import type { Operator, OperatorCredentials } from '@switchboard/telco-finder';
+import { discoveryUrlRefusal } from '../services/discovery-urls.js';
+import { urlRefusal } from '../services/egress-policy.js';
+import type { OperatorEgress } from '../services/operator-egress.js';
+import { createDiscoveryCache } from './discovery-cache.js';
 
 export interface OperatorAuthorizationRequest {
   readonly state: string;
@@ -39,21 +43,25 @@ export interface OperatorClientDeps {
   readonly credentials: (operatorId: string) => Promise<OperatorCredentials>;
   readonly discoveryTtlMs: number;
   readonly timeoutMs: number;
+  /** Every request to an operator (discovery, JWKS, token, revocation) goes through it. */
+  readonly egress: OperatorEgress;
 }
 
-export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
-  const cache = new Map<string, { config: Promise<client.Configuration>; until: number }>();
+/** An operator's discovery document names a URL Switchboard must not call nor send a browser to. */
+export class OperatorMetadataError extends Error {
+  override readonly name = 'OperatorMetadataError';
+}
 
-  function configFor(op: Operator): Promise<client.Configuration> {
-    // Keyed by the operator's version: an admin change takes effect at once.
-    const key = `${op.id}|${op.updatedAt}`;
-    const hit = cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.config;
-    const config = discover(op, deps);
-    cache.set(key, { config, until: Date.now() + deps.discoveryTtlMs });
-    config.catch(() => cache.delete(key));
-    return config;
-  }
+/** Operators whose discovery is kept at once; beyond it the least recently used is dropped. */
+const MAX_CACHED_OPERATORS = 1_000;
+
+export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
+  // Stamped with the operator's version: an admin change takes effect at once.
+  const cache = createDiscoveryCache<client.Configuration>({
+    ttlMs: deps.discoveryTtlMs,
+    maxOperators: MAX_CACHED_OPERATORS,
+  });
+  const configFor = (op: Operator) => cache.get(op, () => discover(op, deps));
 
   return {
     async authorizationUrl(op, request) {
@@ -97,12 +105,24 @@ export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
 }
 
 async function discover(op: Operator, deps: OperatorClientDeps): Promise<client.Configuration> {
+  const egress = deps.egress.forOperator(op);
   const auth = await clientAuth(await deps.credentials(op.id));
   const config = await client.discovery(new URL(op.issuerUrl), op.clientId, undefined, auth, {
     // Plain HTTP only for operators an admin marked insecure (sandbox/dev).
     execute: op.allowInsecureHttp ? [client.allowInsecureRequests] : [],
     timeout: Math.ceil(deps.timeoutMs / 1000),
+    // Kept by the configuration for every later request (JWKS, token, revocation).
+    [client.customFetch]: egress.fetch,
   });
+  // The document may have changed since it was registered: before any use, every URL in it
+  // must meet the operator's own rules (OIDC Discovery 1.0 §3, RFC 8414 §2), else the flow
+  // fails here and nothing is sent there. The egress guard stops what a name resolves to.
+  const refusal = discoveryUrlRefusal(
+    config.serverMetadata() as Record<string, unknown>,
+    (url, label) => urlRefusal(egress.policy, url, label, { httpsOnly: true }),
+  );
+  if (refusal)
+    throw new OperatorMetadataError(`the discovery document of operator ${op.id}: ${refusal}`);
   config.timeout = Math.ceil(deps.timeoutMs / 1000);
   return config;
 }

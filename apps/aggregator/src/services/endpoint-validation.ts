@@ -1,10 +1,11 @@
 import {
   InputError,
-  isSpecialPurposeAddress,
   parseRoutingTable,
   UpstreamError,
   type Operator,
 } from '@switchboard/telco-finder';
+import { discoveryUrlRefusal } from './discovery-urls.js';
+import { urlRefusal, type EgressPolicy } from './egress-policy.js';
 import type { GetJson } from './outbound-json.js';
 
 export interface EndpointChange {
@@ -15,15 +16,21 @@ export interface EndpointChange {
 
 export interface EndpointValidationDeps {
   readonly getJson: GetJson;
-  /** Development: http:// endpoints are accepted (the sandboxes). */
-  readonly devMode: boolean;
+  /**
+   * The rules of URLs operators choose (egress-policy.ts `operatorChosenPolicy`): outside
+   * OPERATOR_DEV_MODE https only, and no localhost or special-purpose host.
+   */
+  readonly policy: EgressPolicy;
 }
+
+const HTTPS_ONLY = { httpsOnly: true };
 
 /**
  * Checks an operator's new endpoints before they take effect; throws an InputError and
  * changes nothing when one fails. The issuer must serve OpenID Provider metadata naming
- * itself (OpenID Connect Discovery 1.0 §4.3), the routing URL a GSMA routing table
- * (OPG.10) of this operator, and outside development every URL must be https.
+ * itself (OpenID Connect Discovery 1.0 §4.3) whose every URL Switchboard may call or send a
+ * browser to passes the same rules as the issuer, the routing URL a GSMA routing table
+ * (OPG.10) of this operator.
  */
 export async function validateEndpointChange(
   current: Pick<Operator, 'id' | 'issuerUrl' | 'apiRoot'>,
@@ -32,17 +39,12 @@ export async function validateEndpointChange(
 ): Promise<void> {
   for (const field of ['issuerUrl', 'apiRoot', 'routingUrl'] as const) {
     const url = change[field];
-    if (typeof url !== 'string' || deps.devMode) continue;
-    if (!url.startsWith('https:')) throw new InputError(`${field} must be an https URL`);
-    // The issuer and routing URL are fetched through the connect-time guard of getJson; the
-    // api root is not fetched here, so a literal private address is refused now (SSRF).
-    const host = hostOf(url);
-    if (host === 'localhost' || (host !== undefined && isSpecialPurposeAddress(host)))
-      throw new InputError(
-        `${field}: ${host} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
-      );
+    // The api root is not fetched here, so its host is judged now; the issuer and routing URL
+    // also go through the connect-time guard of getJson.
+    const refusal = typeof url === 'string' && urlRefusal(deps.policy, url, field, HTTPS_ONLY);
+    if (refusal) throw new InputError(refusal);
   }
-  if (change.issuerUrl !== undefined) await checkIssuer(change.issuerUrl, deps.getJson);
+  if (change.issuerUrl !== undefined) await checkIssuer(change.issuerUrl, deps);
   if (typeof change.routingUrl === 'string') {
     const body = await fetched(change.routingUrl, 'routingUrl', deps.getJson);
     try {
@@ -54,10 +56,10 @@ export async function validateEndpointChange(
   }
 }
 
-async function checkIssuer(issuer: string, getJson: GetJson): Promise<void> {
+async function checkIssuer(issuer: string, deps: EndpointValidationDeps): Promise<void> {
   const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  const doc = (await fetched(url, 'issuerUrl', getJson)) as Record<string, unknown> | null;
-  if (!doc || typeof doc !== 'object')
+  const doc = (await fetched(url, 'issuerUrl', deps.getJson)) as Record<string, unknown> | null;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     throw new InputError(`issuerUrl: ${url} is not OpenID Provider metadata`);
   if (doc.issuer !== issuer)
     throw new InputError(
@@ -66,6 +68,12 @@ async function checkIssuer(issuer: string, getJson: GetJson): Promise<void> {
   for (const endpoint of ['authorization_endpoint', 'token_endpoint'])
     if (typeof doc[endpoint] !== 'string')
       throw new InputError(`issuerUrl: the discovery document at ${url} has no ${endpoint}`);
+  // The flow would send the browser, Switchboard's client credentials, the code and the PKCE
+  // verifier to these URLs: they meet the issuer's own rules (checked again at flow time).
+  const refusal = discoveryUrlRefusal(doc, (value, label) =>
+    urlRefusal(deps.policy, value, label, HTTPS_ONLY),
+  );
+  if (refusal) throw new InputError(`issuerUrl: the discovery document at ${url}: ${refusal}`);
 }
 
 async function fetched(url: string, field: string, getJson: GetJson): Promise<unknown> {
@@ -74,14 +82,6 @@ async function fetched(url: string, field: string, getJson: GetJson): Promise<un
   } catch (e) {
     if (e instanceof UpstreamError) throw new InputError(`${field}: ${e.message}`);
     throw e;
-  }
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '@switchboard/telco-finder';
 import type { Resolve } from './host-guard.js';
+import { createOperatorEgress } from './operator-egress.js';
 import { createOutboundJson } from './outbound-json.js';
 
 // The SSRF guard of outbound requests to operator-chosen URLs (routing tables, discovery
@@ -28,6 +29,9 @@ const DNS: Record<string, string[]> = {
   'mapped.example': ['::ffff:127.0.0.1'],
   'mixed.example': ['93.184.215.14', '10.1.2.3'],
   'metadata.example': ['169.254.169.254'],
+  // Embedded IPv4 forms: IPv4-compatible (RFC 4291 §2.5.5.1) and NAT64 (RFC 6052).
+  'compatible.example': ['::a9fe:a9fe'],
+  'nat64.example': ['64:ff9b::7f00:1'],
 };
 const table: Resolve = (hostname, _options, callback) => {
   const addresses = DNS[hostname];
@@ -38,11 +42,26 @@ const table: Resolve = (hostname, _options, callback) => {
     addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
   );
 };
-const outbound = (allowPrivateHosts: boolean) =>
-  createOutboundJson({ timeoutMs: 2_000, allowPrivateHosts, userAgent: 'test', resolve: table });
+const egresses = [false, true].map((devMode) =>
+  createOperatorEgress({ timeoutMs: 2_000, devMode, network: { resolve: table } }),
+);
+afterAll(() => Promise.all(egresses.map((e) => e.close())));
+const outbound = (devMode: boolean) =>
+  createOutboundJson({
+    egress: egresses[devMode ? 1 : 0]!.operatorChosen,
+    timeoutMs: 2_000,
+    userAgent: 'test',
+  });
 
 describe('outbound JSON to operator URLs: SSRF guard', () => {
-  it.each(['rebind.example', 'mapped.example', 'mixed.example', 'metadata.example'])(
+  it.each([
+    'rebind.example',
+    'mapped.example',
+    'mixed.example',
+    'metadata.example',
+    'compatible.example',
+    'nat64.example',
+  ])(
     'refuses %s, whose name resolves to a special-purpose address, without connecting',
     async (host) => {
       const before = hits;
@@ -64,6 +83,17 @@ describe('outbound JSON to operator URLs: SSRF guard', () => {
     );
     expect(hits).toBe(before);
   });
+
+  it.each(['localhost.', 'api.localhost', 'api.localhost.'])(
+    'refuses the RFC 6761 name %s before any lookup',
+    async (host) => {
+      const before = hits;
+      await expect(outbound(false)(`http://${host}:${port}/`)).rejects.toThrow(
+        `${host} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
+      );
+      expect(hits).toBe(before);
+    },
+  );
 
   it('reports a name that does not resolve', async () => {
     await expect(outbound(false)(`http://nowhere.example:${port}/`)).rejects.toThrow(

@@ -1,39 +1,36 @@
-import { Agent, request, type Dispatcher } from 'undici';
-import { isSpecialPurposeAddress, UpstreamError } from '@switchboard/telco-finder';
-import { lookupVia, PrivateAddressError, publicOnlyLookup, type Resolve } from './host-guard.js';
+import { request } from 'undici';
+import { UpstreamError } from '@switchboard/telco-finder';
+import { urlRefusal, type EgressPolicy } from './egress-policy.js';
+import { PrivateAddressError } from './host-guard.js';
+import type { Egress } from './operator-egress.js';
 
 /** GETs JSON from an operator's endpoint; every failure is an UpstreamError saying what went wrong. */
 export type GetJson = (url: string) => Promise<unknown>;
 
 export interface OutboundJsonOptions {
+  /** The pool and policy (services/operator-egress.ts): the connect-time guard lives there. */
+  readonly egress: Egress;
   readonly timeoutMs: number;
-  /** Development only: loopback and private hosts (the sandboxes). */
-  readonly allowPrivateHosts: boolean;
   readonly maxBytes?: number;
   readonly userAgent: string;
-  /** Name resolution (tests); the system resolver by default. */
-  readonly resolve?: Resolve;
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
 /**
- * Outbound requests to URLs an operator chose: no redirects, a timeout, a size cap, and
- * outside development an SSRF guard: no loopback/private/link-local host, whether the URL
- * names it literally or a host name resolves to it when the socket connects.
+ * Outbound requests to URLs an operator chose: no redirects, a timeout, a size cap, and the
+ * egress's SSRF guard: no loopback/private/link-local host, whether the URL names it literally
+ * (refused here, before any request) or a host name resolves to it when the socket connects.
  */
 export function createOutboundJson(options: OutboundJsonOptions): GetJson {
   const maxBytes = options.maxBytes ?? MAX_BYTES;
-  const { allowPrivateHosts, resolve } = options;
-  const dispatcher: Dispatcher | undefined = !allowPrivateHosts
-    ? new Agent({ connect: { lookup: publicOnlyLookup(resolve) } })
-    : resolve && new Agent({ connect: { lookup: lookupVia(resolve, { publicOnly: false }) } });
+  const { dispatcher, policy } = options.egress;
   return async (url) => {
-    const target = checkTarget(url, options.allowPrivateHosts);
+    const target = checkTarget(url, policy);
     let res;
     try {
       res = await request(target, {
-        ...(dispatcher ? { dispatcher } : {}),
+        dispatcher,
         method: 'GET',
         headers: { accept: 'application/json', 'user-agent': options.userAgent },
         headersTimeout: options.timeoutMs,
@@ -56,7 +53,7 @@ export function createOutboundJson(options: OutboundJsonOptions): GetJson {
   };
 }
 
-function checkTarget(url: string, allowPrivate: boolean): URL {
+function checkTarget(url: string, policy: EgressPolicy): URL {
   let u: URL;
   try {
     u = new URL(url);
@@ -65,10 +62,8 @@ function checkTarget(url: string, allowPrivate: boolean): URL {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:')
     throw new UpstreamError(`not an http(s) URL: ${url}`);
-  if (!allowPrivate && (u.hostname === 'localhost' || isSpecialPurposeAddress(u.hostname)))
-    throw new UpstreamError(
-      `${url}: ${u.hostname} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
-    );
+  const refusal = urlRefusal(policy, url, url, { httpsOnly: false });
+  if (refusal) throw new UpstreamError(refusal);
   return u;
 }
 

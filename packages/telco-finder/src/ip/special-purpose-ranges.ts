@@ -47,7 +47,7 @@ export function specialPurposeBlockOf(cidr: string): SpecialPurposeBlock | undef
   return SPECIAL_PURPOSE_BLOCKS.find((b) => cidrsOverlap(b.cidr, canonical));
 }
 
-/** True for a literal IP address inside a special-purpose block (SSRF guard for URLs). */
+/** True for a literal IP address inside a special-purpose block; URL hosts use isForbiddenHost. */
 export function isSpecialPurposeAddress(address: string): boolean {
   try {
     return specialPurposeBlockOf(address.replace(/^\[|\]$/g, '')) !== undefined;

@@ -1,0 +1,39 @@
+// Test-only TLS material (openssl, EC P-256, valid until 2126): a CA Switchboard's egress is told
+// to trust in tests, and a server certificate it signed for operator.example, *.operator.example
+// and internal.example (RFC 2606 names that never resolve on a real network). Never used
+// outside tests; the key protects nothing.
+
+export const TEST_CA_CERT = `-----BEGIN CERTIFICATE-----
+MIIBojCCAUmgAwIBAgIUVh1OE6Ue9yEwB+sRxUEIEjhQ24AwCgYIKoZIzj0EAwIw
+HjEcMBoGA1UEAwwTU3dpdGNoYm9hcmQgdGVzdCBDQTAgFw0yNjEyMDMwODIxMzFa
+GA8yMTI2MTEwOTA4MjEzMVowHjEcMBoGA1UEAwwTU3dpdGNoYm9hcmQgdGVzdCBD
+QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABAK7+t5XfQtk4pUJpPbLd0ZEtQ3+
+v2q9+iSrm2xVvuu8IddBm8+mKy1RUt757QZS/on1gCRP9ztvqouegD/2vHmjYzBh
+MB0GA1UdDgQWBBS/Kr3R5R0/KbwAagwXQYabXbL49jAfBgNVHSMEGDAWgBS/Kr3R
+5R0/KbwAagwXQYabXbL49jAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIC
+BDAKBggqhkjOPQQDAgNHADBEAiACt37MP8ozLC+jRmzB9M/FhUvEgkxZqiIUvP/q
+C7SDhwIgOs1FSbAdFmxTqQGXqVSK8pAhobAk8QrX0qCONr6+Fvc=
+-----END CERTIFICATE-----
+`;
+
+export const OPERATOR_TLS_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgmyLAHeBKKliv9w6t
+ZBxRB6uq5lYGlQazSPD9Gg289dahRANCAAR+zolG7tCIOMt5NxGw02vaOU/uy+9q
+i3oFVjwgJ2BRbBPzht8oBkUyn0qxnv5H1NS3f/ueuM24pJ6pUUMouM6R
+-----END PRIVATE KEY-----
+`;
+
+export const OPERATOR_TLS_CERT = `-----BEGIN CERTIFICATE-----
+MIIB5DCCAYqgAwIBAgIUV17ysyYFmznGnV/aJqj3AqPrtfIwCgYIKoZIzj0EAwIw
+HjEcMBoGA1UEAwwTU3dpdGNoYm9hcmQgdGVzdCBDQTAgFw0yNjEyMDMwODIxMzFa
+GA8yMTI2MTEwOTA4MjEzMVowGzEZMBcGA1UEAwwQb3BlcmF0b3IuZXhhbXBsZTBZ
+MBMGByqGSM49AgEGCCqGSM49AwEHA0IABH7OiUbu0Ig4y3k3EbDTa9o5T+7L72qL
+egVWPCAnYFFsE/OG3ygGRTKfSrGe/kfU1Ld/+564zbiknqlRQyi4zpGjgaYwgaMw
+QQYDVR0RBDowOIIQb3BlcmF0b3IuZXhhbXBsZYISKi5vcGVyYXRvci5leGFtcGxl
+ghBpbnRlcm5hbC5leGFtcGxlMAkGA1UdEwQCMAAwEwYDVR0lBAwwCgYIKwYBBQUH
+AwEwHQYDVR0OBBYEFL9SDqUpn0qVKMHs6f7nTUZ+W2uCMB8GA1UdIwQYMBaAFL8q
+vdHlHT8pvABqDBdBhptdsvj2MAoGCCqGSM49BAMCA0gAMEUCIDw/WWzYiAxA0vGT
+CAbjdSqJ6+rQdJZ/DXdV8dOjJ/UwAiEAxM6ARV/mMZiR0a6VEtblixiuSzWQOWM3
+Tbd7oNnxyik=
+-----END CERTIFICATE-----
+`;

@@ -5,6 +5,7 @@ import * as m0003 from './20261125_0003_usage_events.js';
 import * as m0004 from './20261202_0004_operator_onboarding.js';
 import * as m0005 from './20261202_0005_rate_limits.js';
 import * as m0006 from './20261202_0006_resilience.js';
+import * as m0008 from './20261203_0008_client_allowed_scopes.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
@@ -14,4 +15,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['20261202_0004_operator_onboarding', m0004],
   ['20261202_0005_rate_limits', m0005],
   ['20261202_0006_resilience', m0006],
+  ['20261203_0008_client_allowed_scopes', m0008],
 ];

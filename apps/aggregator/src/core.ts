@@ -117,6 +117,7 @@ export async function startCore(
     cookieKeys: secrets.cookieKeys,
     store: createOidcModelStore(knex),
     clientMetadata: (id) => deps.clients.metadata(id),
+    allowedApiScopes: (id) => deps.clients.allowedScopes(id),
     tokenKeyring: () => deps.keys.tokenKeyring(),
     operatorGrants,
     accessTokenMaxTtl: config.accessTokenMaxTtl,

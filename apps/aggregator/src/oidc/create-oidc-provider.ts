@@ -14,7 +14,7 @@ import {
   type OidcProviderModule,
   type OidcToken,
 } from './oidc-provider-module.js';
-import { API_SCOPES, purposesIn, singlePurpose } from './scopes.js';
+import { appTokenScope } from './scopes.js';
 
 export interface OidcProviderDeps {
   readonly issuer: string;
@@ -24,6 +24,8 @@ export interface OidcProviderDeps {
   readonly cookieKeys: string[];
   readonly store: OidcModelStore;
   readonly clientMetadata: (id: string) => Promise<Record<string, unknown> | undefined>;
+  /** The CAMARA API scopes an app may request (its admin-set allow-list). */
+  readonly allowedApiScopes: (clientId: string) => Promise<readonly string[]>;
   readonly tokenKeyring: () => Promise<TokenKeyring>;
   readonly operatorGrants: OperatorGrants;
   /** Upper bound of an AggregatorAccessToken's lifetime, seconds (≤ 300, NV). */
@@ -230,9 +232,7 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
     // machine client only the API it was registered for.
     if (machine ? indicator !== machine.audience : indicator !== deps.audience)
       throw new oidc.errors.InvalidTarget();
-    const ring = await deps.tokenKeyring().catch((err: unknown) => {
-      throw isDatabaseUnavailable(err) ? temporarilyUnavailable(oidc)(err) : err;
-    });
+    const ring = await deps.tokenKeyring().catch(unavailable(oidc));
     const encrypt = {
       alg: 'dir',
       enc: 'A256GCM',
@@ -248,15 +248,13 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
         jwt: { encrypt },
       };
     const code = ctx.oidc.entities.AuthorizationCode;
-    const scope = code?.scope ?? ctx.oidc.params?.scope ?? '';
-    const purpose = singlePurpose(scope);
-    // ICM: exactly one dpv: purpose per request.
-    if (!purpose)
-      throw new oidc.errors.InvalidScope(
-        `scope must name exactly one dpv: purpose, e.g. dpv:FraudPreventionAndDetection (found ${purposesIn(scope).length})`,
-      );
+    const allowed = await deps.allowedApiScopes(client.clientId).catch(unavailable(oidc));
+    // At the authorization endpoint (no code yet) a refusal is an invalid_scope redirect.
+    const checked = appTokenScope(code?.scope ?? ctx.oidc.params?.scope ?? '', allowed, !code);
+    if ('refusal' in checked) throw new oidc.errors.InvalidScope(checked.refusal);
     return {
-      scope: [purpose, ...API_SCOPES].join(' '),
+      // oidc-provider keeps of this list what was requested.
+      scope: checked.scope,
       audience: deps.audience,
       accessTokenFormat: 'jwt',
       accessTokenTTL: code?.grantId
@@ -268,6 +266,11 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
 }
 
 const isMachineGrant = (ctx: OidcContext) => ctx.oidc.params?.grant_type === 'client_credentials';
+
+/** A database outage becomes RFC 6749 `temporarily_unavailable`; anything else is rethrown. */
+const unavailable = (oidc: OidcProviderModule) => (err: unknown) => {
+  throw isDatabaseUnavailable(err) ? temporarilyUnavailable(oidc)(err) : err;
+};
 
 /** exp = min(operator token expiry, the configured maximum). */
 async function ttlFor(

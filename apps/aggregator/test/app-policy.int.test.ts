@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { decodeJwt } from 'jose';
 import { APP_CALLBACK, FRAUD, type AppClient } from './core-fixture.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
 
@@ -88,5 +89,30 @@ describe('no per-app scope allow-list: an app gets only the API scopes an admin 
     const shared = await devicePhoneNumber(String(res.body.access_token));
     expect(shared.status).toBe(403);
     expect(await shared.json()).toMatchObject({ code: 'PERMISSION_DENIED' });
+  });
+});
+
+describe('discovery advertises subject_types_supported ["public"] while sub is pairwise', () => {
+  it('says pairwise in the discovery documents (OIDC Discovery §3, RFC 8414, OIDC Core §8)', async () => {
+    for (const path of ['openid-configuration', 'oauth-authorization-server']) {
+      const res = await fetch(`${s.agg.issuer}/.well-known/${path}`);
+      expect(res.status).toBe(200);
+      const doc = (await res.json()) as Record<string, unknown>;
+      expect(doc.subject_types_supported).toEqual(['pairwise']);
+      expect(doc.issuer).toBe(s.agg.issuer);
+    }
+  });
+
+  it('gives each app its own sub for the same device, stable for one app, never the number', async () => {
+    const address = device();
+    const subOf = async (app: AppClient) => {
+      const { req, params } = await flow(app, address, VERIFY);
+      const res = await s.tokenFor(app, params!.get('code')!, req.verifier);
+      return String(decodeJwt(String(res.body.id_token)).sub);
+    };
+    const [a1, a2, b] = [await subOf(s.secretApp), await subOf(s.secretApp), await subOf(s.keyApp)];
+    expect(a1).toBe(a2);
+    expect(b).not.toBe(a1);
+    for (const sub of [a1, b]) expect(sub).not.toContain(msisdnOf(address).slice(1));
   });
 });

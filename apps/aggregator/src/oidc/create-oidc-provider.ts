@@ -8,6 +8,7 @@ import { createAggregatorPolicy } from './aggregator-policy.js';
 import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
 import { createAdapterClass } from './knex-adapter.js';
 import { outagePage } from './outage-page.js';
+import { pairwiseDiscovery } from './pairwise-discovery.js';
 import {
   loadOidcProvider,
   type OidcContext,
@@ -64,6 +65,7 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   const oidc = await loadOidcProvider();
   const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
   provider.use(outagePage(deps.errorDocument));
+  provider.use(pairwiseDiscovery());
   logProviderEvents(provider, deps.logger);
   const onGrantRevoked = deps.onGrantRevoked;
   if (onGrantRevoked)
@@ -118,6 +120,7 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
     },
     responseTypes: ['code'],
     scopes: ['openid'],
+    // `sub` is pairwise already (nested flow); discovery says so (pairwise-discovery.ts).
     subjectTypes: ['public'],
     // ICM: the ID token's `amr` shows the network-based authentication the operator did.
     claims: { acr: null, amr: null, auth_time: null, openid: ['sub', 'acr', 'amr', 'auth_time'] },

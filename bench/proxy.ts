@@ -197,7 +197,10 @@ async function startSwitchboard(
   const proxy = createPublicProxy(config, {
     issuer: pub.url,
     keys: { tokenKeyring: async () => keyring },
-    jtiStore: { consume: async (jti) => !spent.has(jti) && Boolean(spent.add(jti)) },
+    jtiStore: {
+      consume: async (jti) => !spent.has(jti) && Boolean(spent.add(jti)),
+      giveBack: async (jti) => void spent.delete(jti),
+    },
     isRegisteredApiRoot: (operatorId, apiRoot) =>
       operatorId === 'bench-operator' && apiRoot === upstreamUrl,
     usageSink: { insertBatch: async () => undefined },

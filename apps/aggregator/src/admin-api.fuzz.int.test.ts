@@ -138,6 +138,16 @@ const clientBody = () =>
         ),
         jwks: hostileValue(),
         generateKey: hostileValue(),
+        allowedScopes: fc.oneof(
+          fc.subarray([
+            'number-verification:verify',
+            'number-verification:device-phone-number:read',
+            'number-verification-verify-read',
+            'number-verification-share-read',
+          ]),
+          fc.array(hostileString(), { maxLength: 3 }),
+          hostileValue(),
+        ),
       },
       { requiredKeys: [] },
     ),

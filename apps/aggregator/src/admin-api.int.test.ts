@@ -161,3 +161,64 @@ describe('admin API', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('no per-app scope allow-list: admins set the CAMARA API scopes each app may request', () => {
+  const send = (method: string, p: string, body?: unknown) =>
+    admin(p, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const app = { name: 'Scoped app', redirectUris: ['https://app.example/cb'], generateKey: true };
+  const SHARE = 'number-verification:device-phone-number:read';
+
+  it('gives a new app the verify operation only, unless the admin allows more', async () => {
+    const plain = await send('POST', '/clients', app);
+    expect(plain.status).toBe(201);
+    const { client } = (await plain.json()) as { client: { id: string; allowedScopes: string[] } };
+    expect(client.allowedScopes).toEqual([
+      'number-verification:verify',
+      'number-verification-verify-read',
+    ]);
+    const shared = await send('POST', '/clients', { ...app, allowedScopes: [SHARE] });
+    expect(((await shared.json()) as { client: { allowedScopes: string[] } }).client).toMatchObject(
+      { allowedScopes: [SHARE] },
+    );
+    const updated = await send('PATCH', `/clients/${client.id}`, {
+      allowedScopes: [SHARE, 'number-verification:verify', SHARE],
+    });
+    expect(updated.status).toBe(200);
+    // Each scope once, in a fixed order.
+    expect((await updated.json()) as unknown).toMatchObject({
+      allowedScopes: ['number-verification:verify', SHARE],
+    });
+    expect(await (await admin(`/clients/${client.id}`)).json()).toMatchObject({
+      allowedScopes: ['number-verification:verify', SHARE],
+    });
+  });
+
+  it('refuses unknown scopes, and scopes for a client_credentials client', async () => {
+    for (const allowedScopes of [['openid'], ['dpv:FraudPreventionAndDetection'], 'x', [1]]) {
+      const res = await send('POST', '/clients', { ...app, allowedScopes });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/^invalid client: allowedScopes/),
+      });
+    }
+    const machine = {
+      name: 'Finder',
+      grantType: 'client_credentials',
+      authMethod: 'client_secret_basic',
+    };
+    const refused = await send('POST', '/clients', { ...machine, allowedScopes: [SHARE] });
+    expect(refused.status).toBe(400);
+    const created = await send('POST', '/clients', machine);
+    const { client } = (await created.json()) as {
+      client: { id: string; allowedScopes: string[] };
+    };
+    expect(client.allowedScopes).toEqual([]);
+    const patched = await send('PATCH', `/clients/${client.id}`, { allowedScopes: [SHARE] });
+    expect(patched.status).toBe(409);
+  });
+});

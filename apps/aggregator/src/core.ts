@@ -31,7 +31,7 @@ import { createOperatorGrants } from './services/operator-grants.js';
 import { createMasterKeyRotation, type MasterKeyRotation } from './services/master-key-rotation.js';
 import { ttlCached } from './services/ttl-cache.js';
 import { deleteExpiredFlowState, createOidcModelStore } from './store/oidc-model-store.js';
-import { spendAccessToken } from './store/access-token-use-store.js';
+import { returnAccessTokenUse, spendAccessToken } from './store/access-token-use-store.js';
 import { createUsageStore } from './metering/usage-store.js';
 import type { SwitchboardMetrics } from './metrics/metrics.js';
 import { createPublicProxy } from './public-proxy.js';
@@ -123,6 +123,7 @@ export async function startCore(
     cookieKeys: secrets.cookieKeys,
     store: createOidcModelStore(knex),
     clientMetadata: (id) => deps.clients.metadata(id),
+    allowedApiScopes: (id) => deps.clients.allowedScopes(id),
     tokenKeyring: () => deps.keys.tokenKeyring(),
     operatorGrants,
     accessTokenMaxTtl: config.accessTokenMaxTtl,
@@ -166,7 +167,10 @@ export async function startCore(
   const proxy = createPublicProxy(config, {
     issuer,
     keys: deps.keys,
-    jtiStore: { consume: (jti, exp) => spendAccessToken(knex, jti, exp) },
+    jtiStore: {
+      consume: (jti, exp) => spendAccessToken(knex, jti, exp),
+      giveBack: (jti) => returnAccessTokenUse(knex, jti),
+    },
     // Only registered api roots are contacted, never one merely carried by a token.
     isRegisteredApiRoot: (operatorId, apiRoot) =>
       deps.index.operator(operatorId)?.apiRoot === apiRoot,

@@ -124,10 +124,23 @@ export async function registerOperators(agg: Aggregator, a: string, b: string): 
 export type AppClient =
   { id: string; method: 'secret'; secret: string } | { id: string; method: 'key'; jwk: JWK };
 
-export async function registerApp(agg: Aggregator, method: 'secret' | 'key'): Promise<AppClient> {
+/** Every NV scope of both versions: the test apps may call every operation. */
+export const EVERY_NV_SCOPE = [
+  'number-verification:verify',
+  'number-verification:device-phone-number:read',
+  'number-verification-verify-read',
+  'number-verification-share-read',
+];
+
+export async function registerApp(
+  agg: Aggregator,
+  method: 'secret' | 'key',
+  allowedScopes: readonly string[] = EVERY_NV_SCOPE,
+): Promise<AppClient> {
   const created = await agg.clients.add({
     name: `Test app (${method})`,
     redirectUris: [APP_CALLBACK],
+    allowedScopes,
     ...(method === 'secret'
       ? { authMethod: 'client_secret_basic' }
       : { authMethod: 'private_key_jwt', generateKey: true }),

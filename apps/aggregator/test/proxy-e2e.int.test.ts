@@ -109,12 +109,15 @@ describe('CAMARA Number Verification through the aggregator', () => {
   });
 
   it('passes the operator’s own CAMARA errors through unchanged', async () => {
-    const res = await camara('/number-verification/v2/verify', await tokenFor('127.10.0.8'), {
-      phoneNumber: '+346001000008',
-      extra: 1,
-    });
-    expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ status: 400, code: 'INVALID_ARGUMENT' });
+    // Only the operator refuses this one (content negotiation): Switchboard forwards Accept.
+    const res = await camara(
+      '/number-verification/v2/verify',
+      await tokenFor('127.10.0.8'),
+      { phoneNumber: '+346001000008' },
+      { accept: 'text/html' },
+    );
+    expect(res.status).toBe(406);
+    expect(res.json).toMatchObject({ status: 406, code: 'NOT_ACCEPTABLE' });
   });
 
   it('refuses missing, malformed and tampered tokens with 401 UNAUTHENTICATED', async () => {

@@ -11,6 +11,7 @@ import {
 import { headerValue } from '../../../test/fuzz/fuzz-support.js';
 import type { Aggregator } from '../src/app.js';
 import { telcoFinderAudience } from '../src/telco-finder-api/telco-finder-scope.js';
+import { nonCanonicalSpellings } from './token-spellings.js';
 
 /** A bearer header to try and what kind of forgery or damage it is (shown on failure). */
 export interface TokenVariant {
@@ -113,6 +114,13 @@ export function bearerTokenVariant(
       kind: 'bit-flipped',
       header: `Bearer ${flipBit(live(), segment, bit)}`,
     })),
+    fc.nat().map((n) => {
+      const spellings = nonCanonicalSpellings(live());
+      return {
+        kind: 'non-canonical base64url',
+        header: `Bearer ${spellings[n % spellings.length]}`,
+      };
+    }),
     fc.nat(4).map((drop) => ({
       kind: 'segment removed',
       header: `Bearer ${live()

@@ -71,6 +71,19 @@ describe('AggregatorAccessToken', () => {
     expect(await refusal(read(bare))).toBe('invalid_claims');
   });
 
+  it('reads only the canonical spelling of a token (RFC 4648 §3.5: unused bits zero)', async () => {
+    const token = await mintAggregatorAccessToken(claims, ring);
+    const parts = token.split('.');
+    const tag = parts[4]!;
+    // 16 tag bytes are 22 characters whose last carries 4 unused bits: set one of them.
+    const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const spelled = `${tag.slice(0, -1)}${last[last.indexOf(tag.at(-1)!) | 1]}`;
+    expect(Buffer.from(spelled, 'base64url')).toEqual(Buffer.from(tag, 'base64url'));
+    const other = [...parts.slice(0, 4), spelled].join('.');
+    expect(await refusal(read(other))).toBe('malformed');
+    expect((await read(token)).jti).toBe('jti-1');
+  });
+
   it('refuses malformed keyrings', () => {
     expect(() => createTokenKeyring([])).toThrow(TokenKeyError);
     expect(() => createTokenKeyring([{ kid: 'short-key', secret: new Uint8Array(16) }])).toThrow(

@@ -1,5 +1,9 @@
 import { EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
+import { isCanonicalCompactJwe } from './canonical-base64url.js';
 import type { TokenKeyring } from './token-keyring.js';
+
+/** `alg: dir`: an empty encrypted key segment (RFC 7516 §7.1). */
+const DIR_COMPACT_JWE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * The AggregatorAccessToken's claims (seed Annex step 19): the OperatorAccessToken and the
@@ -57,7 +61,9 @@ export async function readAggregatorAccessToken(
   token: string,
   options: ReadOptions,
 ): Promise<AggregatorAccessTokenClaims> {
-  if (!/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token))
+  // Only the canonical spelling (RFC 4648 §3.5): one token is one string, so a cache or a
+  // log keyed by the token sees each token once.
+  if (!DIR_COMPACT_JWE.test(token) || !isCanonicalCompactJwe(token))
     throw new AccessTokenError('malformed');
   let payload: JWTPayload;
   try {

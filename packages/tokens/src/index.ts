@@ -15,3 +15,4 @@ export {
   type AggregatorAccessTokenClaims,
   type ReadOptions,
 } from './aggregator-access-token.js';
+export { isCanonicalBase64url, isCanonicalCompactJwe } from './canonical-base64url.js';

@@ -8,13 +8,14 @@ import { createAggregatorPolicy } from './aggregator-policy.js';
 import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
 import { createAdapterClass } from './knex-adapter.js';
 import { outagePage } from './outage-page.js';
+import { pairwiseDiscovery } from './pairwise-discovery.js';
 import {
   loadOidcProvider,
   type OidcContext,
   type OidcProviderModule,
   type OidcToken,
 } from './oidc-provider-module.js';
-import { API_SCOPES, purposesIn, singlePurpose } from './scopes.js';
+import { appTokenScope } from './scopes.js';
 
 export interface OidcProviderDeps {
   readonly issuer: string;
@@ -24,6 +25,8 @@ export interface OidcProviderDeps {
   readonly cookieKeys: string[];
   readonly store: OidcModelStore;
   readonly clientMetadata: (id: string) => Promise<Record<string, unknown> | undefined>;
+  /** The CAMARA API scopes an app may request (its admin-set allow-list). */
+  readonly allowedApiScopes: (clientId: string) => Promise<readonly string[]>;
   readonly tokenKeyring: () => Promise<TokenKeyring>;
   readonly operatorGrants: OperatorGrants;
   /** Upper bound of an AggregatorAccessToken's lifetime, seconds (≤ 300, NV). */
@@ -67,6 +70,7 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   const oidc = await loadOidcProvider();
   const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
   provider.use(outagePage(deps.errorDocument));
+  provider.use(pairwiseDiscovery());
   logProviderEvents(provider, deps.logger);
   const onGrantRevoked = deps.onGrantRevoked;
   if (onGrantRevoked)
@@ -127,6 +131,7 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
     },
     responseTypes: ['code'],
     scopes: ['openid'],
+    // `sub` is pairwise already (nested flow); discovery says so (pairwise-discovery.ts).
     subjectTypes: ['public'],
     // ICM: the ID token's `amr` shows the network-based authentication the operator did.
     claims: { acr: null, amr: null, auth_time: null, openid: ['sub', 'acr', 'amr', 'auth_time'] },
@@ -241,9 +246,7 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
     // machine client only the API it was registered for.
     if (machine ? indicator !== machine.audience : indicator !== deps.audience)
       throw new oidc.errors.InvalidTarget();
-    const ring = await deps.tokenKeyring().catch((err: unknown) => {
-      throw isDatabaseUnavailable(err) ? temporarilyUnavailable(oidc)(err) : err;
-    });
+    const ring = await deps.tokenKeyring().catch(unavailable(oidc));
     const encrypt = {
       alg: 'dir',
       enc: 'A256GCM',
@@ -259,15 +262,13 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
         jwt: { encrypt },
       };
     const code = ctx.oidc.entities.AuthorizationCode;
-    const scope = code?.scope ?? ctx.oidc.params?.scope ?? '';
-    const purpose = singlePurpose(scope);
-    // ICM: exactly one dpv: purpose per request.
-    if (!purpose)
-      throw new oidc.errors.InvalidScope(
-        `scope must name exactly one dpv: purpose, e.g. dpv:FraudPreventionAndDetection (found ${purposesIn(scope).length})`,
-      );
+    const allowed = await deps.allowedApiScopes(client.clientId).catch(unavailable(oidc));
+    // At the authorization endpoint (no code yet) a refusal is an invalid_scope redirect.
+    const checked = appTokenScope(code?.scope ?? ctx.oidc.params?.scope ?? '', allowed, !code);
+    if ('refusal' in checked) throw new oidc.errors.InvalidScope(checked.refusal);
     return {
-      scope: [purpose, ...API_SCOPES].join(' '),
+      // oidc-provider keeps of this list what was requested.
+      scope: checked.scope,
       audience: deps.audience,
       accessTokenFormat: 'jwt',
       accessTokenTTL: code?.grantId
@@ -279,6 +280,11 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
 }
 
 const isMachineGrant = (ctx: OidcContext) => ctx.oidc.params?.grant_type === 'client_credentials';
+
+/** A database outage becomes RFC 6749 `temporarily_unavailable`; anything else is rethrown. */
+const unavailable = (oidc: OidcProviderModule) => (err: unknown) => {
+  throw isDatabaseUnavailable(err) ? temporarilyUnavailable(oidc)(err) : err;
+};
 
 /** exp = min(operator token expiry, the configured maximum). */
 async function ttlFor(

@@ -64,6 +64,7 @@ export interface OidcProvider {
 
 /** The few koa context members a middleware of ours sets. */
 export interface KoaContext {
+  readonly path: string;
   status: number;
   type: string;
   body: unknown;

@@ -5,6 +5,7 @@ import { outagePage } from './outage-page.js';
 function context() {
   const headers: Record<string, string> = {};
   const ctx: KoaContext = {
+    path: '/interaction/uid/resume',
     status: 404,
     type: '',
     body: undefined,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   camaraError,
+  parseVerifyRequest,
   requiredScope,
   type NvApiVersion,
   type NvOperation,
@@ -15,6 +16,11 @@ export interface ApiOperationRule {
   readonly path: string;
   /** The token must carry every one of these scopes. */
   readonly scopes: readonly string[];
+  /**
+   * Validates the parsed request body (`undefined`: none) when we know the operation's
+   * schema; throws a CamaraError (400 INVALID_ARGUMENT).
+   */
+  readonly checkBody?: (body: unknown) => void;
 }
 
 /** One version of one CAMARA API that the proxy forwards. */
@@ -33,6 +39,7 @@ export interface MatchedOperation {
   readonly basePath: string;
   /** The request path below `basePath`, forwarded unchanged. */
   readonly apiPath: string;
+  readonly checkBody?: ((body: unknown) => void) | undefined;
 }
 
 export interface ApiCatalog {
@@ -74,7 +81,11 @@ function numberVerification(version: NvApiVersion): ApiDefinition {
     name: 'number-verification',
     version,
     operations: [
-      op('verify', 'POST', '/verify'),
+      // NV 2.1 / 0.3.1 `NumberVerificationRequestBody`: the rules the operators apply.
+      {
+        ...op('verify', 'POST', '/verify'),
+        checkBody: (body) => parseVerifyRequest(version, body),
+      },
       op('device-phone-number', 'GET', '/device-phone-number'),
     ],
   };
@@ -149,6 +160,7 @@ function toMatch(found: Candidates, rule: ApiOperationRule): MatchedOperation {
     requiredScopes: rule.scopes,
     basePath: found.api.basePath,
     apiPath: found.apiPath,
+    checkBody: rule.checkBody,
   };
 }
 

@@ -35,7 +35,7 @@ describe('createProxy', () => {
       await request(app)
         .post('/number-verification/v2/verify')
         .set('authorization', 'Bearer tok')
-        .send({});
+        .send({ phoneNumber: '+34600000000' });
     }
     const text = await metrics.registry.metrics();
     expect(text).toContain('switchboard_proxy_circuit_state{operator="op-a"} 2');

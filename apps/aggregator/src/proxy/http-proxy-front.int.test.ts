@@ -4,6 +4,9 @@ import { NV_SCOPES, X_CORRELATOR_PATTERN } from '@switchboard/camara';
 import { createHarness, type Harness } from './test-support/proxy-harness.js';
 import { json, startFakeUpstream, type FakeUpstream } from './test-support/fake-upstream.js';
 
+// A valid NV 2.1 verify body: the proxy checks it before forwarding (checkRequestBody).
+const NV_BODY = '{"phoneNumber":"+34600000000"}';
+
 describe('proxy in front of the public app', () => {
   let upstream: FakeUpstream;
   let h: Harness;
@@ -90,7 +93,7 @@ describe('proxy in front of the public app', () => {
         });
         res.end(JSON.stringify({ status: 429, code: 'TOO_MANY_REQUESTS', message: 'slow down' }));
       });
-      const res = await verify().send('{}');
+      const res = await verify().send(NV_BODY);
       expect(res.status).toBe(429);
       expect(res.headers).toMatchObject({
         'content-type': 'application/json; charset=utf-8',
@@ -118,7 +121,7 @@ describe('proxy in front of the public app', () => {
         .set('keep-alive', 'timeout=5')
         .set('upgrade', 'websocket')
         .set('accept', 'application/json')
-        .send('{}');
+        .send(NV_BODY);
       const headers = upstream.received[0]!.headers;
       for (const name of [
         'cookie',
@@ -162,7 +165,7 @@ describe('proxy in front of the public app', () => {
   describe('proxy: x-correlator', () => {
     it('generates one when absent, sends it to the operator and returns it', async () => {
       upstream.behave(json(200, {}));
-      const res = await verify().send('{}');
+      const res = await verify().send(NV_BODY);
       const sent = upstream.received[0]!.headers['x-correlator'];
       expect(sent).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.headers['x-correlator']).toBe(sent);
@@ -170,9 +173,9 @@ describe('proxy in front of the public app', () => {
 
     it('forwards a valid one unchanged and echoes it on our own errors', async () => {
       upstream.behave(json(200, {}));
-      await verify().set('x-correlator', 'abc-123:x/y').send('{}');
+      await verify().set('x-correlator', 'abc-123:x/y').send(NV_BODY);
       expect(upstream.received[0]!.headers['x-correlator']).toBe('abc-123:x/y');
-      const denied = await verify('nope').set('x-correlator', 'abc-124').send('{}');
+      const denied = await verify('nope').set('x-correlator', 'abc-124').send(NV_BODY);
       expect(denied.status).toBe(401);
       expect(denied.headers['x-correlator']).toBe('abc-124');
     });
@@ -181,7 +184,7 @@ describe('proxy in front of the public app', () => {
       'refuses %j with 400 INVALID_ARGUMENT',
       async (value) => {
         expect(X_CORRELATOR_PATTERN.test(value)).toBe(false);
-        const res = await verify().set('x-correlator', value).send('{}');
+        const res = await verify().set('x-correlator', value).send(NV_BODY);
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ status: 400, code: 'INVALID_ARGUMENT' });
         expect(res.headers['x-correlator']).toBeUndefined();
@@ -207,7 +210,7 @@ describe('proxy in front of the public app', () => {
         .post('/number-verification/v2/verify')
         .set('content-type', 'application/json');
       if (header !== undefined) req.set('authorization', header);
-      expectError(await req.send('{}'), 401, 'UNAUTHENTICATED');
+      expectError(await req.send(NV_BODY), 401, 'UNAUTHENTICATED');
       expect(upstream.received).toHaveLength(0);
     });
 
@@ -217,7 +220,7 @@ describe('proxy in front of the public app', () => {
         apiRoot: root,
         exp: Math.floor(Date.now() / 1000) - 1,
       });
-      expectError(await verify('tok-old').send('{}'), 401, 'UNAUTHENTICATED');
+      expectError(await verify('tok-old').send(NV_BODY), 401, 'UNAUTHENTICATED');
       expect(upstream.received).toHaveLength(0);
     });
 
@@ -231,7 +234,7 @@ describe('proxy in front of the public app', () => {
         .get('/number-verification/v2/device-phone-number')
         .set('authorization', 'Bearer tok-verify-only');
       expectError(res, 403, 'PERMISSION_DENIED');
-      expect((await verify('tok-verify-only').send('{}')).status).toBe(200);
+      expect((await verify('tok-verify-only').send(NV_BODY)).status).toBe(200);
     });
 
     it('a v2 scope does not open v0', async () => {
@@ -269,7 +272,7 @@ describe('proxy in front of the public app', () => {
     });
 
     it('415 for a compressed body the operator was never promised', async () => {
-      const res = await verify().set('content-encoding', 'gzip').send('{}');
+      const res = await verify().set('content-encoding', 'gzip').send(NV_BODY);
       expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
@@ -278,7 +281,7 @@ describe('proxy in front of the public app', () => {
       h.verifier.add('tok-cross', { operatorId: 'op-b', apiRoot: root });
       h.verifier.add('tok-file', { operatorId: 'op-a', apiRoot: 'file:///etc/' });
       for (const token of ['tok-moved', 'tok-cross', 'tok-file']) {
-        expectError(await verify(token).send('{}'), 401, 'UNAUTHENTICATED');
+        expectError(await verify(token).send(NV_BODY), 401, 'UNAUTHENTICATED');
       }
       expect(upstream.received).toHaveLength(0);
     });
@@ -288,7 +291,7 @@ describe('proxy in front of the public app', () => {
       await verify()
         .set('host', 'evil.example:80')
         .set('x-forwarded-host', 'evil.example')
-        .send('{}');
+        .send(NV_BODY);
       expect(upstream.received).toHaveLength(1);
     });
 
@@ -296,7 +299,7 @@ describe('proxy in front of the public app', () => {
       h.verifier.verify = async () => {
         throw new Error('key store down: secret-detail');
       };
-      const res = await verify().send('{}');
+      const res = await verify().send(NV_BODY);
       expectError(res, 500, 'INTERNAL');
       expect(res.text).not.toContain('secret-detail');
     });
@@ -310,8 +313,8 @@ describe('proxy in front of the public app', () => {
     });
 
     it('accepts a token once, then 401', async () => {
-      expect((await verify().send('{}')).status).toBe(200);
-      const again = await verify().send('{}');
+      expect((await verify().send(NV_BODY)).status).toBe(200);
+      const again = await verify().send(NV_BODY);
       expect(again.status).toBe(401);
       expect(again.body.code).toBe('UNAUTHENTICATED');
       expect(upstream.received).toHaveLength(1);
@@ -319,17 +322,17 @@ describe('proxy in front of the public app', () => {
 
     it('503 UNAVAILABLE, nothing forwarded, while spent tokens cannot be checked (database down)', async () => {
       h.jtis.failure = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-      const res = await verify().send('{}');
+      const res = await verify().send(NV_BODY);
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ status: 503, code: 'UNAVAILABLE', message: expect.any(String) });
       expect(upstream.received).toHaveLength(0);
       h.jtis.failure = undefined;
-      expect((await verify().send('{}')).status).toBe(200);
+      expect((await verify().send(NV_BODY)).status).toBe(200);
     });
 
     it('a request refused for malformed JSON does not burn the token', async () => {
       expect((await verify().send('{oops')).status).toBe(400);
-      expect((await verify().send('{}')).status).toBe(200);
+      expect((await verify().send(NV_BODY)).status).toBe(200);
     });
   });
 });

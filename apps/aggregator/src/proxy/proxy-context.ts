@@ -1,3 +1,4 @@
+import type { CamaraError } from '@switchboard/camara';
 import type { ApiCatalog, MatchedOperation } from './api-catalog.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { RateLimits } from '../rate-limit/rate-limits.js';
@@ -23,6 +24,8 @@ export interface TokenVerifier {
 /** Single use (CAMARA NV tokens): true the first time a jti is seen, false afterwards. */
 export interface JtiStore {
   consume(jti: string, exp: number): Promise<boolean>;
+  /** Undoes a `consume`: the call it was recorded for got no answer from the operator. */
+  giveBack(jti: string): Promise<void>;
 }
 
 export type IncomingHeaders = Readonly<Record<string, string | string[] | undefined>>;
@@ -91,11 +94,17 @@ export interface ProxyContext {
   bearer?: string;
   claims?: ProxyClaims;
   body?: Buffer;
+  /** The body parsed, when it was sent as JSON (never `undefined` once parsed). */
+  json?: unknown;
   /** Where the call goes: the operator origin and the full request path + query. */
   target?: { origin: string; path: string };
   upstreamRequest?: UpstreamRequest;
+  /** The jti this call spent (single use), until it is given back. */
+  spentJti?: string;
   upstreamResponse?: UpstreamResponse;
   upstreamFailure?: string;
+  /** Our 502/503/504 when the operator gave no usable answer (circuit open, connect, timeout…). */
+  unanswered?: CamaraError;
   response?: ProxyResponse;
 }
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import { NV_SCOPES } from '@switchboard/camara';
 import { createApiCatalog } from './api-catalog.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import type { ProxyOutcome, ProxyRequest } from './proxy-context.js';
 import { PROXY_STEPS, createProxyPipeline } from './proxy-pipeline.js';
 import { FakeJtiStore, FakeTokenVerifier } from './test-support/proxy-harness.js';
-import type { UpstreamPool, UpstreamRequest } from './upstream-pool.js';
+import { upstreamError, type UpstreamPool, type UpstreamRequest } from './upstream-pool.js';
 import { parseRateLimitConfig } from '../rate-limit/rate-limit-config.js';
 import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.js';
 
@@ -15,6 +16,7 @@ function setup(
   singleUse = false,
   limits?: RateLimits,
 ) {
+  const registered = new Set([ROOT]);
   const sent: UpstreamRequest[] = [];
   const outcomes: ProxyOutcome[] = [];
   const upstream: UpstreamPool = {
@@ -31,19 +33,22 @@ function setup(
   };
   const verifier = new FakeTokenVerifier();
   verifier.add('tok', { operatorId: 'op-a', apiRoot: ROOT });
-  const breaker = createCircuitBreaker({ failureThreshold: 1 });
+  let now = Date.now();
+  const breaker = createCircuitBreaker({ failureThreshold: 1, clock: () => now });
+  const jtis = new FakeJtiStore();
   const pipeline = createProxyPipeline({
     catalog: createApiCatalog(),
     tokenVerifier: verifier,
-    jtiStore: new FakeJtiStore(),
+    jtiStore: jtis,
     singleUse,
-    isRegisteredApiRoot: (op, root) => op === 'op-a' && root === ROOT,
+    isRegisteredApiRoot: (op, root) => op === 'op-a' && registered.has(root),
     upstream,
     breaker,
     onComplete: (o) => outcomes.push(o),
     ...(limits ? { limits } : {}),
   });
-  return { pipeline, sent, outcomes, breaker };
+  const advance = (ms: number) => void (now += ms);
+  return { pipeline, sent, outcomes, breaker, jtis, registered, advance, verifier };
 }
 
 const req = (over: Partial<ProxyRequest> = {}): ProxyRequest => ({
@@ -51,7 +56,7 @@ const req = (over: Partial<ProxyRequest> = {}): ProxyRequest => ({
   path: '/number-verification/v2/verify',
   query: '',
   headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
-  readBody: async () => Buffer.from('{}'),
+  readBody: async () => Buffer.from('{"phoneNumber":"+34600000001"}'),
   ...over,
 });
 
@@ -66,10 +71,12 @@ describe('proxy pipeline (no network)', () => {
       'limitClient',
       'checkScope',
       'readJsonBody',
-      'checkSingleUse',
+      'checkRequestBody',
       'resolveRoute',
       'buildUpstreamRequest',
+      'spendToken',
       'forwardUpstream',
+      'giveBackToken',
       'buildResponse',
     ]);
   });
@@ -113,7 +120,13 @@ describe('proxy pipeline (no network)', () => {
     const { pipeline, sent } = setup(async () => ({ status: 200, body: '{}' }), true);
     expect((await pipeline.handle(req())).status).toBe(200);
     const again = await pipeline.handle(
-      req({ headers: { authorization: 'Bearer tok', 'x-correlator': 'k-1' } }),
+      req({
+        headers: {
+          authorization: 'Bearer tok',
+          'content-type': 'application/json',
+          'x-correlator': 'k-1',
+        },
+      }),
     );
     expect(again.status).toBe(401);
     expect(again.headers['x-correlator']).toBe('k-1');
@@ -149,5 +162,121 @@ describe('proxy pipeline (no network)', () => {
     } finally {
       await limits.stop();
     }
+  });
+});
+
+describe('single use spends tokens the call then refuses', () => {
+  const ok = { status: 200, body: '{"devicePhoneNumberVerified":true}' };
+  const code = (res: { body: Buffer }) =>
+    (JSON.parse(res.body.toString()) as { code: string }).code;
+  const withBody = (body: string | undefined, contentType = 'application/json') =>
+    req({
+      headers: { authorization: 'Bearer tok', 'content-type': contentType },
+      readBody: async () => (body === undefined ? undefined : Buffer.from(body)),
+    });
+
+  it('after a 401 because the api root moved (then restored), the same token still works', async () => {
+    const { pipeline, sent, jtis, registered } = setup(async () => ok, true);
+    registered.delete(ROOT);
+    const moved = await pipeline.handle(req());
+    expect(moved.status).toBe(401);
+    expect(code(moved)).toBe('UNAUTHENTICATED');
+    expect(jtis.seen.size).toBe(0);
+    registered.add(ROOT);
+    expect((await pipeline.handle(req())).status).toBe(200);
+    expect((await pipeline.handle(req())).status).toBe(401);
+    expect(sent).toHaveLength(1);
+  });
+
+  it.each([
+    ['a number too short', '{"phoneNumber":"+1234"}'],
+    ['an unknown property', '{"phoneNumber":"+34600000001","extra":1}'],
+    ['both properties', `{"phoneNumber":"+34600000001","hashedPhoneNumber":"${'a'.repeat(64)}"}`],
+    ['no property', '{}'],
+    ['a bad hash', '{"hashedPhoneNumber":"xyz"}'],
+    ['no body', undefined],
+  ])(
+    'after a 400 for %s, answered by the proxy itself, the same token still works',
+    async (_what, body) => {
+      const { pipeline, sent, jtis } = setup(async () => ok, true);
+      const refused = await pipeline.handle(withBody(body, body === undefined ? '' : undefined));
+      expect(refused.status).toBe(400);
+      expect(code(refused)).toBe('INVALID_ARGUMENT');
+      expect(sent).toHaveLength(0);
+      expect(jtis.seen.size).toBe(0);
+      expect((await pipeline.handle(req())).status).toBe(200);
+    },
+  );
+
+  it('refuses a verify body that is not application/json with 415, without spending', async () => {
+    const { pipeline, sent, jtis } = setup(async () => ok, true);
+    const refused = await pipeline.handle(withBody('phoneNumber=%2B34600000001', 'text/plain'));
+    expect(refused.status).toBe(415);
+    expect(code(refused)).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(sent).toHaveLength(0);
+    expect(jtis.seen.size).toBe(0);
+  });
+
+  it('checks v0 bodies by NV 0.3.1 rules (the + is optional there)', async () => {
+    const { pipeline, sent, verifier } = setup(async () => ok);
+    verifier.add('tok', { operatorId: 'op-a', apiRoot: ROOT, scope: [NV_SCOPES.v0.verify] });
+    const v0 = (body: string) =>
+      pipeline.handle({ ...withBody(body), path: '/number-verification/v0/verify' });
+    expect((await v0('{"phoneNumber":"34600000001"}')).status).toBe(200);
+    expect((await v0('{"phoneNumber":"34600000001","x":1}')).status).toBe(400);
+    expect(sent).toHaveLength(1);
+  });
+
+  it.each([
+    ['connect', 503, 'UNAVAILABLE'],
+    ['timeout', 504, 'TIMEOUT'],
+    ['malformed', 502, 'BAD_GATEWAY'],
+  ] as const)(
+    'after a %s failure (our %i), the same token works once the operator is back',
+    async (failure, status, camara) => {
+      let down = true;
+      const { pipeline, jtis, advance } = setup(async () => {
+        if (down) throw upstreamError(failure);
+        return ok;
+      }, true);
+      const failed = await pipeline.handle(req());
+      expect(failed.status).toBe(status);
+      expect(code(failed)).toBe(camara);
+      expect(jtis.seen.size).toBe(0);
+      // The circuit opened on that failure: a call while it is open fails fast, unspent too.
+      const fast = await pipeline.handle(req());
+      expect(fast.status).toBe(503);
+      expect(jtis.seen.size).toBe(0);
+      down = false;
+      advance(10_000);
+      expect((await pipeline.handle(req())).status).toBe(200);
+      expect((await pipeline.handle(req())).status).toBe(401);
+    },
+  );
+
+  it("the operator's own answer spends the token, a refusal included", async () => {
+    const { pipeline, sent } = setup(
+      async () => ({ status: 403, body: '{"status":403,"code":"PERMISSION_DENIED"}' }),
+      true,
+    );
+    expect((await pipeline.handle(req())).status).toBe(403);
+    expect((await pipeline.handle(req())).status).toBe(401);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a token whose use cannot be given back (database down) stays spent, the answer unchanged', async () => {
+    let down = true;
+    const { pipeline, jtis } = setup(async () => {
+      if (down) throw upstreamError('connect');
+      return ok;
+    }, true);
+    const original = jtis.giveBack.bind(jtis);
+    jtis.giveBack = async () => {
+      throw new Error('database unavailable');
+    };
+    expect((await pipeline.handle(req())).status).toBe(503);
+    expect(jtis.seen.size).toBe(1);
+    jtis.giveBack = original;
+    down = false;
   });
 });

@@ -10,19 +10,23 @@ import { ProxyError } from './proxy-error.js';
 import { buildResponse } from './steps/build-response.js';
 import { buildUpstreamRequest } from './steps/build-upstream-request.js';
 import { checkCorrelator } from './steps/check-correlator.js';
+import { checkRequestBody } from './steps/check-request-body.js';
 import { checkScope } from './steps/check-scope.js';
-import { checkSingleUse } from './steps/check-single-use.js';
 import { limitClient, limitSource } from './steps/check-rate-limit.js';
 import { forwardUpstream } from './steps/forward-upstream.js';
+import { giveBackToken } from './steps/give-back-token.js';
 import { matchOperation } from './steps/match-operation.js';
 import { parseBearer } from './steps/parse-bearer.js';
 import { readJsonBody } from './steps/read-json-body.js';
 import { resolveRoute } from './steps/resolve-route.js';
+import { spendToken } from './steps/spend-token.js';
 import { verifyToken } from './steps/verify-token.js';
 
 /**
  * Every proxied CAMARA call passes these steps in order (seed Annex steps 24–30); the
  * first to throw a CamaraError decides the answer. Read top to bottom, this is the proxy.
+ * A single-use token is spent only once every check of ours has passed, and given back
+ * when the operator gives no answer: only the operator's own answer uses it up.
  */
 export const PROXY_STEPS: readonly ProxyStep[] = [
   checkCorrelator, //      x-correlator valid, or a new one       → 400
@@ -33,11 +37,13 @@ export const PROXY_STEPS: readonly ProxyStep[] = [
   limitClient, //          per-client rate limit (no I/O)         → 429
   checkScope, //           scope for this operation               → 403
   readJsonBody, //         size limit, well-formed JSON           → 400
-  checkSingleUse, //       jti not seen before (when configured)  → 401
+  checkRequestBody, //     the operation's schema, when known     → 400, 415
   resolveRoute, //         registered api root from the token     → 401
   buildUpstreamRequest, // allow-listed headers + operator token
-  forwardUpstream, //      pool + circuit breaker                 → 502, 503, 504
-  buildResponse, //        operator status, body, allowed headers
+  spendToken, //           jti not seen before (when configured)  → 401
+  forwardUpstream, //      pool + circuit breaker (no answer kept)
+  giveBackToken, //        no answer: the token's use is returned
+  buildResponse, //        operator status, body, allowed headers → 502, 503, 504
 ];
 
 export interface ProxyPipeline {

@@ -6,7 +6,7 @@ import type { UsageRecord } from '../metering/usage-record.js';
 import { createProxyTelemetry } from './proxy-telemetry.js';
 import { createHarness, type Harness } from './test-support/proxy-harness.js';
 import {
-  closedOrigin,
+  droppingOrigin,
   destroyConnection,
   hugeBody,
   hugeHeaders,
@@ -22,6 +22,7 @@ import {
 
 let opA: FakeUpstream;
 let opB: FakeUpstream;
+let dead: Awaited<ReturnType<typeof droppingOrigin>>;
 let deadRoot: string;
 let h: Harness;
 let metrics: SwitchboardMetrics;
@@ -34,11 +35,13 @@ const rootB = () => `${opB.origin}/b`;
 beforeAll(async () => {
   opA = await startFakeUpstream();
   opB = await startFakeUpstream();
-  deadRoot = `${await closedOrigin()}/dead`;
+  dead = await droppingOrigin();
+  deadRoot = `${dead.origin}/dead`;
 });
 afterAll(async () => {
   await opA.close();
   await opB.close();
+  await dead.close();
 });
 beforeEach(() => {
   opA.received.length = 0;

@@ -14,6 +14,7 @@ import {
 } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
 import { isDatabaseUnavailable } from '@switchboard/db';
+import { allowedScopesSchema, DEFAULT_ALLOWED_SCOPES } from './client-scopes.js';
 import { ttlCached } from './ttl-cache.js';
 import {
   deleteClientRow,
@@ -36,6 +37,8 @@ export interface ClientView {
   jwks?: { keys: Array<Record<string, unknown>> };
   /** An operator's client of the operator API: its tokens act for this operator only. */
   operatorId?: string;
+  /** The CAMARA API scopes the app may request; none for a client_credentials client. */
+  allowedScopes: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -61,6 +64,8 @@ export interface ClientService {
   metadata(id: string): Promise<Record<string, unknown> | undefined>;
   /** The operator an active client acts for (operator API clients), else undefined. */
   operatorOf(id: string): Promise<string | undefined>;
+  /** The CAMARA API scopes an active client may request ([] for an unknown one). */
+  allowedScopes(id: string): Promise<readonly string[]>;
 }
 
 /** Other processes see a disabled client or a new secret within this time. */
@@ -90,6 +95,7 @@ const addSchema = z
     jwks: jwks.optional(),
     generateKey: z.boolean().default(false),
     operatorId: z.string().regex(OPERATOR_ID, 'an operator id').optional(),
+    allowedScopes: allowedScopesSchema.optional(),
   })
   .strict()
   // The grant is stored as the presence of redirect URIs (no schema change): an app
@@ -98,6 +104,10 @@ const addSchema = z
     path: ['redirectUris'],
     message:
       'an authorization_code client needs redirect URIs; a client_credentials one takes none',
+  })
+  .refine((c) => c.grantType === 'authorization_code' || !c.allowedScopes?.length, {
+    path: ['allowedScopes'],
+    message: 'a client_credentials client requests no CAMARA API scopes',
   })
   // Operators authenticate with private_key_jwt only (ICM); they never redirect anywhere.
   .refine(
@@ -113,6 +123,7 @@ const updateSchema = z
     name: displayNameSchema,
     redirectUris: z.array(redirectUri).min(1).max(20),
     jwks,
+    allowedScopes: allowedScopesSchema,
   })
   .partial()
   .strict();
@@ -161,6 +172,7 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
         jwks: once.jwks ?? null,
         secret_enc: once.clientSecret ? secretBox.seal(once.clientSecret, context(id)) : null,
         operator_id: input.operatorId ?? null,
+        allowed_scopes: allowedScopesFor(input),
       });
       return { client: toView(await mustGet(id)), ...withoutJwks(once) };
     },
@@ -173,10 +185,13 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
         throw new ConflictError(`client '${id}' uses client_credentials: it has no redirect URIs`);
       if (patch.jwks && row.auth_method !== 'private_key_jwt')
         throw new ConflictError(`client '${id}' authenticates with a secret, not keys`);
+      if (patch.allowedScopes && grantTypeOf(row) === 'client_credentials')
+        throw new ConflictError(`client '${id}' uses client_credentials: it has no API scopes`);
       await updateClientRow(knex, id, {
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.redirectUris ? { redirect_uris: patch.redirectUris } : {}),
         ...(patch.jwks ? { jwks: patch.jwks } : {}),
+        ...(patch.allowedScopes ? { allowed_scopes: patch.allowedScopes } : {}),
       });
       return toView(await mustGet(id));
     },
@@ -199,10 +214,17 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
     },
     metadata,
     operatorOf: async (id) => (await activeRow(id))?.operator_id ?? undefined,
+    allowedScopes: async (id) => (await activeRow(id))?.allowed_scopes ?? [],
   };
 }
 
 type AddInput = z.output<typeof addSchema>;
+
+/** An app gets what the admin gave, else the least-privilege default; a machine client none. */
+const allowedScopesFor = (input: AddInput): string[] =>
+  input.grantType === 'client_credentials'
+    ? []
+    : [...(input.allowedScopes ?? DEFAULT_ALLOWED_SCOPES)];
 
 async function credentialsFor(
   input: AddInput,
@@ -263,6 +285,7 @@ function toView(row: ClientRow): ClientView {
     redirectUris: row.redirect_uris,
     ...(row.jwks ? { jwks: row.jwks } : {}),
     ...(row.operator_id ? { operatorId: row.operator_id } : {}),
+    allowedScopes: row.allowed_scopes,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

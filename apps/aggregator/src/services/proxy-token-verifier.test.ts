@@ -6,6 +6,7 @@ import {
   mintAggregatorAccessToken,
   type TokenKeyring,
 } from '@switchboard/tokens';
+import { nonCanonicalSpellings } from '../../test/token-spellings.js';
 import { createProxyTokenVerifier } from './proxy-token-verifier.js';
 
 const ISSUER = 'https://switchboard.example';
@@ -107,5 +108,21 @@ describe('proxy token verifier', () => {
     const again = await s.verifier.verify(a);
     expect(again).toEqual(first);
     expect(again).not.toBe(first);
+  });
+
+  it('a token has 64 valid string forms, each cached separately: only the canonical one is accepted (RFC 4648 §3.5), so one token is one cache entry', async () => {
+    const s = setup(1);
+    const token = await mint(s.ring(), 'jti-spelled');
+    const first = await s.verifier.verify(token);
+    const spellings = nonCanonicalSpellings(token);
+    expect(spellings.length).toBeGreaterThanOrEqual(15);
+    for (const spelling of spellings) {
+      expect(Buffer.from(spelling.split('.')[4]!, 'base64url')).toEqual(
+        Buffer.from(token.split('.')[4]!, 'base64url'),
+      );
+      await expect(s.verifier.verify(spelling)).rejects.toEqual(unauthenticated());
+    }
+    // A one-entry cache still holds the canonical token: no other spelling took its place.
+    expect(await s.verifier.verify(token)).toBe(first);
   });
 });

@@ -19,6 +19,8 @@ export interface VerifiedTokenCache {
  * with the same token several times in its ≤ 300 s life, and decrypting it again each time
  * was the proxy's largest cost. Only an identical string can hit; the verifier re-checks
  * `exp` and that the key ring is still the one that verified it (a retired key → new ring).
+ * Only verified tokens are set, and readAggregatorAccessToken verifies only the canonical
+ * base64url spelling (RFC 4648 §3.5), so one token is at most one entry.
  */
 export function createVerifiedTokenCache(maxEntries: number): VerifiedTokenCache {
   const entries = new Map<string, VerifiedToken>();

@@ -13,3 +13,11 @@ export async function spendAccessToken(knex: Knex, jti: string, exp: number): Pr
     .returning('jti');
   return rows.length === 1;
 }
+
+/**
+ * Forgets one use (single-use NV tokens): the call it was recorded for never got an answer
+ * from the operator, so the token may be used again until it expires.
+ */
+export async function returnAccessTokenUse(knex: Knex, jti: string): Promise<void> {
+  await knex('access_token_uses').where({ jti }).delete();
+}

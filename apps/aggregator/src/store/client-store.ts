@@ -11,6 +11,8 @@ export interface ClientRow {
   secret_enc: string | null;
   /** Set for an operator's machine client of the operator API (`/operators/v1`). */
   operator_id: string | null;
+  /** The CAMARA API scopes the app may request (admins set them). */
+  allowed_scopes: string[];
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -21,6 +23,7 @@ export type ClientRowInput = Omit<ClientRow, 'created_at' | 'updated_at' | 'stat
 const encode = (row: Partial<ClientRowInput & { status: string }>) => ({
   ...row,
   ...(row.redirect_uris ? { redirect_uris: JSON.stringify(row.redirect_uris) } : {}),
+  ...(row.allowed_scopes ? { allowed_scopes: JSON.stringify(row.allowed_scopes) } : {}),
   ...(row.jwks !== undefined ? { jwks: row.jwks === null ? null : JSON.stringify(row.jwks) } : {}),
 });
 

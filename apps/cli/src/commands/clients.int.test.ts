@@ -113,6 +113,74 @@ describe('switchboard clients and keys', () => {
     expect(list.stdout).toMatch(/Legacy\s+active\s+client_secret_basic/);
   });
 
+  it('no per-app scope allow-list: clients add|update --scopes set the API scopes an app may request, shown by show and list', async () => {
+    const SHARE = 'number-verification:device-phone-number:read';
+    const plain = await json(
+      'clients',
+      'add',
+      '--name',
+      'Verify only',
+      '--redirect-uri',
+      'https://v.example/cb',
+      '--secret',
+    );
+    expect((plain.client as { allowedScopes?: string[] }).allowedScopes).toEqual([
+      'number-verification:verify',
+      'number-verification-verify-read',
+    ]);
+    const shared = await json(
+      'clients',
+      'add',
+      '--name',
+      'Shares',
+      '--redirect-uri',
+      'https://s.example/cb',
+      '--secret',
+      '--scopes',
+      `number-verification:verify,${SHARE}`,
+    );
+    const id = shared.client.id;
+    expect(await json('clients', 'show', id)).toMatchObject({
+      allowedScopes: ['number-verification:verify', SHARE],
+    });
+    const shown = await h.cli('clients', 'show', id);
+    expect(shown.stdout).toMatch(
+      new RegExp(`allowed scopes\\s+number-verification:verify ${SHARE}`),
+    );
+    const updated = await json(
+      'clients',
+      'update',
+      id,
+      '--scopes',
+      'number-verification-verify-read',
+    );
+    expect(updated.allowedScopes).toEqual(['number-verification-verify-read']);
+    const list = await h.cli('clients', 'list');
+    expect(list.stdout).toMatch(/SCOPES/);
+    expect(list.stdout).toMatch(/Shares\s+active.*\snumber-verification-verify-read$/m);
+    const none = await json('clients', 'update', id, '--scopes', '');
+    expect(none.allowedScopes).toEqual([]);
+    expect((await h.cli('clients', 'show', id)).stdout).toMatch(/allowed scopes\s+\(none\)/);
+    const unknown = await h.cli('clients', 'update', id, '--scopes', 'openid,email');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/allowedScopes/);
+    const machine = await h.cli(
+      'clients',
+      'add',
+      '--name',
+      'Finder',
+      '--telco-finder',
+      '--secret',
+      '--scopes',
+      SHARE,
+    );
+    expect(machine.code).toBe(2);
+    expect(machine.stderr).toMatch(/client_credentials client requests no CAMARA API scopes/);
+    const help = await h.cli('clients', 'update', '--help');
+    expect(help.stdout).toMatch(/--scopes <scopes>/);
+    expect(help.stdout).toMatch(/clients update sb-123 --scopes/);
+  });
+
   it('rotates and retires token keys; the last token key cannot be retired', async () => {
     const before = (await h.cli('--json', 'keys', 'list')).stdout;
     const first = (JSON.parse(before) as Array<{ kid: string; use: string }>).find(

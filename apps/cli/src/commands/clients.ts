@@ -13,6 +13,7 @@ interface Client {
   redirectUris: string[];
   jwks?: { keys: Array<{ kid?: string }> };
   operatorId?: string;
+  allowedScopes?: string[];
   createdAt: string;
 }
 
@@ -29,9 +30,26 @@ interface ClientFlags {
   generateKey?: boolean;
   secret?: boolean;
   telcoFinder?: boolean;
+  scopes?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The CAMARA API scopes an app may be allowed (NV 2.1, then NV 0.3.1 names). */
+const API_SCOPES = [
+  'number-verification:verify',
+  'number-verification:device-phone-number:read',
+  'number-verification-verify-read',
+  'number-verification-share-read',
+];
+const SCOPES_HELP = `CAMARA API scopes the app may request, comma- or space-separated, of: ${API_SCOPES.join(', ')}`;
+const SCOPE_EXAMPLES = `
+Scopes: an app may request only the CAMARA API scopes it is allowed. A new app gets
+number-verification:verify and number-verification-verify-read (verify a number it already
+has); the device-phone-number scopes return the phone number itself: allow them with --scopes.`;
+
+/** `a,b c` → ['a', 'b', 'c']; the admin API names any scope it does not know. */
+const scopeList = (value: string) => value.split(/[\s,]+/).filter(Boolean);
 
 export function registerClientCommands(program: Command, ctx: CommandContext): void {
   const clients = program
@@ -50,6 +68,10 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
     .option('--jwks-file <file>', "the app's public keys (JWKS JSON), for private_key_jwt")
     .option('--generate-key', 'generate an ES256 key pair; prints the private JWK once')
     .option('--secret', 'use client_secret_basic with a generated secret instead of keys')
+    .option(
+      '--scopes <scopes>',
+      `${SCOPES_HELP} (default: the two verify scopes; not with --telco-finder)`,
+    )
     .addHelpText(
       'after',
       `
@@ -57,8 +79,11 @@ Examples:
   $ switchboard clients add --name "Demo bank" --redirect-uri https://bank.example/cb --generate-key
   $ switchboard clients add --name "Shop" --redirect-uri https://shop.example/cb --jwks-file shop-jwks.json
   $ switchboard clients add --name "Legacy" --redirect-uri https://legacy.example/cb --secret
+  $ switchboard clients add --name "Onboarding" --redirect-uri https://kyc.example/cb --generate-key \\
+      --scopes number-verification:verify,number-verification:device-phone-number:read
   $ switchboard clients add --name "Partner finder" --telco-finder --secret
-      then: POST /token grant_type=client_credentials scope=telco-finder (HTTP Basic)`,
+      then: POST /token grant_type=client_credentials scope=telco-finder (HTTP Basic)
+${SCOPE_EXAMPLES}`,
     )
     .action(
       ctx.run(async (flags: ClientFlags) => {
@@ -74,6 +99,7 @@ Examples:
           authMethod: flags.secret ? 'client_secret_basic' : 'private_key_jwt',
           ...(flags.jwksFile ? { jwks: readJson(flags.jwksFile) } : {}),
           ...(flags.generateKey ? { generateKey: true } : {}),
+          ...(flags.scopes !== undefined ? { allowedScopes: scopeList(flags.scopes) } : {}),
         });
         ctx.out().result(created, () => describeCreated(created));
       }),
@@ -87,7 +113,7 @@ Examples:
         const { items } = await ctx.client().get<{ items: Client[] }>('/clients');
         ctx.out().result(items, () =>
           table(
-            ['id', 'name', 'status', 'auth', 'grant', 'redirect uris'],
+            ['id', 'name', 'status', 'auth', 'grant', 'redirect uris', 'scopes'],
             items.map((c) => [
               c.id,
               c.name,
@@ -95,6 +121,7 @@ Examples:
               c.authMethod,
               c.grantType ?? '',
               c.redirectUris.join(' '),
+              (c.allowedScopes ?? []).join(' '),
             ]),
           ),
         );
@@ -115,16 +142,28 @@ Examples:
   clients
     .command('update')
     .argument('<id>')
-    .description("change an app's name, redirect URIs or public keys")
+    .description("change an app's name, redirect URIs, public keys or allowed API scopes")
     .option('--name <name>')
     .option('--redirect-uri <uri>', 'replaces all redirect URIs (repeatable)', collect)
     .option('--jwks-file <file>', 'replaces the public keys')
+    .option('--scopes <scopes>', `${SCOPES_HELP}; replaces the list ('' allows none)`)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ switchboard clients update sb-123 --redirect-uri https://bank.example/cb2
+  $ switchboard clients update sb-123 --scopes number-verification:verify,number-verification:device-phone-number:read
+  $ switchboard clients update sb-123 --scopes number-verification:verify
+      (withdraws the device-phone-number scope: new flows asking for it get invalid_scope)
+${SCOPE_EXAMPLES}`,
+    )
     .action(
       ctx.run(async (id: string, flags: ClientFlags) => {
         const patch = {
           ...(flags.name ? { name: flags.name } : {}),
           ...(flags.redirectUri ? { redirectUris: flags.redirectUri } : {}),
           ...(flags.jwksFile ? { jwks: readJson(flags.jwksFile) } : {}),
+          ...(flags.scopes !== undefined ? { allowedScopes: scopeList(flags.scopes) } : {}),
         };
         if (Object.keys(patch).length === 0) throw new CliError('nothing to change');
         const c = await ctx.client().send<Client>('PATCH', path(id), patch);
@@ -190,6 +229,7 @@ function showClient(c: Client): string {
     ['grant', c.grantType ?? ''],
     ...(c.operatorId ? ([['operator API of', c.operatorId]] as Array<[string, string]>) : []),
     ['redirect uris', c.redirectUris.join(' ')],
+    ['allowed scopes', c.allowedScopes?.length ? c.allowedScopes.join(' ') : '(none)'],
     ['key ids', c.jwks?.keys.map((k) => k.kid ?? '(no kid)').join(' ')],
     ['created', c.createdAt],
   ]);

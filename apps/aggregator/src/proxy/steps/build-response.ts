@@ -12,7 +12,9 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The operator's answer; when there was none, our 502/503/504 (forwardUpstream). */
 export function buildResponse(ctx: ProxyContext): void {
+  if (ctx.unanswered) throw ctx.unanswered;
   const upstream = requireValue(ctx.upstreamResponse, 'upstreamResponse');
   const headers: Record<string, string> = {};
   for (const name of RETURNED_RESPONSE_HEADERS) {

@@ -1,3 +1,4 @@
+import { isCamaraError } from '@switchboard/camara';
 import type { CircuitPermit } from '../circuit-breaker.js';
 import { isUpstreamError, upstreamError, type UpstreamResponse } from '../upstream-pool.js';
 import { requireValue, type ProxyContext } from '../proxy-context.js';
@@ -18,6 +19,8 @@ function checkWellFormed(response: UpstreamResponse): void {
 /**
  * Sends the call through the operator's circuit. Network errors, timeouts, malformed
  * answers and operator 5xx count against the circuit; 2xx–4xx show the operator is up.
+ * When no usable answer comes back, our 502/503/504 is kept in `unanswered` (giveBackToken
+ * returns the token's use, buildResponse answers it); only a bug of ours is thrown here.
  */
 export async function forwardUpstream(ctx: ProxyContext): Promise<void> {
   const claims = requireValue(ctx.claims, 'claims');
@@ -26,21 +29,24 @@ export async function forwardUpstream(ctx: ProxyContext): Promise<void> {
   try {
     permit = ctx.deps.breaker.acquire(claims.operatorId);
   } catch (err) {
+    if (!isCamaraError(err)) throw err;
     ctx.upstreamFailure = 'circuit-open';
-    throw err;
+    ctx.unanswered = err;
+    return;
   }
   try {
     const response = await ctx.deps.upstream.request(request);
     checkWellFormed(response);
     ctx.upstreamResponse = response;
   } catch (err) {
-    if (isUpstreamError(err)) {
-      ctx.upstreamFailure = err.failure;
-      permit.failure();
-    } else {
+    if (!isUpstreamError(err)) {
       permit.release();
+      throw err;
     }
-    throw err;
+    ctx.upstreamFailure = err.failure;
+    ctx.unanswered = err;
+    permit.failure();
+    return;
   }
   if (ctx.upstreamResponse.status >= 500) permit.failure();
   else permit.success();

@@ -3,6 +3,7 @@ import { headerValue, type ProxyContext } from '../proxy-context.js';
 
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const EMPTY = Buffer.alloc(0);
 
 export function isJsonMediaType(contentType: string | undefined): boolean {
   return contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
@@ -20,14 +21,19 @@ export function isWellFormedJson(body: Buffer): boolean {
 
 /**
  * Reads the body (the reader enforces the size limit) and refuses malformed JSON with
- * CAMARA 400 INVALID_ARGUMENT. The bytes are forwarded unchanged, never re-serialised.
+ * CAMARA 400 INVALID_ARGUMENT. The parsed value is kept for checkRequestBody; the bytes are
+ * forwarded unchanged, never re-serialised.
  */
 export async function readJsonBody(ctx: ProxyContext): Promise<void> {
   const body = await ctx.request.readBody();
   const contentType = headerValue(ctx.request.headers, 'content-type');
   const expectsBody = BODY_METHODS.has(ctx.request.method.toUpperCase());
-  if (isJsonMediaType(contentType) && expectsBody && !isWellFormedJson(body ?? Buffer.alloc(0))) {
-    throw camaraError('INVALID_ARGUMENT', 'The request body is not well-formed JSON.');
+  if (isJsonMediaType(contentType) && expectsBody) {
+    try {
+      ctx.json = JSON.parse((body ?? EMPTY).toString('utf8')) as unknown;
+    } catch {
+      throw camaraError('INVALID_ARGUMENT', 'The request body is not well-formed JSON.');
+    }
   }
   if (body !== undefined && body.length > 0) ctx.body = body;
 }

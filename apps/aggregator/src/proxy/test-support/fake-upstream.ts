@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -134,4 +134,19 @@ export async function closedOrigin(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * An operator that is down, on a port this test keeps: every connection is dropped before a
+ * byte is read (a freed port, as closedOrigin gives, may be taken by another process on a
+ * shared machine while a test file runs, and then answers).
+ */
+export async function droppingOrigin(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -52,6 +52,11 @@ export class FakeJtiStore implements JtiStore {
     this.seen.add(jti);
     return true;
   }
+
+  async giveBack(jti: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.seen.delete(jti);
+  }
 }
 
 export interface HarnessOptions {

@@ -3,11 +3,12 @@ import { isDatabaseUnavailable } from '@switchboard/db';
 import { requireValue, type ProxyContext } from '../proxy-context.js';
 
 /**
- * CAMARA NV: access tokens may be single use (a setting). Runs after every check that
- * could refuse the request for a client mistake, so a typo does not burn the token.
- * Synchronous when the setting is off (no promise on the hot path).
+ * CAMARA NV 2.1: an access token serves a single API call (a setting here). The use is
+ * recorded only now, after every check of ours (scope, body, route), just before the call
+ * leaves: a call Switchboard refuses itself never spends the token. Synchronous when the
+ * setting is off (no promise on the hot path).
  */
-export function checkSingleUse(ctx: ProxyContext): Promise<void> | undefined {
+export function spendToken(ctx: ProxyContext): Promise<void> | undefined {
   return ctx.deps.singleUse ? consumeJti(ctx) : undefined;
 }
 
@@ -30,4 +31,5 @@ async function consumeJti(ctx: ProxyContext): Promise<void> {
   if (!fresh) {
     throw camaraError('UNAUTHENTICATED', 'The access token has already been used.');
   }
+  ctx.spentJti = claims.jti;
 }

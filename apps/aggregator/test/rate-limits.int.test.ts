@@ -281,7 +281,7 @@ describe("an attacker cannot exhaust a chosen app's per-client rate limit", () =
     expect(typeof json(res.text).access_token).toBe('string');
   });
 
-  it('/auth requests with the app’s client_id and an unregistered redirect URI leave its sign-ins alone', async () => {
+  it("/auth requests with the app's client_id and an unregistered redirect URI leave its sign-ins alone", async () => {
     const victim = await registerApp(s.agg, 'secret');
     for (let i = 0; i < 9; i += 1) {
       const url = authorizeUrl(s.agg.issuer, victim, {

@@ -164,7 +164,9 @@ function expectCleanExit(run: CliRun): void {
   expect(run.stderr).not.toMatch(/unexpected error/);
   // With what the CLI said, so a failure shows why.
   if (![0, 2, 3].includes(run.code))
-    throw new Error(`exit ${run.code}, expected 0, 2 or 3; stderr: ${run.stderr}`);
+    throw new Error(
+      `exit ${run.code}, expected 0, 2 or 3; stderr: ${run.stderr}; server log: ${h.serverLog.slice(-5).join(' | ')}`,
+    );
   if (run.code !== 0) expect(`${run.stderr}${run.stdout}`.trim()).not.toBe('');
 }
 

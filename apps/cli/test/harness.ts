@@ -17,6 +17,8 @@ export type { CliRun };
 
 export interface Harness {
   aggregator: Aggregator;
+  /** What the aggregator logged as warnings and errors (the CLI shows only the answer). */
+  serverLog: string[];
   dataDir: string;
   env: NodeJS.ProcessEnv;
   cli(...argv: string[]): Promise<CliRun>;
@@ -38,10 +40,15 @@ export async function startHarness(): Promise<Harness> {
     // at random moments, and the tests compare tables; `switchboard routing sync` still works.
     ROUTING_SYNC_INTERVAL_SECONDS: '0',
   });
-  const aggregator = await startAggregator(config, { logger: silentLogger, database: db.db });
+  const serverLog: string[] = [];
+  const keep = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+    void serverLog.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+  const logger = { ...silentLogger, warn: keep('warn'), error: keep('error') };
+  const aggregator = await startAggregator(config, { logger, database: db.db });
   const env = { SWITCHBOARD_ADMIN_URL: aggregator.adminUrl, SWITCHBOARD_DATA_DIR: dataDir };
   return {
     aggregator,
+    serverLog,
     dataDir,
     env,
     cli: (...argv) => runCli({ adminUrl: aggregator.adminUrl, env, cwd: dataDir }, argv),

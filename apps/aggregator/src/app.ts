@@ -50,7 +50,14 @@ export interface AggregatorDeps {
   database?: Database;
   /** How operators' hosts are reached (tests: a resolver table, a test CA); the real network by default. */
   network?: EgressNetwork;
+  /**
+   * Waits out SHUTDOWN_DRAIN_MS (a timer by default). Tests end the drain when they have
+   * seen it, instead of racing a wall-clock window on a busy machine.
+   */
+  drainWait?: (ms: number) => Promise<void>;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Composition root: wires config, database, routing and HTTP, in that order. */
 export async function startAggregator(
@@ -193,8 +200,7 @@ export async function startAggregator(
       draining = true;
       pub.drain();
       admin.drain();
-      if (config.shutdownDrainMs > 0)
-        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+      if (config.shutdownDrainMs > 0) await (deps.drainWait ?? sleep)(config.shutdownDrainMs);
       await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
       await polling?.stop();
       await runningCore.stop();

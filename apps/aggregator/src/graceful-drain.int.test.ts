@@ -20,6 +20,8 @@ afterAll(() => t.destroy());
 describe('graceful drain (SHUTDOWN_DRAIN_MS)', () => {
   it('keeps serving while /ready says draining and answers close their connections, then closes', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-drain-'));
+    let endDrain = () => {};
+    const drainWait = () => new Promise<void>((resolve) => (endDrain = resolve));
     const agg = await startAggregator(
       loadConfig({
         HOST: '127.0.0.1',
@@ -29,15 +31,15 @@ describe('graceful drain (SHUTDOWN_DRAIN_MS)', () => {
         SHUTDOWN_GRACE_MS: '100',
         SWITCHBOARD_DATA_DIR: dataDir,
       }),
-      { logger: silentLogger, database: t.db },
+      { logger: silentLogger, database: t.db, drainWait },
     );
     const before = await request(`${agg.publicUrl}/ready`);
     await before.body.dump();
     expect(before.statusCode).toBe(200);
     expect(before.headers.connection).not.toBe('close');
 
+    // Draining begins at once; it lasts until the test ends it (SHUTDOWN_DRAIN_MS in production).
     const stopped = agg.stop();
-    await new Promise((r) => setTimeout(r, 100));
     const during = await request(`${agg.publicUrl}/ready`);
     expect(during.statusCode).toBe(503);
     expect(((await during.body.json()) as { status: string }).status).toBe('draining');
@@ -46,6 +48,7 @@ describe('graceful drain (SHUTDOWN_DRAIN_MS)', () => {
     await served.body.dump();
     expect(served.statusCode).toBe(200);
 
+    endDrain();
     await stopped;
     await expect(request(`${agg.publicUrl}/health`)).rejects.toMatchObject({
       code: 'ECONNREFUSED',

@@ -12,7 +12,7 @@ import {
   startSandbox,
   type RunningSandbox,
 } from '@switchboard/operator-sandbox';
-import { startAggregator, type Aggregator } from '../src/app.js';
+import { startAggregator, type Aggregator, type AggregatorDeps } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logging.js';
 
@@ -36,6 +36,7 @@ export async function startTestAggregator(
   database: Database,
   issuer?: string,
   env: Record<string, string> = {},
+  deps: Pick<AggregatorDeps, 'drainWait'> = {},
 ) {
   const dataDir = path.join(os.tmpdir(), `sb-core-${randomBytes(4).toString('hex')}`);
   const config = loadConfig({
@@ -48,7 +49,7 @@ export async function startTestAggregator(
     ...(issuer ? { ISSUER: issuer } : {}),
     ...env,
   });
-  return startAggregator(config, { logger: silentLogger, database });
+  return startAggregator(config, { logger: silentLogger, database, ...deps });
 }
 
 /**

@@ -12,7 +12,7 @@ import { startCoreStack, type CoreStack } from './core-stack.js';
 let s: CoreStack;
 beforeAll(async () => {
   s = await startCoreStack();
-});
+}, 60_000);
 afterAll(() => s.stop());
 
 const authorize = (...a: Parameters<CoreStack['authorize']>) => s.authorize(...a);

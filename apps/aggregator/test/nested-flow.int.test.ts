@@ -17,7 +17,7 @@ import { startCoreStack, verifyAtOperator, type CoreStack } from './core-stack.j
 let s: CoreStack;
 beforeAll(async () => {
   s = await startCoreStack();
-});
+}, 60_000);
 afterAll(() => s.stop());
 
 const authorize = (...a: Parameters<CoreStack['authorize']>) => s.authorize(...a);

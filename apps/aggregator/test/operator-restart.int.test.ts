@@ -9,7 +9,7 @@ let s: CoreStack;
 let restarted: RunningSandbox[] = [];
 beforeAll(async () => {
   s = await startCoreStack();
-});
+}, 60_000);
 afterAll(async () => {
   await Promise.all(restarted.map((r) => r.close()));
   await s.stop();

@@ -20,6 +20,7 @@ const seenByExpress: string[] = [];
 
 let s: CoreStack;
 let behindTls: Aggregator;
+let endDrain = () => {};
 beforeAll(async () => {
   // Before any app exists: each express app copies `handle` from the prototype when made.
   application.handle = function (req, ...rest) {
@@ -27,10 +28,12 @@ beforeAll(async () => {
     return originalHandle.call(this, req, ...rest);
   };
   s = await startCoreStack();
-  behindTls = await startTestAggregator(s.t.db, s.agg.issuer, {
-    TRUST_PROXY: '127.0.0.0/8',
-    SHUTDOWN_DRAIN_MS: '600',
-  });
+  behindTls = await startTestAggregator(
+    s.t.db,
+    s.agg.issuer,
+    { TRUST_PROXY: '127.0.0.0/8', SHUTDOWN_DRAIN_MS: '600' },
+    { drainWait: () => new Promise<void>((resolve) => (endDrain = resolve)) },
+  );
 }, 60_000);
 afterAll(async () => {
   application.handle = originalHandle;
@@ -38,9 +41,13 @@ afterAll(async () => {
 });
 
 /** A fresh token per call: the sandbox operator's tokens are single use (CAMARA NV). */
-async function verify(base: string, headers: Record<string, string> = {}) {
+async function freshToken(): Promise<string> {
   const { req, params } = await s.authorize('127.10.0.41', s.secretApp, { prompt: 'none' });
-  const token = String((await s.tokenFor(s.secretApp, params!.get('code')!, req.verifier)).body.access_token); // prettier-ignore
+  return String((await s.tokenFor(s.secretApp, params!.get('code')!, req.verifier)).body.access_token); // prettier-ignore
+}
+
+async function verify(base: string, headers: Record<string, string> = {}, token?: string) {
+  token ??= await freshToken();
   const res = await request(`${base}/number-verification/v2/verify`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
@@ -78,11 +85,13 @@ describe('CAMARA proxy on the public listener', () => {
 
   it('closes connections of CAMARA answers while draining, and keeps answering', async () => {
     expect((await verify(behindTls.publicUrl)).headers.connection).not.toBe('close');
+    const token = await freshToken();
+    // Draining begins at once and lasts until the test ends it.
     const stopped = behindTls.stop();
-    await new Promise((r) => setTimeout(r, 100));
-    const during = await verify(behindTls.publicUrl);
+    const during = await verify(behindTls.publicUrl, {}, token);
     expect(during.status).toBe(200);
     expect(during.headers.connection).toBe('close');
+    endDrain();
     await stopped;
   });
 });

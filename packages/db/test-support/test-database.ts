@@ -74,9 +74,14 @@ async function createPostgresTestDatabase(server: string): Promise<TestDatabase>
   };
 }
 
-async function createPgliteTestDatabase(): Promise<TestDatabase> {
+/** The migrated PGlite data directory the global setup built, when it built one. */
+export function pgliteTemplateImage(): Blob | undefined {
   const imagePath = process.env[PGLITE_IMAGE_ENV];
-  const image = imagePath ? new Blob([fs.readFileSync(imagePath)]) : undefined;
+  return imagePath ? new Blob([fs.readFileSync(imagePath)]) : undefined;
+}
+
+async function createPgliteTestDatabase(): Promise<TestDatabase> {
+  const image = pgliteTemplateImage();
   const db = await createDatabase('pglite:memory', image ? { pgliteImage: image } : {});
   if (!image) await migrateLatest(db.knex);
   return {

@@ -18,13 +18,13 @@ import {
   mintAggregatorAccessToken,
 } from '@switchboard/tokens';
 import { loadConfig } from '../apps/aggregator/src/config.js';
-import { createTrustedProxyCheck } from '../apps/aggregator/src/http/device-ip.js';
-import { createLateRouter } from '../apps/aggregator/src/http/late-router.js';
-import { createPublicApp, listen } from '../apps/aggregator/src/http/servers.js';
-import { silentLogger } from '../apps/aggregator/src/logging.js';
-import { createMetrics } from '../apps/aggregator/src/metrics/metrics.js';
-import { createPublicProxy } from '../apps/aggregator/src/public-proxy.js';
-import { createRateLimits } from '../apps/aggregator/src/rate-limit/rate-limits.js';
+import { createTrustedProxyCheck } from '../apps/aggregator/src/infra/http/device-ip.js';
+import { createLateRouter } from '../apps/aggregator/src/infra/http/late-router.js';
+import { createPublicApp, listen } from '../apps/aggregator/src/infra/http/servers.js';
+import { silentLogger } from '../apps/aggregator/src/infra/logging.js';
+import { createMetrics } from '../apps/aggregator/src/infra/metrics/metrics.js';
+import { createPublicProxy } from '../apps/aggregator/src/proxy/create-public-proxy.js';
+import { createRateLimits } from '../apps/aggregator/src/infra/rate-limit/rate-limits.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'proxy';

@@ -11,20 +11,20 @@ import {
 } from '@switchboard/telco-finder';
 import { createSecretBox } from '@switchboard/tokens';
 import type { AggregatorConfig } from './config.js';
-import { createCoreServices, startCore } from './core.js';
-import type { ClientService } from './services/client-service.js';
-import type { KeyService } from './services/key-service.js';
-import { createAdminRouter } from './http/admin-router.js';
-import { createHealthRouter } from './http/health-router.js';
-import { createLateRouter } from './http/late-router.js';
-import { createUsageStore } from './metering/usage-store.js';
-import { createMetrics } from './metrics/metrics.js';
-import { createAdminApp, createPublicApp, listen } from './http/servers.js';
-import { createTrustedProxyCheck } from './http/device-ip.js';
-import { bootstrapAdminToken, createAdminTokens } from './services/admin-tokens.js';
-import { createSelfService, type SelfService } from './self-service.js';
-import type { EgressNetwork } from './services/host-guard.js';
-import { createOperatorEgress } from './services/operator-egress.js';
+import { createCoreServices, startCore } from './authorize/create-authorize.js';
+import type { ClientService } from './clients/client-service.js';
+import type { KeyService } from './keys/key-service.js';
+import { createAdminRouter } from './admin/admin-router.js';
+import { createHealthRouter } from './infra/http/health-router.js';
+import { createLateRouter } from './infra/http/late-router.js';
+import { createUsageStore } from './usage/usage-store.js';
+import { createMetrics } from './infra/metrics/metrics.js';
+import { createAdminApp, createPublicApp, listen } from './infra/http/servers.js';
+import { createTrustedProxyCheck } from './infra/http/device-ip.js';
+import { bootstrapAdminToken, createAdminTokens } from './admin/admin-tokens.js';
+import { createSelfService, type SelfService } from './operator-api/create-self-service.js';
+import type { EgressNetwork } from './infra/egress/host-guard.js';
+import { createOperatorEgress } from './infra/egress/operator-egress.js';
 
 export interface Aggregator {
   readonly publicUrl: string;

@@ -3,7 +3,10 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@switchboard/db';
 import { parseProxyConfig, type ProxyConfig } from './proxy/proxy-config.js';
-import { parseRateLimitConfig, type RateLimitConfig } from './rate-limit/rate-limit-config.js';
+import {
+  parseRateLimitConfig,
+  type RateLimitConfig,
+} from './infra/rate-limit/rate-limit-config.js';
 
 // The only module of this app that reads process.env (house style: one config module).
 
@@ -104,7 +107,7 @@ export interface AggregatorConfig {
   readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number };
   /** CAMARA proxy: APIs, upstream timeouts, circuit breaker, metering (proxy/proxy-config.ts). */
   readonly proxy: ProxyConfig;
-  /** Per-client and per-address limits of the public endpoints (rate-limit/rate-limit-config.ts). */
+  /** Per-client and per-address limits of the public endpoints (infra/rate-limit/rate-limit-config.ts). */
   readonly rateLimit: RateLimitConfig;
 }
 

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logging.js';
+import { createLogger } from './infra/logging.js';
 import { startAggregator } from './app.js';
 
 async function main(): Promise<void> {

@@ -14,7 +14,7 @@ import {
 } from '@switchboard/operator-sandbox';
 import { startAggregator, type Aggregator, type AggregatorDeps } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logging.js';
+import { silentLogger } from '../src/infra/logging.js';
 
 const configFile = (name: string) =>
   fileURLToPath(new URL(`../../../config/${name}`, import.meta.url));

@@ -4,10 +4,13 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
-import { createAdapterClass } from '../src/oidc/knex-adapter.js';
-import { createOperatorGrants } from '../src/services/operator-grants.js';
-import { spendAccessToken } from '../src/store/access-token-use-store.js';
-import { createOidcModelStore, deleteExpiredFlowState } from '../src/store/oidc-model-store.js';
+import { createAdapterClass } from '../src/authorize/oidc/knex-adapter.js';
+import { createOperatorGrants } from '../src/authorize/operator-grants.js';
+import { spendAccessToken } from '../src/proxy/store/access-token-use-store.js';
+import {
+  createOidcModelStore,
+  deleteExpiredFlowState,
+} from '../src/authorize/store/oidc-model-store.js';
 
 let t: TestDatabase;
 beforeAll(async () => {

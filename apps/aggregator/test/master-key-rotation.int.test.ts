@@ -7,9 +7,9 @@ import {
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
 import type { Aggregator } from '../src/app.js';
-import { SEALED_COLUMNS } from '../src/services/master-key-rotation.js';
-import { hashToken } from '../src/services/admin-tokens.js';
-import { insertAdminToken } from '../src/store/admin-token-store.js';
+import { SEALED_COLUMNS } from '../src/keys/master-key-rotation.js';
+import { hashToken } from '../src/admin/admin-tokens.js';
+import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
 import {
   APP_CALLBACK,
   authorizeUrl,

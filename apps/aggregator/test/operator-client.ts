@@ -1,8 +1,8 @@
 import type { JWK } from 'jose';
 import { runCli } from '../../cli/test/run-cli.js';
 import type { Aggregator } from '../src/app.js';
-import { hashToken } from '../src/services/admin-tokens.js';
-import { insertAdminToken } from '../src/store/admin-token-store.js';
+import { hashToken } from '../src/admin/admin-tokens.js';
+import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
 import { assertion } from './core-fixture.js';
 
 /** An operator's client of the operator API, as `switchboard operators credentials` makes it. */

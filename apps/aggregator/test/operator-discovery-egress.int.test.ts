@@ -9,7 +9,7 @@ import {
 } from '../../../packages/db/test-support/test-database.js';
 import { startAggregator, type Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import type { Resolve } from '../src/services/host-guard.js';
+import type { Resolve } from '../src/infra/egress/host-guard.js';
 import { APP_CALLBACK, authorizeUrl, registerApp, type AppClient } from './core-fixture.js';
 import { DeviceBrowser } from './device-browser.js';
 import { callOperatorApi, operatorClient, operatorToken } from './operator-client.js';

@@ -9,7 +9,7 @@ import {
 } from '../../../packages/db/test-support/test-database.js';
 import { startAggregator, type Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logging.js';
+import { silentLogger } from '../src/infra/logging.js';
 import { spawnApp, type SpawnedApp } from './spawned-app.js';
 
 // Two aggregator processes (this one and a child OS process) on one PostgreSQL database share

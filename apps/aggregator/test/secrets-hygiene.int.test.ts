@@ -18,7 +18,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
-import { SEALED_COLUMNS } from '../src/services/master-key-rotation.js';
+import { SEALED_COLUMNS } from '../src/keys/master-key-rotation.js';
 import {
   APP_CALLBACK,
   authorizeUrl,

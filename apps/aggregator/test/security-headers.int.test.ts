@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Aggregator } from '../src/app.js';
-import { HSTS } from '../src/http/security-headers.js';
+import { HSTS } from '../src/infra/http/security-headers.js';
 import { startTestAggregator } from './core-fixture.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
 

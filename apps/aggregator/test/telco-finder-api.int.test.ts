@@ -6,8 +6,8 @@ import {
   type TestDatabase,
 } from '../../../packages/db/test-support/test-database.js';
 import type { Aggregator } from '../src/app.js';
-import { hashToken } from '../src/services/admin-tokens.js';
-import { insertAdminToken } from '../src/store/admin-token-store.js';
+import { hashToken } from '../src/admin/admin-tokens.js';
+import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
 import {
   clientCredentialsToken,
   registerApp,

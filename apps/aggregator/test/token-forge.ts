@@ -10,7 +10,7 @@ import {
 } from '@switchboard/tokens';
 import { headerValue } from '../../../test/fuzz/fuzz-support.js';
 import type { Aggregator } from '../src/app.js';
-import { telcoFinderAudience } from '../src/telco-finder-api/telco-finder-scope.js';
+import { telcoFinderAudience } from '../src/finder-api/telco-finder-scope.js';
 import { nonCanonicalSpellings } from './token-spellings.js';
 
 /** A bearer header to try and what kind of forgery or damage it is (shown on failure). */

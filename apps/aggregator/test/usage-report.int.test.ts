@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runCli } from '../../cli/test/run-cli.js';
-import { hashToken } from '../src/services/admin-tokens.js';
-import { insertAdminToken } from '../src/store/admin-token-store.js';
+import { hashToken } from '../src/admin/admin-tokens.js';
+import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
 import { startCoreStack, type CoreStack } from './core-stack.js';
 
 // Seed §4.1: every proxied call is metered; the admin report and `switchboard usage`

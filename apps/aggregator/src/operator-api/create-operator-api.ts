@@ -1,10 +1,10 @@
 import type { Router } from 'express';
 import type { Knex } from 'knex';
 import type { Logger, OperatorRoutes, OperatorService } from '@switchboard/telco-finder';
-import type { ClientService } from '../services/client-service.js';
-import type { EndpointValidationDeps } from '../services/endpoint-validation.js';
-import type { KeyService } from '../services/key-service.js';
-import { createMachineTokenVerifier } from '../services/machine-token-verifier.js';
+import type { ClientService } from '../clients/client-service.js';
+import type { EndpointValidationDeps } from './endpoint-validation.js';
+import type { KeyService } from '../keys/key-service.js';
+import { createMachineTokenVerifier } from '../clients/machine-token-verifier.js';
 import { createOperatorRouter } from './http-operator-router.js';
 import { OPERATOR_API_SCOPE, operatorApiAudience } from './operator-api-scope.js';
 import { createOperatorSelfService } from './operator-self-service.js';

@@ -7,8 +7,8 @@ import {
   type Logger,
   type RouteChangeMode,
 } from '@switchboard/telco-finder';
-import { authenticate, camaraErrorHandler, correlator } from '../http/camara-steps.js';
-import type { MachineCaller, MachineTokenVerifier } from '../services/machine-token-verifier.js';
+import { authenticate, camaraErrorHandler, correlator } from '../infra/http/camara-steps.js';
+import type { MachineCaller, MachineTokenVerifier } from '../clients/machine-token-verifier.js';
 import { OPERATOR_API_PATH } from './operator-api-scope.js';
 import type { OperatorSelfService } from './operator-self-service.js';
 

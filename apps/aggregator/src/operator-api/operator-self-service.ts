@@ -13,10 +13,7 @@ import {
   type RouteKind,
 } from '@switchboard/telco-finder';
 import type { Knex } from 'knex';
-import {
-  validateEndpointChange,
-  type EndpointValidationDeps,
-} from '../services/endpoint-validation.js';
+import { validateEndpointChange, type EndpointValidationDeps } from './endpoint-validation.js';
 
 /** An operator's own view of itself: never its credentials, nor admin-only switches. */
 export type OperatorProfile = Omit<OperatorDetails, 'allowInsecureHttp'>;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
-import { createMetrics } from '../metrics/metrics.js';
-import type { UsageRecord } from '../metering/usage-record.js';
+import { createMetrics } from '../infra/metrics/metrics.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import { createProxy } from './create-proxy.js';
 import { parseProxyConfig } from './proxy-config.js';
 import { FakeTokenVerifier } from './test-support/proxy-harness.js';

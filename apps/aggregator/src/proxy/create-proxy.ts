@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
-import type { SwitchboardMetrics } from '../metrics/metrics.js';
-import { createUsageRecorder, type UsageRecorder } from '../metering/usage-recorder.js';
-import type { UsageSink } from '../metering/usage-record.js';
+import type { SwitchboardMetrics } from '../infra/metrics/metrics.js';
+import { createUsageRecorder, type UsageRecorder } from '../usage/usage-recorder.js';
+import type { UsageSink } from '../usage/usage-record.js';
 import { createApiCatalog, type ApiCatalog } from './api-catalog.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import type { SecurityHeaderSet } from './http-proxy-io.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toCamaraBody } from '@switchboard/camara';
 import type { ProxyRequest, ProxyResponse } from './proxy-context.js';
 import { readBody } from './read-body.js';
-import { SECURITY_HEADERS } from '../http/security-headers.js';
+import { SECURITY_HEADERS } from '../infra/http/security-headers.js';
 
 /** The security headers an answer to `req` carries (HSTS when over TLS); see security-headers.ts. */
 export type SecurityHeaderSet = (req: IncomingMessage) => Readonly<Record<string, string>>;

@@ -6,7 +6,7 @@ import { splitTarget } from './http-proxy-io.js';
 import { createProxyListener } from './http-proxy-listener.js';
 import type { ProxyRequest } from './proxy-context.js';
 import type { ProxyPipeline } from './proxy-pipeline.js';
-import { HSTS } from '../http/security-headers.js';
+import { HSTS } from '../infra/http/security-headers.js';
 
 const fallback: RequestListener = (_req, res) => {
   res.writeHead(404, { 'content-type': 'application/json' });

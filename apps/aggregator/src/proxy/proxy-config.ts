@@ -3,7 +3,7 @@ import { parseEnv } from '../parse-env.js';
 import { apiDefinitionsSchema, type ApiDefinition } from './api-catalog.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { UpstreamPoolOptions } from './upstream-pool.js';
-import type { UsageRecorderOptions } from '../metering/usage-recorder.js';
+import type { UsageRecorderOptions } from '../usage/usage-recorder.js';
 
 const ms = z.coerce.number().int().min(1);
 const count = z.coerce.number().int().min(1);

@@ -1,7 +1,7 @@
 import type { CamaraError } from '@switchboard/camara';
 import type { ApiCatalog, MatchedOperation } from './api-catalog.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
-import type { RateLimits } from '../rate-limit/rate-limits.js';
+import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import type { UpstreamPool, UpstreamRequest, UpstreamResponse } from './upstream-pool.js';
 
 /** What the proxy needs from a verified AggregatorAccessToken (design: flow step 6). */

@@ -6,8 +6,8 @@ import type { ProxyOutcome, ProxyRequest } from './proxy-context.js';
 import { PROXY_STEPS, createProxyPipeline } from './proxy-pipeline.js';
 import { FakeJtiStore, FakeTokenVerifier } from './test-support/proxy-harness.js';
 import { upstreamError, type UpstreamPool, type UpstreamRequest } from './upstream-pool.js';
-import { parseRateLimitConfig } from '../rate-limit/rate-limit-config.js';
-import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.js';
+import { parseRateLimitConfig } from '../infra/rate-limit/rate-limit-config.js';
+import { createRateLimits, type RateLimits } from '../infra/rate-limit/rate-limits.js';
 
 const ROOT = 'https://operator.example/api';
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createMetrics, type SwitchboardMetrics } from '../metrics/metrics.js';
-import { createUsageRecorder, type UsageRecorder } from '../metering/usage-recorder.js';
-import type { UsageRecord } from '../metering/usage-record.js';
+import { createMetrics, type SwitchboardMetrics } from '../infra/metrics/metrics.js';
+import { createUsageRecorder, type UsageRecorder } from '../usage/usage-recorder.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import { createProxyTelemetry } from './proxy-telemetry.js';
 import { createHarness, type Harness } from './test-support/proxy-harness.js';
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SwitchboardMetrics } from '../metrics/metrics.js';
-import type { UsageRecorder } from '../metering/usage-recorder.js';
+import type { SwitchboardMetrics } from '../infra/metrics/metrics.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
 import type { ProxyOutcome } from './proxy-context.js';
 
 /**

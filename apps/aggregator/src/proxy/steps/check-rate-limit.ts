@@ -1,5 +1,5 @@
 import { headerValue, requireValue, type ProxyContext } from '../proxy-context.js';
-import { tooManyRequests } from '../../rate-limit/too-many-requests.js';
+import { tooManyRequests } from '../../infra/rate-limit/too-many-requests.js';
 
 /**
  * Rate limits before any work: per source address first (before decrypting anything),

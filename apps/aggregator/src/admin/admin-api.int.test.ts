@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../../packages/db/test-support/test-database.js';
+import { startAggregator, type Aggregator } from '../app.js';
+import { loadConfig } from '../config.js';
+import { silentLogger } from '../infra/logging.js';
+
+let t: TestDatabase;
+let agg: Aggregator;
+let dataDir: string;
+let token: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-admin-'));
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ADMIN_PORT: '0',
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SHUTDOWN_GRACE_MS: '100',
+  });
+  agg = await startAggregator(config, { logger: silentLogger, database: t.db });
+  token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+});
+afterAll(async () => {
+  await agg.stop();
+  await t.destroy();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const admin = (p: string, init: RequestInit = {}, bearer: string | null = token) =>
+  fetch(`${agg.adminUrl}/admin/v1${p}`, {
+    ...init,
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+  });
+
+describe('admin API', () => {
+  it('writes the generated admin token once, mode 0600, and stores only its hash', async () => {
+    const stat = fs.statSync(path.join(dataDir, 'admin-token'));
+    expect(stat.mode & 0o777).toBe(0o600);
+    const rows = await t.db.knex('admin_tokens').select('token_hash');
+    expect(rows.length).toBe(1);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('refuses requests without a valid token with a CAMARA-shaped 401', async () => {
+    for (const bearer of [null, 'wrong-token-wrong-token-wrong', 'short']) {
+      const res = await admin('/operators', {}, bearer);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+  });
+
+  it('answers malformed JSON, unknown endpoints and bad fields with clear errors', async () => {
+    const bad = await admin('/operators', {
+      method: 'POST',
+      body: '{nope',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      status: 400,
+      code: 'INVALID_ARGUMENT',
+      message: 'request body is not valid JSON',
+    });
+    // Found by the fuzz suite: a NUL byte in an id failed the query with a 500.
+    const nul = await admin('/operators/%00', { method: 'DELETE' });
+    expect(nul.status).toBe(404);
+    expect(await nul.json()).toMatchObject({ code: 'NOT_FOUND' });
+    // Found by the fuzz suite as well: listings and revocations by a NUL operator id, and a
+    // NUL byte in an approval's note, were 500s.
+    for (const [path, status] of [
+      ['/overlaps?operator=%00', 200],
+      ['/audit?operator=%00', 200],
+      ['/operators/%00/credentials', 404],
+    ] as const)
+      expect([path, (await admin(path)).status]).toEqual([path, status]);
+    const approvals = [
+      [{ operatorId: '\u0000', values: ['11.0.0.0/8'] }, '/overlaps/revoke', 404],
+      [{ operatorId: 'op-1', values: ['11.0.0.0/8'], note: 'a\u0000b' }, '/overlaps', 400],
+    ] as const;
+    for (const [body, path, status] of approvals) {
+      const res = await admin(path, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([path, res.status]).toEqual([path, status]);
+    }
+    const missing = await admin('/nothing-here');
+    expect(missing.status).toBe(404);
+    const fields = await admin('/operators', {
+      method: 'POST',
+      body: JSON.stringify({ id: 'Bad Id' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(fields.status).toBe(400);
+    const body = (await fields.json()) as { message: string; details: Array<{ field: string }> };
+    expect(body.message).toMatch(/^id: /);
+    expect(body.details.map((d) => d.field)).toEqual(
+      expect.arrayContaining(['name', 'country', 'issuerUrl']),
+    );
+  });
+
+  it('never returns operator credentials', async () => {
+    const created = await admin('/operators', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'op-x',
+        name: 'X',
+        country: 'es',
+        issuerUrl: 'https://x.example',
+        apiRoot: 'https://x.example/api',
+        clientId: 'sb',
+        credentials: { method: 'client_secret_basic', clientSecret: 'super-secret-value' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const texts = [
+      await created.text(),
+      await (await admin('/operators/op-x')).text(),
+      await (await admin('/operators')).text(),
+    ];
+    for (const text of texts) expect(text).not.toContain('super-secret-value');
+  });
+
+  it('reports liveness and readiness on both ports', async () => {
+    for (const base of [agg.publicUrl, agg.adminUrl]) {
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect((await fetch(`${base}/ready`)).status).toBe(200);
+    }
+    const admin = await fetch(`${agg.adminUrl}/ready`);
+    expect(await admin.json()).toMatchObject({
+      status: 'ready',
+      database: true,
+      index: { ready: true },
+    });
+  });
+
+  it('public /ready exposes no routing-index statistics; the admin port does', async () => {
+    const pub = await fetch(`${agg.publicUrl}/ready`);
+    expect(await pub.json()).toEqual({ status: 'ready' });
+    const admin = (await (await fetch(`${agg.adminUrl}/ready`)).json()) as Record<string, unknown>;
+    expect(Object.keys(admin.index as object).length).toBeGreaterThan(1);
+  });
+
+  it('does not serve the admin API on the public port', async () => {
+    const res = await fetch(`${agg.publicUrl}/admin/v1/operators`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('no per-app scope allow-list: admins set the CAMARA API scopes each app may request', () => {
+  const send = (method: string, p: string, body?: unknown) =>
+    admin(p, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const app = { name: 'Scoped app', redirectUris: ['https://app.example/cb'], generateKey: true };
+  const SHARE = 'number-verification:device-phone-number:read';
+
+  it('gives a new app the verify operation only, unless the admin allows more', async () => {
+    const plain = await send('POST', '/clients', app);
+    expect(plain.status).toBe(201);
+    const { client } = (await plain.json()) as { client: { id: string; allowedScopes: string[] } };
+    expect(client.allowedScopes).toEqual([
+      'number-verification:verify',
+      'number-verification-verify-read',
+    ]);
+    const shared = await send('POST', '/clients', { ...app, allowedScopes: [SHARE] });
+    expect(((await shared.json()) as { client: { allowedScopes: string[] } }).client).toMatchObject(
+      { allowedScopes: [SHARE] },
+    );
+    const updated = await send('PATCH', `/clients/${client.id}`, {
+      allowedScopes: [SHARE, 'number-verification:verify', SHARE],
+    });
+    expect(updated.status).toBe(200);
+    // Each scope once, in a fixed order.
+    expect((await updated.json()) as unknown).toMatchObject({
+      allowedScopes: ['number-verification:verify', SHARE],
+    });
+    expect(await (await admin(`/clients/${client.id}`)).json()).toMatchObject({
+      allowedScopes: ['number-verification:verify', SHARE],
+    });
+  });
+
+  it('refuses unknown scopes, and scopes for a client_credentials client', async () => {
+    for (const allowedScopes of [['openid'], ['dpv:FraudPreventionAndDetection'], 'x', [1]]) {
+      const res = await send('POST', '/clients', { ...app, allowedScopes });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/^invalid client: allowedScopes/),
+      });
+    }
+    const machine = {
+      name: 'Finder',
+      grantType: 'client_credentials',
+      authMethod: 'client_secret_basic',
+    };
+    const refused = await send('POST', '/clients', { ...machine, allowedScopes: [SHARE] });
+    expect(refused.status).toBe(400);
+    const created = await send('POST', '/clients', machine);
+    const { client } = (await created.json()) as {
+      client: { id: string; allowedScopes: string[] };
+    };
+    expect(client.allowedScopes).toEqual([]);
+    const patched = await send('PATCH', `/clients/${client.id}`, { allowedScopes: [SHARE] });
+    expect(patched.status).toBe(409);
+  });
+});

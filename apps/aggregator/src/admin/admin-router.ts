@@ -1,0 +1,180 @@
+import { isIP } from 'node:net';
+import readline from 'node:readline';
+import express, { type Request, type Router } from 'express';
+import {
+  importPrefixes,
+  importRanges,
+  InputError,
+  NotFoundError,
+  type Actor,
+  type OperatorService,
+  type RouteService,
+  type RoutingContext,
+  type RoutingIndex,
+} from '@switchboard/telco-finder';
+import type { AdminTokens } from './admin-tokens.js';
+import { requireAdminToken } from './admin-auth.js';
+import { mountClientAdmin, type ClientAdminDeps } from '../clients/admin-clients-router.js';
+import { mountUsageAdmin, type UsageAdminDeps } from '../usage/admin-usage-router.js';
+import {
+  mountSelfServiceAdmin,
+  type SelfServiceAdminDeps,
+} from '../operator-api/admin-self-service-router.js';
+
+export interface AdminRouterDeps {
+  operators: OperatorService;
+  routes: RouteService;
+  routingContext: RoutingContext;
+  index: RoutingIndex;
+  tokens: AdminTokens;
+  /** Clients and token keys (the aggregator core); absent in routing-only setups. */
+  core?: ClientAdminDeps;
+  /** Usage reports of proxied calls; absent in routing-only setups. */
+  usage?: UsageAdminDeps['usage'];
+  /** Operator self-service administration; absent in routing-only setups. */
+  selfService?: Omit<SelfServiceAdminDeps, 'operators' | 'clients'>;
+}
+
+const ADMIN: Actor = { kind: 'admin', id: 'admin-api' };
+
+/** Admin API v1: what the `switchboard` CLI talks to. JSON in and out; CSV for imports. */
+export function createAdminRouter(deps: AdminRouterDeps): Router {
+  const router = express.Router();
+  router.use(requireAdminToken(deps.tokens));
+  router.use(express.json({ limit: '5mb' }));
+
+  router.get('/operators', async (_req, res) => {
+    res.json({ items: await deps.operators.list() });
+  });
+  router.post('/operators', async (req, res) => {
+    res.status(201).json(await deps.operators.create(req.body, ADMIN));
+  });
+  router.get('/operators/:id', async (req, res) => {
+    res.json(await deps.operators.get(req.params.id!));
+  });
+  router.patch('/operators/:id', async (req, res) => {
+    res.json(await deps.operators.update(req.params.id!, req.body, ADMIN));
+  });
+  router.post('/operators/:id/disable', async (req, res) => {
+    res.json(await deps.operators.setStatus(req.params.id!, 'disabled', ADMIN));
+  });
+  router.post('/operators/:id/enable', async (req, res) => {
+    res.json(await deps.operators.setStatus(req.params.id!, 'active', ADMIN));
+  });
+  router.delete('/operators/:id', async (req, res) => {
+    await deps.operators.remove(req.params.id!, { force: req.query.force === 'true' }, ADMIN);
+    res.status(204).end();
+  });
+
+  mountRouteKind(router, 'ranges', 'cidrs', {
+    add: (op, values, allow) => deps.routes.addRanges(op, values, { allowOverlap: allow }, ADMIN),
+    remove: (values, op) => deps.routes.removeRanges(values, ADMIN, op),
+    list: (op) => deps.routes.listRanges(op),
+    import: (lines, allow) =>
+      importRanges(deps.routingContext, lines, { allowOverlap: allow }, ADMIN),
+  });
+  mountRouteKind(router, 'prefixes', 'prefixes', {
+    add: (op, values, allow) => deps.routes.addPrefixes(op, values, { allowOverlap: allow }, ADMIN),
+    remove: (values, op) => deps.routes.removePrefixes(values, ADMIN, op),
+    list: (op) => deps.routes.listPrefixes(op),
+    import: (lines, allow) =>
+      importPrefixes(deps.routingContext, lines, { allowOverlap: allow }, ADMIN),
+  });
+  mountRouteKind(router, 'networks', 'networks', {
+    add: (op, values) => deps.routes.addNetworks(op, values, ADMIN),
+    remove: (values, op) => deps.routes.removeNetworks(values, ADMIN, op),
+    list: (op) => deps.routes.listNetworks(op),
+  });
+
+  router.get('/lookup', (req, res) => {
+    const { ip, phoneNumber } = req.query;
+    if (typeof ip === 'string' && ip) {
+      // Found by the fuzz suite: garbage was answered "no operator serves address <garbage>".
+      if (isIP(ip) === 0)
+        throw new InputError(`malformed IP address '${ip}' (e.g. 10.1.2.3 or 2001:db8::1)`);
+      return res.json(lookupResult(deps.index.lookupIp(ip), `address ${ip}`));
+    }
+    if (typeof phoneNumber === 'string' && phoneNumber) {
+      if (!/^\+[1-9][0-9]{4,14}$/.test(phoneNumber)) {
+        throw new InputError(
+          `malformed phone number '${phoneNumber}' (E.164 with '+', e.g. +34600000001)`,
+        );
+      }
+      return res.json(
+        lookupResult(deps.index.lookupPhoneNumber(phoneNumber), `number ${phoneNumber}`),
+      );
+    }
+    throw new InputError('give ip or phoneNumber');
+  });
+  router.get('/index', (_req, res) => {
+    res.json(deps.index.stats());
+  });
+  if (deps.core) mountClientAdmin(router, deps.core);
+  if (deps.usage) mountUsageAdmin(router, { usage: deps.usage });
+  if (deps.selfService)
+    mountSelfServiceAdmin(
+      router,
+      { ...deps.selfService, operators: deps.operators, clients: deps.core?.clients },
+      ADMIN,
+    );
+  return router;
+}
+
+interface RouteKindHandlers {
+  add(operatorId: string, values: string[], allowOverlap: boolean): Promise<string[]>;
+  remove(values: string[], operatorId?: string): Promise<string[]>;
+  list(operatorId?: string): Promise<unknown[]>;
+  import?(lines: AsyncIterable<string>, allowOverlap: boolean): Promise<unknown>;
+}
+
+function mountRouteKind(router: Router, path: string, field: string, h: RouteKindHandlers): void {
+  router.get(`/${path}`, async (req, res) => {
+    res.json({ items: await h.list(optionalString(req.query.operator)) });
+  });
+  router.post(`/${path}`, async (req, res) => {
+    const body = requireObject(req);
+    const operatorId = body.operatorId;
+    if (typeof operatorId !== 'string' || !operatorId)
+      throw new InputError('operatorId is required');
+    res.status(201).json({
+      added: await h.add(operatorId, stringList(body[field], field), body.allowOverlap === true),
+    });
+  });
+  router.post(`/${path}/remove`, async (req, res) => {
+    const body = requireObject(req);
+    res.json({
+      removed: await h.remove(stringList(body[field], field), optionalString(body.operatorId)),
+    });
+  });
+  const importer = h.import;
+  if (importer) {
+    // Streamed: the CSV body is read line by line, never buffered whole by a body parser.
+    router.post(`/${path}/import`, async (req, res) => {
+      if (!req.is('text/csv') && !req.is('text/plain'))
+        throw new InputError('send the file as text/csv');
+      const lines = readline.createInterface({ input: req, crlfDelay: Infinity });
+      res.status(201).json(await importer(lines, req.query.allowOverlap === 'true'));
+    });
+  }
+}
+
+function lookupResult(m: ReturnType<RoutingIndex['lookupIp']>, what: string) {
+  if (!m) throw new NotFoundError(`no operator serves ${what}`);
+  return { operatorId: m.operator.id, operatorName: m.operator.name, matched: m.matched };
+}
+
+function requireObject(req: Request): Record<string, unknown> {
+  if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
+    throw new InputError('send a JSON object');
+  return req.body as Record<string, unknown>;
+}
+
+function stringList(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw new InputError(`${field} must be a list of strings`);
+  return value as string[];
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

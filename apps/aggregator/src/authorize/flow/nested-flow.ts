@@ -1,0 +1,205 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as client from 'openid-client';
+import type { Operator, TelcoFinder, Logger } from '@switchboard/telco-finder';
+import type { AuthorizationGateway, PendingAuthorization } from '../oidc/interaction-gateway.js';
+import type { OperatorGrants } from '../operator-grants.js';
+import type { OperatorFlowRow } from '../store/operator-flow-store.js';
+import type { OperatorClient } from './operator-client.js';
+import {
+  appErrorFor,
+  FLOW_ERRORS,
+  isTimeout,
+  operatorText,
+  type AppError,
+} from './operator-errors.js';
+import { translateScope } from './scope-translation.js';
+
+export interface OperatorFlowStore {
+  /** Records the interaction's pending operator round-trip, replacing any earlier one. */
+  save(row: OperatorFlowRow): Promise<void>;
+  take(state: string): Promise<OperatorFlowRow | undefined>;
+}
+
+export interface NestedFlowDeps {
+  readonly finder: TelcoFinder;
+  readonly operator: (id: string) => Promise<Operator>;
+  readonly operatorClient: OperatorClient;
+  readonly flows: OperatorFlowStore;
+  readonly grants: OperatorGrants;
+  readonly interactions: AuthorizationGateway;
+  readonly pairwiseSecret: Buffer;
+  readonly flowTtlSeconds: number;
+  readonly logger: Logger;
+}
+
+/** Where to send the browser next; `undefined` when the app's request has expired. */
+export type Next = string | undefined;
+
+/**
+ * What the browser sent to the operator must bring back to the callback (RFC 6749 §10.12,
+ * RFC 9700 §4.7): a random value only that browser holds; the flow stores its SHA-256.
+ */
+export interface BrowserBinding {
+  readonly interactionUid: string;
+  readonly value: string;
+  readonly maxAgeSeconds: number;
+}
+
+/** The next hop and, when it is the operator, the binding the browser must keep. */
+export interface Started {
+  readonly url: Next;
+  readonly binding: BrowserBinding | undefined;
+}
+
+/** The binding value the calling browser holds for an interaction, if any. */
+export type PresentedBinding = (interactionUid: string) => string | undefined;
+
+export type CallbackOutcome =
+  | { kind: 'redirect'; url: Next; interactionUid: string }
+  | { kind: 'other-browser'; interactionUid: string }
+  | { kind: 'unknown-state' };
+
+export interface NestedFlow {
+  /** Annex steps 3–6: find the device's operator and send the browser there. */
+  start(pending: PendingAuthorization, deviceIp: string | undefined): Promise<Started>;
+  /** Annex steps 13–17: the operator's answer, in the browser that started it, then back to the app. */
+  complete(callbackUrl: URL, presented: PresentedBinding): Promise<CallbackOutcome>;
+}
+
+const UNIDENTIFIED =
+  'the mobile network of the device could not be identified: it may be on Wi-Fi, or its operator is not supported';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
+  const { interactions, logger } = deps;
+  const fail = (uid: string, e: AppError) => interactions.fail(uid, e.error, e.description);
+
+  return {
+    async start(pending, deviceIp) {
+      const match = deviceIp ? deps.finder.lookupIp(deviceIp) : undefined;
+      if (!match || match.operator.status !== 'active') {
+        logger.info('no operator for device', { clientId: pending.clientId });
+        const url = await interactions.fail(pending.uid, 'access_denied', UNIDENTIFIED);
+        return { url, binding: undefined };
+      }
+      const op = match.operator;
+      const { flow, binding } = newOperatorFlow(pending, op.id, deps.flowTtlSeconds);
+      let url: URL;
+      try {
+        url = await deps.operatorClient.authorizationUrl(op, {
+          state: flow.state,
+          nonce: flow.nonce,
+          codeChallenge: await client.calculatePKCECodeChallenge(flow.code_verifier),
+          scope: translateScope(pending.scope, op.scopeStyle),
+          promptNone: pending.promptNone,
+        });
+      } catch (err) {
+        logger.warn('operator discovery failed', { operatorId: op.id, error: String(err) });
+        return { url: await fail(pending.uid, FLOW_ERRORS.unreachable), binding: undefined };
+      }
+      await deps.flows.save(flow);
+      logger.info('sent device to operator', { clientId: pending.clientId, operatorId: op.id });
+      return { url: url.href, binding };
+    },
+
+    async complete(callbackUrl, presented) {
+      const state = callbackUrl.searchParams.get('state');
+      // Taken (spent) first: a callback in the wrong browser must not leave the flow usable.
+      const flow = state ? await deps.flows.take(state) : undefined;
+      if (!flow) return { kind: 'unknown-state' };
+      const interactionUid = flow.interaction_uid;
+      if (!boundTo(flow, presented(interactionUid))) {
+        // RFC 6749 §10.12: another browser brought the operator's answer (a victim's phone
+        // lured to the attacker's operator URL). The code is not exchanged, and the starting
+        // browser's request ends in access_denied.
+        logger.warn('operator callback in another browser', {
+          clientId: flow.client_id,
+          operatorId: flow.operator_id,
+        });
+        await fail(interactionUid, FLOW_ERRORS.otherBrowser);
+        return { kind: 'other-browser', interactionUid };
+      }
+      const op = await deps.operator(flow.operator_id);
+      const error = callbackUrl.searchParams.get('error');
+      if (error) {
+        const said = callbackUrl.searchParams.get('error_description');
+        // The operator's own words go to the log, never to the app (they may name it).
+        logger.info('operator refused', {
+          clientId: flow.client_id,
+          operatorId: op.id,
+          error: operatorText(error, 64),
+          description: operatorText(said),
+        });
+        const url = await fail(interactionUid, appErrorFor(error, said));
+        return { kind: 'redirect', url, interactionUid };
+      }
+      return { kind: 'redirect', url: await exchange(op, flow, callbackUrl), interactionUid };
+    },
+  };
+
+  async function exchange(op: Operator, flow: OperatorFlowRow, callbackUrl: URL): Promise<Next> {
+    let tokens;
+    try {
+      tokens = await deps.operatorClient.exchange(op, callbackUrl, {
+        state: flow.state,
+        nonce: flow.nonce,
+        codeVerifier: flow.code_verifier,
+      });
+    } catch (err) {
+      logger.warn('operator token exchange failed', { operatorId: op.id, error: String(err) });
+      const failure = isTimeout(err) ? FLOW_ERRORS.timeout : FLOW_ERRORS.invalidTokenResponse;
+      return fail(flow.interaction_uid, failure);
+    }
+    // ICM: `sub` is a pairwise pseudonym per app, never the MSISDN nor the operator's sub.
+    const accountId = createHmac('sha256', deps.pairwiseSecret)
+      .update(`${flow.client_id}\0${op.id}\0${tokens.sub}`)
+      .digest('base64url');
+    const grantId = await interactions.grantFor(flow.client_id, accountId, flow.scope);
+    await deps.grants.save({
+      grantId,
+      clientId: flow.client_id,
+      operatorId: op.id,
+      apiRoot: op.apiRoot,
+      scope: flow.scope,
+      operatorAccessToken: tokens.accessToken,
+      expiresAt: new Date(Date.now() + tokens.expiresIn * 1000),
+    });
+    logger.info('operator token obtained', { clientId: flow.client_id, operatorId: op.id });
+    return interactions.signIn(flow.interaction_uid, grantId, {
+      accountId,
+      amr: tokens.amr,
+      acr: tokens.acr,
+      scope: flow.scope,
+    });
+  }
+}
+
+/** A fresh round-trip: our own state, nonce and PKCE, and the browser's binding value. */
+function newOperatorFlow(
+  pending: PendingAuthorization,
+  operatorId: string,
+  ttlSeconds: number,
+): { flow: OperatorFlowRow; binding: BrowserBinding } {
+  const value = randomBytes(32).toString('base64url');
+  const flow: OperatorFlowRow = {
+    state: client.randomState(),
+    interaction_uid: pending.uid,
+    client_id: pending.clientId,
+    operator_id: operatorId,
+    code_verifier: client.randomPKCECodeVerifier(),
+    nonce: client.randomNonce(),
+    scope: pending.scope,
+    binding_hash: sha256(value),
+    expires_at: new Date(Date.now() + ttlSeconds * 1000),
+  };
+  return { flow, binding: { interactionUid: pending.uid, value, maxAgeSeconds: ttlSeconds } };
+}
+
+/** Constant-time comparison of the presented binding's hash with the stored one. */
+function boundTo(flow: OperatorFlowRow, presented: string | undefined): boolean {
+  if (!presented) return false;
+  const stored = Buffer.from(flow.binding_hash);
+  const given = sha256(presented);
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}

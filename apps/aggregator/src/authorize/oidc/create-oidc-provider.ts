@@ -1,0 +1,314 @@
+import type { RequestListener } from 'node:http';
+import { isDatabaseUnavailable } from '@switchboard/db';
+import type { TokenKeyring } from '@switchboard/tokens';
+import type { Logger } from '@switchboard/telco-finder';
+import type { OperatorGrant, OperatorGrants } from '../operator-grants.js';
+import type { OidcModelStore } from '../store/oidc-model-store.js';
+import { createAggregatorPolicy } from './aggregator-policy.js';
+import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
+import { createAdapterClass } from './knex-adapter.js';
+import { outagePage } from './outage-page.js';
+import { pairwiseDiscovery } from './pairwise-discovery.js';
+import {
+  loadOidcProvider,
+  type OidcContext,
+  type OidcProviderModule,
+  type OidcToken,
+} from './oidc-provider-module.js';
+import { appTokenScope } from './scopes.js';
+
+export interface OidcProviderDeps {
+  readonly issuer: string;
+  /** Resource indicator and `aud` of AggregatorAccessTokens (CAMARA sends no `resource`). */
+  readonly audience: string;
+  readonly signingJwk: Record<string, unknown>;
+  readonly cookieKeys: string[];
+  readonly store: OidcModelStore;
+  readonly clientMetadata: (id: string) => Promise<Record<string, unknown> | undefined>;
+  /** The CAMARA API scopes an app may request (its admin-set allow-list). */
+  readonly allowedApiScopes: (clientId: string) => Promise<readonly string[]>;
+  readonly tokenKeyring: () => Promise<TokenKeyring>;
+  readonly operatorGrants: OperatorGrants;
+  /** Upper bound of an AggregatorAccessToken's lifetime, seconds (≤ 300, NV). */
+  readonly accessTokenMaxTtl: number;
+  /**
+   * The one resource server a client_credentials client reaches: the telco finder API, or
+   * for an operator's client the operator API (its tokens then carry `operator_id`).
+   */
+  readonly machineResource: (clientId: string) => Promise<MachineResource>;
+  readonly errorDocument: (error: string, description: string | undefined) => string;
+  /** oidc-provider revoked a grant (e.g. its authorization code was used twice). */
+  readonly onGrantRevoked?: (grantId: string) => Promise<void>;
+  /**
+   * The token endpoint issued a token, so its client authenticated (`grant.success`, emitted
+   * before the response is sent): where a client's token budget is charged (ADR 0001).
+   */
+  readonly onTokenIssued?: (clientId: string) => void;
+  readonly logger: Logger;
+}
+
+export interface MachineResource {
+  readonly audience: string;
+  readonly scope: string;
+  /** Seconds. */
+  readonly ttl: number;
+  /** Extra claims of the client's tokens. */
+  readonly claims?: Record<string, unknown>;
+}
+
+export interface OidcComponents {
+  readonly handler: RequestListener;
+  readonly interactions: AuthorizationGateway;
+}
+
+/** Seconds. Interactions cover the operator round-trip, consent page included. */
+const TTL = { AuthorizationCode: 60, IdToken: 300, Interaction: 600, Session: 600, Grant: 600 };
+/** ICM: a private_key_jwt client assertion lives at most 300 s. */
+const MAX_ASSERTION_LIFETIME = 300;
+
+export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcComponents> {
+  const oidc = await loadOidcProvider();
+  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
+  provider.use(outagePage(deps.errorDocument));
+  provider.use(pairwiseDiscovery());
+  logProviderEvents(provider, deps.logger);
+  const onGrantRevoked = deps.onGrantRevoked;
+  if (onGrantRevoked)
+    provider.on('grant.revoked', (_ctx: unknown, grantId: unknown) => {
+      if (typeof grantId !== 'string') return;
+      onGrantRevoked(grantId).catch((err: unknown) =>
+        deps.logger.warn('revoking the operator grant failed', { error: String(err) }),
+      );
+    });
+  const onTokenIssued = deps.onTokenIssued;
+  if (onTokenIssued)
+    provider.on('grant.success', (ctx: unknown) => {
+      const client = (ctx as OidcContext).oidc.client;
+      if (client) onTokenIssued(client.clientId);
+    });
+  return {
+    handler: provider.callback(),
+    interactions: createInteractionGateway(provider, deps.audience),
+  };
+}
+
+/**
+ * The database is down: RFC 6749 §4.1.2.1 `temporarily_unavailable`, so the app is redirected
+ * (or the token endpoint answers) with an error it may retry. 503, and still shown to the app.
+ */
+export function temporarilyUnavailable(oidc: OidcProviderModule) {
+  return (cause: unknown): Error =>
+    Object.assign(
+      new oidc.errors.TemporarilyUnavailable(
+        'the service is temporarily unavailable; try again shortly',
+        { cause },
+      ),
+      { status: 503, statusCode: 503, expose: true },
+    );
+}
+
+function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record<string, unknown> {
+  const unavailable = temporarilyUnavailable(oidc);
+  const grants = perRequestGrants(deps.operatorGrants, unavailable);
+  return {
+    adapter: createAdapterClass({
+      store: deps.store,
+      clientMetadata: deps.clientMetadata,
+      unavailable,
+    }),
+    clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+    },
+    jwks: { keys: [deps.signingJwk] },
+    // Own names: in the demo, operators on the same host use oidc-provider's defaults
+    // (cookies are not isolated by port, RFC 6265 §8.5).
+    cookies: {
+      keys: deps.cookieKeys,
+      names: { session: 'sb_session', interaction: 'sb_interaction', resume: 'sb_resume' },
+    },
+    responseTypes: ['code'],
+    scopes: ['openid'],
+    // `sub` is pairwise already (nested flow); discovery says so (pairwise-discovery.ts).
+    subjectTypes: ['public'],
+    // ICM: the ID token's `amr` shows the network-based authentication the operator did.
+    claims: { acr: null, amr: null, auth_time: null, openid: ['sub', 'acr', 'amr', 'auth_time'] },
+    pkce: { required: () => true },
+    // RFC 9700 §2.1: redirect URIs compare exactly, and are never implied.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    features: features(oidc, deps, grants),
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      policy: createAggregatorPolicy(oidc),
+    },
+    ...hooks(oidc, deps, grants),
+    ttl: {
+      ...TTL,
+      AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
+        token.resourceServer?.accessTokenTTL ?? deps.accessTokenMaxTtl,
+      ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
+        token.resourceServer?.accessTokenTTL ?? 300,
+    },
+  };
+}
+
+type GrantLoader = (ctx: object, grantId: string) => Promise<OperatorGrant | undefined>;
+
+/** Loads the operator grant once per token request (TTL and claims both need it). */
+function perRequestGrants(
+  operatorGrants: OperatorGrants,
+  unavailable: (cause: unknown) => Error,
+): GrantLoader {
+  const cache = new WeakMap<object, Promise<OperatorGrant | undefined>>();
+  return (ctx, grantId) => {
+    let hit = cache.get(ctx);
+    if (!hit) {
+      hit = operatorGrants.find(grantId).catch((err: unknown) => {
+        throw isDatabaseUnavailable(err) ? unavailable(err) : err;
+      });
+      cache.set(ctx, hit);
+    }
+    return hit;
+  };
+}
+
+function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
+  return {
+    findAccount: async (_ctx: unknown, sub: string) => ({
+      accountId: sub,
+      claims: async () => ({ sub }),
+    }),
+    // NV: no refresh tokens; API tokens outlive the browser session they came from.
+    issueRefreshToken: async () => false,
+    expiresWithSession: async () => false,
+    // Annex step 19: the AggregatorAccessToken carries the operator token and the routing.
+    extraTokenClaims: async (ctx: object, token: OidcToken) => {
+      if (token.kind === 'ClientCredentials')
+        return token.clientId ? (await deps.machineResource(token.clientId)).claims : undefined;
+      const grant = token.grantId ? await grants(ctx, token.grantId) : undefined;
+      if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
+      return {
+        operator_id: grant.operatorId,
+        api_root: grant.apiRoot,
+        operator_access_token: grant.operatorAccessToken,
+      };
+    },
+    assertJwtClientAuthClaimsAndHeader: async (
+      _ctx: unknown,
+      claims: { exp?: number; iat?: number },
+    ) => {
+      const issuedAt = claims.iat ?? Math.floor(Date.now() / 1000);
+      if (typeof claims.exp !== 'number' || claims.exp - issuedAt > MAX_ASSERTION_LIFETIME)
+        throw new oidc.errors.InvalidClientAuth();
+    },
+    renderError: async (
+      ctx: { type: string; body: unknown },
+      out: { error: string; error_description?: string },
+    ) => {
+      ctx.type = 'html';
+      ctx.body = deps.errorDocument(out.error, out.error_description);
+    },
+  };
+}
+
+function features(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
+  return {
+    devInteractions: { enabled: false },
+    // ICM: signed request objects must be supported (unsigned ones stay accepted).
+    requestObjects: { enabled: true, requireSignedRequestObject: false },
+    // AggregatorAccessTokens are encrypted JWTs: userinfo cannot read them.
+    userinfo: { enabled: false },
+    rpInitiatedLogout: { enabled: false },
+    // GSMA OPG.10: telco finder clients authenticate as themselves, with no user.
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async (ctx: OidcContext) =>
+        isMachineGrant(ctx) && ctx.oidc.client
+          ? (await deps.machineResource(ctx.oidc.client.clientId)).audience
+          : deps.audience,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: resourceServerInfo(oidc, deps, grants),
+    },
+  };
+}
+
+/**
+ * One resource server per grant: CAMARA for apps' users; for machines, the telco finder or
+ * (an operator's client) the operator API.
+ */
+function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
+  return async (ctx: OidcContext, indicator: string, client: { clientId: string }) => {
+    const machine = isMachineGrant(ctx) ? await deps.machineResource(client.clientId) : undefined;
+    // Each grant reaches only its own resource: no CAMARA token without a user, and each
+    // machine client only the API it was registered for.
+    if (machine ? indicator !== machine.audience : indicator !== deps.audience)
+      throw new oidc.errors.InvalidTarget();
+    const ring = await deps.tokenKeyring().catch(unavailable(oidc));
+    const encrypt = {
+      alg: 'dir',
+      enc: 'A256GCM',
+      key: ring.current.secret,
+      kid: ring.current.kid,
+    };
+    if (machine)
+      return {
+        scope: machine.scope,
+        audience: machine.audience,
+        accessTokenFormat: 'jwt',
+        accessTokenTTL: machine.ttl,
+        jwt: { encrypt },
+      };
+    const code = ctx.oidc.entities.AuthorizationCode;
+    const allowed = await deps.allowedApiScopes(client.clientId).catch(unavailable(oidc));
+    // At the authorization endpoint (no code yet) a refusal is an invalid_scope redirect.
+    const checked = appTokenScope(code?.scope ?? ctx.oidc.params?.scope ?? '', allowed, !code);
+    if ('refusal' in checked) throw new oidc.errors.InvalidScope(checked.refusal);
+    return {
+      // oidc-provider keeps of this list what was requested.
+      scope: checked.scope,
+      audience: deps.audience,
+      accessTokenFormat: 'jwt',
+      accessTokenTTL: code?.grantId
+        ? await ttlFor(oidc, deps, await grants(ctx, code.grantId))
+        : deps.accessTokenMaxTtl,
+      jwt: { encrypt },
+    };
+  };
+}
+
+const isMachineGrant = (ctx: OidcContext) => ctx.oidc.params?.grant_type === 'client_credentials';
+
+/** A database outage becomes RFC 6749 `temporarily_unavailable`; anything else is rethrown. */
+const unavailable = (oidc: OidcProviderModule) => (err: unknown) => {
+  throw isDatabaseUnavailable(err) ? temporarilyUnavailable(oidc)(err) : err;
+};
+
+/** exp = min(operator token expiry, the configured maximum). */
+async function ttlFor(
+  oidc: OidcProviderModule,
+  deps: OidcProviderDeps,
+  grant: OperatorGrant | undefined,
+): Promise<number> {
+  if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
+  const left = Math.floor((grant.expiresAt.getTime() - Date.now()) / 1000);
+  if (left < 1) throw new oidc.errors.InvalidGrant('the operator access token has expired');
+  return Math.min(left, deps.accessTokenMaxTtl);
+}
+
+function logProviderEvents(
+  provider: { on(event: string, listener: (...args: unknown[]) => void): void },
+  logger: Logger,
+): void {
+  const describe = (err: unknown) => {
+    const e = err as { error?: string; error_description?: string; message?: string };
+    return { error: e.error ?? 'server_error', description: e.error_description ?? e.message };
+  };
+  for (const event of ['authorization.error', 'grant.error'])
+    provider.on(event, (_ctx, err) => logger.warn(`oidc ${event}`, describe(err)));
+  provider.on('server_error', (_ctx, err) =>
+    logger.error('oidc server error', { error: (err as Error).message }),
+  );
+}

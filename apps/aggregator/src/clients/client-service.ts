@@ -1,0 +1,310 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { z } from 'zod';
+import {
+  ConflictError,
+  displayNameSchema,
+  hasNoControlCharacters,
+  importsAsKey,
+  InputError,
+  jsonHasNoControlCharacters,
+  NotFoundError,
+  OPERATOR_ID,
+} from '@switchboard/telco-finder';
+import type { SecretBox } from '@switchboard/tokens';
+import { isDatabaseUnavailable } from '@switchboard/db';
+import { allowedScopesSchema, DEFAULT_ALLOWED_SCOPES } from './client-scopes.js';
+import { ttlCached } from '../infra/ttl-cache.js';
+import {
+  deleteClientRow,
+  getClientRow,
+  insertClientRow,
+  listClientRows,
+  updateClientRow,
+  type ClientRow,
+} from './store/client-store.js';
+
+/** A service provider's OIDC client as admins see it; secrets are never part of it. */
+export interface ClientView {
+  id: string;
+  name: string;
+  status: 'active' | 'disabled';
+  authMethod: 'private_key_jwt' | 'client_secret_basic';
+  /** `client_credentials`: a machine client of the telco finder API (GSMA OPG.10). */
+  grantType: GrantType;
+  redirectUris: string[];
+  jwks?: { keys: Array<Record<string, unknown>> };
+  /** An operator's client of the operator API: its tokens act for this operator only. */
+  operatorId?: string;
+  /** The CAMARA API scopes the app may request; none for a client_credentials client. */
+  allowedScopes: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type GrantType = 'authorization_code' | 'client_credentials';
+
+/** What an admin sees once, at creation or rotation: never stored in clear. */
+export interface ClientCredentialsOnce {
+  client: ClientView;
+  clientSecret?: string;
+  privateJwk?: JWK;
+}
+
+export interface ClientService {
+  add(input: unknown): Promise<ClientCredentialsOnce>;
+  list(): Promise<ClientView[]>;
+  get(id: string): Promise<ClientView>;
+  update(id: string, patch: unknown): Promise<ClientView>;
+  rotateSecret(id: string): Promise<ClientCredentialsOnce>;
+  setStatus(id: string, status: 'active' | 'disabled'): Promise<ClientView>;
+  remove(id: string): Promise<void>;
+  /** oidc-provider client metadata of an active client, else undefined. */
+  metadata(id: string): Promise<Record<string, unknown> | undefined>;
+  /** The operator an active client acts for (operator API clients), else undefined. */
+  operatorOf(id: string): Promise<string | undefined>;
+  /** The CAMARA API scopes an active client may request ([] for an unknown one). */
+  allowedScopes(id: string): Promise<readonly string[]>;
+}
+
+/** Other processes see a disabled client or a new secret within this time. */
+const METADATA_TTL_MS = 2_000;
+
+const redirectUri = z
+  .string()
+  .max(2048)
+  .refine(hasNoControlCharacters, 'must not contain control characters')
+  .refine(isRedirectUri, {
+    message: 'must be an absolute https URL (http only for localhost/127.0.0.1) without fragment',
+  });
+const publicJwk = z
+  .record(z.string(), z.unknown())
+  .refine((k) => ['EC', 'RSA', 'OKP'].includes(k.kty as string), 'must be an EC, RSA or OKP key')
+  .refine((k) => k.d === undefined, 'must be a public key: never send a private key ("d")')
+  .refine(jsonHasNoControlCharacters, 'must not contain control characters')
+  .refine((k) => importsAsKey(k, 'public'), 'is not a usable public key');
+const jwks = z.object({ keys: z.array(publicJwk).min(1).max(10) }).strict();
+
+const addSchema = z
+  .object({
+    name: displayNameSchema,
+    grantType: z.enum(['authorization_code', 'client_credentials']).default('authorization_code'),
+    redirectUris: z.array(redirectUri).max(20).default([]),
+    authMethod: z.enum(['private_key_jwt', 'client_secret_basic']).default('private_key_jwt'),
+    jwks: jwks.optional(),
+    generateKey: z.boolean().default(false),
+    operatorId: z.string().regex(OPERATOR_ID, 'an operator id').optional(),
+    allowedScopes: allowedScopesSchema.optional(),
+  })
+  .strict()
+  // The grant is stored as the presence of redirect URIs (no schema change): an app
+  // needs at least one, a machine client redirects nowhere.
+  .refine((c) => (c.grantType === 'authorization_code') === c.redirectUris.length > 0, {
+    path: ['redirectUris'],
+    message:
+      'an authorization_code client needs redirect URIs; a client_credentials one takes none',
+  })
+  .refine((c) => c.grantType === 'authorization_code' || !c.allowedScopes?.length, {
+    path: ['allowedScopes'],
+    message: 'a client_credentials client requests no CAMARA API scopes',
+  })
+  // Operators authenticate with private_key_jwt only (ICM); they never redirect anywhere.
+  .refine(
+    (c) =>
+      !c.operatorId || (c.grantType === 'client_credentials' && c.authMethod === 'private_key_jwt'),
+    {
+      path: ['operatorId'],
+      message: 'an operator client is a client_credentials client with private_key_jwt',
+    },
+  );
+const updateSchema = z
+  .object({
+    name: displayNameSchema,
+    redirectUris: z.array(redirectUri).min(1).max(20),
+    jwks,
+    allowedScopes: allowedScopesSchema,
+  })
+  .partial()
+  .strict();
+
+/** The secret-box context (AAD) of a client's secret. */
+export const clientSecretContext = (id: string) => `client-secret:${id}`;
+
+export function createClientService(deps: { knex: Knex; secretBox: SecretBox }): ClientService {
+  const { knex, secretBox } = deps;
+  const context = clientSecretContext;
+
+  // Every step of a flow looks the client up; admin changes here clear the cache at once.
+  // While the database is down the last known row is kept, so an authorization request can
+  // still be answered with a redirect (`temporarily_unavailable`) to the app's own URI.
+  const activeRow = ttlCached(
+    METADATA_TTL_MS,
+    async (id) => {
+      const row = await getClientRow(knex, id);
+      return row && row.status === 'active' ? row : undefined;
+    },
+    { staleOnError: isDatabaseUnavailable },
+  );
+  const metadata = async (id: string) => {
+    const row = await activeRow(id);
+    if (!row) return undefined;
+    return toMetadata(row, row.secret_enc ? secretBox.open(row.secret_enc, context(id)) : null);
+  };
+
+  async function mustGet(id: string): Promise<ClientRow> {
+    activeRow.clear();
+    const row = await getClientRow(knex, id);
+    if (!row) throw new NotFoundError(`unknown client '${id}'`);
+    return row;
+  }
+
+  return {
+    async add(raw) {
+      const input = parse(addSchema, raw);
+      const id = `sb-${randomBytes(12).toString('base64url')}`;
+      const once = await credentialsFor(input);
+      await insertClientRow(knex, {
+        id,
+        name: input.name,
+        auth_method: input.authMethod,
+        redirect_uris: input.redirectUris,
+        jwks: once.jwks ?? null,
+        secret_enc: once.clientSecret ? secretBox.seal(once.clientSecret, context(id)) : null,
+        operator_id: input.operatorId ?? null,
+        allowed_scopes: allowedScopesFor(input),
+      });
+      return { client: toView(await mustGet(id)), ...withoutJwks(once) };
+    },
+    list: async () => (await listClientRows(knex)).map(toView),
+    get: async (id) => toView(await mustGet(id)),
+    async update(id, raw) {
+      const patch = parse(updateSchema, raw);
+      const row = await mustGet(id);
+      if (patch.redirectUris && grantTypeOf(row) === 'client_credentials')
+        throw new ConflictError(`client '${id}' uses client_credentials: it has no redirect URIs`);
+      if (patch.jwks && row.auth_method !== 'private_key_jwt')
+        throw new ConflictError(`client '${id}' authenticates with a secret, not keys`);
+      if (patch.allowedScopes && grantTypeOf(row) === 'client_credentials')
+        throw new ConflictError(`client '${id}' uses client_credentials: it has no API scopes`);
+      await updateClientRow(knex, id, {
+        ...(patch.name ? { name: patch.name } : {}),
+        ...(patch.redirectUris ? { redirect_uris: patch.redirectUris } : {}),
+        ...(patch.jwks ? { jwks: patch.jwks } : {}),
+        ...(patch.allowedScopes ? { allowed_scopes: patch.allowedScopes } : {}),
+      });
+      return toView(await mustGet(id));
+    },
+    async rotateSecret(id) {
+      const row = await mustGet(id);
+      if (row.auth_method !== 'client_secret_basic')
+        throw new ConflictError(`client '${id}' uses private_key_jwt: update its keys instead`);
+      const clientSecret = newSecret();
+      await updateClientRow(knex, id, { secret_enc: secretBox.seal(clientSecret, context(id)) });
+      return { client: toView(await mustGet(id)), clientSecret };
+    },
+    async setStatus(id, status) {
+      await mustGet(id);
+      await updateClientRow(knex, id, { status });
+      return toView(await mustGet(id));
+    },
+    async remove(id) {
+      await mustGet(id);
+      await deleteClientRow(knex, id);
+    },
+    metadata,
+    operatorOf: async (id) => (await activeRow(id))?.operator_id ?? undefined,
+    allowedScopes: async (id) => (await activeRow(id))?.allowed_scopes ?? [],
+  };
+}
+
+type AddInput = z.output<typeof addSchema>;
+
+/** An app gets what the admin gave, else the least-privilege default; a machine client none. */
+const allowedScopesFor = (input: AddInput): string[] =>
+  input.grantType === 'client_credentials'
+    ? []
+    : [...(input.allowedScopes ?? DEFAULT_ALLOWED_SCOPES)];
+
+async function credentialsFor(
+  input: AddInput,
+): Promise<{ jwks?: ClientRow['jwks']; clientSecret?: string; privateJwk?: JWK }> {
+  if (input.authMethod === 'client_secret_basic') {
+    if (input.jwks || input.generateKey)
+      throw new InputError('a client_secret_basic client takes no keys');
+    return { clientSecret: newSecret() };
+  }
+  if (input.jwks && input.generateKey) throw new InputError('give jwks or generateKey, not both');
+  if (input.jwks) return { jwks: input.jwks };
+  if (!input.generateKey)
+    throw new InputError('a private_key_jwt client needs jwks (public keys) or generateKey');
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const pub = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(pub);
+  const meta = { kid, alg: 'ES256', use: 'sig' };
+  return {
+    jwks: { keys: [{ ...pub, ...meta }] },
+    privateJwk: { ...(await exportJWK(privateKey)), ...meta },
+  };
+}
+
+function withoutJwks(once: { clientSecret?: string; privateJwk?: JWK }) {
+  return {
+    ...(once.clientSecret ? { clientSecret: once.clientSecret } : {}),
+    ...(once.privateJwk ? { privateJwk: once.privateJwk } : {}),
+  };
+}
+
+const newSecret = () => `sbsec_${randomBytes(32).toString('base64url')}`;
+
+const grantTypeOf = (row: ClientRow): GrantType =>
+  row.redirect_uris.length > 0 ? 'authorization_code' : 'client_credentials';
+
+function toMetadata(row: ClientRow, secret: string | null): Record<string, unknown> {
+  const code = grantTypeOf(row) === 'authorization_code';
+  return {
+    client_id: row.id,
+    client_name: row.name,
+    redirect_uris: row.redirect_uris,
+    grant_types: [grantTypeOf(row)],
+    response_types: code ? ['code'] : [],
+    token_endpoint_auth_method: row.auth_method,
+    ...(secret ? { client_secret: secret } : {}),
+    // Public keys for client assertions and signed request objects (ICM).
+    ...(row.jwks ? { jwks: row.jwks } : {}),
+  };
+}
+
+function toView(row: ClientRow): ClientView {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    authMethod: row.auth_method,
+    grantType: grantTypeOf(row),
+    redirectUris: row.redirect_uris,
+    ...(row.jwks ? { jwks: row.jwks } : {}),
+    ...(row.operator_id ? { operatorId: row.operator_id } : {}),
+    allowedScopes: row.allowed_scopes,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+function isRedirectUri(value: string): boolean {
+  try {
+    const u = new URL(value);
+    if (u.hash || u.username || u.password) return false;
+    if (u.protocol === 'https:') return true;
+    return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const details = r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+  throw new InputError(`invalid client: ${details[0]!.field}: ${details[0]!.message}`, details);
+}

@@ -1,0 +1,100 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { z } from 'zod';
+import { camaraError, PHONE_NUMBER_PATTERN } from '@switchboard/camara';
+import type { RouteMatch, RoutingIndex } from '@switchboard/telco-finder';
+import type { FinderLookupResult } from '../infra/metrics/metrics.js';
+
+/** GSMA OPG.10 telco finder search response. */
+export interface FinderSearchResult {
+  operatorId: string;
+  apiRoot?: string;
+  /** The operator's OpenID Provider configuration (discovery) URL. */
+  authProviderConfiguration?: string;
+}
+
+export interface FinderSearch {
+  /** Validates the request body and resolves the operator, or throws a CAMARA error. */
+  search(body: unknown): FinderSearchResult;
+}
+
+export interface FinderSearchDeps {
+  readonly index: Pick<RoutingIndex, 'lookupIp' | 'lookupPhoneNumber'>;
+  readonly recordLookup: (result: FinderLookupResult) => void;
+}
+
+const ipv4Address = z
+  .object({
+    publicAddress: z.string().refine((v) => isIPv4(v), 'must be a dotted-quad IPv4 address'),
+    publicPort: z.number().int().min(0).max(65535).optional(),
+  })
+  .strict();
+
+// OPG.10: a target names exactly one identifier of the subscriber.
+const target = z
+  .object({
+    phoneNumber: z.string().regex(PHONE_NUMBER_PATTERN, 'must be E.164 with a leading +'),
+    ipv4Address,
+    ipv6Address: z.string().refine((v) => isIPv6(v), 'must be an IPv6 address'),
+  })
+  .partial()
+  .strict()
+  .refine(
+    (t) => Object.keys(t).length === 1,
+    'must name exactly one of phoneNumber, ipv4Address, ipv6Address',
+  );
+
+const searchRequest = z
+  .object({
+    target,
+    includeApiRoot: z.boolean().default(false),
+    includeAuthProviderConfiguration: z.boolean().default(false),
+  })
+  .strict();
+
+type SearchRequest = z.output<typeof searchRequest>;
+
+export function createFinderSearch(deps: FinderSearchDeps): FinderSearch {
+  return {
+    search(body) {
+      const request = parse(body);
+      const match = lookup(deps.index, request.target);
+      deps.recordLookup(match ? 'found' : 'not-found');
+      if (!match) throw camaraError('NOT_FOUND', 'No operator serves the given target.');
+      return present(match, request);
+    },
+  };
+}
+
+function parse(body: unknown): SearchRequest {
+  const r = searchRequest.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.join('.') || 'body';
+  throw camaraError('INVALID_ARGUMENT', `${field}: ${issue.message}`);
+}
+
+function lookup(
+  index: FinderSearchDeps['index'],
+  t: SearchRequest['target'],
+): RouteMatch | undefined {
+  if (t.phoneNumber !== undefined) return index.lookupPhoneNumber(t.phoneNumber);
+  // The public port does not change the operator: CGNAT ranges are routed whole.
+  if (t.ipv4Address !== undefined) return index.lookupIp(t.ipv4Address.publicAddress);
+  // IPv4-mapped IPv6 addresses are folded to IPv4 by the index (RFC 4291 §2.5.5.2).
+  return t.ipv6Address === undefined ? undefined : index.lookupIp(t.ipv6Address);
+}
+
+function present(match: RouteMatch, request: SearchRequest): FinderSearchResult {
+  const { operator } = match;
+  return {
+    operatorId: operator.id,
+    ...(request.includeApiRoot ? { apiRoot: operator.apiRoot } : {}),
+    ...(request.includeAuthProviderConfiguration
+      ? { authProviderConfiguration: discoveryUrl(operator.issuerUrl) }
+      : {}),
+  };
+}
+
+/** OpenID Connect Discovery 1.0 §4: the configuration lives under the issuer. */
+const discoveryUrl = (issuer: string) =>
+  `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;

@@ -1,0 +1,110 @@
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Operator } from '@switchboard/telco-finder';
+import { operatorChosenPolicy, operatorPolicy, type EgressPolicy } from './egress-policy.js';
+import { guardedConnector, PrivateAddressError, type EgressNetwork } from './host-guard.js';
+
+/** openid-client's `customFetch`: the WHATWG fetch signature it calls. */
+export type EgressFetch = (
+  url: string,
+  init: {
+    body?: unknown;
+    headers: Record<string, string>;
+    method: string;
+    redirect: 'manual';
+    signal?: AbortSignal;
+  },
+) => Promise<Response>;
+
+/** One keep-alive pool to an operator's hosts, every connection under one policy. */
+export interface Egress {
+  readonly policy: EgressPolicy;
+  /** For undici's `request` (outbound JSON). */
+  readonly dispatcher: Dispatcher;
+  /** For openid-client (`customFetch`): discovery, JWKS, token, revocation requests. */
+  readonly fetch: EgressFetch;
+}
+
+/**
+ * The one place that decides how Switchboard talks to operators' hosts: keep-alive pools,
+ * connect/headers/body timeouts, and the special-purpose address guard (host-guard.ts)
+ * at connect time, so a discovery document, a token endpoint or a routing table cannot make
+ * Switchboard reach an internal host, whether a URL names it or DNS answers it.
+ */
+export interface OperatorEgress {
+  /** The pool of one operator's OIDC endpoints in the flow (policy: egress-policy.ts). */
+  forOperator(op: EgressOperator): Egress;
+  /** URLs operators chose (discovery at registration, routing tables): no vouched origin. */
+  readonly operatorChosen: Egress;
+  close(): Promise<void>;
+}
+
+export type EgressOperator = Pick<Operator, 'id' | 'issuerUrl' | 'apiRoot' | 'allowInsecureHttp'>;
+
+export interface OperatorEgressOptions {
+  /** Connect, headers and body timeout of every request (OPERATOR_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** OPERATOR_DEV_MODE: no guard at all (the sandboxes live on loopback). */
+  readonly devMode: boolean;
+  /** The network (tests: a resolver table, routes to loopback listeners, a test CA). */
+  readonly network?: EgressNetwork;
+}
+
+/** Operators whose pool is kept at once; the least recently used is dropped beyond it. */
+const MAX_POOLS = 1_000;
+
+export function createOperatorEgress(options: OperatorEgressOptions): OperatorEgress {
+  const pools = new Map<string, { version: string; egress: Egress }>();
+  const operatorChosen = createEgress(operatorChosenPolicy(options.devMode), options);
+  return {
+    forOperator(op) {
+      // A change of what the policy depends on gets a new pool; the old one is left to drain
+      // (configurations discovered with it may still finish a request) and to be collected.
+      const version = JSON.stringify([op.issuerUrl, op.apiRoot, op.allowInsecureHttp]);
+      const hit = pools.get(op.id);
+      pools.delete(op.id);
+      const entry =
+        hit?.version === version
+          ? hit
+          : { version, egress: createEgress(operatorPolicy(op, options.devMode), options) };
+      pools.set(op.id, entry);
+      for (const id of pools.keys()) {
+        if (pools.size <= MAX_POOLS) break;
+        pools.delete(id);
+      }
+      return entry.egress;
+    },
+    operatorChosen,
+    async close() {
+      const all = [operatorChosen, ...[...pools.values()].map((p) => p.egress)];
+      pools.clear();
+      await Promise.all(all.map((e) => e.dispatcher.close()));
+    },
+  };
+}
+
+function createEgress(policy: EgressPolicy, options: OperatorEgressOptions): Egress {
+  const dispatcher = new Agent({
+    connect: guardedConnector({
+      timeoutMs: options.timeoutMs,
+      unguarded: (target) => policy.unguarded(target),
+      ...(options.network ? { network: options.network } : {}),
+    }),
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  const fetch: EgressFetch = async (url, init) => {
+    try {
+      const res = await undiciFetch(url, { ...(init as object), dispatcher });
+      // undici's Response is the one Node's global fetch returns; only the typings differ.
+      return res as unknown as Response;
+    } catch (e) {
+      const refused = (e as { cause?: unknown }).cause;
+      // A refusal is a network error, which fetch() rejects with a TypeError (Fetch Standard):
+      // keep that type, so openid-client passes it through, with the reason in the message.
+      if (refused instanceof PrivateAddressError)
+        throw new TypeError(`${url}: ${refused.message}`, { cause: refused });
+      throw e;
+    }
+  };
+  return { policy, dispatcher, fetch };
+}

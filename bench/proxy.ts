@@ -17,10 +17,14 @@ import {
   generateTokenKey,
   mintAggregatorAccessToken,
 } from '@switchboard/tokens';
+import express from 'express';
 import { loadConfig } from '../apps/aggregator/src/config.js';
 import { createTrustedProxyCheck } from '../apps/aggregator/src/infra/http/device-ip.js';
-import { createLateRouter } from '../apps/aggregator/src/infra/http/late-router.js';
-import { createPublicApp, listen } from '../apps/aggregator/src/infra/http/servers.js';
+import {
+  bindListener,
+  createPublicApp,
+  createStartingApp,
+} from '../apps/aggregator/src/infra/http/servers.js';
 import { silentLogger } from '../apps/aggregator/src/infra/logging.js';
 import { createMetrics } from '../apps/aggregator/src/infra/metrics/metrics.js';
 import { createPublicProxy } from '../apps/aggregator/src/proxy/create-public-proxy.js';
@@ -165,8 +169,8 @@ async function startNginx(
 }
 
 /**
- * Switchboard as the aggregator serves it (app.ts, core.ts): the public express app behind
- * `listen`, the proxy from `createPublicProxy` in the listener's front slot, production
+ * Switchboard as the aggregator serves it (app.ts): the public express app behind
+ * `bindListener`, the proxy from `createPublicProxy` in the listener's front slot, production
  * defaults from `loadConfig`, a real AggregatorAccessToken (JWE, decrypted by the real
  * verifier). Only the storage ports are in memory: the usage sink and the rate-limit store
  * (production writes those asynchronously, in batches), the key ring (production caches it).
@@ -185,12 +189,12 @@ async function startSwitchboard(
   const limits = createRateLimits(config.rateLimit, {
     store: { add: async (_w, _e, deltas) => deltas, deleteExpired: async () => undefined },
   });
-  const late = createLateRouter();
-  const pub = await listen(
-    createPublicApp(late.router, silentLogger, createTrustedProxyCheck(config.trustProxy)),
+  const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
+  const pub = await bindListener(
     config.host,
     config.port,
     config.http,
+    createStartingApp(express.Router(), isTrustedProxy),
   );
   const keyring = createTokenKeyring([generateTokenKey()]);
   const spent = new Set<string>();
@@ -208,8 +212,15 @@ async function startSwitchboard(
     metrics: createMetrics(),
     logger: silentLogger,
   });
-  late.attach();
-  pub.attachFront(proxy.front);
+  pub.serve(
+    createPublicApp({
+      health: express.Router(),
+      routes: [],
+      isTrustedProxy,
+      reporting: { logger: silentLogger },
+    }),
+    proxy.front,
+  );
   const iat = Math.floor(Date.now() / 1000);
   const bearer = await mintAggregatorAccessToken(
     {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDatabase, migrateLatest, type Database, type DatabaseLog } from '@switchboard/db';
+import { createDatabase, migrateLatest, type Database } from '@switchboard/db';
 import {
   createOperatorService,
   createRouteService,
@@ -10,21 +10,35 @@ import {
   type RoutingIndex,
 } from '@switchboard/telco-finder';
 import { createSecretBox } from '@switchboard/tokens';
-import type { AggregatorConfig } from './config.js';
-import { createCoreServices, startCore } from './authorize/create-authorize.js';
-import type { ClientService } from './clients/client-service.js';
-import type { KeyService } from './keys/key-service.js';
+import { developmentWarnings, type AggregatorConfig } from './config.js';
 import { createAdminRouter } from './admin/admin-router.js';
-import { createHealthRouter } from './infra/http/health-router.js';
-import { createLateRouter } from './infra/http/late-router.js';
-import { createUsageStore } from './usage/usage-store.js';
-import { createMetrics } from './infra/metrics/metrics.js';
-import { createAdminApp, createPublicApp, listen } from './infra/http/servers.js';
-import { createTrustedProxyCheck } from './infra/http/device-ip.js';
 import { bootstrapAdminToken, createAdminTokens } from './admin/admin-tokens.js';
-import { createSelfService, type SelfService } from './operator-api/create-self-service.js';
+import { createAuthorize } from './authorize/create-authorize.js';
+import { createClientService, type ClientService } from './clients/client-service.js';
+import { createTelcoFinderApi } from './finder-api/create-telco-finder-api.js';
+import { telcoFinderResource } from './finder-api/telco-finder-scope.js';
 import type { EgressNetwork } from './infra/egress/host-guard.js';
 import { createOperatorEgress } from './infra/egress/operator-egress.js';
+import { databaseLog } from './infra/database-log.js';
+import { createDeviceIpResolver, createTrustedProxyCheck } from './infra/http/device-ip.js';
+import { createHealthRouter, type HealthRouter } from './infra/http/health-router.js';
+import {
+  bindListener,
+  createAdminApp,
+  createPublicApp,
+  createStartingApp,
+  type Listener,
+} from './infra/http/servers.js';
+import { createMetrics } from './infra/metrics/metrics.js';
+import { createSharedRateLimits } from './infra/rate-limit/shared-rate-limits.js';
+import { createKeyService, type KeyService } from './keys/key-service.js';
+import { createMasterKeyRotation } from './keys/master-key-rotation.js';
+import { createOperatorApi } from './operator-api/create-operator-api.js';
+import { createSelfService, type SelfService } from './operator-api/create-self-service.js';
+import { operatorApiResource } from './operator-api/operator-api-scope.js';
+import { createPublicProxy } from './proxy/create-public-proxy.js';
+import { returnAccessTokenUse, spendAccessToken } from './proxy/store/access-token-use-store.js';
+import { createUsageStore } from './usage/usage-store.js';
 
 export interface Aggregator {
   readonly publicUrl: string;
@@ -59,65 +73,128 @@ export interface AggregatorDeps {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Composition root: wires config, database, routing and HTTP, in that order. */
+/**
+ * Composition root, in one pass: the database; the listeners, bound first because the
+ * issuer defaults to the public URL; the stores and services; the features (authorize,
+ * proxy, finder API, operator API, admin API) with the narrow dependencies each declares;
+ * then both listeners serve them.
+ */
 export async function startAggregator(
   config: AggregatorConfig,
   deps: AggregatorDeps,
 ): Promise<Aggregator> {
   const { logger } = deps;
-  if (config.operatorSelfService.devMode) {
-    logger.warn(
-      'OPERATOR_DEV_MODE is on: operators may claim loopback/private ranges and register http:// endpoints. Never do this in production.',
-    );
-  }
-  if (config.usingDevMasterKey) {
-    logger.warn(
-      'SWITCHBOARD_MASTER_KEY is not set: using the built-in development key. Never do this in production.',
-    );
-  }
+  for (const warning of developmentWarnings(config)) logger.warn(warning);
   const database =
     deps.database ?? (await createDatabase(config.databaseUrl, { log: databaseLog(logger) }));
-  const applied = await migrateLatest(database.knex);
+  const { knex } = database;
+  const applied = await migrateLatest(knex);
   if (applied.length > 0)
     logger.info('database migrated', { applied, database: database.description });
 
   const instanceId = randomUUID();
   const index = createRoutingIndex({
-    knex: database.knex,
+    knex,
     listen: database.listen,
     onListenerReconnect: database.onListenerReconnect,
     instanceId,
     logger,
   });
+  let draining = false;
+  let serving = false;
+  const healthDeps = { knex, index, draining: () => draining, serving: () => serving };
+  const health = {
+    public: createHealthRouter(healthDeps),
+    admin: createHealthRouter({ ...healthDeps, details: true }),
+  };
+  const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
+  const listeners: Listener[] = [];
+  let running: Composed;
+  try {
+    for (const [host, port, router] of [
+      [config.host, config.port, health.public],
+      [config.adminHost, config.adminPort, health.admin],
+    ] as const)
+      listeners.push(
+        await bindListener(host, port, config.http, createStartingApp(router, isTrustedProxy)),
+      );
+    const issuer = config.issuer ?? listeners[0]!.url;
+    running = await compose(config, deps, { database, index, instanceId, issuer, health });
+    listeners[0]!.serve(running.publicApp, running.front);
+    listeners[1]!.serve(running.adminApp);
+  } catch (err) {
+    await Promise.all(listeners.map((l) => l.close(0)));
+    await index.stop();
+    if (!deps.database) await database.close();
+    throw err;
+  }
+  const [pub, admin] = listeners as [Listener, Listener];
+  const polling = running.selfService.startPolling();
+  serving = true;
+  logger.info('aggregator started', {
+    publicUrl: pub.url,
+    adminUrl: admin.url,
+    issuer: running.issuer,
+    database: database.description,
+  });
+  const { issuer, clients, keys, operators, routes, selfService } = running;
+  return {
+    publicUrl: pub.url,
+    adminUrl: admin.url,
+    ...{ issuer, clients, keys, operators, routes, selfService, index, database },
+    flushUsage: () => running.flushUsage(),
+    async stop() {
+      // Drain first: /ready says so and answers close their connections, while load balancers
+      // notice; then stop listening, let in-flight requests finish, and only then write the
+      // proxy's pending usage records and close its sockets.
+      draining = true;
+      for (const l of listeners) l.drain();
+      if (config.shutdownDrainMs > 0) await (deps.drainWait ?? sleep)(config.shutdownDrainMs);
+      await Promise.all(listeners.map((l) => l.close(config.shutdownGraceMs)));
+      await polling?.stop();
+      await running.close();
+      await index.stop();
+      if (!deps.database) await database.close();
+      logger.info('aggregator stopped');
+    },
+  };
+}
+
+interface Foundation {
+  readonly database: Database;
+  readonly index: RoutingIndex;
+  readonly instanceId: string;
+  readonly issuer: string;
+  readonly health: { readonly public: HealthRouter; readonly admin: HealthRouter };
+}
+
+type Composed = Awaited<ReturnType<typeof compose>>;
+
+/** Stores → services → features, each built once with what it declares it needs. */
+async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Foundation) {
+  const { logger } = deps;
+  const { database, index, issuer } = base;
+  const { knex } = database;
   const secretBox = createSecretBox(config.masterKeys);
   const routingContext = {
-    knex: database.knex,
+    knex,
     secretBox,
-    instanceId,
+    instanceId: base.instanceId,
     afterChange: () => index.refresh(),
   };
   const operators = createOperatorService(routingContext);
   const routes = createRouteService(routingContext);
   await index.start();
-
-  const token = await bootstrapAdminToken(database.knex, {
+  const adminToken = await bootstrapAdminToken(knex, {
     envToken: config.adminToken,
     dataDir: config.dataDir,
   });
-  if (token.source === 'generated')
-    logger.info('admin token written for the local CLI', { file: token.file });
+  if (adminToken.source === 'generated')
+    logger.info('admin token written for the local CLI', { file: adminToken.file });
 
-  let draining = false;
-  let serving = false;
-  const healthDeps = {
-    knex: database.knex,
-    index,
-    draining: () => draining,
-    serving: () => serving,
-  };
-  const health = createHealthRouter(healthDeps);
-  const coreDeps = { knex: database.knex, secretBox, index, operators, logger };
-  const core = createCoreServices(coreDeps);
+  const clients = createClientService({ knex, secretBox });
+  const keys = createKeyService({ knex, secretBox });
+  const secrets = await keys.bootstrap();
   const metrics = createMetrics();
   const egress = createOperatorEgress({
     timeoutMs: config.operatorTimeoutMs,
@@ -130,96 +207,97 @@ export async function startAggregator(
     logger,
     egress: egress.operatorChosen,
   });
+  const limits = createSharedRateLimits(config.rateLimit, knex, secrets.pairwiseSecret, logger);
+  const deviceIp = createDeviceIpResolver(config.trustProxy);
+  const tokenKeyring = () => keys.tokenKeyring();
+  const usage = createUsageStore(knex);
+
+  const authorize = await createAuthorize({
+    config,
+    issuer,
+    knex,
+    secretBox,
+    secrets,
+    finder: index,
+    operators,
+    clientMetadata: (id) => clients.metadata(id),
+    allowedApiScopes: (id) => clients.allowedScopes(id),
+    tokenKeyring,
+    // A machine client reaches one API: its operator's self-service API, else the finder.
+    machineResource: async (clientId) => {
+      const operatorId = await clients.operatorOf(clientId);
+      return operatorId ? operatorApiResource(issuer, operatorId) : telcoFinderResource(issuer);
+    },
+    egress,
+    limits,
+    deviceIp,
+    logger,
+  });
+  // Seed Annex steps 24–30: the CAMARA proxy reads the token authorize minted in step 19.
+  const proxy = createPublicProxy(config, {
+    issuer,
+    keys,
+    jtiStore: {
+      consume: (jti, exp) => spendAccessToken(knex, jti, exp),
+      giveBack: (jti) => returnAccessTokenUse(knex, jti),
+    },
+    // Only registered api roots are contacted, never one merely carried by a token.
+    isRegisteredApiRoot: (operatorId, apiRoot) => index.operator(operatorId)?.apiRoot === apiRoot,
+    usageSink: usage,
+    limits,
+    metrics,
+    logger,
+  });
+  const sourceIp = (req: {
+    socket: { remoteAddress?: string | undefined };
+    get(h: string): string | undefined;
+  }) => deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
+  const finderApi = createTelcoFinderApi({ issuer, index, keys, clients, metrics, logger, limits, sourceIp }); // prettier-ignore
+  const operatorApi = createOperatorApi({
+    issuer,
+    keys,
+    clients,
+    operators,
+    operatorRoutes: selfService.operatorRoutes,
+    validation: selfService.validation,
+    audit: selfService.audit,
+    logger,
+  });
   const adminRouter = createAdminRouter({
     operators,
     routes,
     routingContext,
     index,
-    tokens: createAdminTokens(database.knex),
-    core,
-    usage: createUsageStore(database.knex),
-    selfService: { ...selfService, knex: database.knex },
+    tokens: createAdminTokens(knex),
+    core: { clients, keys, masterKeys: createMasterKeyRotation({ knex, secretBox }) },
+    usage,
+    selfService,
   });
+  const reporting = { logger, countServerError: metrics.recordServerError };
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
-  const admin = await listen(
-    createAdminApp(
-      adminRouter,
-      createHealthRouter({ ...healthDeps, details: true }),
-      logger,
-      metrics.registry,
+  return {
+    ...{ issuer, operators, routes, clients, keys, selfService },
+    // The CAMARA proxy answers in the listener's front slot, before express.
+    front: proxy.front,
+    publicApp: createPublicApp({
+      health: base.health.public,
+      routes: [finderApi, operatorApi, ...authorize.routes],
       isTrustedProxy,
-    ),
-    config.adminHost,
-    config.adminPort,
-    config.http,
-  );
-  // The public app's routes: health first, then the core once the issuer is known.
-  const late = createLateRouter(health);
-  const pub = await listen(
-    createPublicApp(late.router, logger, isTrustedProxy),
-    config.host,
-    config.port,
-    config.http,
-  );
-  const issuer = config.issuer ?? pub.url;
-  const runningCore = await startCore(config, {
-    ...coreDeps,
-    ...core,
-    issuer,
-    mount: late,
-    attachFront: pub.attachFront,
-    metrics,
-    selfService,
-    egress,
-  });
-  const polling = selfService.startPolling();
-  serving = true;
-  logger.info('aggregator started', {
-    publicUrl: pub.url,
-    adminUrl: admin.url,
-    issuer,
-    database: database.description,
-  });
-
-  return {
-    publicUrl: pub.url,
-    adminUrl: admin.url,
-    issuer,
-    clients: core.clients,
-    keys: core.keys,
-    index,
-    operators,
-    routes,
-    selfService,
-    database,
-    flushUsage: () => runningCore.flushUsage(),
-    async stop() {
-      // Drain first: /ready says so and answers close their connections, while load balancers
-      // notice; then stop listening, let in-flight requests finish, and only then write the
-      // proxy's pending usage records and close its sockets.
-      draining = true;
-      pub.drain();
-      admin.drain();
-      if (config.shutdownDrainMs > 0) await (deps.drainWait ?? sleep)(config.shutdownDrainMs);
-      await Promise.all([pub.close(config.shutdownGraceMs), admin.close(config.shutdownGraceMs)]);
-      await polling?.stop();
-      await runningCore.stop();
+      reporting,
+    }),
+    adminApp: createAdminApp({
+      adminRouter,
+      health: base.health.admin,
+      metricsRegistry: metrics.registry,
+      isTrustedProxy,
+      reporting,
+    }),
+    flushUsage: async () => proxy.usage?.flush(),
+    async close() {
+      authorize.stop();
+      await proxy.close();
+      await limits.stop();
       await egress.close();
-      await index.stop();
-      if (!deps.database) await database.close();
-      logger.info('aggregator stopped');
     },
-  };
-}
-
-/** knex's own messages as structured log lines; the first line only (no stack traces). */
-function databaseLog(logger: Logger): DatabaseLog {
-  const line = (message: string) => String(message).split('\n', 1)[0];
-  return {
-    warn: (message) => logger.warn('database client', { detail: line(message) }),
-    error: (message) => logger.error('database client', { detail: line(message) }),
-    deprecate: (message) => logger.warn('database client', { detail: line(message) }),
-    // knex only debugs with `debug: true`, which the aggregator never sets.
-    debug: () => undefined,
   };
 }

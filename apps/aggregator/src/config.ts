@@ -207,3 +207,19 @@ function loadPart<T>(parse: (env: NodeJS.ProcessEnv) => T, env: NodeJS.ProcessEn
     throw new ConfigError((e as Error).message);
   }
 }
+
+/** Development settings in force, each as the warning to log at start. */
+export function developmentWarnings(config: AggregatorConfig): string[] {
+  return [
+    ...(config.operatorSelfService.devMode
+      ? [
+          'OPERATOR_DEV_MODE is on: operators may claim loopback/private ranges and register http:// endpoints. Never do this in production.',
+        ]
+      : []),
+    ...(config.usingDevMasterKey
+      ? [
+          'SWITCHBOARD_MASTER_KEY is not set: using the built-in development key. Never do this in production.',
+        ]
+      : []),
+  ];
+}

@@ -60,17 +60,29 @@ export interface CamaraErrorBody {
   message: string;
 }
 
+export interface CamaraErrorOptions {
+  /** Private: logged, never sent. */
+  readonly cause?: unknown;
+  /**
+   * Response headers the error implies: `Allow` on 405 (RFC 9110 §15.5.6), `Retry-After`
+   * on 429 and 503 (RFC 9110 §10.2.3).
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 /** A CAMARA error; `message` is public for 4xx, replaced by the code's default on 5xx. */
 export class CamaraError extends Error {
   override readonly name = 'CamaraError';
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options: CamaraErrorOptions = {},
   ) {
-    super(message, options);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.headers = options.headers ?? {};
   }
 }
 
@@ -78,10 +90,17 @@ export class CamaraError extends Error {
 export function camaraError(
   code: CamaraErrorCode,
   message?: string,
-  options?: { cause?: unknown },
+  options?: CamaraErrorOptions,
 ): CamaraError {
   const known = CAMARA_ERRORS[code];
   return new CamaraError(known.status, code, message ?? known.message, options);
+}
+
+/** The spec's default message of a code, or INTERNAL's for a code it does not define. */
+export function defaultMessage(code: string): string {
+  return code in CAMARA_ERRORS
+    ? CAMARA_ERRORS[code as CamaraErrorCode].message
+    : CAMARA_ERRORS.INTERNAL.message;
 }
 
 export function isCamaraError(value: unknown): value is CamaraError {
@@ -94,15 +113,8 @@ export function isCamaraError(value: unknown): value is CamaraError {
  */
 export function toCamaraBody(err: unknown): CamaraErrorBody {
   if (!isCamaraError(err)) return defaultBody('INTERNAL');
-  if (err.status >= 500) {
-    const known =
-      err.code in CAMARA_ERRORS ? CAMARA_ERRORS[err.code as CamaraErrorCode] : undefined;
-    return {
-      status: err.status,
-      code: err.code,
-      message: known?.message ?? CAMARA_ERRORS.INTERNAL.message,
-    };
-  }
+  if (err.status >= 500)
+    return { status: err.status, code: err.code, message: defaultMessage(err.code) };
   return { status: err.status, code: err.code, message: err.message };
 }
 

@@ -2,10 +2,12 @@ export {
   CAMARA_ERRORS,
   CamaraError,
   camaraError,
+  defaultMessage,
   isCamaraError,
   toCamaraBody,
   type CamaraErrorBody,
   type CamaraErrorCode,
+  type CamaraErrorOptions,
 } from './camara-error.js';
 export {
   X_CORRELATOR_HEADER,

@@ -27,12 +27,12 @@ export interface AdminRouterDeps {
   routingContext: RoutingContext;
   index: RoutingIndex;
   tokens: AdminTokens;
-  /** Clients and token keys (the aggregator core); absent in routing-only setups. */
-  core?: ClientAdminDeps;
-  /** Usage reports of proxied calls; absent in routing-only setups. */
-  usage?: UsageAdminDeps['usage'];
-  /** Operator self-service administration; absent in routing-only setups. */
-  selfService?: Omit<SelfServiceAdminDeps, 'operators' | 'clients'>;
+  /** Clients and token keys. */
+  core: ClientAdminDeps;
+  /** Usage reports of proxied calls. */
+  usage: UsageAdminDeps['usage'];
+  /** Operator self-service administration. */
+  selfService: Omit<SelfServiceAdminDeps, 'operators' | 'clients'>;
 }
 
 const ADMIN: Actor = { kind: 'admin', id: 'admin-api' };
@@ -109,14 +109,13 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   router.get('/index', (_req, res) => {
     res.json(deps.index.stats());
   });
-  if (deps.core) mountClientAdmin(router, deps.core);
-  if (deps.usage) mountUsageAdmin(router, { usage: deps.usage });
-  if (deps.selfService)
-    mountSelfServiceAdmin(
-      router,
-      { ...deps.selfService, operators: deps.operators, clients: deps.core?.clients },
-      ADMIN,
-    );
+  mountClientAdmin(router, deps.core);
+  mountUsageAdmin(router, { usage: deps.usage });
+  mountSelfServiceAdmin(
+    router,
+    { ...deps.selfService, operators: deps.operators, clients: deps.core.clients },
+    ADMIN,
+  );
   return router;
 }
 

@@ -12,7 +12,7 @@ import { TELCO_FINDER_SCOPE, telcoFinderAudience } from './telco-finder-scope.js
 export interface TelcoFinderApiDeps {
   readonly issuer: string;
   readonly index: RoutingIndex;
-  readonly keys: KeyService;
+  readonly keys: Pick<KeyService, 'tokenKeyring'>;
   readonly clients: Pick<ClientService, 'metadata'>;
   readonly metrics: Pick<SwitchboardMetrics, 'recordFinderLookup'>;
   readonly logger: Logger;

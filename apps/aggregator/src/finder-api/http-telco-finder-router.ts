@@ -1,7 +1,8 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { camaraError } from '@switchboard/camara';
 import type { Logger } from '@switchboard/telco-finder';
-import { authenticate, camaraErrorHandler, correlator } from '../infra/http/camara-steps.js';
+import { authenticate, correlator } from '../infra/http/camara-steps.js';
+import { problemHandler } from '../infra/http/problem-responses.js';
 import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import { tooManyRequests } from '../infra/rate-limit/too-many-requests.js';
 import type { MachineTokenVerifier } from '../clients/machine-token-verifier.js';
@@ -47,7 +48,10 @@ export function createTelcoFinderRouter(deps: TelcoFinderRouterDeps): Router {
   router.all(TELCO_FINDER_SEARCH_PATH, (_req, _res, next) =>
     next(camaraError('METHOD_NOT_ALLOWED')),
   );
-  router.use(TELCO_FINDER_SEARCH_PATH, camaraErrorHandler(deps.logger, 'telco finder search'));
+  router.use(
+    TELCO_FINDER_SEARCH_PATH,
+    problemHandler('camara', { logger: deps.logger, what: 'telco finder search' }),
+  );
   return router;
 }
 function limit(

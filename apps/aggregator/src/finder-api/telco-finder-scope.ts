@@ -1,3 +1,5 @@
+import type { MachineResource } from '../authorize/oidc/create-oidc-provider.js';
+
 /** The scope a client-credentials token needs for the telco finder API (GSMA OPG.10). */
 export const TELCO_FINDER_SCOPE = 'telco-finder';
 
@@ -9,3 +11,10 @@ export const TELCO_FINDER_TOKEN_TTL = 600;
  * CAMARA audience so neither kind of token is accepted by the other API.
  */
 export const telcoFinderAudience = (issuer: string) => `${issuer.replace(/\/+$/, '')}/telco-finder`;
+
+/** What the token endpoint issues to a telco-finder client (client_credentials). */
+export const telcoFinderResource = (issuer: string): MachineResource => ({
+  audience: telcoFinderAudience(issuer),
+  scope: TELCO_FINDER_SCOPE,
+  ttl: TELCO_FINDER_TOKEN_TTL,
+});

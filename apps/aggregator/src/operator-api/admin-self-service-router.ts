@@ -1,11 +1,10 @@
 import type { Request, Router } from 'express';
-import type { Knex } from 'knex';
 import {
   InputError,
-  listAudit,
   parseAuditSince,
   type Actor,
   type AuditQuery,
+  type AuditRecord,
   type OperatorService,
   type OverlapApprovals,
   type RoutingSync,
@@ -17,7 +16,7 @@ export interface SelfServiceAdminDeps {
   readonly clients?: ClientService;
   readonly approvals: OverlapApprovals;
   readonly routingSync: RoutingSync;
-  readonly knex: Knex;
+  readonly audit: (query: AuditQuery) => Promise<AuditRecord[]>;
 }
 
 /** Admin API v1: operator API credentials, overlap approvals, routing sync, the audit log. */
@@ -77,7 +76,7 @@ export function mountSelfServiceAdmin(
   });
 
   router.get('/audit', async (req, res) => {
-    res.json({ items: await listAudit(deps.knex, auditQuery(req)) });
+    res.json({ items: await deps.audit(auditQuery(req)) });
   });
 }
 

@@ -1,6 +1,11 @@
 import type { Router } from 'express';
-import type { Knex } from 'knex';
-import type { Logger, OperatorRoutes, OperatorService } from '@switchboard/telco-finder';
+import type {
+  AuditQuery,
+  AuditRecord,
+  Logger,
+  OperatorRoutes,
+  OperatorService,
+} from '@switchboard/telco-finder';
 import type { ClientService } from '../clients/client-service.js';
 import type { EndpointValidationDeps } from './endpoint-validation.js';
 import type { KeyService } from '../keys/key-service.js';
@@ -11,12 +16,12 @@ import { createOperatorSelfService } from './operator-self-service.js';
 
 export interface OperatorApiDeps {
   readonly issuer: string;
-  readonly knex: Knex;
-  readonly keys: KeyService;
+  readonly keys: Pick<KeyService, 'tokenKeyring'>;
   readonly clients: Pick<ClientService, 'metadata' | 'operatorOf'>;
   readonly operators: OperatorService;
   readonly operatorRoutes: OperatorRoutes;
   readonly validation: EndpointValidationDeps;
+  readonly audit: (query: AuditQuery) => Promise<AuditRecord[]>;
   readonly logger: Logger;
 }
 
@@ -27,7 +32,7 @@ export function createOperatorApi(deps: OperatorApiDeps): Router {
       operators: deps.operators,
       routes: deps.operatorRoutes,
       validation: deps.validation,
-      knex: deps.knex,
+      audit: deps.audit,
     }),
     tokens: createMachineTokenVerifier({
       issuer: deps.issuer,

@@ -2,6 +2,9 @@ import {
   createOperatorRoutes,
   createOverlapApprovals,
   createRoutingSync,
+  listAudit,
+  type AuditQuery,
+  type AuditRecord,
   type Logger,
   type OperatorRoutes,
   type OverlapApprovals,
@@ -24,6 +27,8 @@ export interface SelfService {
   readonly approvals: OverlapApprovals;
   readonly routingSync: RoutingSync;
   readonly validation: EndpointValidationDeps;
+  /** The audit log of routing changes, read only. */
+  readonly audit: (query: AuditQuery) => Promise<AuditRecord[]>;
   /** Polls routing tables (when an interval is set) until stopped. */
   startPolling(): RoutingSyncScheduler | undefined;
 }
@@ -66,6 +71,7 @@ export function createSelfService(
     approvals: createOverlapApprovals(deps.routingContext),
     routingSync,
     validation: { getJson, policy: deps.egress.policy },
+    audit: (query) => listAudit(deps.routingContext.knex, query),
     startPolling: () =>
       intervalMs > 0
         ? startRoutingSyncScheduler({

@@ -7,7 +7,8 @@ import {
   type Logger,
   type RouteChangeMode,
 } from '@switchboard/telco-finder';
-import { authenticate, camaraErrorHandler, correlator } from '../infra/http/camara-steps.js';
+import { authenticate, correlator } from '../infra/http/camara-steps.js';
+import { problemHandler } from '../infra/http/problem-responses.js';
 import type { MachineCaller, MachineTokenVerifier } from '../clients/machine-token-verifier.js';
 import { OPERATOR_API_PATH } from './operator-api-scope.js';
 import type { OperatorSelfService } from './operator-self-service.js';
@@ -60,7 +61,10 @@ export function createOperatorRouter(deps: OperatorRouterDeps): Router {
   // The rest of the namespace too (found by the fuzz suite: `/operators/v1/x` fell through
   // to the OIDC provider's plain-text 404).
   router.use(OPERATOR_API_PATH, correlator, notFound);
-  router.use(OPERATOR_API_PATH, camaraErrorHandler(deps.logger, 'operator API'));
+  router.use(
+    OPERATOR_API_PATH,
+    problemHandler('camara', { logger: deps.logger, what: 'operator API' }),
+  );
   return router;
 }
 

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import {
   InputError,
-  listAudit,
   operatorUpdateSchema,
   type Actor,
+  type AuditQuery,
   type AuditRecord,
   type OperatorDetails,
   type OperatorRoutes,
@@ -12,7 +12,6 @@ import {
   type RouteDiff,
   type RouteKind,
 } from '@switchboard/telco-finder';
-import type { Knex } from 'knex';
 import { validateEndpointChange, type EndpointValidationDeps } from './endpoint-validation.js';
 
 /** An operator's own view of itself: never its credentials, nor admin-only switches. */
@@ -35,8 +34,8 @@ export interface OperatorSelfServiceDeps {
   readonly operators: OperatorService;
   readonly routes: OperatorRoutes;
   readonly validation: EndpointValidationDeps;
-  /** Read-only, for the operator's own audit trail. */
-  readonly knex: Knex;
+  /** The audit trail, read only (the operator's own entries are asked for). */
+  readonly audit: (query: AuditQuery) => Promise<AuditRecord[]>;
 }
 
 // What an operator may change itself, with the admin schema's field rules; status, country
@@ -70,7 +69,7 @@ export function createOperatorSelfService(deps: OperatorSelfServiceDeps): Operat
     routes: (operatorId) => deps.routes.list(operatorId),
     changeRoutes: (operatorId, mode, body, actor) =>
       deps.routes.change(operatorId, mode, body as never, actor, `routes.${mode}`),
-    audit: (operatorId, query) => listAudit(deps.knex, { ...query, operatorId }),
+    audit: (operatorId, query) => deps.audit({ ...query, operatorId }),
   };
 }
 

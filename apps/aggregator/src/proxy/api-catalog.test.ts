@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { NV_SCOPES, isCamaraError } from '@switchboard/camara';
 import { apiDefinitionsSchema, createApiCatalog, type ApiDefinition } from './api-catalog.js';
-import { ProxyError } from './proxy-error.js';
+import { CamaraError } from '@switchboard/camara';
 
 const simSwap: ApiDefinition = {
   name: 'sim-swap',
@@ -87,7 +87,7 @@ describe('api catalog', () => {
 
   it('answers a wrong method with 405 and an Allow header', () => {
     const err = thrown(() => catalog.resolveOperation('GET', '/number-verification/v2/verify'));
-    expect(err).toBeInstanceOf(ProxyError);
+    expect(err).toBeInstanceOf(CamaraError);
     expect(err).toMatchObject({
       status: 405,
       code: 'METHOD_NOT_ALLOWED',

@@ -6,7 +6,6 @@ import {
   type NvApiVersion,
   type NvOperation,
 } from '@switchboard/camara';
-import { ProxyError } from './proxy-error.js';
 
 /** One operation of a CAMARA API: `method` on `path` (relative to `/<api>/<version>`). */
 export interface ApiOperationRule {
@@ -192,7 +191,7 @@ export function createApiCatalog(
       if (!rule) {
         // RFC 9110 §15.5.6: a 405 lists the methods the resource supports.
         const allow = found.ops.map((o) => o.rule.method).join(', ');
-        throw new ProxyError('METHOD_NOT_ALLOWED', { allow });
+        throw camaraError('METHOD_NOT_ALLOWED', undefined, { headers: { allow } });
       }
       return toMatch(found, rule);
     },

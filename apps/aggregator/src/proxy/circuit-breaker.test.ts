@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createCircuitBreaker, type CircuitState } from './circuit-breaker.js';
-import { ProxyError } from './proxy-error.js';
+import { CamaraError } from '@switchboard/camara';
 
 function setup(threshold = 3, coolDownMs = 10_000) {
   let now = 1_000_000;
@@ -14,11 +14,11 @@ function setup(threshold = 3, coolDownMs = 10_000) {
   return { breaker, changes, advance: (ms: number) => (now += ms) };
 }
 
-function rejection(fn: () => unknown): ProxyError {
+function rejection(fn: () => unknown): CamaraError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ProxyError) return err;
+    if (err instanceof CamaraError) return err;
     throw err;
   }
   throw new Error('expected the circuit to refuse');

@@ -1,4 +1,4 @@
-import { ProxyError } from './proxy-error.js';
+import { camaraError, type CamaraError } from '@switchboard/camara';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -28,7 +28,7 @@ export interface CircuitPermit {
 }
 
 export interface CircuitBreaker {
-  /** A permit, or a 503 UNAVAILABLE ProxyError with Retry-After while the circuit is open. */
+  /** A permit, or a 503 UNAVAILABLE CamaraError with Retry-After while the circuit is open. */
   acquire(key: string): CircuitPermit;
   state(key: string): CircuitState;
   states(): ReadonlyMap<string, CircuitState>;
@@ -132,9 +132,9 @@ class InMemoryCircuitBreaker implements CircuitBreaker {
 }
 
 /** RFC 9110 §10.2.3: whole seconds, at least 1. */
-function retryAfter(ms: number): ProxyError {
-  return new ProxyError('UNAVAILABLE', {
-    'retry-after': String(Math.max(1, Math.ceil(ms / 1000))),
+function retryAfter(ms: number): CamaraError {
+  return camaraError('UNAVAILABLE', undefined, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) },
   });
 }
 

@@ -31,7 +31,7 @@ export interface ProxyWiring {
 }
 
 export interface Proxy {
-  /** What the aggregator serves: the public listener's front handler (`attachFront`). */
+  /** What the aggregator serves: the public listener's front handler (`Listener.serve`). */
   readonly front: ProxyFront;
   /** `front` as a whole listener: `http.createServer(proxy.listener(app))`. */
   listener(fallback: RequestListener): RequestListener;

@@ -1,4 +1,6 @@
-import { X_CORRELATOR_HEADER, toCamaraBody } from '@switchboard/camara';
+import { X_CORRELATOR_HEADER } from '@switchboard/camara';
+import { toProblem } from '../infra/errors/problem.js';
+import { problemBody } from '../infra/http/problem-responses.js';
 import type {
   ProxyContext,
   ProxyDeps,
@@ -6,7 +8,6 @@ import type {
   ProxyResponse,
   ProxyStep,
 } from './proxy-context.js';
-import { ProxyError } from './proxy-error.js';
 import { buildResponse } from './steps/build-response.js';
 import { buildUpstreamRequest } from './steps/build-upstream-request.js';
 import { checkCorrelator } from './steps/check-correlator.js';
@@ -52,16 +53,16 @@ export interface ProxyPipeline {
 }
 
 function errorResponse(err: unknown, correlator: string): ProxyResponse {
-  const body = toCamaraBody(err);
+  const problem = toProblem(err);
   const headers: Record<string, string> = {
-    ...(err instanceof ProxyError ? err.headers : {}),
+    ...problem.headers,
     'content-type': 'application/json',
   };
   if (correlator !== '') headers[X_CORRELATOR_HEADER] = correlator;
   return {
-    status: body.status,
+    status: problem.status,
     headers,
-    body: Buffer.from(JSON.stringify(body)),
+    body: Buffer.from(JSON.stringify(problemBody(problem, 'camara'))),
   };
 }
 

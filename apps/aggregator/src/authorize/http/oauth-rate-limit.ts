@@ -14,8 +14,6 @@ export interface OAuthRateLimitDeps {
 
 type Refusal = Extract<RateDecision, { allowed: false }>;
 
-/** oidc-provider reads at most this much of a token request (lib/shared/selective_body.js). */
-const TOKEN_BODY_LIMIT = '56kb';
 const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 
 /**
@@ -23,7 +21,7 @@ const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
  * Every request counts against its source address. A client's budget is charged only once
  * the client is known to be who it says: on `/auth` an active client with an exactly
  * registered redirect URI, on `/token` an authenticated client (counted by oidc-provider's
- * `grant.success`, see core.ts). Authorize: the browser is sent back to the app with
+ * `grant.success`, see authorize/oidc/token-budget.ts). Authorize: the browser is sent back to the app with
  * `temporarily_unavailable` (RFC 6749 §4.1.2.1) when the client and its redirect URI can be
  * trusted, else it gets a 429 page. Token: 429 with an RFC 6749 §5.2-style JSON error.
  * Both carry `Retry-After`.
@@ -32,7 +30,7 @@ export function createOAuthRateLimitRouter(deps: OAuthRateLimitDeps): Router {
   const router = express.Router();
   router.get('/auth', limitAuthorize(deps));
   router.post('/auth', limitAuthorize(deps));
-  router.post('/token', readTokenForm, limitToken(deps));
+  router.post('/token', limitToken(deps));
   return router;
 }
 
@@ -97,31 +95,12 @@ async function appRedirect(
   return url.href;
 }
 
-/**
- * The client a token request names is needed before oidc-provider authenticates it, so the
- * form is read here; oidc-provider then uses `req.body` (its documented fallback). With HTTP
- * Basic client authentication the header names the client and the body is left alone.
- */
-const readTokenForm: RequestHandler = (req, res, next) => {
-  if (basicClientId(req) !== undefined) return next();
-  express.raw({
-    type: 'application/x-www-form-urlencoded',
-    limit: TOKEN_BODY_LIMIT,
-    inflate: false,
-  })(req, res, (err?: unknown) => {
-    if (!err) return next();
-    res.status(400).set({ 'cache-control': 'no-store', pragma: 'no-cache' }).json({
-      error: 'invalid_request',
-      error_description: 'the request body is too large or not readable',
-    });
-  });
-};
-
 function limitToken(deps: OAuthRateLimitDeps): RequestHandler {
   return (req, res, next) => {
-    // Unauthenticated here: a client whose budget is spent is refused before any work, but
-    // only the provider counts a request against it, once the client has authenticated.
-    const named = basicClientId(req) ?? bodyClientId(req.body);
+    // Unauthenticated here, and the body is oidc-provider's to read: a client HTTP Basic
+    // names whose budget is spent is refused before any work; oidc-provider checks every
+    // client once authenticated, and only then counts (authorize/oidc/token-budget.ts).
+    const named = basicClientId(req);
     const byClient = deps.limits.peek('token', { clientId: named });
     if (!byClient.allowed) return tokenRefusal(res, byClient);
     const byAddress = deps.limits.check('token', { ip: deps.sourceIp(req) });
@@ -160,22 +139,6 @@ function basicClientId(req: Request): string | undefined {
   if (colon < 1) return undefined;
   try {
     return validClientId(decodeURIComponent(decoded.slice(0, colon)));
-  } catch {
-    return undefined;
-  }
-}
-
-/** `client_id`, else the unverified `sub` of a client assertion: to look a budget up only. */
-function bodyClientId(body: unknown): string | undefined {
-  if (!Buffer.isBuffer(body)) return undefined;
-  const form = new URLSearchParams(body.toString('utf8'));
-  const direct = form.get('client_id');
-  if (direct !== null) return validClientId(direct);
-  const payload = form.get('client_assertion')?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-    return validClientId((claims as { sub?: unknown } | null)?.sub);
   } catch {
     return undefined;
   }

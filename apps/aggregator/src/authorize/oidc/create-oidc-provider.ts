@@ -16,6 +16,7 @@ import {
   type OidcToken,
 } from './oidc-provider-module.js';
 import { appTokenScope } from './scopes.js';
+import { assertTokenBudget, type TokenBudget } from './token-budget.js';
 
 export interface OidcProviderDeps {
   readonly issuer: string;
@@ -40,10 +41,10 @@ export interface OidcProviderDeps {
   /** oidc-provider revoked a grant (e.g. its authorization code was used twice). */
   readonly onGrantRevoked?: (grantId: string) => Promise<void>;
   /**
-   * The token endpoint issued a token, so its client authenticated (`grant.success`, emitted
-   * before the response is sent): where a client's token budget is charged (ADR 0001).
+   * The per-client budget of the token endpoint: checked once the client authenticated, and
+   * charged when a token was issued (`grant.success`, before the response is sent).
    */
-  readonly onTokenIssued?: (clientId: string) => void;
+  readonly tokenBudget?: TokenBudget;
   readonly logger: Logger;
 }
 
@@ -80,11 +81,11 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
         deps.logger.warn('revoking the operator grant failed', { error: String(err) }),
       );
     });
-  const onTokenIssued = deps.onTokenIssued;
-  if (onTokenIssued)
+  const budget = deps.tokenBudget;
+  if (budget)
     provider.on('grant.success', (ctx: unknown) => {
       const client = (ctx as OidcContext).oidc.client;
-      if (client) onTokenIssued(client.clientId);
+      if (client) budget.charge(client.clientId);
     });
   return {
     handler: provider.callback(),
@@ -241,6 +242,7 @@ function features(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: Gran
  */
 function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
   return async (ctx: OidcContext, indicator: string, client: { clientId: string }) => {
+    assertTokenBudget(oidc, ctx, client.clientId, deps.tokenBudget);
     const machine = isMachineGrant(ctx) ? await deps.machineResource(client.clientId) : undefined;
     // Each grant reaches only its own resource: no CAMARA token without a user, and each
     // machine client only the API it was registered for.

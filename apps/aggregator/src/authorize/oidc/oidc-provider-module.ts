@@ -30,7 +30,10 @@ export interface OidcCode {
 
 export interface OidcContext {
   readonly state: Record<string, unknown>;
+  set(header: string, value: string): void;
   readonly oidc: {
+    /** The endpoint being served, e.g. `token`, `authorization`. */
+    readonly route?: string;
     readonly params?: Record<string, string | undefined>;
     readonly prompts: Set<string>;
     readonly result?: Record<string, unknown>;

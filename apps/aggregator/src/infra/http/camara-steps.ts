@@ -1,17 +1,14 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
-  CamaraError,
   camaraError,
   newCorrelator,
-  toCamaraBody,
   validateCorrelator,
   X_CORRELATOR_HEADER,
 } from '@switchboard/camara';
-import { ConflictError, InputError, NotFoundError, type Logger } from '@switchboard/telco-finder';
-import { ProxyError } from '../../proxy/proxy-error.js';
 import type { MachineCaller, MachineTokenVerifier } from '../../clients/machine-token-verifier.js';
 
-// Steps shared by the aggregator's own CAMARA-style APIs (telco finder, operator API).
+// Steps shared by the aggregator's own CAMARA-style APIs (telco finder, operator API); their
+// errors are answered by problemHandler('camara') (problem-responses.ts).
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
@@ -35,35 +32,4 @@ export function authenticate(tokens: MachineTokenVerifier): RequestHandler {
       next();
     }, next);
   };
-}
-
-/** CAMARA `{status, code, message}` for every error; nothing from a 5xx cause leaks. */
-export function camaraErrorHandler(logger: Logger, what: string) {
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    const body = toCamaraBody(toCamara(err));
-    if (body.status >= 500)
-      logger.error(`${what} failed`, {
-        error: err instanceof Error ? err.message : String(err),
-        correlator: res.locals.correlator,
-      });
-    if (body.status === 401) res.setHeader('www-authenticate', 'Bearer');
-    // Retry-After on 429 (RFC 9110 §10.2.3).
-    if (err instanceof ProxyError) res.set(err.headers);
-    res.status(body.status).json(body);
-  };
-}
-
-/** Domain and body-parser errors are the client's (4xx); anything else is ours. */
-function toCamara(err: unknown): unknown {
-  if (err instanceof InputError) return camaraError('INVALID_ARGUMENT', err.message);
-  if (err instanceof NotFoundError) return camaraError('NOT_FOUND', err.message);
-  // CAMARA Commonalities: 409 CONFLICT, "The resource is in a conflicting state".
-  if (err instanceof ConflictError) return new CamaraError(409, 'CONFLICT', err.message);
-  const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.too.large') return camaraError('INVALID_ARGUMENT', 'The body is too large.');
-  if (typeof type === 'string' && type.startsWith('entity.'))
-    return camaraError('INVALID_ARGUMENT', 'The body is not valid JSON.');
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported')
-    return camaraError('INVALID_ARGUMENT', 'The body encoding is not supported.');
-  return err;
 }

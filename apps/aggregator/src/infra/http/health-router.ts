@@ -26,7 +26,9 @@ export interface HealthDeps {
  * index is loaded and the process is not draining. Never slower than `databaseTimeoutMs`.
  * Only `details` shows why: operators' route counts are nobody's business on the public side.
  */
-export function createHealthRouter(deps: HealthDeps): Router {
+export type HealthRouter = Router;
+
+export function createHealthRouter(deps: HealthDeps): HealthRouter {
   const router = express.Router();
   const timeoutMs = deps.databaseTimeoutMs ?? 2_000;
   router.get('/health', (_req, res) => {

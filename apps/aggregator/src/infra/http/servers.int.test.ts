@@ -1,12 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import express from 'express';
 import { request } from 'undici';
 import { silentLogger } from '../logging.js';
-import { createLateRouter } from './late-router.js';
-import { createPublicApp, listen, type FrontHandler, type RunningServer } from './servers.js';
+import {
+  bindListener,
+  createPublicApp,
+  createStartingApp,
+  type FrontHandler,
+  type Listener,
+} from './servers.js';
 
 const TIMEOUTS = { headersTimeoutMs: 5_000, requestTimeoutMs: 10_000 };
+const noProxy = () => false;
 
-let server: RunningServer | undefined;
+let server: Listener | undefined;
 afterEach(async () => {
   await server?.close(100);
   server = undefined;
@@ -24,16 +31,24 @@ const front: FrontHandler = (req, res, fallback) => {
   res.end('front');
 };
 
+const bound = () =>
+  bindListener('127.0.0.1', 0, TIMEOUTS, createStartingApp(express.Router(), noProxy));
+const composed = () =>
+  createPublicApp({
+    health: express.Router(),
+    routes: [],
+    isTrustedProxy: noProxy,
+    reporting: { logger: silentLogger },
+  });
+
 describe('public listener front slot', () => {
-  it('lets the app answer (503 while starting) until a front is attached, then the front owns its paths', async () => {
-    const late = createLateRouter();
-    server = await listen(createPublicApp(late.router, silentLogger, () => false), '127.0.0.1', 0, TIMEOUTS); // prettier-ignore
+  it('answers 503 while starting, then serves the app with the front owning its paths', async () => {
+    server = await bound();
     const starting = await get('/front/x');
     expect(starting.status).toBe(503);
     expect(starting.text).toContain('starting up');
 
-    server.attachFront(front);
-    late.attach();
+    server.serve(composed(), front);
     const owned = await get('/front/x');
     expect(owned).toMatchObject({ status: 200, text: 'front' });
     // Not the front's: the express app (security headers, CAMARA-shaped 404).
@@ -43,8 +58,8 @@ describe('public listener front slot', () => {
   });
 
   it("adds the drain's Connection: close to the front's answers too", async () => {
-    server = await listen(createPublicApp(createLateRouter().router, silentLogger, () => false), '127.0.0.1', 0, TIMEOUTS); // prettier-ignore
-    server.attachFront(front);
+    server = await bound();
+    server.serve(composed(), front);
     expect((await get('/front/x')).headers.connection).not.toBe('close');
     server.drain();
     const drained = await get('/front/x');

@@ -1,43 +1,69 @@
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type Router } from 'express';
-import type { Logger } from '@switchboard/telco-finder';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import { createMetricsRouter } from '../metrics/http-metrics-router.js';
-import { adminErrorHandler, notFound } from '../../admin/admin-errors.js';
-import { publicErrorHandler, publicNotFound } from './public-errors.js';
+import { errorPage } from './error-page.js';
+import { problemHandler, type ProblemReporting } from './problem-responses.js';
+import { adminNotFound, publicNotFound } from './not-found.js';
 import { createSecurityHeaders, type TrustedProxyCheck } from './security-headers.js';
 
-export function createAdminApp(
-  adminRouter: Router,
-  health: Router,
-  logger: Logger,
-  metricsRegistry: Registry,
-  isTrustedProxy: TrustedProxyCheck,
-): Express {
+export interface AdminAppParts {
+  readonly adminRouter: Router;
+  readonly health: Router;
+  readonly metricsRegistry: Registry;
+  readonly isTrustedProxy: TrustedProxyCheck;
+  readonly reporting: Omit<ProblemReporting, 'what'>;
+}
+
+export function createAdminApp(parts: AdminAppParts): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(createSecurityHeaders(isTrustedProxy));
-  app.use(health);
+  app.use(createSecurityHeaders(parts.isTrustedProxy));
+  app.use(parts.health);
   // Prometheus scrapes the admin listener (loopback by default), never the public one.
-  app.use(createMetricsRouter(metricsRegistry));
-  app.use('/admin/v1', adminRouter);
-  app.use(notFound);
-  app.use(adminErrorHandler(logger));
+  app.use(createMetricsRouter(parts.metricsRegistry));
+  app.use('/admin/v1', parts.adminRouter);
+  app.use(adminNotFound);
+  app.use(problemHandler('admin', { ...parts.reporting, what: 'admin request' }));
   return app;
 }
 
-export function createPublicApp(
-  health: Router,
-  logger: Logger,
-  isTrustedProxy: TrustedProxyCheck,
-): Express {
+export interface PublicAppParts {
+  readonly health: Router;
+  /** In order; oidc-provider's listener last, as it answers every path it is given. */
+  readonly routes: ReadonlyArray<Router | RequestHandler | RequestListener>;
+  readonly isTrustedProxy: TrustedProxyCheck;
+  readonly reporting: Omit<ProblemReporting, 'what'>;
+}
+
+export function createPublicApp(parts: PublicAppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(createSecurityHeaders(parts.isTrustedProxy));
+  app.use(parts.health);
+  for (const route of parts.routes) app.use(route as RequestHandler);
+  app.use(publicNotFound);
+  app.use(problemHandler('page-or-camara', { ...parts.reporting, what: 'public request' }));
+  return app;
+}
+
+/**
+ * What a listener answers while the rest is composed: liveness and readiness (`starting`)
+ * from the health router, a 503 page for everything else.
+ */
+export function createStartingApp(health: Router, isTrustedProxy: TrustedProxyCheck): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(createSecurityHeaders(isTrustedProxy));
   app.use(health);
-  app.use(publicNotFound);
-  app.use(publicErrorHandler(logger));
+  app.use((_req, res) => {
+    res
+      .status(503)
+      .set('retry-after', '1')
+      .type('html')
+      .send(errorPage('temporarily_unavailable', 'starting up'));
+  });
   return app;
 }
 
@@ -52,15 +78,14 @@ export type FrontHandler = (
   fallback: RequestListener,
 ) => void;
 
-export interface RunningServer {
+export interface Listener {
   url: string;
   port: number;
   /**
-   * Puts `front` before the app for every request from now on. The public listener starts
-   * before the proxy exists (the issuer defaults to the listener's URL); until then the
-   * app answers everything, the CAMARA paths included (503 while starting).
+   * Serves the composed app (and the front handler before it) from now on. Bound first,
+   * so the issuer (by default the listener's URL) is known before anything is built.
    */
-  attachFront(front: FrontHandler): void;
+  serve(app: RequestListener, front?: FrontHandler): void;
   /** From now on every answer says `Connection: close`, so clients and proxies reconnect elsewhere. */
   drain(): void;
   close(graceMs: number): Promise<void>;
@@ -72,18 +97,19 @@ export interface ListenTimeouts {
 }
 
 /**
- * Listens, and closes gracefully: stop accepting, let in-flight requests finish, then cut.
- * A client that trickles its headers or body (slowloris) is cut off after the timeouts;
- * Node checks them every `connectionsCheckingInterval`, so that is kept short too.
+ * Binds the socket and answers with `starting` until `serve`; closes gracefully: stop
+ * accepting, let in-flight requests finish, then cut. A client that trickles its headers or
+ * body (slowloris) is cut off after the timeouts; Node checks them every
+ * `connectionsCheckingInterval`, so that is kept short too.
  */
-export async function listen(
-  app: Express,
+export async function bindListener(
   host: string,
   port: number,
   timeouts: ListenTimeouts,
-): Promise<RunningServer> {
+  starting: RequestListener,
+): Promise<Listener> {
   let draining = false;
-  let front: FrontHandler | undefined;
+  let handle: RequestListener = starting;
   const server = http.createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
@@ -92,8 +118,7 @@ export async function listen(
     },
     (req, res) => {
       if (draining) res.setHeader('connection', 'close');
-      if (front) front(req, res, app);
-      else app(req, res);
+      handle(req, res);
     },
   );
   server.keepAliveTimeout = 5_000;
@@ -107,8 +132,8 @@ export async function listen(
   return {
     url: `http://${shownHost}:${actual}`,
     port: actual,
-    attachFront: (handler) => {
-      front = handler;
+    serve(app, front) {
+      handle = front ? (req, res) => front(req, res, app) : app;
     },
     drain: () => {
       draining = true;

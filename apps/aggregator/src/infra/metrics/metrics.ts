@@ -21,6 +21,8 @@ export interface SwitchboardMetrics {
   setUsageBufferDepth(depth: number): void;
   recordDroppedUsage(count: number): void;
   recordRoutingSync(operator: string, outcome: 'ok' | 'failed'): void;
+  /** A 5xx Switchboard answered on its own account (the private part went to the log). */
+  recordServerError(surface: string, code: string): void;
 }
 
 export interface MetricsOptions {
@@ -76,6 +78,11 @@ function defineInstruments(registry: Registry, p: string) {
       labelNames: ['operator'] as const,
       registers,
     }),
+    serverErrors: counter(
+      'server_errors_total',
+      "Answers with a 5xx status of Switchboard's own (not an operator's), by surface and CAMARA code.",
+      ['surface', 'code'],
+    ),
     dropped: counter(
       'usage_records_dropped_total',
       'Usage records dropped because the buffer was full while the database failed.',
@@ -113,6 +120,7 @@ export function createMetrics(options: MetricsOptions = {}): SwitchboardMetrics 
     recordFinderLookup: (result) => m.finder.inc({ result }),
     setUsageBufferDepth: (n) => m.depth.set(n),
     recordDroppedUsage: (n) => m.dropped.inc(n),
+    recordServerError: (surface, code) => m.serverErrors.inc({ surface, code }),
     recordRoutingSync(operator, outcome) {
       m.routingSync.inc({ operator, result: outcome });
       if (outcome === 'ok') m.routingSyncSuccess.set({ operator }, Date.now() / 1000);

@@ -17,7 +17,12 @@ function app() {
   routes.get('/interaction/:uid', () => {
     throw new Error('secret detail at /srv/switchboard/flow.ts:42');
   });
-  return createPublicApp(routes, logger, () => false);
+  return createPublicApp({
+    health: express.Router(),
+    routes: [routes],
+    isTrustedProxy: () => false,
+    reporting: { logger },
+  });
 }
 
 describe('public listener: errors nobody else answered', () => {
@@ -34,7 +39,12 @@ describe('public listener: errors nobody else answered', () => {
   it('answers API clients in the CAMARA shape, and names no admin endpoint', async () => {
     const failed = await request(app()).get('/interaction/abc').set('accept', 'application/json');
     expect(failed.status).toBe(500);
-    expect(failed.body).toEqual({ status: 500, code: 'INTERNAL', message: 'internal error' });
+    // One error mapper: a 5xx says what its CAMARA code means, never its cause.
+    expect(failed.body).toEqual({
+      status: 500,
+      code: 'INTERNAL',
+      message: 'Unknown server error. Typically a server bug.',
+    });
     const missing = await request(app()).get('/nowhere');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({

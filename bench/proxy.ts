@@ -26,6 +26,7 @@ import {
   createStartingApp,
 } from '../apps/aggregator/src/infra/http/servers.js';
 import { silentLogger } from '../apps/aggregator/src/infra/logging.js';
+import { createOperatorEgress } from '../apps/aggregator/src/infra/egress/operator-egress.js';
 import { createMetrics } from '../apps/aggregator/src/infra/metrics/metrics.js';
 import { createPublicProxy } from '../apps/aggregator/src/proxy/create-public-proxy.js';
 import { createRateLimits } from '../apps/aggregator/src/infra/rate-limit/rate-limits.js';
@@ -196,6 +197,13 @@ async function startSwitchboard(
     config.http,
     createStartingApp(express.Router(), isTrustedProxy),
   );
+  const egress = createOperatorEgress({ timeoutMs: config.operatorTimeoutMs, devMode: false });
+  const benchOperator = {
+    id: 'bench-operator',
+    issuerUrl: upstreamUrl,
+    apiRoot: upstreamUrl,
+    allowInsecureHttp: true,
+  };
   const keyring = createTokenKeyring([generateTokenKey()]);
   const spent = new Set<string>();
   const proxy = createPublicProxy(config, {
@@ -207,6 +215,10 @@ async function startSwitchboard(
     },
     isRegisteredApiRoot: (operatorId, apiRoot) =>
       operatorId === 'bench-operator' && apiRoot === upstreamUrl,
+    // As in production: connections through the operator egress (a loopback operator an
+    // admin registered as insecure, as the sandboxes are).
+    connections: (_operatorId, connectTimeoutMs) =>
+      egress.proxyConnection(benchOperator, connectTimeoutMs),
     usageSink: { insertBatch: async () => undefined },
     limits,
     metrics: createMetrics(),
@@ -244,6 +256,7 @@ async function startSwitchboard(
     stop: async () => {
       await pub.close(0);
       await proxy.close();
+      await egress.close();
       await limits.stop();
     },
   };

@@ -243,6 +243,11 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     },
     // Only registered api roots are contacted, never one merely carried by a token.
     isRegisteredApiRoot: (operatorId, apiRoot) => index.operator(operatorId)?.apiRoot === apiRoot,
+    // One egress per operator: the proxy's api-root connections pass the same address guard.
+    connections: (operatorId, connectTimeoutMs) => {
+      const op = index.operator(operatorId);
+      return op && egress.proxyConnection(op, connectTimeoutMs);
+    },
     usageSink: usage,
     limits,
     metrics,

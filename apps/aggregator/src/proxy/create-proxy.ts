@@ -10,13 +10,19 @@ import type { ProxyConfig } from './proxy-config.js';
 import type { JtiStore, ProxyDeps, TokenVerifier } from './proxy-context.js';
 import { createProxyPipeline, type ProxyPipeline } from './proxy-pipeline.js';
 import { createProxyTelemetry } from './proxy-telemetry.js';
-import { createUpstreamPool, type UpstreamPool } from './upstream-pool.js';
+import {
+  createUpstreamPool,
+  type UpstreamConnections,
+  type UpstreamPool,
+} from './upstream-pool.js';
 
 export interface ProxyWiring {
   readonly config: ProxyConfig;
   readonly tokenVerifier: TokenVerifier;
   readonly jtiStore?: JtiStore;
   readonly isRegisteredApiRoot: ProxyDeps['isRegisteredApiRoot'];
+  /** How connections to an operator's api root are opened (the operator egress). */
+  readonly connections?: UpstreamConnections;
   readonly metrics?: SwitchboardMetrics;
   /** Where usage records go (`createUsageStore(knex)`); omitted → no metering. */
   readonly usageSink?: UsageSink;
@@ -64,7 +70,7 @@ export function createProxy(w: ProxyWiring): Proxy {
     throw new Error('PROXY_SINGLE_USE_TOKENS=true needs a jtiStore');
   }
   const catalog = createApiCatalog(config.apis);
-  const upstream = createUpstreamPool(config.upstream);
+  const upstream = createUpstreamPool(config.upstream, w.connections);
   const breaker = createCircuitBreaker({
     ...config.circuit,
     ...(w.clock ? { clock: w.clock } : {}),

@@ -16,6 +16,8 @@ export interface PublicProxyPorts {
   readonly keys: Pick<KeyService, 'tokenKeyring'>;
   readonly jtiStore: JtiStore;
   readonly isRegisteredApiRoot: ProxyWiring['isRegisteredApiRoot'];
+  /** The operator egress's connections (the bench connects directly). */
+  readonly connections?: ProxyWiring['connections'];
   readonly usageSink: UsageSink;
   readonly limits: RateLimits;
   readonly metrics: SwitchboardMetrics;
@@ -38,6 +40,7 @@ export function createPublicProxy(
     tokenVerifier: createProxyTokenVerifier({ keys: ports.keys, issuer: ports.issuer }),
     jtiStore: ports.jtiStore,
     isRegisteredApiRoot: ports.isRegisteredApiRoot,
+    ...(ports.connections ? { connections: ports.connections } : {}),
     metrics: ports.metrics,
     usageSink: ports.usageSink,
     onUsageWriteError: (err) =>

@@ -28,6 +28,7 @@ afterEach(async () => {
 
 const call = (method: string, path = '/x', body?: string) =>
   pool.request({
+    operatorId: 'op-test',
     origin: upstream.origin,
     path,
     method,
@@ -77,7 +78,14 @@ describe('upstream pool', () => {
     pool = createUpstreamPool();
     const origin = await closedOrigin();
     const result = await failure(
-      pool.request({ origin, path: '/x', method: 'GET', headers: {}, body: undefined }),
+      pool.request({
+        operatorId: 'op-test',
+        origin,
+        path: '/x',
+        method: 'GET',
+        headers: {},
+        body: undefined,
+      }),
     );
     expect(result).toEqual({ failure: 'connect', status: 503, code: 'UNAVAILABLE' });
   });

@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import { Pool, type buildConnector } from 'undici';
+import { PrivateAddressError } from '../infra/egress/host-guard.js';
 import { camaraError, type CamaraError } from '@switchboard/camara';
 import { ExchangeFailure, exchange } from './upstream-exchange.js';
 
@@ -26,7 +27,9 @@ export const DEFAULT_UPSTREAM_POOL_OPTIONS: UpstreamPoolOptions = Object.freeze(
 });
 
 export interface UpstreamRequest {
-  /** `scheme://host:port` of the operator's api root; one pool per origin. */
+  /** The operator whose api root this is: its connection policy applies. */
+  readonly operatorId: string;
+  /** `scheme://host:port` of the operator's api root; one pool per operator and origin. */
   readonly origin: string;
   /** Path and query, as sent on the request line. */
   readonly path: string;
@@ -98,6 +101,8 @@ function errorCode(err: unknown): string {
 
 function classify(err: unknown): UpstreamError {
   if (!(err instanceof ExchangeFailure)) return upstreamError('malformed', err);
+  // The egress refused the address (an internal host): the operator cannot be reached.
+  if (err.cause instanceof PrivateAddressError) return upstreamError('connect', err.cause);
   if (err.reason === 'deadline') return upstreamError('timeout', err);
   if (err.reason !== 'transport') return upstreamError(err.reason, err);
   const code = errorCode(err.cause);
@@ -106,29 +111,44 @@ function classify(err: unknown): UpstreamError {
   return upstreamError('malformed', err.cause);
 }
 
-/** One keep-alive undici Pool per operator origin, with timeouts and a response size bound. */
-export function createUpstreamPool(options: Partial<UpstreamPoolOptions> = {}): UpstreamPool {
-  const o: UpstreamPoolOptions = { ...DEFAULT_UPSTREAM_POOL_OPTIONS, ...options };
-  const pools = new Map<string, Pool>();
+/** How connections to an operator are opened (the operator egress); undici's own by default. */
+export type UpstreamConnections = (
+  operatorId: string,
+  connectTimeoutMs: number,
+) => { readonly version: string; readonly connect: buildConnector.connector } | undefined;
 
-  const poolFor = (origin: string): Pool => {
-    let pool = pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, {
-        connections: o.connections,
-        connectTimeout: o.connectTimeoutMs,
-        headersTimeout: o.headersTimeoutMs,
-        bodyTimeout: o.responseTimeoutMs,
-        keepAliveTimeout: o.keepAliveTimeoutMs,
-      });
-      pools.set(origin, pool);
-    }
+/**
+ * One keep-alive undici Pool per operator and api-root origin, with timeouts and a response
+ * size bound; connections opened as `connections` says (infra/egress: the address guard).
+ */
+export function createUpstreamPool(
+  options: Partial<UpstreamPoolOptions> = {},
+  connections?: UpstreamConnections,
+): UpstreamPool {
+  const o: UpstreamPoolOptions = { ...DEFAULT_UPSTREAM_POOL_OPTIONS, ...options };
+  const pools = new Map<string, { key: string; pool: Pool }>();
+
+  const poolFor = (request: UpstreamRequest): Pool => {
+    const connection = connections?.(request.operatorId, o.connectTimeoutMs);
+    const key = `${connection?.version ?? ''}\u0000${request.origin}`;
+    const hit = pools.get(request.operatorId);
+    if (hit?.key === key) return hit.pool;
+    // The operator's api root or policy changed: the old pool drains and closes.
+    void hit?.pool.close();
+    const pool = new Pool(request.origin, {
+      connections: o.connections,
+      ...(connection ? { connect: connection.connect } : { connectTimeout: o.connectTimeoutMs }),
+      headersTimeout: o.headersTimeoutMs,
+      bodyTimeout: o.responseTimeoutMs,
+      keepAliveTimeout: o.keepAliveTimeoutMs,
+    });
+    pools.set(request.operatorId, { key, pool });
     return pool;
   };
 
   const once = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
     try {
-      return await exchange(poolFor(request.origin), request, o);
+      return await exchange(poolFor(request), request, o);
     } catch (err) {
       throw classify(err);
     }
@@ -146,7 +166,7 @@ export function createUpstreamPool(options: Partial<UpstreamPoolOptions> = {}): 
       }
     },
     async close() {
-      await Promise.all([...pools.values()].map((p) => p.close()));
+      await Promise.all([...pools.values()].map((p) => p.pool.close()));
       pools.clear();
     },
   };

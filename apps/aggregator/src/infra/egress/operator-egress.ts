@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, fetch as undiciFetch, type buildConnector, type Dispatcher } from 'undici';
 import type { Operator } from '@switchboard/telco-finder';
 import { operatorChosenPolicy, operatorPolicy, type EgressPolicy } from './egress-policy.js';
 import { guardedConnector, PrivateAddressError, type EgressNetwork } from './host-guard.js';
@@ -14,6 +14,13 @@ export type EgressFetch = (
     signal?: AbortSignal;
   },
 ) => Promise<Response>;
+
+/** How the CAMARA proxy opens connections to one operator's api root. */
+export interface ProxyConnection {
+  /** Changes when the operator's policy does: pools keyed by it follow a change. */
+  readonly version: string;
+  readonly connect: buildConnector.connector;
+}
 
 /** One keep-alive pool to an operator's hosts, every connection under one policy. */
 export interface Egress {
@@ -35,6 +42,12 @@ export interface OperatorEgress {
   forOperator(op: EgressOperator): Egress;
   /** URLs operators chose (discovery at registration, routing tables): no vouched origin. */
   readonly operatorChosen: Egress;
+  /**
+   * The CAMARA proxy's connections to one operator's api root, under the same policy as its
+   * auth endpoints (so an api root name re-pointed at an internal address is refused when
+   * the socket connects), with the proxy's own connect timeout. Its pool is the proxy's.
+   */
+  proxyConnection(op: EgressOperator, connectTimeoutMs: number): ProxyConnection;
   close(): Promise<void>;
 }
 
@@ -54,12 +67,38 @@ const MAX_POOLS = 1_000;
 
 export function createOperatorEgress(options: OperatorEgressOptions): OperatorEgress {
   const pools = new Map<string, { version: string; egress: Egress }>();
+  const proxyConnections = new Map<string, ProxyConnection>();
+  const proxyConnectionOf = new WeakMap<EgressOperator, ProxyConnection>();
   const operatorChosen = createEgress(operatorChosenPolicy(options.devMode), options);
   return {
+    proxyConnection(op, connectTimeoutMs) {
+      // Every proxied call asks: the routing index hands out the same operator object until
+      // it is rebuilt, so most calls are one WeakMap lookup.
+      const known = proxyConnectionOf.get(op);
+      if (known) return known;
+      const version = policyVersion(op);
+      const hit = proxyConnections.get(op.id);
+      if (hit?.version === version) {
+        proxyConnectionOf.set(op, hit);
+        return hit;
+      }
+      const policy = operatorPolicy(op, options.devMode);
+      const connection = {
+        version,
+        connect: guardedConnector({
+          timeoutMs: connectTimeoutMs,
+          unguarded: (target) => policy.unguarded(target),
+          ...(options.network ? { network: options.network } : {}),
+        }),
+      };
+      proxyConnections.set(op.id, connection);
+      proxyConnectionOf.set(op, connection);
+      return connection;
+    },
     forOperator(op) {
       // A change of what the policy depends on gets a new pool; the old one is left to drain
       // (configurations discovered with it may still finish a request) and to be collected.
-      const version = JSON.stringify([op.issuerUrl, op.apiRoot, op.allowInsecureHttp]);
+      const version = policyVersion(op);
       const hit = pools.get(op.id);
       pools.delete(op.id);
       const entry =
@@ -81,6 +120,10 @@ export function createOperatorEgress(options: OperatorEgressOptions): OperatorEg
     },
   };
 }
+
+/** What an operator's policy depends on (egress-policy.ts). */
+const policyVersion = (op: EgressOperator) =>
+  JSON.stringify([op.issuerUrl, op.apiRoot, op.allowInsecureHttp]);
 
 function createEgress(policy: EgressPolicy, options: OperatorEgressOptions): Egress {
   const dispatcher = new Agent({

@@ -18,6 +18,7 @@ export function buildUpstreamRequest(ctx: ProxyContext): void {
   headers[X_CORRELATOR_HEADER] = ctx.correlator;
   headers.authorization = `Bearer ${claims.operatorAccessToken}`;
   ctx.upstreamRequest = {
+    operatorId: claims.operatorId,
     ...requireValue(ctx.target, 'target'),
     method: ctx.request.method.toUpperCase(),
     headers,

@@ -5,7 +5,7 @@ import { createCircuitBreaker } from './circuit-breaker.js';
 import type { ProxyOutcome, ProxyRequest } from './proxy-context.js';
 import { PROXY_STEPS, createProxyPipeline } from './proxy-pipeline.js';
 import { FakeJtiStore, FakeTokenVerifier } from './test-support/proxy-harness.js';
-import { upstreamError, type UpstreamPool, type UpstreamRequest } from './upstream-pool.js';
+import { unanswered, type UpstreamPool, type UpstreamRequest } from './upstream-pool.js';
 import { parseRateLimitConfig } from '../infra/rate-limit/rate-limit-config.js';
 import { createRateLimits, type RateLimits } from '../infra/rate-limit/rate-limits.js';
 
@@ -236,7 +236,7 @@ describe('single use spends tokens the call then refuses', () => {
     async (failure, status, camara) => {
       let down = true;
       const { pipeline, jtis, advance } = setup(async () => {
-        if (down) throw upstreamError(failure);
+        if (down) throw unanswered(failure);
         return ok;
       }, true);
       const failed = await pipeline.handle(req());
@@ -267,7 +267,7 @@ describe('single use spends tokens the call then refuses', () => {
   it('a token whose use cannot be given back (database down) stays spent, the answer unchanged', async () => {
     let down = true;
     const { pipeline, jtis } = setup(async () => {
-      if (down) throw upstreamError('connect');
+      if (down) throw unanswered('connect');
       return ok;
     }, true);
     const original = jtis.giveBack.bind(jtis);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createUpstreamPool, isUpstreamError, type UpstreamPool } from './upstream-pool.js';
+import { createUpstreamPool, isUnanswered, type UpstreamPool } from './upstream-pool.js';
 import {
   closedOrigin,
   destroyConnection,
@@ -43,7 +43,7 @@ async function failure(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!isUpstreamError(err)) throw new Error(`expected an UpstreamError, got ${String(err)}`);
+  if (!isUnanswered(err)) throw new Error(`expected an UnansweredCall, got ${String(err)}`);
   return { failure: err.failure, status: err.status, code: err.code };
 }
 

@@ -47,12 +47,17 @@ export interface UpstreamResponse {
 /** Why an exchange failed; the metrics label and the CAMARA error follow from it. */
 export type UpstreamFailure = 'connect' | 'timeout' | 'malformed' | 'too-large' | 'redirect';
 
-export interface UpstreamError extends CamaraError {
+/**
+ * A call the operator gave no usable answer to (not reached, timed out, malformed): the
+ * proxy's own 502/503/504. Not to be confused with `UpstreamError` of the domain packages
+ * (an operator's endpoint an admin or operator configured failed).
+ */
+export interface UnansweredCall extends CamaraError {
   readonly failure: UpstreamFailure;
 }
 
 export interface UpstreamPool {
-  /** Resolves with any operator status (4xx/5xx included); rejects only with UpstreamError. */
+  /** Resolves with any operator status (4xx/5xx included); rejects only with UnansweredCall. */
   request(request: UpstreamRequest): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
@@ -65,11 +70,11 @@ const FAILURE_CODES = {
   redirect: 'BAD_GATEWAY',
 } as const;
 
-export function upstreamError(failure: UpstreamFailure, cause?: unknown): UpstreamError {
+export function unanswered(failure: UpstreamFailure, cause?: unknown): UnansweredCall {
   return Object.assign(camaraError(FAILURE_CODES[failure], undefined, { cause }), { failure });
 }
 
-export function isUpstreamError(err: unknown): err is UpstreamError {
+export function isUnanswered(err: unknown): err is UnansweredCall {
   return err instanceof Error && 'failure' in err;
 }
 
@@ -99,16 +104,16 @@ function errorCode(err: unknown): string {
   return typeof code === 'string' ? code : '';
 }
 
-function classify(err: unknown): UpstreamError {
-  if (!(err instanceof ExchangeFailure)) return upstreamError('malformed', err);
+function classify(err: unknown): UnansweredCall {
+  if (!(err instanceof ExchangeFailure)) return unanswered('malformed', err);
   // The egress refused the address (an internal host): the operator cannot be reached.
-  if (err.cause instanceof PrivateAddressError) return upstreamError('connect', err.cause);
-  if (err.reason === 'deadline') return upstreamError('timeout', err);
-  if (err.reason !== 'transport') return upstreamError(err.reason, err);
+  if (err.cause instanceof PrivateAddressError) return unanswered('connect', err.cause);
+  if (err.reason === 'deadline') return unanswered('timeout', err);
+  if (err.reason !== 'transport') return unanswered(err.reason, err);
   const code = errorCode(err.cause);
-  if (TIMEOUT_CODES.has(code)) return upstreamError('timeout', err.cause);
-  if (CONNECT_CODES.has(code)) return upstreamError('connect', err.cause);
-  return upstreamError('malformed', err.cause);
+  if (TIMEOUT_CODES.has(code)) return unanswered('timeout', err.cause);
+  if (CONNECT_CODES.has(code)) return unanswered('connect', err.cause);
+  return unanswered('malformed', err.cause);
 }
 
 /** How connections to an operator are opened (the operator egress); undici's own by default. */
@@ -160,7 +165,7 @@ export function createUpstreamPool(
         return await once(request);
       } catch (err) {
         // A kept-alive socket the operator closed meanwhile: one more try, GET only.
-        const reset = RESET_CODES.has(errorCode((err as UpstreamError).cause));
+        const reset = RESET_CODES.has(errorCode((err as UnansweredCall).cause));
         if (!reset || !RETRYABLE_METHODS.has(request.method)) throw err;
         return once(request);
       }

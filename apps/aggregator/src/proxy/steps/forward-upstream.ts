@@ -1,6 +1,6 @@
 import { isCamaraError } from '@switchboard/camara';
 import type { CircuitPermit } from '../circuit-breaker.js';
-import { isUpstreamError, upstreamError, type UpstreamResponse } from '../upstream-pool.js';
+import { isUnanswered, unanswered, type UpstreamResponse } from '../upstream-pool.js';
 import { requireValue, type ProxyContext } from '../proxy-context.js';
 import { isJsonMediaType, isWellFormedJson } from './read-json-body.js';
 
@@ -12,7 +12,7 @@ function first(value: string | string[] | undefined): string | undefined {
 function checkWellFormed(response: UpstreamResponse): void {
   const json = isJsonMediaType(first(response.headers['content-type']));
   if (json && response.body.length > 0 && !isWellFormedJson(response.body)) {
-    throw upstreamError('malformed');
+    throw unanswered('malformed');
   }
 }
 
@@ -39,7 +39,7 @@ export async function forwardUpstream(ctx: ProxyContext): Promise<void> {
     checkWellFormed(response);
     ctx.upstreamResponse = response;
   } catch (err) {
-    if (!isUpstreamError(err)) {
+    if (!isUnanswered(err)) {
       permit.release();
       throw err;
     }

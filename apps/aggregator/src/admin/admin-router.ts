@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import readline from 'node:readline';
 import express, { type Request, type Router } from 'express';
+import { isE164 } from '@switchboard/camara';
 import {
   importPrefixes,
   importRanges,
@@ -95,7 +96,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       return res.json(lookupResult(deps.index.lookupIp(ip), `address ${ip}`));
     }
     if (typeof phoneNumber === 'string' && phoneNumber) {
-      if (!/^\+[1-9][0-9]{4,14}$/.test(phoneNumber)) {
+      if (!isE164(phoneNumber)) {
         throw new InputError(
           `malformed phone number '${phoneNumber}' (E.164 with '+', e.g. +34600000001)`,
         );

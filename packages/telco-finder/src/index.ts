@@ -19,45 +19,22 @@ export {
   SPECIAL_PURPOSE_BLOCKS,
 } from './ip/special-purpose-ranges.js';
 export { isForbiddenHost } from './ip/forbidden-host.js';
-export {
-  createOperatorRoutes,
-  type ClaimPolicy,
-  type KindDiff,
-  type OperatorRoutes,
-  type RouteChangeMode,
-  type RouteDiff,
-  type RouteSet,
-} from './operator-routes.js';
-export { ROUTE_KINDS, type RouteKind } from './route-kinds.js';
+export { createOperatorRoutes, type ClaimPolicy, type OperatorRoutes } from './operator-routes.js';
 export { createOverlapApprovals, type OverlapApprovals } from './overlap-approvals.js';
 export { parseRoutingTable, type ParsedRoutingTable } from './routing-table.js';
-export { createRoutingSync, type RoutingSync, type SyncOutcome } from './routing-sync.js';
-export type { OverlapApproval } from './store/overlap-approval-store.js';
-export type { RoutingSyncState } from './store/routing-sync-store.js';
-export {
-  listAudit,
-  parseAuditSince,
-  type AuditQuery,
-  type AuditRecord,
-} from './store/audit-store.js';
+export { createRoutingSync, type RoutingSync } from './routing-sync.js';
+export { listAudit, type AuditQuery } from './store/audit-store.js';
 export * from './model.js';
 export {
   createOperatorService,
   operatorCredentialsContext,
-  type OperatorDetails,
   type OperatorService,
 } from './operator-service.js';
 export { createRouteService, type AddOptions, type RouteService } from './route-service.js';
-export {
-  importPrefixes,
-  importRanges,
-  type ImportOptions,
-  type ImportResult,
-} from './route-import.js';
+export { importPrefixes, importRanges, type ImportOptions } from './route-import.js';
 export type { RoutingContext } from './routing-context.js';
 export {
   createRoutingIndex,
-  type IndexStats,
   type Logger,
   type RouteMatch,
   type RoutingIndex,

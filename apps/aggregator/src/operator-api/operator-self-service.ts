@@ -1,27 +1,26 @@
 import type { z } from 'zod';
 import {
-  InputError,
-  listAudit,
-  operatorUpdateSchema,
-  type Actor,
+  operatorProfileUpdateSchema,
   type AuditRecord,
-  type OperatorDetails,
-  type OperatorRoutes,
-  type OperatorService,
+  type OperatorProfile,
+  type OperatorRouteTable,
   type RouteChangeMode,
   type RouteDiff,
-  type RouteKind,
+} from '@switchboard/contracts';
+import {
+  InputError,
+  listAudit,
+  type Actor,
+  type OperatorRoutes,
+  type OperatorService,
 } from '@switchboard/telco-finder';
 import type { Knex } from 'knex';
 import { validateEndpointChange, type EndpointValidationDeps } from './endpoint-validation.js';
 
-/** An operator's own view of itself: never its credentials, nor admin-only switches. */
-export type OperatorProfile = Omit<OperatorDetails, 'allowInsecureHttp'>;
-
 export interface OperatorSelfService {
   profile(operatorId: string): Promise<OperatorProfile>;
   updateProfile(operatorId: string, body: unknown, actor: Actor): Promise<OperatorProfile>;
-  routes(operatorId: string): Promise<Record<RouteKind, string[]>>;
+  routes(operatorId: string): Promise<OperatorRouteTable>;
   changeRoutes(
     operatorId: string,
     mode: RouteChangeMode,
@@ -38,19 +37,6 @@ export interface OperatorSelfServiceDeps {
   /** Read-only, for the operator's own audit trail. */
   readonly knex: Knex;
 }
-
-// What an operator may change itself, with the admin schema's field rules; status, country
-// and --insecure stay with admins.
-const profileUpdate = operatorUpdateSchema.pick({
-  name: true,
-  issuerUrl: true,
-  apiRoot: true,
-  scopeStyle: true,
-  supportedApis: true,
-  clientId: true,
-  credentials: true,
-  routingUrl: true,
-});
 
 export function createOperatorSelfService(deps: OperatorSelfServiceDeps): OperatorSelfService {
   const profile = async (id: string): Promise<OperatorProfile> => {
@@ -74,8 +60,9 @@ export function createOperatorSelfService(deps: OperatorSelfServiceDeps): Operat
   };
 }
 
-function parsePatch(body: unknown): z.output<typeof profileUpdate> {
-  const r = profileUpdate.safeParse(body);
+/** What an operator may change itself: the operator API's contract, the admin fields' rules. */
+function parsePatch(body: unknown): z.output<typeof operatorProfileUpdateSchema> {
+  const r = operatorProfileUpdateSchema.safeParse(body);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.join('.');

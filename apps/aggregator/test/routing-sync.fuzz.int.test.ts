@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { storableText } from '@switchboard/db';
 import type { RouteKind } from '@switchboard/contracts';
-import { parseCidr, parseMsisdnPrefix } from '@switchboard/telco-finder';
+import { parseCidr, parseMsisdnPrefix } from '@switchboard/telco-finder/test-support';
 import {
   createTestDatabase,
   type TestDatabase,

@@ -1,11 +1,3 @@
-export { CidrError, normalizeIp, parseCidr, type IpFamily, type ParsedCidr } from './ip/cidr.js';
-export { IpPrefixIndex, type IpMatch, type IpRoute } from './ip/ip-prefix-index.js';
-export {
-  MsisdnPrefixIndex,
-  type MsisdnMatch,
-  type MsisdnRoute,
-} from './msisdn/msisdn-prefix-index.js';
-export { parseMsisdnPrefix, parsePhoneNumber, PrefixError } from './msisdn/msisdn-prefix.js';
 export {
   ConflictError,
   InputError,
@@ -41,4 +33,4 @@ export {
   type RoutingIndexDeps,
   type TelcoFinder,
 } from './routing-index.js';
-export { ROUTING_CHANNEL, sqlLookupIp } from './store/routing-store.js';
+export { ROUTING_CHANNEL } from './store/routing-store.js';

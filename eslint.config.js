@@ -23,4 +23,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Test helpers (e.g. minting tokens outside oidc-provider) stay out of shipped code.
+    files: ['apps/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@switchboard/*/test-support', '**/test-support', '**/test-support/**'],
+              message: 'test-support is for tests and benchmarks only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

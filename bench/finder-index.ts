@@ -3,7 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import { formatIpv4, formatIpv6 } from '../packages/telco-finder/src/ip/ip-address-format.js';
 import { ipv6WordMask } from '../packages/telco-finder/src/ip/ip-bits.js';
-import { IpPrefixIndex, type IpRoute } from '../packages/telco-finder/src/ip/ip-prefix-index.js';
+import { IpPrefixIndex, type IpRoute } from '@switchboard/telco-finder/test-support';
 import type { BenchContext, BenchRow } from './types.js';
 
 const IPV4_PREFIXES = 1_000_000;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { createDatabase, type Database } from '@switchboard/db';
 import { loadConfig, silentLogger, startAggregator } from '@switchboard/aggregator';
-import { parseCidr, sqlLookupIp } from '@switchboard/telco-finder';
+import { parseCidr, sqlLookupIp } from '@switchboard/telco-finder/test-support';
 import { main as cli } from '@switchboard/cli';
 import type { BenchContext, BenchRow } from './types.js';
 

@@ -11,12 +11,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  aggregatorTokenAudience,
-  createTokenKeyring,
-  generateTokenKey,
-  mintAggregatorAccessToken,
-} from '@switchboard/tokens';
+import { aggregatorTokenAudience, createTokenKeyring, generateTokenKey } from '@switchboard/tokens';
+import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
 import express from 'express';
 import { loadConfig } from '../apps/aggregator/src/config.js';
 import { createTrustedProxyCheck } from '../apps/aggregator/src/infra/http/device-ip.js';

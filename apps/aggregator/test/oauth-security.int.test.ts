@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { aggregatorTokenAudience, mintAggregatorAccessToken } from '@switchboard/tokens';
+import { aggregatorTokenAudience } from '@switchboard/tokens';
+import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
 import {
   APP_CALLBACK,
   authorizeUrl,

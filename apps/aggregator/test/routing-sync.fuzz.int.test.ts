@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { storableText } from '@switchboard/db';
-import { parseCidr, parseMsisdnPrefix, type RouteKind } from '@switchboard/telco-finder';
+import type { RouteKind } from '@switchboard/contracts';
+import { parseCidr, parseMsisdnPrefix } from '@switchboard/telco-finder/test-support';
 import {
   createTestDatabase,
   type TestDatabase,

@@ -4,10 +4,10 @@ import {
   aggregatorTokenAudience,
   createTokenKeyring,
   generateTokenKey,
-  mintAggregatorAccessToken,
   type AggregatorAccessTokenClaims,
   type TokenKeyring,
 } from '@switchboard/tokens';
+import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
 import { headerValue } from '../../../test/fuzz/fuzz-support.js';
 import type { Aggregator } from '../src/app.js';
 import { telcoFinderAudience } from '../src/finder-api/telco-finder-scope.js';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ErrorBody } from '@switchboard/contracts';
 import { CliError, EXIT, type CliIo } from './io.js';
 
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:3100';
@@ -13,13 +14,6 @@ export interface AdminClient {
     file: string,
     onProgress?: (sent: number, total: number) => void,
   ): Promise<T>;
-}
-
-interface ErrorBody {
-  status?: number;
-  code?: string;
-  message?: string;
-  details?: Array<{ line?: number; message: string }>;
 }
 
 /** Finds the admin API and its token: environment first, then the local embedded-mode token file. */
@@ -52,7 +46,8 @@ export function createAdminClient(io: CliIo): AdminClient {
     const text = await res.text();
     const body = parseJson(text);
     if (res.ok) return body as T;
-    throw toCliError(res.status, body as ErrorBody | undefined);
+    // Partial: whatever answers at the URL may not be the admin API.
+    throw toCliError(res.status, body as Partial<ErrorBody> | undefined);
   }
 
   return {
@@ -105,7 +100,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function toCliError(status: number, body: ErrorBody | undefined): CliError {
+function toCliError(status: number, body: Partial<ErrorBody> | undefined): CliError {
   const message = body?.message ?? `the admin API answered HTTP ${status}`;
   const details = (body?.details ?? [])
     .slice(1)

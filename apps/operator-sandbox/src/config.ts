@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DPV_PURPOSE_PATTERN, SCOPE_STYLES } from '@switchboard/camara';
+import { DPV_PURPOSE_PATTERN, PHONE_NUMBER_PATTERN, SCOPE_STYLES } from '@switchboard/camara';
 import { z } from 'zod';
 
 /**
@@ -7,7 +7,7 @@ import { z } from 'zod';
  * flags and the environment. The only place that reads `process.env` / `process.argv`.
  */
 
-const e164 = z.string().regex(/^\+[1-9][0-9]{4,14}$/, "must be E.164 with '+'");
+const e164 = z.string().regex(PHONE_NUMBER_PATTERN, "must be E.164 with '+'");
 const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR range' });
 

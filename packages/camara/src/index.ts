@@ -20,6 +20,7 @@ export {
   PHONE_NUMBER_PATTERN,
   PHONE_NUMBER_PATTERN_V0,
   hashPhoneNumber,
+  isE164,
   isHashedPhoneNumber,
   isPhoneNumber,
   matchesDevicePhoneNumber,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   hashPhoneNumber,
+  isE164,
   isPhoneNumber,
   matchesDevicePhoneNumber,
   toE164,
@@ -26,6 +27,14 @@ describe('phone number rules', () => {
     expect(isPhoneNumber('v0', '++49565456787')).toBe(false);
     expect(isPhoneNumber('v0', '+1234')).toBe(false);
     expect(isPhoneNumber('v0', '+1234567890123456')).toBe(false);
+  });
+
+  it('isE164 is the NV 2.1 rule: E.164 with its +, 5 to 15 digits', () => {
+    expect(isE164(MSISDN)).toBe(true);
+    expect(isE164('+12345')).toBe(true);
+    expect(isE164('+123456789012345')).toBe(true);
+    for (const value of ['+1234', '+1234567890123456', MSISDN.slice(1), '+0346', `${MSISDN}\n`])
+      expect([value, isE164(value)]).toEqual([value, false]);
   });
 
   it('hashes SHA-256 hex of the exact string', () => {

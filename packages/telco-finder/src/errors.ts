@@ -1,11 +1,9 @@
-// Domain errors know nothing of HTTP; the admin API's error handler maps them
-// (InputError → 400, NotFoundError → 404, ConflictError → 409, UpstreamError → 502).
+import type { ErrorDetail } from '@switchboard/contracts';
 
-export interface ErrorDetail {
-  line?: number;
-  field?: string;
-  message: string;
-}
+// Domain errors know nothing of HTTP; the admin API's error handler maps them
+// (InputError → 400, NotFoundError → 404, ConflictError → 409, UpstreamError → 502). Their
+// details have the admin and operator APIs' error-detail shape.
+export type { ErrorDetail };
 
 export class InputError extends Error {
   override readonly name = 'InputError';

@@ -1,11 +1,3 @@
-export { CidrError, normalizeIp, parseCidr, type IpFamily, type ParsedCidr } from './ip/cidr.js';
-export { IpPrefixIndex, type IpMatch, type IpRoute } from './ip/ip-prefix-index.js';
-export {
-  MsisdnPrefixIndex,
-  type MsisdnMatch,
-  type MsisdnRoute,
-} from './msisdn/msisdn-prefix-index.js';
-export { parseMsisdnPrefix, parsePhoneNumber, PrefixError } from './msisdn/msisdn-prefix.js';
 export {
   ConflictError,
   InputError,
@@ -19,49 +11,26 @@ export {
   SPECIAL_PURPOSE_BLOCKS,
 } from './ip/special-purpose-ranges.js';
 export { isForbiddenHost } from './ip/forbidden-host.js';
-export {
-  createOperatorRoutes,
-  type ClaimPolicy,
-  type KindDiff,
-  type OperatorRoutes,
-  type RouteChangeMode,
-  type RouteDiff,
-  type RouteSet,
-} from './operator-routes.js';
-export { ROUTE_KINDS, type RouteKind } from './route-kinds.js';
+export { createOperatorRoutes, type ClaimPolicy, type OperatorRoutes } from './operator-routes.js';
 export { createOverlapApprovals, type OverlapApprovals } from './overlap-approvals.js';
 export { parseRoutingTable, type ParsedRoutingTable } from './routing-table.js';
-export { createRoutingSync, type RoutingSync, type SyncOutcome } from './routing-sync.js';
-export type { OverlapApproval } from './store/overlap-approval-store.js';
-export type { RoutingSyncState } from './store/routing-sync-store.js';
-export {
-  listAudit,
-  parseAuditSince,
-  type AuditQuery,
-  type AuditRecord,
-} from './store/audit-store.js';
+export { createRoutingSync, type RoutingSync } from './routing-sync.js';
+export { listAudit, type AuditQuery } from './store/audit-store.js';
 export * from './model.js';
 export {
   createOperatorService,
   operatorCredentialsContext,
-  type OperatorDetails,
   type OperatorService,
 } from './operator-service.js';
 export { createRouteService, type AddOptions, type RouteService } from './route-service.js';
-export {
-  importPrefixes,
-  importRanges,
-  type ImportOptions,
-  type ImportResult,
-} from './route-import.js';
+export { importPrefixes, importRanges, type ImportOptions } from './route-import.js';
 export type { RoutingContext } from './routing-context.js';
 export {
   createRoutingIndex,
-  type IndexStats,
   type Logger,
   type RouteMatch,
   type RoutingIndex,
   type RoutingIndexDeps,
   type TelcoFinder,
 } from './routing-index.js';
-export { ROUTING_CHANNEL, sqlLookupIp } from './store/routing-store.js';
+export { ROUTING_CHANNEL } from './store/routing-store.js';

@@ -1,34 +1,25 @@
 import type { Knex } from 'knex';
+import {
+  ROUTE_KINDS,
+  routeSetSchema,
+  type KindDiff,
+  type RouteChangeMode,
+  type RouteDiff,
+  type RouteKind,
+  type RouteSet,
+} from '@switchboard/contracts';
+import type { z } from 'zod';
 import { ConflictError, InputError, NotFoundError, type ErrorDetail } from './errors.js';
 import type { Actor } from './model.js';
-import {
-  KIND_SPECS,
-  MAX_SELF_CLAIM_VALUES,
-  ROUTE_KINDS,
-  type RouteKind,
-  type RouteKindSpec,
-} from './route-kinds.js';
+import { KIND_SPECS, type RouteKindSpec } from './route-kinds.js';
 import { applyRoutingChange, type RoutingContext } from './routing-context.js';
 import { getOperatorRow } from './store/operator-store.js';
 import { approvedValues } from './store/overlap-approval-store.js';
-
-/** Some or all kinds of an operator's routes; a kind left out is left alone. */
-export type RouteSet = Partial<Record<RouteKind, string[]>>;
-
-export interface KindDiff {
-  added: string[];
-  removed: string[];
-  unchanged: number;
-}
-
-export type RouteDiff = Partial<Record<RouteKind, KindDiff>>;
 
 export interface ClaimPolicy {
   /** Development only: accept private, loopback, documentation… ranges (the sandboxes use loopback). */
   allowSpecialPurpose: boolean;
 }
-
-export type RouteChangeMode = 'add' | 'remove' | 'replace';
 
 /**
  * One operator's own routes, changed under the claim rules every self-service path shares
@@ -187,18 +178,13 @@ async function requireOperator(trx: Knex.Transaction, id: string): Promise<void>
 
 /** Canonical, de-duplicated values per kind; every bad value is reported, nothing is written. */
 export function normalizeSet(raw: unknown, mode: RouteChangeMode): RouteSet {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new InputError('send an object with ranges, prefixes and/or networks');
-  const unknown = Object.keys(raw).filter((k) => !(ROUTE_KINDS as string[]).includes(k));
-  if (unknown.length > 0) throw new InputError(`unknown field '${unknown[0]}'`);
+  const parsed = routeSetSchema.safeParse(raw);
+  if (!parsed.success) throw refusal(parsed.error.issues);
   const set: RouteSet = {};
   const details: ErrorDetail[] = [];
   for (const kind of ROUTE_KINDS) {
-    const values = (raw as Record<string, unknown>)[kind];
-    if (values === undefined) continue;
-    if (!Array.isArray(values) || values.length > MAX_SELF_CLAIM_VALUES)
-      throw new InputError(`${kind} must be a list of at most ${MAX_SELF_CLAIM_VALUES} strings`);
-    set[kind] = normalizeValues(KIND_SPECS[kind], values, details);
+    const values = parsed.data[kind];
+    if (values !== undefined) set[kind] = normalizeValues(KIND_SPECS[kind], values, details);
   }
   if (details.length > 0) throw new InputError(details[0]!.message, details.slice(0, MAX_DETAILS));
   if (mode !== 'replace' && Object.values(set).every((v) => v.length === 0))
@@ -206,11 +192,21 @@ export function normalizeSet(raw: unknown, mode: RouteChangeMode): RouteSet {
   return set;
 }
 
-function normalizeValues(spec: RouteKindSpec, values: unknown[], details: ErrorDetail[]): string[] {
+/** The shape's refusal (an unknown field, a kind that is no list) first, else each bad value. */
+function refusal(issues: z.core.$ZodIssue[]): InputError {
+  const shape =
+    issues.find((i) => i.code === 'unrecognized_keys') ?? issues.find((i) => i.path.length < 2);
+  if (shape) return new InputError(shape.message);
+  const details = issues
+    .slice(0, MAX_DETAILS)
+    .map((i) => ({ field: String(i.path[0]), message: i.message }));
+  return new InputError(details[0]!.message, details);
+}
+
+function normalizeValues(spec: RouteKindSpec, values: string[], details: ErrorDetail[]): string[] {
   const out = new Set<string>();
   for (const v of values) {
     try {
-      if (typeof v !== 'string') throw new InputError(`not a ${spec.noun}: ${JSON.stringify(v)}`);
       out.add(spec.normalize(v));
     } catch (e) {
       details.push({ field: spec.kind, message: (e as Error).message });

@@ -1,17 +1,17 @@
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import { ConflictError, InputError, NotFoundError } from './errors.js';
 import {
-  insecureUrlProblems,
   operatorInputSchema,
   operatorUpdateSchema,
-  type Actor,
   type Operator,
   type OperatorCredentials,
+  type OperatorDetails,
   type OperatorInput,
   type OperatorStatus,
   type OperatorUpdate,
-} from './model.js';
+} from '@switchboard/contracts';
+import { ConflictError, InputError, NotFoundError } from './errors.js';
+import { insecureUrlProblems, type Actor } from './model.js';
 import { applyRoutingChange, type RoutingContext } from './routing-context.js';
 import {
   countRoutes,
@@ -23,13 +23,7 @@ import {
   updateOperatorRow,
   type OperatorRow,
 } from './store/operator-store.js';
-import { getSyncState, resetSyncState, type RoutingSyncState } from './store/routing-sync-store.js';
-
-export interface OperatorDetails extends Operator {
-  routes: { ranges: number; prefixes: number; networks: number };
-  /** The last GSMA routing-table sync, when the operator has a routing URL. */
-  routingSync: RoutingSyncState | null;
-}
+import { getSyncState, resetSyncState } from './store/routing-sync-store.js';
 
 export interface OperatorService {
   create(input: OperatorInput, actor: Actor): Promise<Operator>;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ImportResult } from '@switchboard/contracts';
 import { ConflictError, InputError, type ErrorDetail } from './errors.js';
 import type { Actor } from './model.js';
 import { findRangeConflicts, type SweepRange } from './overlap/range-sweep.js';
@@ -17,11 +18,6 @@ export interface ImportOptions {
   allowOverlap?: boolean;
   /** Rows written so far, for progress reporting. */
   onProgress?: (phase: 'parsed' | 'written', rows: number) => void;
-}
-
-export interface ImportResult {
-  imported: number;
-  byOperator: Record<string, number>;
 }
 
 const MAX_REPORTED = 20;

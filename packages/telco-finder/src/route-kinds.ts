@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RouteKind } from '@switchboard/contracts';
 import { specialPurposeBlockOf } from './ip/special-purpose-ranges.js';
 import { canonicalCidr, canonicalMccMnc, canonicalPrefix } from './route-service.js';
 import type { ApprovalKind } from './store/overlap-approval-store.js';
@@ -20,8 +21,6 @@ import {
   type Overlap,
 } from './store/routing-store.js';
 
-export type RouteKind = 'ranges' | 'prefixes' | 'networks';
-
 /**
  * The broadest claims an operator may make itself (operator API, GSMA routing table);
  * anything broader needs an admin's `overlaps approve`. The largest single blocks real
@@ -29,10 +28,6 @@ export type RouteKind = 'ranges' | 'prefixes' | 'networks';
  * a mistake or a hijack. An E.164 prefix of 1–3 digits may be a whole country code.
  */
 export const BROADEST_SELF_CLAIM = { ipv4: 10, ipv6: 19, prefixDigits: 4 } as const;
-
-/** Values an operator may send per kind in one change (the admin API's per-call limit too). */
-export const MAX_SELF_CLAIM_VALUES = 10_000;
-export const ROUTE_KINDS: readonly RouteKind[] = ['ranges', 'prefixes', 'networks'];
 
 type Trx = Knex.Transaction;
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { IpPrefixIndex } from './ip/ip-prefix-index.js';
 import { MsisdnPrefixIndex } from './msisdn/msisdn-prefix-index.js';
-import type { Operator } from './model.js';
+import type { IndexStats, LookupResult, Operator } from '@switchboard/contracts';
 import { allPrefixes, allRanges, listNetworks, ROUTING_CHANNEL } from './store/routing-store.js';
 import { listOperatorRows, toOperator } from './store/operator-store.js';
 
@@ -13,7 +13,7 @@ export interface Logger {
 
 export interface RouteMatch {
   operator: Operator;
-  matched: { type: 'ip' | 'msisdn' | 'network'; value: string };
+  matched: LookupResult['matched'];
 }
 
 /** The hot-path question: which operator serves this device? Never touches the database. */
@@ -23,17 +23,6 @@ export interface TelcoFinder {
   lookupNetwork(mccMnc: string): RouteMatch | undefined;
   /** An active operator by id, from the same snapshot (undefined when unknown or disabled). */
   operator(id: string): Operator | undefined;
-}
-
-export interface IndexStats {
-  ready: boolean;
-  ipv4Prefixes: number;
-  ipv6Prefixes: number;
-  msisdnPrefixes: number;
-  operators: number;
-  builtAt: string | undefined;
-  buildMs: number;
-  generation: number;
 }
 
 interface Snapshot {

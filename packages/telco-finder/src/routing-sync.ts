@@ -1,6 +1,7 @@
+import type { RouteDiff, SyncOutcome } from '@switchboard/contracts';
 import { InputError, NotFoundError, UpstreamError } from './errors.js';
 import type { Actor } from './model.js';
-import type { OperatorRoutes, RouteDiff } from './operator-routes.js';
+import type { OperatorRoutes } from './operator-routes.js';
 import type { RoutingContext } from './routing-context.js';
 import type { Logger } from './routing-index.js';
 import { parseRoutingTable } from './routing-table.js';
@@ -22,14 +23,6 @@ export interface RoutingSyncDeps {
   nextDelayMs(): number;
   logger: Logger;
   onOutcome?(operatorId: string, outcome: 'ok' | 'failed'): void;
-}
-
-export interface SyncOutcome {
-  operatorId: string;
-  routingUrl: string;
-  rules: number;
-  diff: RouteDiff;
-  warnings: string[];
 }
 
 export interface RoutingSync {

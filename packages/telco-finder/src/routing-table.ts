@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError, type ErrorDetail } from './errors.js';
 import { parseCidr } from './ip/cidr.js';
-import type { RouteSet } from './operator-routes.js';
+import type { RouteSet } from '@switchboard/contracts';
 
 /**
  * GSMA OPG.10 telco routing: an operator publishes `GET /telco-routing/v1/routing`, a list

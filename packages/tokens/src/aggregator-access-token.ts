@@ -1,28 +1,13 @@
-import { EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
+import { errors, jwtDecrypt, type JWTPayload } from 'jose';
+import {
+  aggregatorAccessTokenClaimsSchema,
+  type AggregatorAccessTokenClaims,
+} from './aggregator-token-claims.js';
 import { isCanonicalCompactJwe } from './canonical-base64url.js';
 import type { TokenKeyring } from './token-keyring.js';
 
 /** `alg: dir`: an empty encrypted key segment (RFC 7516 §7.1). */
 const DIR_COMPACT_JWE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
-/**
- * The AggregatorAccessToken's claims (seed Annex step 19): the OperatorAccessToken and the
- * routing needed to forward a CAMARA call (steps 25–26), bound to one app and one scope.
- */
-export interface AggregatorAccessTokenClaims {
-  readonly iss: string;
-  readonly aud: string;
-  readonly exp: number;
-  readonly iat: number;
-  readonly jti: string;
-  readonly client_id: string;
-  readonly scope: string;
-  /** The pairwise subject of the app's ID token. */
-  readonly sub: string;
-  readonly operator_id: string;
-  readonly api_root: string;
-  readonly operator_access_token: string;
-}
 
 export type AccessTokenProblem =
   | 'malformed'
@@ -102,43 +87,8 @@ function toAccessTokenError(err: unknown): AccessTokenError {
   return new AccessTokenError('malformed');
 }
 
-const STRING_CLAIMS = [
-  'jti',
-  'client_id',
-  'scope',
-  'sub',
-  'operator_id',
-  'api_root',
-  'operator_access_token',
-] as const;
-
 function checkClaims(payload: JWTPayload): AggregatorAccessTokenClaims {
-  const p = payload as Record<string, unknown>;
-  for (const claim of STRING_CLAIMS)
-    if (typeof p[claim] !== 'string' || p[claim] === '')
-      throw new AccessTokenError('invalid_claims');
-  if (typeof p.iat !== 'number' || typeof p.aud !== 'string')
-    throw new AccessTokenError('invalid_claims');
-  return p as unknown as AggregatorAccessTokenClaims;
-}
-
-/**
- * Mints a token in the exact format the aggregator's token endpoint issues (tests, tools).
- * The header repeats `iss` and `aud` as oidc-provider does (RFC 7516 §4.1.11 replicated claims).
- */
-export async function mintAggregatorAccessToken(
-  claims: AggregatorAccessTokenClaims,
-  keyring: TokenKeyring,
-): Promise<string> {
-  const { current } = keyring;
-  return new EncryptJWT({ ...claims })
-    .setProtectedHeader({
-      alg: 'dir',
-      enc: 'A256GCM',
-      kid: current.kid,
-      typ: 'at+jwt',
-      iss: claims.iss,
-      aud: claims.aud,
-    })
-    .encrypt(current.secret);
+  const claims = aggregatorAccessTokenClaimsSchema.safeParse(payload);
+  if (!claims.success) throw new AccessTokenError('invalid_claims');
+  return claims.data;
 }

@@ -9,10 +9,16 @@ export {
 export {
   AccessTokenError,
   aggregatorTokenAudience,
-  mintAggregatorAccessToken,
   readAggregatorAccessToken,
   type AccessTokenProblem,
-  type AggregatorAccessTokenClaims,
   type ReadOptions,
 } from './aggregator-access-token.js';
+export {
+  aggregatorAccessTokenClaimsSchema,
+  operatorRoutingClaims,
+  toAccessGrant,
+  type AccessGrant,
+  type AggregatorAccessTokenClaims,
+  type OperatorRouting,
+} from './aggregator-token-claims.js';
 export { isCanonicalBase64url, isCanonicalCompactJwe } from './canonical-base64url.js';

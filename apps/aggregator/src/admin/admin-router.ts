@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import readline from 'node:readline';
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
+import { isE164 } from '@switchboard/camara';
+import { ADMIN_ROUTE_BODIES, type LookupResult, type RouteKind } from '@switchboard/contracts';
 import {
   importPrefixes,
   importRanges,
@@ -12,6 +14,7 @@ import {
   type RoutingContext,
   type RoutingIndex,
 } from '@switchboard/telco-finder';
+import { parseRequest } from '../infra/parse-request.js';
 import type { AdminTokens } from './admin-tokens.js';
 import { requireAdminToken } from './admin-auth.js';
 import { mountClientAdmin, type ClientAdminDeps } from '../clients/admin-clients-router.js';
@@ -66,21 +69,21 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     res.status(204).end();
   });
 
-  mountRouteKind(router, 'ranges', 'cidrs', {
+  mountRouteKind(router, 'ranges', {
     add: (op, values, allow) => deps.routes.addRanges(op, values, { allowOverlap: allow }, ADMIN),
     remove: (values, op) => deps.routes.removeRanges(values, ADMIN, op),
     list: (op) => deps.routes.listRanges(op),
     import: (lines, allow) =>
       importRanges(deps.routingContext, lines, { allowOverlap: allow }, ADMIN),
   });
-  mountRouteKind(router, 'prefixes', 'prefixes', {
+  mountRouteKind(router, 'prefixes', {
     add: (op, values, allow) => deps.routes.addPrefixes(op, values, { allowOverlap: allow }, ADMIN),
     remove: (values, op) => deps.routes.removePrefixes(values, ADMIN, op),
     list: (op) => deps.routes.listPrefixes(op),
     import: (lines, allow) =>
       importPrefixes(deps.routingContext, lines, { allowOverlap: allow }, ADMIN),
   });
-  mountRouteKind(router, 'networks', 'networks', {
+  mountRouteKind(router, 'networks', {
     add: (op, values) => deps.routes.addNetworks(op, values, ADMIN),
     remove: (values, op) => deps.routes.removeNetworks(values, ADMIN, op),
     list: (op) => deps.routes.listNetworks(op),
@@ -95,7 +98,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       return res.json(lookupResult(deps.index.lookupIp(ip), `address ${ip}`));
     }
     if (typeof phoneNumber === 'string' && phoneNumber) {
-      if (!/^\+[1-9][0-9]{4,14}$/.test(phoneNumber)) {
+      if (!isE164(phoneNumber)) {
         throw new InputError(
           `malformed phone number '${phoneNumber}' (E.164 with '+', e.g. +34600000001)`,
         );
@@ -126,29 +129,29 @@ interface RouteKindHandlers {
   import?(lines: AsyncIterable<string>, allowOverlap: boolean): Promise<unknown>;
 }
 
-function mountRouteKind(router: Router, path: string, field: string, h: RouteKindHandlers): void {
-  router.get(`/${path}`, async (req, res) => {
+function mountRouteKind(router: Router, kind: RouteKind, h: RouteKindHandlers): void {
+  const bodies = ADMIN_ROUTE_BODIES[kind];
+  router.get(`/${kind}`, async (req, res) => {
     res.json({ items: await h.list(optionalString(req.query.operator)) });
   });
-  router.post(`/${path}`, async (req, res) => {
-    const body = requireObject(req);
-    const operatorId = body.operatorId;
-    if (typeof operatorId !== 'string' || !operatorId)
-      throw new InputError('operatorId is required');
+  router.post(`/${kind}`, async (req, res) => {
+    const body = parseRequest(bodies.add, req.body);
     res.status(201).json({
-      added: await h.add(operatorId, stringList(body[field], field), body.allowOverlap === true),
+      added: await h.add(
+        body.operatorId,
+        valuesOf(body),
+        'allowOverlap' in body && !!body.allowOverlap,
+      ),
     });
   });
-  router.post(`/${path}/remove`, async (req, res) => {
-    const body = requireObject(req);
-    res.json({
-      removed: await h.remove(stringList(body[field], field), optionalString(body.operatorId)),
-    });
+  router.post(`/${kind}/remove`, async (req, res) => {
+    const body = parseRequest(bodies.remove, req.body);
+    res.json({ removed: await h.remove(valuesOf(body), body.operatorId || undefined) });
   });
   const importer = h.import;
   if (importer) {
     // Streamed: the CSV body is read line by line, never buffered whole by a body parser.
-    router.post(`/${path}/import`, async (req, res) => {
+    router.post(`/${kind}/import`, async (req, res) => {
       if (!req.is('text/csv') && !req.is('text/plain'))
         throw new InputError('send the file as text/csv');
       const lines = readline.createInterface({ input: req, crlfDelay: Infinity });
@@ -157,21 +160,16 @@ function mountRouteKind(router: Router, path: string, field: string, h: RouteKin
   }
 }
 
-function lookupResult(m: ReturnType<RoutingIndex['lookupIp']>, what: string) {
+function lookupResult(m: ReturnType<RoutingIndex['lookupIp']>, what: string): LookupResult {
   if (!m) throw new NotFoundError(`no operator serves ${what}`);
   return { operatorId: m.operator.id, operatorName: m.operator.name, matched: m.matched };
 }
 
-function requireObject(req: Request): Record<string, unknown> {
-  if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
-    throw new InputError('send a JSON object');
-  return req.body as Record<string, unknown>;
-}
-
-function stringList(value: unknown, field: string): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
-    throw new InputError(`${field} must be a list of strings`);
-  return value as string[];
+/** The body's one list of values, whichever kind's field names it (`cidrs`, `prefixes`…). */
+function valuesOf(
+  body: { cidrs: string[] } | { prefixes: string[] } | { networks: string[] },
+): string[] {
+  return 'cidrs' in body ? body.cidrs : 'prefixes' in body ? body.prefixes : body.networks;
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -1,5 +1,7 @@
 import type { Router } from 'express';
+import { rotateMasterRequestSchema } from '@switchboard/contracts';
 import { InputError } from '@switchboard/telco-finder';
+import { parseRequest } from '../infra/parse-request.js';
 import type { MasterKeyRotation } from '../keys/master-key-rotation.js';
 import type { ClientService } from './client-service.js';
 import type { KeyService } from '../keys/key-service.js';
@@ -47,17 +49,10 @@ export function mountClientAdmin(router: Router, deps: ClientAdminDeps): void {
   });
   router.post('/keys/rotate-master', async (req, res) => {
     if (!deps.masterKeys) throw new InputError('master-key rotation is not available here');
-    res.json(await deps.masterKeys.rotate({ batchSize: batchSize(req.body) }));
+    const body = parseRequest(rotateMasterRequestSchema, req.body);
+    res.json(await deps.masterKeys.rotate({ batchSize: body?.batchSize }));
   });
   router.post('/keys/:kid/retire', async (req, res) => {
     res.json(await keys.retire(req.params.kid!));
   });
-}
-
-function batchSize(body: unknown): number | undefined {
-  const value = (body as { batchSize?: unknown } | undefined)?.batchSize;
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 10_000)
-    throw new InputError('batchSize must be an integer from 1 to 10000');
-  return value;
 }

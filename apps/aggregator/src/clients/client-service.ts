@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  ConflictError,
-  displayNameSchema,
-  hasNoControlCharacters,
-  importsAsKey,
-  InputError,
-  jsonHasNoControlCharacters,
-  NotFoundError,
-  OPERATOR_ID,
-} from '@switchboard/telco-finder';
+  clientAddSchema,
+  clientUpdateSchema,
+  type ClientAdd,
+  type ClientCredentialsOnce,
+  type ClientView,
+  type GrantType,
+} from '@switchboard/contracts';
+import { ConflictError, InputError, NotFoundError } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
 import { isDatabaseUnavailable } from '@switchboard/db';
-import { allowedScopesSchema, DEFAULT_ALLOWED_SCOPES } from './client-scopes.js';
+import { DEFAULT_ALLOWED_SCOPES } from './client-scopes.js';
 import { ttlCached } from '../infra/ttl-cache.js';
 import {
   deleteClientRow,
@@ -24,33 +23,6 @@ import {
   updateClientRow,
   type ClientRow,
 } from './store/client-store.js';
-
-/** A service provider's OIDC client as admins see it; secrets are never part of it. */
-export interface ClientView {
-  id: string;
-  name: string;
-  status: 'active' | 'disabled';
-  authMethod: 'private_key_jwt' | 'client_secret_basic';
-  /** `client_credentials`: a machine client of the telco finder API (GSMA OPG.10). */
-  grantType: GrantType;
-  redirectUris: string[];
-  jwks?: { keys: Array<Record<string, unknown>> };
-  /** An operator's client of the operator API: its tokens act for this operator only. */
-  operatorId?: string;
-  /** The CAMARA API scopes the app may request; none for a client_credentials client. */
-  allowedScopes: string[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type GrantType = 'authorization_code' | 'client_credentials';
-
-/** What an admin sees once, at creation or rotation: never stored in clear. */
-export interface ClientCredentialsOnce {
-  client: ClientView;
-  clientSecret?: string;
-  privateJwk?: JWK;
-}
 
 export interface ClientService {
   add(input: unknown): Promise<ClientCredentialsOnce>;
@@ -70,63 +42,6 @@ export interface ClientService {
 
 /** Other processes see a disabled client or a new secret within this time. */
 const METADATA_TTL_MS = 2_000;
-
-const redirectUri = z
-  .string()
-  .max(2048)
-  .refine(hasNoControlCharacters, 'must not contain control characters')
-  .refine(isRedirectUri, {
-    message: 'must be an absolute https URL (http only for localhost/127.0.0.1) without fragment',
-  });
-const publicJwk = z
-  .record(z.string(), z.unknown())
-  .refine((k) => ['EC', 'RSA', 'OKP'].includes(k.kty as string), 'must be an EC, RSA or OKP key')
-  .refine((k) => k.d === undefined, 'must be a public key: never send a private key ("d")')
-  .refine(jsonHasNoControlCharacters, 'must not contain control characters')
-  .refine((k) => importsAsKey(k, 'public'), 'is not a usable public key');
-const jwks = z.object({ keys: z.array(publicJwk).min(1).max(10) }).strict();
-
-const addSchema = z
-  .object({
-    name: displayNameSchema,
-    grantType: z.enum(['authorization_code', 'client_credentials']).default('authorization_code'),
-    redirectUris: z.array(redirectUri).max(20).default([]),
-    authMethod: z.enum(['private_key_jwt', 'client_secret_basic']).default('private_key_jwt'),
-    jwks: jwks.optional(),
-    generateKey: z.boolean().default(false),
-    operatorId: z.string().regex(OPERATOR_ID, 'an operator id').optional(),
-    allowedScopes: allowedScopesSchema.optional(),
-  })
-  .strict()
-  // The grant is stored as the presence of redirect URIs (no schema change): an app
-  // needs at least one, a machine client redirects nowhere.
-  .refine((c) => (c.grantType === 'authorization_code') === c.redirectUris.length > 0, {
-    path: ['redirectUris'],
-    message:
-      'an authorization_code client needs redirect URIs; a client_credentials one takes none',
-  })
-  .refine((c) => c.grantType === 'authorization_code' || !c.allowedScopes?.length, {
-    path: ['allowedScopes'],
-    message: 'a client_credentials client requests no CAMARA API scopes',
-  })
-  // Operators authenticate with private_key_jwt only (ICM); they never redirect anywhere.
-  .refine(
-    (c) =>
-      !c.operatorId || (c.grantType === 'client_credentials' && c.authMethod === 'private_key_jwt'),
-    {
-      path: ['operatorId'],
-      message: 'an operator client is a client_credentials client with private_key_jwt',
-    },
-  );
-const updateSchema = z
-  .object({
-    name: displayNameSchema,
-    redirectUris: z.array(redirectUri).min(1).max(20),
-    jwks,
-    allowedScopes: allowedScopesSchema,
-  })
-  .partial()
-  .strict();
 
 /** The secret-box context (AAD) of a client's secret. */
 export const clientSecretContext = (id: string) => `client-secret:${id}`;
@@ -161,7 +76,7 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
 
   return {
     async add(raw) {
-      const input = parse(addSchema, raw);
+      const input = parse(clientAddSchema, raw);
       const id = `sb-${randomBytes(12).toString('base64url')}`;
       const once = await credentialsFor(input);
       await insertClientRow(knex, {
@@ -179,7 +94,7 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
     list: async () => (await listClientRows(knex)).map(toView),
     get: async (id) => toView(await mustGet(id)),
     async update(id, raw) {
-      const patch = parse(updateSchema, raw);
+      const patch = parse(clientUpdateSchema, raw);
       const row = await mustGet(id);
       if (patch.redirectUris && grantTypeOf(row) === 'client_credentials')
         throw new ConflictError(`client '${id}' uses client_credentials: it has no redirect URIs`);
@@ -218,16 +133,14 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
   };
 }
 
-type AddInput = z.output<typeof addSchema>;
-
 /** An app gets what the admin gave, else the least-privilege default; a machine client none. */
-const allowedScopesFor = (input: AddInput): string[] =>
+const allowedScopesFor = (input: ClientAdd): string[] =>
   input.grantType === 'client_credentials'
     ? []
     : [...(input.allowedScopes ?? DEFAULT_ALLOWED_SCOPES)];
 
 async function credentialsFor(
-  input: AddInput,
+  input: ClientAdd,
 ): Promise<{ jwks?: ClientRow['jwks']; clientSecret?: string; privateJwk?: JWK }> {
   if (input.authMethod === 'client_secret_basic') {
     if (input.jwks || input.generateKey)
@@ -289,17 +202,6 @@ function toView(row: ClientRow): ClientView {
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
-}
-
-function isRedirectUri(value: string): boolean {
-  try {
-    const u = new URL(value);
-    if (u.hash || u.username || u.password) return false;
-    if (u.protocol === 'https:') return true;
-    return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  } catch {
-    return false;
-  }
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { KeyUse, KeyView } from '@switchboard/contracts';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { ConflictError, NotFoundError } from '@switchboard/telco-finder';
@@ -15,16 +16,7 @@ import {
   retireKeyRow,
   withKeyLock,
   type KeyRow,
-  type KeyUse,
 } from './store/key-store.js';
-
-export interface KeyView {
-  kid: string;
-  use: KeyUse;
-  status: 'active' | 'retired';
-  createdAt: string;
-  retiredAt: string | null;
-}
 
 /** The provider's own secrets, opened once at boot (they do not rotate at runtime). */
 export interface ProviderSecrets {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { MasterKeyRotationReport, SealedColumnReport } from '@switchboard/contracts';
 import { operatorCredentialsContext } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
 import { resealBatch, type SealedColumn } from './store/sealed-value-store.js';
@@ -23,21 +24,6 @@ export const SEALED_COLUMNS: ReadonlyArray<SealedColumn & { context(key: string)
     context: operatorTokenContext,
   },
 ];
-
-export interface SealedColumnReport {
-  readonly table: string;
-  readonly column: string;
-  readonly scanned: number;
-  readonly resealed: number;
-  /** Row keys that could not be opened with any configured master key. */
-  readonly failed: string[];
-}
-
-export interface MasterKeyRotationReport {
-  /** The master key every value is now sealed under (a public fingerprint). */
-  readonly masterKeyId: string;
-  readonly columns: SealedColumnReport[];
-}
 
 export interface MasterKeyRotation {
   rotate(options?: { batchSize?: number }): Promise<MasterKeyRotationReport>;

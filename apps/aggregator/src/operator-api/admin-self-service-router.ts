@@ -1,15 +1,21 @@
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import {
-  InputError,
-  parseAuditSince,
+  adminAuditQuerySchema,
+  operatorClientRequestSchema,
+  overlapApproveSchema,
+  overlapRevokeSchema,
+  type AuditRecord,
+  type OperatorClientRequest,
+} from '@switchboard/contracts';
+import {
   type Actor,
   type AuditQuery,
-  type AuditRecord,
   type OperatorService,
   type OverlapApprovals,
   type RoutingSync,
 } from '@switchboard/telco-finder';
 import type { ClientService } from '../clients/client-service.js';
+import { parseRequest } from '../infra/parse-request.js';
 
 export interface SelfServiceAdminDeps {
   readonly operators: OperatorService;
@@ -30,7 +36,8 @@ export function mountSelfServiceAdmin(
     router.post('/operators/:id/credentials', async (req, res) => {
       const operatorId = req.params.id!;
       await deps.operators.get(operatorId);
-      const body = objectBody(req);
+      // The fields keep the rules of `POST /clients`, which checks them.
+      const body: OperatorClientRequest = parseRequest(operatorClientRequestSchema, req.body) ?? {};
       res.status(201).json(
         await clients.add({
           name: body.name ?? `${operatorId} operator API`,
@@ -57,50 +64,18 @@ export function mountSelfServiceAdmin(
     res.json({ items: await deps.approvals.list(operator || undefined) });
   });
   router.post('/overlaps', async (req, res) => {
-    const body = objectBody(req);
-    const note = typeof body.note === 'string' ? body.note : undefined;
-    res.status(201).json({
-      approved: await deps.approvals.approve(
-        operatorIdOf(body),
-        body.values as string[],
-        actor,
-        note,
-      ),
-    });
+    const { operatorId, values, note } = parseRequest(overlapApproveSchema, req.body);
+    res
+      .status(201)
+      .json({ approved: await deps.approvals.approve(operatorId, values, actor, note) });
   });
   router.post('/overlaps/revoke', async (req, res) => {
-    const body = objectBody(req);
-    res.json({
-      revoked: await deps.approvals.revoke(operatorIdOf(body), body.values as string[], actor),
-    });
+    const { operatorId, values } = parseRequest(overlapRevokeSchema, req.body);
+    res.json({ revoked: await deps.approvals.revoke(operatorId, values, actor) });
   });
 
   router.get('/audit', async (req, res) => {
-    res.json({ items: await deps.audit(auditQuery(req)) });
+    const { operator, since, limit } = parseRequest(adminAuditQuerySchema, req.query);
+    res.json({ items: await deps.audit({ operatorId: operator, since, limit }) });
   });
-}
-
-function objectBody(req: Request): Record<string, unknown> {
-  const body: unknown = req.body ?? {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new InputError('send a JSON object');
-  return body as Record<string, unknown>;
-}
-
-function operatorIdOf(body: Record<string, unknown>): string {
-  if (typeof body.operatorId !== 'string' || !body.operatorId)
-    throw new InputError('operatorId is required');
-  return body.operatorId;
-}
-
-function auditQuery(req: Request): AuditQuery {
-  const { operator, since, limit } = req.query;
-  const query: AuditQuery = {};
-  if (typeof operator === 'string' && operator) query.operatorId = operator;
-  if (typeof since === 'string' && since) query.since = parseAuditSince(since);
-  if (typeof limit === 'string' && limit) {
-    const n = Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InputError('limit must be 1–10000');
-    query.limit = n;
-  }
-  return query;
 }

@@ -1,7 +1,7 @@
+import type { AuditRecord } from '@switchboard/contracts';
 import type { Router } from 'express';
 import type {
   AuditQuery,
-  AuditRecord,
   Logger,
   OperatorRoutes,
   OperatorService,

@@ -1,10 +1,10 @@
+import type { AuditRecord } from '@switchboard/contracts';
 import {
   createOperatorRoutes,
   createOverlapApprovals,
   createRoutingSync,
   listAudit,
   type AuditQuery,
-  type AuditRecord,
   type Logger,
   type OperatorRoutes,
   type OverlapApprovals,

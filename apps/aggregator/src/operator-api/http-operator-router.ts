@@ -1,14 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { camaraError } from '@switchboard/camara';
-import {
-  InputError,
-  parseAuditSince,
-  type Actor,
-  type Logger,
-  type RouteChangeMode,
-} from '@switchboard/telco-finder';
+import { operatorAuditQuerySchema, type RouteChangeMode } from '@switchboard/contracts';
+import type { Actor, Logger } from '@switchboard/telco-finder';
 import { authenticate, correlator } from '../infra/http/camara-steps.js';
 import { problemHandler } from '../infra/http/problem-responses.js';
+import { parseRequest } from '../infra/parse-request.js';
 import type { MachineCaller, MachineTokenVerifier } from '../clients/machine-token-verifier.js';
 import { OPERATOR_API_PATH } from './operator-api-scope.js';
 import type { OperatorSelfService } from './operator-self-service.js';
@@ -55,7 +51,9 @@ export function createOperatorRouter(deps: OperatorRouterDeps): Router {
   api.post(`/${ROUTES}/remove`, change('remove'));
   api.put(`/${ROUTES}`, change('replace'));
   api.get('/:operatorId/audit', async (req, res) => {
-    res.json({ items: await service.audit(op(req), auditQuery(req)) });
+    res.json({
+      items: await service.audit(op(req), parseRequest(operatorAuditQuerySchema, req.query)),
+    });
   });
   api.all(/.*/, notFound);
   // The rest of the namespace too (found by the fuzz suite: `/operators/v1/x` fell through
@@ -107,16 +105,4 @@ const op = (req: Request) => String(req.params.operatorId);
 
 function actor(req: Request, res: Response): Actor {
   return { kind: 'operator', id: `${op(req)}/${(res.locals.caller as MachineCaller).clientId}` };
-}
-
-function auditQuery(req: Request): { since?: Date; limit?: number } {
-  const { since, limit } = req.query;
-  const out: { since?: Date; limit?: number } = {};
-  if (typeof since === 'string') out.since = parseAuditSince(since);
-  if (typeof limit === 'string') {
-    const n = Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InputError('limit must be 1–1000');
-    out.limit = n;
-  }
-  return out;
 }

@@ -1,26 +1,25 @@
 import type { z } from 'zod';
 import {
-  InputError,
-  operatorUpdateSchema,
-  type Actor,
-  type AuditQuery,
+  operatorProfileUpdateSchema,
   type AuditRecord,
-  type OperatorDetails,
-  type OperatorRoutes,
-  type OperatorService,
+  type OperatorProfile,
+  type OperatorRouteTable,
   type RouteChangeMode,
   type RouteDiff,
-  type RouteKind,
+} from '@switchboard/contracts';
+import {
+  InputError,
+  type Actor,
+  type AuditQuery,
+  type OperatorRoutes,
+  type OperatorService,
 } from '@switchboard/telco-finder';
 import { validateEndpointChange, type EndpointValidationDeps } from './endpoint-validation.js';
-
-/** An operator's own view of itself: never its credentials, nor admin-only switches. */
-export type OperatorProfile = Omit<OperatorDetails, 'allowInsecureHttp'>;
 
 export interface OperatorSelfService {
   profile(operatorId: string): Promise<OperatorProfile>;
   updateProfile(operatorId: string, body: unknown, actor: Actor): Promise<OperatorProfile>;
-  routes(operatorId: string): Promise<Record<RouteKind, string[]>>;
+  routes(operatorId: string): Promise<OperatorRouteTable>;
   changeRoutes(
     operatorId: string,
     mode: RouteChangeMode,
@@ -37,19 +36,6 @@ export interface OperatorSelfServiceDeps {
   /** The audit trail, read only (the operator's own entries are asked for). */
   readonly audit: (query: AuditQuery) => Promise<AuditRecord[]>;
 }
-
-// What an operator may change itself, with the admin schema's field rules; status, country
-// and --insecure stay with admins.
-const profileUpdate = operatorUpdateSchema.pick({
-  name: true,
-  issuerUrl: true,
-  apiRoot: true,
-  scopeStyle: true,
-  supportedApis: true,
-  clientId: true,
-  credentials: true,
-  routingUrl: true,
-});
 
 export function createOperatorSelfService(deps: OperatorSelfServiceDeps): OperatorSelfService {
   const profile = async (id: string): Promise<OperatorProfile> => {
@@ -73,8 +59,9 @@ export function createOperatorSelfService(deps: OperatorSelfServiceDeps): Operat
   };
 }
 
-function parsePatch(body: unknown): z.output<typeof profileUpdate> {
-  const r = profileUpdate.safeParse(body);
+/** What an operator may change itself: the operator API's contract, the admin fields' rules. */
+function parsePatch(body: unknown): z.output<typeof operatorProfileUpdateSchema> {
+  const r = operatorProfileUpdateSchema.safeParse(body);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.join('.');

@@ -1,20 +1,15 @@
 import type { CamaraError } from '@switchboard/camara';
+import type { AccessGrant } from '@switchboard/tokens';
 import type { ApiCatalog, MatchedOperation } from './api-catalog.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import type { UpstreamPool, UpstreamRequest, UpstreamResponse } from './upstream-pool.js';
 
-/** What the proxy needs from a verified AggregatorAccessToken (design: flow step 6). */
-export interface ProxyClaims {
-  readonly operatorAccessToken: string;
-  readonly operatorId: string;
-  readonly apiRoot: string;
-  readonly scope: readonly string[];
-  readonly clientId: string;
-  readonly jti: string;
-  /** Seconds since the epoch (RFC 7519 §4.1.4). */
-  readonly exp: number;
-}
+/**
+ * What the proxy needs from a verified AggregatorAccessToken (design: flow step 6): the grant
+ * the token codec of @switchboard/tokens reads out of its claims.
+ */
+export type ProxyClaims = AccessGrant;
 
 /** Decrypts and validates the bearer; throws CamaraError 401 UNAUTHENTICATED when it cannot. */
 export interface TokenVerifier {

@@ -3,9 +3,9 @@ import {
   aggregatorTokenAudience,
   createTokenKeyring,
   generateTokenKey,
-  mintAggregatorAccessToken,
   type TokenKeyring,
 } from '@switchboard/tokens';
+import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
 import { nonCanonicalSpellings } from '../../test/token-spellings.js';
 import { createProxyTokenVerifier } from './proxy-token-verifier.js';
 

@@ -4,6 +4,7 @@ import {
   AccessTokenError,
   aggregatorTokenAudience,
   readAggregatorAccessToken,
+  toAccessGrant,
 } from '@switchboard/tokens';
 import type { ProxyClaims, TokenVerifier } from './proxy-context.js';
 import type { KeyService } from '../keys/key-service.js';
@@ -61,7 +62,7 @@ export function createProxyTokenVerifier(deps: ProxyTokenVerifierDeps): TokenVer
         audience,
         now: new Date(now()),
       });
-      return { claims: toProxyClaims(claims), kid, ring };
+      return { claims: toAccessGrant(claims), kid, ring };
     } catch (e) {
       if (e instanceof AccessTokenError) throw camaraError('UNAUTHENTICATED', MESSAGES[e.reason]);
       throw e;
@@ -76,17 +77,5 @@ export function createProxyTokenVerifier(deps: ProxyTokenVerifierDeps): TokenVer
       cache?.set(bearer, verified);
       return verified.claims;
     },
-  };
-}
-
-function toProxyClaims(c: Awaited<ReturnType<typeof readAggregatorAccessToken>>): ProxyClaims {
-  return {
-    operatorAccessToken: c.operator_access_token,
-    operatorId: c.operator_id,
-    apiRoot: c.api_root,
-    scope: c.scope.split(' ').filter(Boolean),
-    clientId: c.client_id,
-    jti: c.jti,
-    exp: c.exp,
   };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { UsageReportRow } from '@switchboard/contracts';
 import type { UsageRecord, UsageSink } from './usage-record.js';
 
 export const USAGE_TABLE = 'usage_events';
@@ -10,22 +11,6 @@ export interface UsageReportQuery {
   readonly to: Date;
   readonly clientId?: string;
   readonly operatorId?: string;
-}
-
-/** One day (UTC) × client × operator × API. */
-export interface UsageReportRow {
-  readonly day: string;
-  readonly clientId: string;
-  readonly operatorId: string;
-  readonly api: string;
-  readonly calls: number;
-  readonly errors: number;
-  readonly clientErrors: number;
-  readonly serverErrors: number;
-  /** errors / calls, 0..1. */
-  readonly errorRate: number;
-  readonly p50LatencyMs: number;
-  readonly avgLatencyMs: number;
 }
 
 export interface UsageStore extends UsageSink {

@@ -1,16 +1,13 @@
 import type { Command } from 'commander';
+import {
+  auditTime,
+  type AdminAuditQuery,
+  type AuditRecord,
+  type ItemList,
+} from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { CliError } from '../io.js';
 import { table } from '../output.js';
-
-interface AuditRecord {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  operatorId: string | null;
-  detail: Record<string, unknown>;
-}
 
 /** `switchboard audit`: who changed what, when, with before/after. */
 export function registerAuditCommand(program: Command, ctx: CommandContext): void {
@@ -31,11 +28,12 @@ Examples:
     )
     .action(
       ctx.run(async (flags: { operator?: string; since?: string; limit?: string }) => {
-        const { items } = await ctx.client().get<{ items: AuditRecord[] }>('/audit', {
+        const query: AdminAuditQuery = {
           operator: flags.operator,
           since: flags.since === undefined ? undefined : sinceTime(flags.since),
           limit: flags.limit,
-        });
+        };
+        const { items } = await ctx.client().get<ItemList<AuditRecord>>('/audit', query);
         ctx.out().result(items, () =>
           table(
             ['at', 'actor', 'action', 'operator', 'detail'],
@@ -48,11 +46,11 @@ Examples:
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `2h`, `3d`, `30m` ago, or any date the server understands. */
+/** `2h`, `3d`, `30m` ago, or a time the admin API takes (its `since` rule). */
 export function sinceTime(value: string, now = Date.now()): string {
   const relative = /^(\d+)([mhd])$/.exec(value);
   if (relative) return new Date(now - Number(relative[1]) * UNITS[relative[2]!]!).toISOString();
-  if (Number.isNaN(new Date(value).getTime()))
+  if (!auditTime(value))
     throw new CliError(
       `--since: not a time: '${value}' (e.g. 2026-12-01, 2026-12-01T10:00:00Z, 2h, 3d)`,
     );

@@ -1,27 +1,16 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import {
+  ALLOWABLE_SCOPES,
+  type ClientAddInput,
+  type ClientCredentialsOnce,
+  type ClientUpdateInput,
+  type ClientView,
+  type ItemList,
+} from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
-
-interface Client {
-  id: string;
-  name: string;
-  status: string;
-  authMethod: string;
-  grantType?: string;
-  redirectUris: string[];
-  jwks?: { keys: Array<{ kid?: string }> };
-  operatorId?: string;
-  allowedScopes?: string[];
-  createdAt: string;
-}
-
-interface Created {
-  client: Client;
-  clientSecret?: string;
-  privateJwk?: Record<string, unknown>;
-}
 
 interface ClientFlags {
   name?: string;
@@ -36,13 +25,7 @@ interface ClientFlags {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The CAMARA API scopes an app may be allowed (NV 2.1, then NV 0.3.1 names). */
-const API_SCOPES = [
-  'number-verification:verify',
-  'number-verification:device-phone-number:read',
-  'number-verification-verify-read',
-  'number-verification-share-read',
-];
-const SCOPES_HELP = `CAMARA API scopes the app may request, comma- or space-separated, of: ${API_SCOPES.join(', ')}`;
+const SCOPES_HELP = `CAMARA API scopes the app may request, comma- or space-separated, of: ${ALLOWABLE_SCOPES.join(', ')}`;
 const SCOPE_EXAMPLES = `
 Scopes: an app may request only the CAMARA API scopes it is allowed. A new app gets
 number-verification:verify and number-verification-verify-read (verify a number it already
@@ -92,15 +75,16 @@ ${SCOPE_EXAMPLES}`,
           throw new CliError('give exactly one of --jwks-file, --generate-key, --secret');
         if (!flags.telcoFinder && !flags.redirectUri)
           throw new CliError('give --redirect-uri (an app) or --telco-finder (a machine client)');
-        const created = await ctx.client().send<Created>('POST', '/clients', {
-          name: flags.name,
+        const body: ClientAddInput = {
+          name: flags.name!,
           redirectUris: flags.redirectUri ?? [],
           ...(flags.telcoFinder ? { grantType: 'client_credentials' } : {}),
           authMethod: flags.secret ? 'client_secret_basic' : 'private_key_jwt',
-          ...(flags.jwksFile ? { jwks: readJson(flags.jwksFile) } : {}),
+          ...(flags.jwksFile ? { jwks: readJwks(flags.jwksFile) } : {}),
           ...(flags.generateKey ? { generateKey: true } : {}),
           ...(flags.scopes !== undefined ? { allowedScopes: scopeList(flags.scopes) } : {}),
-        });
+        };
+        const created = await ctx.client().send<ClientCredentialsOnce>('POST', '/clients', body);
         ctx.out().result(created, () => describeCreated(created));
       }),
     );
@@ -110,7 +94,7 @@ ${SCOPE_EXAMPLES}`,
     .description('list apps')
     .action(
       ctx.run(async () => {
-        const { items } = await ctx.client().get<{ items: Client[] }>('/clients');
+        const { items } = await ctx.client().get<ItemList<ClientView>>('/clients');
         ctx.out().result(items, () =>
           table(
             ['id', 'name', 'status', 'auth', 'grant', 'redirect uris', 'scopes'],
@@ -119,9 +103,9 @@ ${SCOPE_EXAMPLES}`,
               c.name,
               c.status,
               c.authMethod,
-              c.grantType ?? '',
+              c.grantType,
               c.redirectUris.join(' '),
-              (c.allowedScopes ?? []).join(' '),
+              c.allowedScopes.join(' '),
             ]),
           ),
         );
@@ -134,7 +118,7 @@ ${SCOPE_EXAMPLES}`,
     .description('show one app')
     .action(
       ctx.run(async (id: string) => {
-        const c = await ctx.client().get<Client>(path(id));
+        const c = await ctx.client().get<ClientView>(path(id));
         ctx.out().result(c, () => showClient(c));
       }),
     );
@@ -159,14 +143,14 @@ ${SCOPE_EXAMPLES}`,
     )
     .action(
       ctx.run(async (id: string, flags: ClientFlags) => {
-        const patch = {
+        const patch: ClientUpdateInput = {
           ...(flags.name ? { name: flags.name } : {}),
           ...(flags.redirectUri ? { redirectUris: flags.redirectUri } : {}),
-          ...(flags.jwksFile ? { jwks: readJson(flags.jwksFile) } : {}),
+          ...(flags.jwksFile ? { jwks: readJwks(flags.jwksFile) } : {}),
           ...(flags.scopes !== undefined ? { allowedScopes: scopeList(flags.scopes) } : {}),
         };
         if (Object.keys(patch).length === 0) throw new CliError('nothing to change');
-        const c = await ctx.client().send<Client>('PATCH', path(id), patch);
+        const c = await ctx.client().send<ClientView>('PATCH', path(id), patch);
         ctx.out().result(c, () => `client ${c.id} updated`);
       }),
     );
@@ -177,7 +161,9 @@ ${SCOPE_EXAMPLES}`,
     .description('issue a new client secret (printed once); the old one stops working')
     .action(
       ctx.run(async (id: string) => {
-        const r = await ctx.client().send<Created>('POST', `${path(id)}/rotate-secret`);
+        const r = await ctx
+          .client()
+          .send<ClientCredentialsOnce>('POST', `${path(id)}/rotate-secret`);
         ctx.out().result(r, () => describeCreated(r));
       }),
     );
@@ -192,7 +178,7 @@ ${SCOPE_EXAMPLES}`,
       .description(what)
       .action(
         ctx.run(async (id: string) => {
-          const c = await ctx.client().send<Client>('POST', `${path(id)}/${verb}`);
+          const c = await ctx.client().send<ClientView>('POST', `${path(id)}/${verb}`);
           ctx.out().result(c, () => `client ${c.id} ${c.status}`);
         }),
       );
@@ -212,30 +198,31 @@ ${SCOPE_EXAMPLES}`,
 
 const path = (id: string) => `/clients/${idSegment(id, 'the client id')}`;
 
-function readJson(file: string): unknown {
+/** The app's JWKS file as JSON; the admin API checks the keys. */
+function readJwks(file: string): NonNullable<ClientAddInput['jwks']> {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as NonNullable<ClientAddInput['jwks']>;
   } catch (e) {
     throw new CliError(`cannot read ${file} as JSON: ${(e as Error).message}`);
   }
 }
 
-function showClient(c: Client): string {
+function showClient(c: ClientView): string {
   return keyValues([
     ['id', c.id],
     ['name', c.name],
     ['status', c.status],
     ['auth', c.authMethod],
-    ['grant', c.grantType ?? ''],
+    ['grant', c.grantType],
     ...(c.operatorId ? ([['operator API of', c.operatorId]] as Array<[string, string]>) : []),
     ['redirect uris', c.redirectUris.join(' ')],
-    ['allowed scopes', c.allowedScopes?.length ? c.allowedScopes.join(' ') : '(none)'],
-    ['key ids', c.jwks?.keys.map((k) => k.kid ?? '(no kid)').join(' ')],
+    ['allowed scopes', c.allowedScopes.length ? c.allowedScopes.join(' ') : '(none)'],
+    ['key ids', c.jwks?.keys.map((k) => String(k.kid ?? '(no kid)')).join(' ')],
     ['created', c.createdAt],
   ]);
 }
 
-function describeCreated(r: Created): string {
+function describeCreated(r: ClientCredentialsOnce): string {
   const lines = [showClient(r.client)];
   if (r.clientSecret) lines.push('', 'client secret (shown once, store it now):', r.clientSecret);
   if (r.privateJwk)

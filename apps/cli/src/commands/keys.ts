@@ -1,26 +1,15 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import {
+  MAX_ROTATION_BATCH,
+  rotateMasterRequestSchema,
+  type ItemList,
+  type KeyView,
+  type MasterKeyRotationReport,
+  type RotateMasterRequest,
+} from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { idSegment } from '../io.js';
 import { table } from '../output.js';
-
-interface Key {
-  kid: string;
-  use: string;
-  status: string;
-  createdAt: string;
-  retiredAt: string | null;
-}
-
-interface RotationReport {
-  masterKeyId: string;
-  columns: Array<{
-    table: string;
-    column: string;
-    scanned: number;
-    resealed: number;
-    failed: string[];
-  }>;
-}
 
 export function registerKeyCommands(program: Command, ctx: CommandContext): void {
   const keys = program
@@ -32,7 +21,7 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
     .description('list keys; new tokens use the newest active token-encryption key')
     .action(
       ctx.run(async () => {
-        const { items } = await ctx.client().get<{ items: Key[] }>('/keys');
+        const { items } = await ctx.client().get<ItemList<KeyView>>('/keys');
         ctx.out().result(items, () =>
           table(
             ['kid', 'use', 'status', 'created', 'retired'],
@@ -47,7 +36,7 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
     .description('add a token key; new tokens use it, older keys still decrypt until retired')
     .action(
       ctx.run(async () => {
-        const k = await ctx.client().send<Key>('POST', '/keys/rotate');
+        const k = await ctx.client().send<KeyView>('POST', '/keys/rotate');
         ctx.out().result(k, () => `token key ${k.kid} is now current`);
       }),
     );
@@ -62,7 +51,7 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
       ctx.run(async (kid: string) => {
         const k = await ctx
           .client()
-          .send<Key>('POST', `/keys/${idSegment(kid, 'the key id')}/retire`);
+          .send<KeyView>('POST', `/keys/${idSegment(kid, 'the key id')}/retire`);
         ctx.out().result(k, () => `token key ${k.kid} retired`);
       }),
     );
@@ -72,7 +61,11 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
     .description(
       're-encrypt every secret at rest under the newest master key (SWITCHBOARD_MASTER_KEY)',
     )
-    .option('--batch-size <n>', 'rows per transaction (1–10000, default 100)', positiveInt)
+    .option(
+      '--batch-size <n>',
+      `rows per transaction (1–${MAX_ROTATION_BATCH}, default 100)`,
+      batchSize,
+    )
     .addHelpText(
       'after',
       `
@@ -87,13 +80,10 @@ Examples:
     )
     .action(
       ctx.run(async (options: { batchSize?: number }) => {
+        const body: RotateMasterRequest = options.batchSize ? { batchSize: options.batchSize } : {};
         const r = await ctx
           .client()
-          .send<RotationReport>(
-            'POST',
-            '/keys/rotate-master',
-            options.batchSize ? { batchSize: options.batchSize } : {},
-          );
+          .send<MasterKeyRotationReport>('POST', '/keys/rotate-master', body);
         const failed = r.columns.reduce((n, c) => n + c.failed.length, 0);
         ctx.out().result(r, () =>
           [
@@ -117,9 +107,10 @@ Examples:
     );
 }
 
-function positiveInt(value: string): number {
+/** `--batch-size`: the admin API's rule for `batchSize`, checked before the call. */
+function batchSize(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new InvalidArgumentError('must be an integer from 1 to 10000');
+  if (!rotateMasterRequestSchema.safeParse({ batchSize: n }).success)
+    throw new InvalidArgumentError(`must be an integer from 1 to ${MAX_ROTATION_BATCH}`);
   return n;
 }

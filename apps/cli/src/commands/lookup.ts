@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
+import type { LookupQuery, LookupResult } from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
 import { keyValues } from '../output.js';
-
-interface LookupResult {
-  operatorId: string;
-  operatorName: string;
-  matched: { type: string; value: string };
-}
 
 export function registerLookupCommand(program: Command, ctx: CommandContext): void {
   program
@@ -20,7 +15,10 @@ export function registerLookupCommand(program: Command, ctx: CommandContext): vo
     )
     .action(
       ctx.run(async (target: string) => {
-        const query = target.startsWith('+') ? { phoneNumber: target } : { ip: target };
+        // A leading '+' says the admin means a number; the admin API checks it is E.164.
+        const query: LookupQuery = target.startsWith('+')
+          ? { phoneNumber: target }
+          : { ip: target };
         let r: LookupResult;
         try {
           r = await ctx.client().get<LookupResult>('/lookup', query);

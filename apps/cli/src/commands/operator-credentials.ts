@@ -1,22 +1,15 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import type {
+  ClientAddInput,
+  ClientCredentialsOnce,
+  ClientView,
+  ItemList,
+  OperatorClientRequest,
+} from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
-
-interface OperatorClient {
-  id: string;
-  name: string;
-  status: string;
-  operatorId: string;
-  jwks?: { keys: Array<{ kid?: string }> };
-  createdAt: string;
-}
-
-interface Created {
-  client: OperatorClient;
-  privateJwk?: Record<string, unknown>;
-}
 
 /** `switchboard operators credentials`: an operator's client of the operator API. */
 export function registerOperatorCredentialsCommand(ops: Command, ctx: CommandContext): void {
@@ -49,7 +42,7 @@ Examples:
         ) => {
           const path = `/operators/${idSegment(operatorId, 'the operator id')}/credentials`;
           if (!flags.generateKey && !flags.jwksFile) {
-            const { items } = await ctx.client().get<{ items: OperatorClient[] }>(path);
+            const { items } = await ctx.client().get<ItemList<ClientView>>(path);
             return ctx.out().result(items, () =>
               table(
                 ['client id', 'name', 'status', 'key ids', 'created'],
@@ -59,19 +52,20 @@ Examples:
           }
           if (flags.generateKey && flags.jwksFile)
             throw new CliError('give --generate-key or --jwks-file, not both');
-          const created = await ctx.client().send<Created>('POST', path, {
+          const body: OperatorClientRequest = {
             ...(flags.name ? { name: flags.name } : {}),
             ...(flags.generateKey ? { generateKey: true } : { jwks: readJwks(flags.jwksFile!) }),
-          });
+          };
+          const created = await ctx.client().send<ClientCredentialsOnce>('POST', path, body);
           ctx.out().result(created, () => describe(created));
         },
       ),
     );
 }
 
-const kids = (c: OperatorClient) => c.jwks?.keys.map((k) => k.kid ?? '(no kid)').join(' ');
+const kids = (c: ClientView) => c.jwks?.keys.map((k) => String(k.kid ?? '(no kid)')).join(' ');
 
-function describe(r: Created): string {
+function describe(r: ClientCredentialsOnce): string {
   const lines = [
     keyValues([
       ['client id', r.client.id],
@@ -91,7 +85,8 @@ function describe(r: Created): string {
   return lines.join('\n');
 }
 
-function readJwks(file: string): unknown {
+/** The operator's JWKS file; the admin API checks the keys. */
+function readJwks(file: string): NonNullable<ClientAddInput['jwks']> {
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -100,5 +95,7 @@ function readJwks(file: string): unknown {
   }
   // A single JWK is accepted as a one-key set.
   const obj = json as { keys?: unknown; kty?: unknown };
-  return obj && typeof obj === 'object' && obj.kty && !obj.keys ? { keys: [obj] } : json;
+  return (
+    obj && typeof obj === 'object' && obj.kty && !obj.keys ? { keys: [obj] } : json
+  ) as NonNullable<ClientAddInput['jwks']>;
 }

@@ -1,18 +1,7 @@
+import type { OperatorDetails, SupportedApi } from '@switchboard/contracts';
 import { CliError } from '../io.js';
 
-/** What `operators show` and `operators update` need of an operator's self-service fields. */
-export interface SelfServiceFields {
-  routingUrl?: string | null;
-  routingSync?: {
-    status: string;
-    lastAttemptAt: string;
-    lastSuccessAt: string | null;
-    lastError: string | null;
-    consecutiveFailures: number;
-  } | null;
-}
-
-export function parseSupportedApi(value: string): { name: string; versions: string[] } {
+export function parseSupportedApi(value: string): SupportedApi {
   const [name, versions] = value.split(':');
   if (!name || !versions)
     throw new CliError(
@@ -22,7 +11,7 @@ export function parseSupportedApi(value: string): { name: string; versions: stri
 }
 
 export function routingSyncLines(
-  o: SelfServiceFields,
+  o: Pick<OperatorDetails, 'routingUrl' | 'routingSync'>,
 ): Array<[string, string | number | undefined]> {
   const s = o.routingSync;
   if (!o.routingUrl) return [];

@@ -1,26 +1,20 @@
 import fs from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { Option, type Command } from 'commander';
+import {
+  scopeStyleSchema,
+  type ItemList,
+  type Operator,
+  type OperatorCredentials,
+  type OperatorDetails,
+  type OperatorInput,
+  type OperatorUpdate,
+} from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
 import { registerOperatorCredentialsCommand } from './operator-credentials.js';
-import { parseSupportedApi, routingSyncLines, type SelfServiceFields } from './operator-fields.js';
-
-interface Operator extends SelfServiceFields {
-  id: string;
-  name: string;
-  country: string;
-  status: string;
-  issuerUrl: string;
-  apiRoot: string;
-  clientId: string;
-  clientAuthMethod: string;
-  scopeStyle: string;
-  allowInsecureHttp: boolean;
-  supportedApis?: Array<{ name: string; versions: string[] }>;
-  routes?: { ranges: number; prefixes: number; networks: number };
-}
+import { parseSupportedApi, routingSyncLines } from './operator-fields.js';
 
 interface OperatorFlags {
   id?: string;
@@ -32,7 +26,7 @@ interface OperatorFlags {
   clientSecret?: string;
   clientSecretFile?: string;
   privateKeyFile?: string;
-  scopeStyle?: string;
+  scopeStyle?: OperatorInput['scopeStyle'];
   insecure?: boolean;
   routingUrl?: string | false;
   supportedApi?: string[];
@@ -64,17 +58,19 @@ Examples:
         const credentials = readCredentials(flags);
         if (!credentials)
           throw new CliError('give --client-secret, --client-secret-file or --private-key-file');
-        const created = await ctx.client().send<Operator>('POST', '/operators', {
-          id: flags.id,
-          name: flags.name,
-          country: flags.country,
-          issuerUrl: flags.issuer,
-          apiRoot: flags.apiRoot,
-          clientId: flags.clientId,
+        // Commander makes the options below required: they are set here.
+        const body: OperatorInput = {
+          id: flags.id!,
+          name: flags.name!,
+          country: flags.country!,
+          issuerUrl: flags.issuer!,
+          apiRoot: flags.apiRoot!,
+          clientId: flags.clientId!,
           credentials,
           scopeStyle: flags.scopeStyle ?? 'camara',
           allowInsecureHttp: !!flags.insecure,
-        });
+        };
+        const created = await ctx.client().send<Operator>('POST', '/operators', body);
         ctx.out().result(created, () => `operator ${created.id} added`);
       }),
     );
@@ -84,7 +80,7 @@ Examples:
     .description('list operators')
     .action(
       ctx.run(async () => {
-        const { items } = await ctx.client().get<{ items: Operator[] }>('/operators');
+        const { items } = await ctx.client().get<ItemList<Operator>>('/operators');
         ctx.out().result(items, () =>
           table(
             ['id', 'name', 'country', 'status', 'auth', 'scope style', 'issuer'],
@@ -110,7 +106,7 @@ Examples:
       ctx.run(async (id: string) => {
         const o = await ctx
           .client()
-          .get<Operator>(`/operators/${idSegment(id, 'the operator id')}`);
+          .get<OperatorDetails>(`/operators/${idSegment(id, 'the operator id')}`);
         ctx
           .out()
           .result(o, () =>
@@ -127,11 +123,11 @@ Examples:
               ['insecure http', o.allowInsecureHttp],
               [
                 'supported apis',
-                o.supportedApis?.map((a) => `${a.name}:${a.versions.join(',')}`).join(' '),
+                o.supportedApis.map((a) => `${a.name}:${a.versions.join(',')}`).join(' '),
               ],
-              ['ranges', o.routes?.ranges],
-              ['prefixes', o.routes?.prefixes],
-              ['networks', o.routes?.networks],
+              ['ranges', o.routes.ranges],
+              ['prefixes', o.routes.prefixes],
+              ['networks', o.routes.networks],
               ['routing url', o.routingUrl ?? ''],
               ...routingSyncLines(o),
             ]),
@@ -159,7 +155,7 @@ Examples:
     .action(
       ctx.run(async (id: string, flags: OperatorFlags & { secure?: boolean }) => {
         const credentials = readCredentials(flags);
-        const patch = Object.fromEntries(
+        const patch: OperatorUpdate = Object.fromEntries(
           Object.entries({
             name: flags.name,
             country: flags.country,
@@ -171,7 +167,7 @@ Examples:
             allowInsecureHttp: flags.insecure ? true : flags.secure ? false : undefined,
             routingUrl: flags.routingUrl === false ? null : flags.routingUrl,
             supportedApis: flags.supportedApi?.map(parseSupportedApi),
-          }).filter(([, v]) => v !== undefined),
+          } satisfies OperatorUpdate).filter(([, v]) => v !== undefined),
         );
         if (Object.keys(patch).length === 0)
           throw new CliError('nothing to update: give at least one option');
@@ -228,15 +224,14 @@ function withOperatorFlags(cmd: Command): Command {
     .option('--client-secret-file <file>', 'file holding the client secret')
     .option('--private-key-file <file>', 'private key for private_key_jwt: JWK (JSON) or PEM')
     .addOption(
-      new Option('--scope-style <style>', 'how the operator spells scopes').choices([
-        'camara',
-        'dpv-hash',
-      ]),
+      new Option('--scope-style <style>', 'how the operator spells scopes').choices(
+        scopeStyleSchema.options,
+      ),
     )
     .option('--insecure', 'allow plain-http issuer and API root (sandbox/dev only)');
 }
 
-function readCredentials(flags: OperatorFlags): Record<string, unknown> | undefined {
+function readCredentials(flags: OperatorFlags): OperatorCredentials | undefined {
   const given = [flags.clientSecret, flags.clientSecretFile, flags.privateKeyFile].filter(
     (v) => v !== undefined,
   );

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
+import type {
+  ItemList,
+  OverlapApproval,
+  OverlapApprove,
+  OverlapRevoke,
+  OverlapsApproved,
+  OverlapsRevoked,
+} from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { table } from '../output.js';
-
-interface Approval {
-  operatorId: string;
-  kind: string;
-  value: string;
-  approvedBy: string;
-  note: string | null;
-  createdAt: string;
-}
 
 /**
  * `switchboard overlaps`: admin approvals of operators' claims that overlap another operator's
@@ -45,11 +44,8 @@ Examples:
     )
     .action(
       ctx.run(async (operatorId: string, values: string[], flags: { note?: string }) => {
-        const r = await ctx.client().send<{ approved: Approval[] }>('POST', '/overlaps', {
-          operatorId,
-          values,
-          note: flags.note,
-        });
+        const body: OverlapApprove = { operatorId, values, note: flags.note };
+        const r = await ctx.client().send<OverlapsApproved>('POST', '/overlaps', body);
         ctx
           .out()
           .result(
@@ -68,7 +64,7 @@ Examples:
       ctx.run(async (flags: { operator?: string }) => {
         const { items } = await ctx
           .client()
-          .get<{ items: Approval[] }>('/overlaps', { operator: flags.operator });
+          .get<ItemList<OverlapApproval>>('/overlaps', { operator: flags.operator });
         ctx.out().result(items, () =>
           table(
             ['operator', 'kind', 'value', 'approved by', 'note', 'created'],
@@ -92,12 +88,11 @@ Examples:
     .description('withdraw approvals (routes already claimed stay; new claims are refused)')
     .action(
       ctx.run(async (operatorId: string, values: string[]) => {
-        const r = await ctx
-          .client()
-          .send<{ revoked: number }>('POST', '/overlaps/revoke', { operatorId, values });
+        const body: OverlapRevoke = { operatorId, values };
+        const r = await ctx.client().send<OverlapsRevoked>('POST', '/overlaps/revoke', body);
         ctx.out().result(r, () => `revoked ${r.revoked} approval(s) of ${operatorId}`);
       }),
     );
 }
 
-const show = (a: Approval) => (a.kind === 'prefix' ? `+${a.value}` : a.value);
+const show = (a: OverlapApproval) => (a.kind === 'prefix' ? `+${a.value}` : a.value);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import type { ImportResult, RoutesAdded, RoutesRemoved } from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { CliError, type CliIo } from '../io.js';
 import { table } from '../output.js';
@@ -68,7 +69,7 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
     );
   add.action(
     ctx.run(async (operatorId: string, values: string[], flags: { allowOverlap?: boolean }) => {
-      const r = await ctx.client().send<{ added: string[] }>('POST', `/${kind.command}`, {
+      const r = await ctx.client().send<RoutesAdded>('POST', `/${kind.command}`, {
         operatorId,
         [kind.field]: values,
         allowOverlap: !!flags.allowOverlap,
@@ -89,12 +90,10 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
     .description(`remove ${kind.noun}s (all or none)`)
     .action(
       ctx.run(async (values: string[], flags: { operator?: string }) => {
-        const r = await ctx
-          .client()
-          .send<{ removed: string[] }>('POST', `/${kind.command}/remove`, {
-            [kind.field]: values,
-            operatorId: flags.operator,
-          });
+        const r = await ctx.client().send<RoutesRemoved>('POST', `/${kind.command}/remove`, {
+          [kind.field]: values,
+          operatorId: flags.operator,
+        });
         ctx
           .out()
           .result(r, () => `removed ${r.removed.length} ${kind.noun}(s): ${r.removed.join(', ')}`);
@@ -147,7 +146,7 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
         const started = Date.now();
         const r = await ctx
           .client()
-          .upload<{ imported: number; byOperator: Record<string, number> }>(
+          .upload<ImportResult>(
             `/${kind.command}/import${flags.allowOverlap ? '?allowOverlap=true' : ''}`,
             file,
             progress,

@@ -1,20 +1,7 @@
 import type { Command } from 'commander';
+import type { SyncOutcome } from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { idSegment } from '../io.js';
-
-interface KindDiff {
-  added: string[];
-  removed: string[];
-  unchanged: number;
-}
-
-interface SyncOutcome {
-  operatorId: string;
-  routingUrl: string;
-  rules: number;
-  diff: Record<string, KindDiff>;
-  warnings: string[];
-}
 
 /** `switchboard routing sync`: poll one operator's GSMA routing table now. */
 export function registerRoutingCommands(program: Command, ctx: CommandContext): void {

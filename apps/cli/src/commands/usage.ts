@@ -1,24 +1,8 @@
 import type { Command } from 'commander';
+import { DAY_PATTERN, type UsageQuery, type UsageReport } from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { CliError } from '../io.js';
 import { table } from '../output.js';
-
-interface UsageRow {
-  day: string;
-  clientId: string;
-  operatorId: string;
-  api: string;
-  calls: number;
-  errors: number;
-  errorRate: number;
-  p50LatencyMs: number;
-}
-
-interface UsageReport {
-  from: string;
-  to: string;
-  items: UsageRow[];
-}
 
 interface UsageFlags {
   from: string;
@@ -26,8 +10,6 @@ interface UsageFlags {
   client?: string;
   operator?: string;
 }
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function registerUsageCommand(program: Command, ctx: CommandContext): void {
   program
@@ -51,13 +33,14 @@ Examples:
           ['--from', flags.from],
           ['--to', flags.to],
         ] as const)
-          if (!DAY.test(value)) throw new CliError(`${name} must be a date YYYY-MM-DD`);
-        const report = await ctx.client().get<UsageReport>('/usage', {
+          if (!DAY_PATTERN.test(value)) throw new CliError(`${name} must be a date YYYY-MM-DD`);
+        const query: UsageQuery = {
           from: flags.from,
           to: flags.to,
           client: flags.client,
           operator: flags.operator,
-        });
+        };
+        const report = await ctx.client().get<UsageReport>('/usage', query);
         ctx.out().result(report, () => render(report));
       }),
     );

@@ -1,5 +1,7 @@
-// E.164 (ITU-T E.164 §6): at most 15 digits, the country code never starts with 0.
-// CAMARA NV 2.1 phoneNumber: '^\+[1-9][0-9]{4,14}$'.
+import { isE164, isPhoneNumber } from '@switchboard/camara';
+
+// A routing prefix is the start of an E.164 number (ITU-T E.164 §6): at most 15 digits, the
+// country code never starts with 0. Whole numbers follow the one rule of @switchboard/camara.
 
 const ZERO = 0x30;
 const PLUS = 0x2b;
@@ -12,10 +14,10 @@ export class PrefixError extends Error {
   }
 }
 
-/** True when text[from..] is `min`..15 ASCII digits, the first one 1-9. */
-function isE164Digits(text: string, from: number, min: number): boolean {
+/** True when text[from..] is 1..15 ASCII digits, the first one 1-9. */
+function isPrefixDigits(text: string, from: number): boolean {
   const digits = text.length - from;
-  if (digits < min || digits > MAX_DIGITS) return false;
+  if (digits < 1 || digits > MAX_DIGITS) return false;
   if (text.charCodeAt(from) === ZERO) return false;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i) - ZERO;
@@ -30,7 +32,7 @@ export function parseMsisdnPrefix(input: string): string {
     throw new PrefixError('invalid MSISDN prefix: expected a string of digits');
   }
   const from = input.charCodeAt(0) === PLUS ? 1 : 0;
-  if (!isE164Digits(input, from, 1)) {
+  if (!isPrefixDigits(input, from)) {
     throw new PrefixError(
       `invalid MSISDN prefix '${input}': expected 1-15 digits, optionally after '+', not starting with 0`,
     );
@@ -38,15 +40,16 @@ export function parseMsisdnPrefix(input: string): string {
   return input.slice(from);
 }
 
-/** E.164 '+[1-9][0-9]{4,14}' → its digits; anything else → undefined. */
+/** An E.164 number with its '+' (CAMARA NV 2.1) → its digits; anything else → undefined. */
 export function parsePhoneNumber(input: string): string | undefined {
-  if (typeof input !== 'string' || input.charCodeAt(0) !== PLUS) return undefined;
-  return isE164Digits(input, 1, 5) ? input.slice(1) : undefined;
+  return typeof input === 'string' && isE164(input) ? input.slice(1) : undefined;
 }
 
-/** Digits of a phone number given as E.164 with '+' or as bare digits (5-15), or undefined. */
+/**
+ * Digits of a phone number given as E.164 with or without its '+' (the NV 0.3.1 spelling), or
+ * undefined.
+ */
 export function phoneNumberDigits(input: string): string | undefined {
-  if (typeof input !== 'string') return undefined;
-  if (input.charCodeAt(0) === PLUS) return parsePhoneNumber(input);
-  return isE164Digits(input, 0, 5) ? input : undefined;
+  if (typeof input !== 'string' || !isPhoneNumber('v0', input)) return undefined;
+  return input.charCodeAt(0) === PLUS ? input.slice(1) : input;
 }

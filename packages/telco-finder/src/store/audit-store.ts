@@ -1,17 +1,7 @@
+import type { AuditRecord } from '@switchboard/contracts';
 import { isStorableText } from '@switchboard/db';
-import { InputError } from '../errors.js';
 import type { Db } from './routing-store.js';
 import { iso } from './operator-store.js';
-
-/** One audit-log entry: who (actor), what (action, detail with before/after), when (at). */
-export interface AuditRecord {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  operatorId: string | null;
-  detail: Record<string, unknown>;
-}
 
 export interface AuditQuery {
   operatorId?: string;
@@ -26,18 +16,6 @@ interface AuditRow {
   action: string;
   operator_id: string | null;
   detail: Record<string, unknown> | string;
-}
-
-/**
- * The `since` of an audit query: a time JavaScript reads and PostgreSQL stores (years
- * 1–9999). Found by the fuzz suites: a year before 4713 BC failed the query with a 500.
- */
-export function parseAuditSince(value: string): Date {
-  const at = new Date(value);
-  const year = at.getUTCFullYear();
-  if (Number.isNaN(at.getTime()) || year < 1 || year > 9999)
-    throw new InputError(`since: not a time: '${value}' (e.g. 2026-12-01 or 2026-12-01T10:00:00Z)`);
-  return at;
 }
 
 /** Oldest first, so a listing reads as a history; `limit` keeps the newest entries. */

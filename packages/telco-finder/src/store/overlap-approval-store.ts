@@ -1,18 +1,9 @@
+import type { ApprovalKind, OverlapApproval } from '@switchboard/contracts';
 import { isStorableText } from '@switchboard/db';
 import type { Db } from './routing-store.js';
 import { iso } from './operator-store.js';
 
-export type ApprovalKind = 'range' | 'prefix';
-
-export interface OverlapApproval {
-  operatorId: string;
-  kind: ApprovalKind;
-  /** Canonical CIDR or MSISDN prefix (digits). */
-  value: string;
-  approvedBy: string;
-  note: string | null;
-  createdAt: string;
-}
+export type { ApprovalKind, OverlapApproval };
 
 interface ApprovalRow {
   operator_id: string;

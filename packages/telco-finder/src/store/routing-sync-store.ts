@@ -1,19 +1,7 @@
+import type { RoutingSyncState } from '@switchboard/contracts';
 import { storableJson, storableText } from '@switchboard/db';
 import type { Db } from './routing-store.js';
 import { iso } from './operator-store.js';
-
-/** The last routing-table sync of one operator, as admins and operators see it. */
-export interface RoutingSyncState {
-  status: 'ok' | 'failed';
-  lastAttemptAt: string;
-  lastSuccessAt: string | null;
-  /** Why the last attempt failed (the last good table stays in force). */
-  lastError: string | null;
-  consecutiveFailures: number;
-  /** The difference the last successful sync applied. */
-  lastChange: unknown;
-  nextDueAt: string;
-}
 
 interface StateRow {
   status: 'ok' | 'failed';

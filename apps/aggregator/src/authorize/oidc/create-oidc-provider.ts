@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { isDatabaseUnavailable } from '@switchboard/db';
-import type { TokenKeyring } from '@switchboard/tokens';
+import { operatorRoutingClaims, type TokenKeyring } from '@switchboard/tokens';
 import type { Logger } from '@switchboard/telco-finder';
 import type { OperatorGrant, OperatorGrants } from '../operator-grants.js';
 import type { OidcModelStore } from '../store/oidc-model-store.js';
@@ -190,11 +190,7 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLo
         return token.clientId ? (await deps.machineResource(token.clientId)).claims : undefined;
       const grant = token.grantId ? await grants(ctx, token.grantId) : undefined;
       if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
-      return {
-        operator_id: grant.operatorId,
-        api_root: grant.apiRoot,
-        operator_access_token: grant.operatorAccessToken,
-      };
+      return operatorRoutingClaims(grant);
     },
     assertJwtClientAuthClaimsAndHeader: async (
       _ctx: unknown,

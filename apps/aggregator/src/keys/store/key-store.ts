@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-
-export type KeyUse = 'token-encryption' | 'id-token-signing' | 'cookie' | 'pairwise';
+import type { KeyUse } from '@switchboard/contracts';
 
 export interface KeyRow {
   kid: string;

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { jsonHasNoControlCharacters, operatorInputSchema, operatorUpdateSchema } from './model.js';
+import { jsonHasNoControlCharacters } from './field-rules.js';
+import { operatorInputSchema, operatorUpdateSchema } from './operator-contracts.js';
 
 const base = {
   id: 'es-example',

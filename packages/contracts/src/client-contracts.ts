@@ -1,0 +1,137 @@
+import { ALL_NV_SCOPES } from '@switchboard/camara';
+import { z } from 'zod';
+import {
+  displayNameSchema,
+  hasNoControlCharacters,
+  JSON_OBJECT,
+  NO_CONTROL_CHARACTERS,
+  OPERATOR_ID,
+} from './field-rules.js';
+import { publicJwksSchema } from './jwk-rules.js';
+import { clientAuthMethodSchema } from './operator-contracts.js';
+
+// Admin API `/admin/v1/clients…`: service providers' OIDC clients (apps) and machine clients
+// of the telco finder and operator APIs.
+
+/** The CAMARA API scopes an admin can allow an app: those the aggregator issues tokens for. */
+export const ALLOWABLE_SCOPES: readonly string[] = ALL_NV_SCOPES;
+
+/** A list of allowed scopes: known ones only, each once, in ALLOWABLE_SCOPES order. */
+export const allowedScopesSchema = z
+  .array(
+    z.string().refine((s) => ALLOWABLE_SCOPES.includes(s), {
+      message: `must be one of ${ALLOWABLE_SCOPES.join(', ')}`,
+    }),
+  )
+  .max(ALLOWABLE_SCOPES.length * 2)
+  .transform((scopes) => ALLOWABLE_SCOPES.filter((s) => scopes.includes(s)));
+
+/** `client_credentials`: a machine client of the telco finder API (GSMA OPG.10) or the operator API. */
+export const grantTypeSchema = z.enum(['authorization_code', 'client_credentials']);
+export type GrantType = z.output<typeof grantTypeSchema>;
+
+/** RFC 9700 §2.1: compared exactly; https, or http on the loopback only; no fragment. */
+const redirectUriSchema = z
+  .string()
+  .max(2048)
+  .refine(hasNoControlCharacters, NO_CONTROL_CHARACTERS)
+  .refine(isRedirectUri, {
+    message: 'must be an absolute https URL (http only for localhost/127.0.0.1) without fragment',
+  });
+
+/** `POST /clients`. */
+export const clientAddSchema = z
+  .object({
+    name: displayNameSchema,
+    grantType: grantTypeSchema.default('authorization_code'),
+    redirectUris: z.array(redirectUriSchema).max(20).default([]),
+    authMethod: clientAuthMethodSchema.default('private_key_jwt'),
+    jwks: publicJwksSchema.optional(),
+    generateKey: z.boolean().default(false),
+    operatorId: z.string().regex(OPERATOR_ID, 'an operator id').optional(),
+    allowedScopes: allowedScopesSchema.optional(),
+  })
+  .strict()
+  // The grant is stored as the presence of redirect URIs (no schema change): an app
+  // needs at least one, a machine client redirects nowhere.
+  .refine((c) => (c.grantType === 'authorization_code') === c.redirectUris.length > 0, {
+    path: ['redirectUris'],
+    message:
+      'an authorization_code client needs redirect URIs; a client_credentials one takes none',
+  })
+  .refine((c) => c.grantType === 'authorization_code' || !c.allowedScopes?.length, {
+    path: ['allowedScopes'],
+    message: 'a client_credentials client requests no CAMARA API scopes',
+  })
+  // Operators authenticate with private_key_jwt only (ICM); they never redirect anywhere.
+  .refine(
+    (c) =>
+      !c.operatorId || (c.grantType === 'client_credentials' && c.authMethod === 'private_key_jwt'),
+    {
+      path: ['operatorId'],
+      message: 'an operator client is a client_credentials client with private_key_jwt',
+    },
+  );
+export type ClientAddInput = z.input<typeof clientAddSchema>;
+export type ClientAdd = z.output<typeof clientAddSchema>;
+
+/** `PATCH /clients/{id}`. */
+export const clientUpdateSchema = z
+  .object({
+    name: displayNameSchema,
+    redirectUris: z.array(redirectUriSchema).min(1).max(20),
+    jwks: publicJwksSchema,
+    allowedScopes: allowedScopesSchema,
+  })
+  .partial()
+  .strict();
+export type ClientUpdateInput = z.input<typeof clientUpdateSchema>;
+
+/**
+ * `POST /operators/{id}/credentials`, a JSON object or nothing: the operator's client of the
+ * operator API, a client_credentials client with private_key_jwt. `name`, `jwks` and
+ * `generateKey` keep the rules of `POST /clients`, which checks them.
+ */
+export const operatorClientRequestSchema = z.looseObject({}, JSON_OBJECT).optional();
+export type OperatorClientRequest = Partial<Pick<ClientAddInput, 'name' | 'jwks' | 'generateKey'>>;
+
+/** A client as admins see it; secrets are never part of it. */
+export const clientViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(['active', 'disabled']),
+    authMethod: clientAuthMethodSchema,
+    grantType: grantTypeSchema,
+    redirectUris: z.array(z.string()),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+    /** An operator's client of the operator API: its tokens act for this operator only. */
+    operatorId: z.string().optional(),
+    /** The CAMARA API scopes the app may request; none for a client_credentials client. */
+    allowedScopes: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .strict();
+export type ClientView = z.output<typeof clientViewSchema>;
+
+/** What an admin sees once, at creation or rotation: never stored in clear. */
+export const clientCredentialsOnceSchema = z
+  .object({
+    client: clientViewSchema,
+    clientSecret: z.string().optional(),
+    privateJwk: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type ClientCredentialsOnce = z.output<typeof clientCredentialsOnceSchema>;
+
+function isRedirectUri(value: string): boolean {
+  try {
+    const u = new URL(value);
+    if (u.hash || u.username || u.password) return false;
+    if (u.protocol === 'https:') return true;
+    return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { JSON_OBJECT } from './field-rules.js';
+
+// Admin API `/admin/v1/keys…`: the aggregator's own keys and the master key that seals secrets.
+
+/** What each key is for: AggregatorAccessToken encryption (rotated by `kid`), the rest at boot. */
+export const keyUseSchema = z.enum(['token-encryption', 'id-token-signing', 'cookie', 'pairwise']);
+export type KeyUse = z.output<typeof keyUseSchema>;
+
+/** `GET /keys`, `POST /keys/rotate`, `POST /keys/{kid}/retire`: never the key material. */
+export const keyViewSchema = z
+  .object({
+    kid: z.string(),
+    use: keyUseSchema,
+    status: z.enum(['active', 'retired']),
+    createdAt: z.string(),
+    retiredAt: z.string().nullable(),
+  })
+  .strict();
+export type KeyView = z.output<typeof keyViewSchema>;
+
+export const MAX_ROTATION_BATCH = 10_000;
+const BATCH = { error: `batchSize must be an integer from 1 to ${MAX_ROTATION_BATCH}` };
+
+/** `POST /keys/rotate-master`: rows per transaction (default 100); no body is the default. */
+export const rotateMasterRequestSchema = z
+  .object(
+    {
+      batchSize: z.number(BATCH).int(BATCH).min(1, BATCH).max(MAX_ROTATION_BATCH, BATCH).optional(),
+    },
+    JSON_OBJECT,
+  )
+  .optional();
+export type RotateMasterRequest = z.input<typeof rotateMasterRequestSchema>;
+
+export const sealedColumnReportSchema = z
+  .object({
+    table: z.string(),
+    column: z.string(),
+    scanned: z.number(),
+    resealed: z.number(),
+    /** Row keys that could not be opened with any configured master key. */
+    failed: z.array(z.string()),
+  })
+  .strict();
+export type SealedColumnReport = z.output<typeof sealedColumnReportSchema>;
+
+export const masterKeyRotationReportSchema = z
+  .object({
+    /** The master key every value is now sealed under (a public fingerprint). */
+    masterKeyId: z.string(),
+    columns: z.array(sealedColumnReportSchema),
+  })
+  .strict();
+export type MasterKeyRotationReport = z.output<typeof masterKeyRotationReportSchema>;

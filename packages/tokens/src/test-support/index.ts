@@ -1,0 +1,1 @@
+export { mintAggregatorAccessToken } from './mint-aggregator-access-token.js';

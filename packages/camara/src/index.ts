@@ -49,3 +49,11 @@ export {
   type ParsedPurposeScope,
   type ScopeStyle,
 } from './purpose-scope.js';
+export {
+  API_SCOPES,
+  CAMARA_APIS,
+  camaraStyleScope,
+  hashStyleScope,
+  type CamaraApi,
+  type CamaraOperation,
+} from './camara-apis.js';

@@ -1,4 +1,4 @@
-import { ALL_NV_SCOPES } from '@switchboard/camara';
+import { API_SCOPES } from '@switchboard/camara';
 import { z } from 'zod';
 import {
   displayNameSchema,
@@ -14,7 +14,7 @@ import { clientAuthMethodSchema } from './operator-contracts.js';
 // of the telco finder and operator APIs.
 
 /** The CAMARA API scopes an admin can allow an app: those the aggregator issues tokens for. */
-export const ALLOWABLE_SCOPES: readonly string[] = ALL_NV_SCOPES;
+export const ALLOWABLE_SCOPES: readonly string[] = API_SCOPES;
 
 /** A list of allowed scopes: known ones only, each once, in ALLOWABLE_SCOPES order. */
 export const allowedScopesSchema = z

@@ -1,10 +1,9 @@
+import { NV_SCOPES } from '@switchboard/camara';
+
 /** The Number Verification operations an app may ask for (CAMARA NV 2.1 scopes). */
 export type NumberVerificationOperation = 'verify' | 'device-phone-number';
 
-const OPERATION_SCOPES: Readonly<Record<NumberVerificationOperation, string>> = {
-  verify: 'number-verification:verify',
-  'device-phone-number': 'number-verification:device-phone-number:read',
-};
+const OPERATION_SCOPES: Readonly<Record<NumberVerificationOperation, string>> = NV_SCOPES.v2;
 
 // ICM: the purpose is a W3C DPV term, e.g. dpv:FraudPreventionAndDetection.
 const PURPOSE = /^dpv:[A-Za-z][A-Za-z0-9]*$/;

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  camaraError,
-  parseVerifyRequest,
-  requiredScope,
-  type NvApiVersion,
-  type NvOperation,
-} from '@switchboard/camara';
+import { CAMARA_APIS, camaraError } from '@switchboard/camara';
 
 /** One operation of a CAMARA API: `method` on `path` (relative to `/<api>/<version>`). */
 export interface ApiOperationRule {
@@ -69,32 +63,21 @@ export const apiDefinitionSchema = z.object({
 
 export const apiDefinitionsSchema = z.array(apiDefinitionSchema);
 
-function numberVerification(version: NvApiVersion): ApiDefinition {
-  const op = (operation: NvOperation, method: string, path: string): ApiOperationRule => ({
-    operation,
-    method,
-    path,
-    scopes: [requiredScope(version, operation)],
-  });
-  return {
-    name: 'number-verification',
-    version,
-    operations: [
-      // NV 2.1 / 0.3.1 `NumberVerificationRequestBody`: the rules the operators apply.
-      {
-        ...op('verify', 'POST', '/verify'),
-        checkBody: (body) => parseVerifyRequest(version, body),
-      },
-      op('device-phone-number', 'GET', '/device-phone-number'),
-    ],
-  };
-}
-
-/** Number Verification 2.1 (`/v2`) and 0.3.1 (`/v0`), with the scopes each spec names. */
-export const DEFAULT_APIS: readonly ApiDefinition[] = [
-  numberVerification('v2'),
-  numberVerification('v0'),
-];
+/**
+ * The APIs Switchboard knows (`CAMARA_APIS`: Number Verification 2.1 and 0.3.1), with the
+ * scopes each spec names and the body checks Switchboard applies itself.
+ */
+export const DEFAULT_APIS: readonly ApiDefinition[] = CAMARA_APIS.map((api) => ({
+  name: api.name,
+  version: api.version,
+  operations: api.operations.map((op) => ({
+    operation: op.operation,
+    method: op.method,
+    path: op.path,
+    scopes: [op.scope],
+    ...(op.checkBody ? { checkBody: op.checkBody } : {}),
+  })),
+}));
 
 interface CompiledOperation {
   readonly rule: ApiOperationRule;

@@ -1,10 +1,4 @@
-/** The CAMARA API scopes an AggregatorAccessToken may carry (NV 2.1 and NV 0.3.1 names). */
-export const API_SCOPES = [
-  'number-verification:verify',
-  'number-verification:device-phone-number:read',
-  'number-verification-verify-read',
-  'number-verification-share-read',
-] as const;
+import { API_SCOPES } from '@switchboard/camara';
 
 const PURPOSE = /^dpv:[A-Za-z][A-Za-z0-9]*$/;
 
@@ -36,11 +30,11 @@ export function appTokenScope(
     return {
       refusal: `scope must name exactly one dpv: purpose, e.g. dpv:FraudPreventionAndDetection (found ${purposesIn(requested).length})`,
     };
-  const apiScopes: readonly string[] = API_SCOPES.filter((s) => allowed.includes(s));
+  const apiScopes = API_SCOPES.filter((s) => allowed.includes(s));
   const refused = requested.split(' ').filter((s) => isApiScope(s) && !apiScopes.includes(s));
   if (authorizing && refused.length > 0)
     return { refusal: `this app may not request ${refused.join(' ')}` };
   return { scope: [purpose, ...apiScopes].join(' ') };
 }
 
-const isApiScope = (s: string): boolean => (API_SCOPES as readonly string[]).includes(s);
+const isApiScope = (s: string): boolean => API_SCOPES.includes(s);

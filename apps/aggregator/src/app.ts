@@ -10,7 +10,7 @@ import {
   type RoutingIndex,
 } from '@switchboard/telco-finder';
 import { createSecretBox } from '@switchboard/tokens';
-import { developmentWarnings, type AggregatorConfig } from './config.js';
+import { developmentWarnings, masterKeyHint, type AggregatorConfig } from './config.js';
 import { createAdminRouter } from './admin/admin-router.js';
 import { bootstrapAdminToken, createAdminTokens } from './admin/admin-tokens.js';
 import { createAuthorize } from './authorize/create-authorize.js';
@@ -175,7 +175,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
   const { logger } = deps;
   const { database, index, issuer } = base;
   const { knex } = database;
-  const secretBox = createSecretBox(config.masterKeys);
+  const secretBox = createSecretBox(config.masterKeys, { unknownKeyHint: masterKeyHint });
   const routingContext = {
     knex,
     secretBox,
@@ -193,7 +193,11 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     logger.info('admin token written for the local CLI', { file: adminToken.file });
 
   const clients = createClientService({ knex, secretBox });
-  const keys = createKeyService({ knex, secretBox });
+  const keys = createKeyService({
+    knex,
+    secretBox,
+    tokenLifetimeSeconds: config.accessTokenMaxTtl,
+  });
   const secrets = await keys.bootstrap();
   const metrics = createMetrics();
   const egress = createOperatorEgress({

@@ -51,6 +51,16 @@ describe('aggregator config', () => {
     }
   });
 
+  it("names the built-in development key as a previous master key with 'development'", () => {
+    const builtIn = loadConfig({}).masterKeys[0];
+    const c = loadConfig({
+      SWITCHBOARD_MASTER_KEY: 'n'.repeat(40),
+      SWITCHBOARD_PREVIOUS_MASTER_KEYS: 'development',
+    });
+    expect(c.masterKeys).toEqual(['n'.repeat(40), builtIn]);
+    expect(c.usingDevMasterKey).toBe(false);
+  });
+
   it('reads the operator self-service settings, and refuses dev mode in production', () => {
     expect(loadConfig({}).operatorSelfService).toEqual({
       devMode: false,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@switchboard/db';
+import { masterKeyId } from '@switchboard/tokens';
 import { parseProxyConfig, type ProxyConfig } from './proxy/proxy-config.js';
 import {
   parseRateLimitConfig,
@@ -11,6 +12,15 @@ import {
 // The only module of this app that reads process.env (house style: one config module).
 
 const DEV_MASTER_KEY = 'switchboard-dev-master-key-do-not-use-in-production';
+/** How SWITCHBOARD_PREVIOUS_MASTER_KEYS names the built-in development key (real keys are ≥ 32 characters). */
+export const DEV_MASTER_KEY_NAME = 'development';
+
+/** What to say when a value is sealed under a master key that is not configured. */
+export function masterKeyHint(keyId: string): string | undefined {
+  return keyId === masterKeyId(DEV_MASTER_KEY)
+    ? `it is the built-in development key; to rotate away from it, start with SWITCHBOARD_PREVIOUS_MASTER_KEYS=${DEV_MASTER_KEY_NAME} and run \`switchboard keys rotate-master\``
+    : undefined;
+}
 
 const port = z.coerce.number().int().min(0).max(65535);
 const schema = z.object({
@@ -165,7 +175,8 @@ export function loadConfig(
   const previous = (c.SWITCHBOARD_PREVIOUS_MASTER_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((k) => (k === DEV_MASTER_KEY_NAME ? DEV_MASTER_KEY : k));
   return Object.freeze({
     env: c.NODE_ENV,
     databaseUrl: c.DATABASE_URL,

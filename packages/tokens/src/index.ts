@@ -1,4 +1,10 @@
-export { createSecretBox, masterKeyId, SecretBoxError, type SecretBox } from './secret-box.js';
+export {
+  createSecretBox,
+  masterKeyId,
+  SecretBoxError,
+  type SecretBox,
+  type SecretBoxOptions,
+} from './secret-box.js';
 export {
   createTokenKeyring,
   generateTokenKey,

@@ -22,6 +22,16 @@ describe('secret box', () => {
     expect(() => box.open('garbage', 'operator:a')).toThrow(/not a sealed value/);
   });
 
+  it('says what an unknown master key is when the caller knows it', () => {
+    const sealed = box.seal('v', 'c');
+    const hinted = createSecretBox(['another-master-key'], {
+      unknownKeyHint: (id) => (id === sealed.split('.')[1] ? 'the old one' : undefined),
+    });
+    expect(() => hinted.open(sealed, 'c')).toThrow(
+      `sealed with an unknown master key (${sealed.split('.')[1]}): the old one`,
+    );
+  });
+
   it('opens values sealed under an older master key after rotation', () => {
     const sealed = box.seal('v', 'c');
     const rotated = createSecretBox(['new-master-key', 'master-key-one-0123456789abcdef']);

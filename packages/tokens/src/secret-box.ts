@@ -13,6 +13,11 @@ export interface SecretBox {
   reseal(sealed: string, context: string): string | undefined;
 }
 
+export interface SecretBoxOptions {
+  /** What to tell the reader about a master key id it was not given, when it knows (e.g. a built-in key). */
+  unknownKeyHint?(keyId: string): string | undefined;
+}
+
 export class SecretBoxError extends Error {
   override readonly name = 'SecretBoxError';
 }
@@ -26,7 +31,10 @@ const VERSION = 'sb1';
  * another row does not open there.
  * Envelope: `sb1.<masterKeyId>.<iv b64url>.<ciphertext b64url>.<tag b64url>`.
  */
-export function createSecretBox(masterKeys: ReadonlyArray<string>): SecretBox {
+export function createSecretBox(
+  masterKeys: ReadonlyArray<string>,
+  options: SecretBoxOptions = {},
+): SecretBox {
   if (masterKeys.length === 0) throw new SecretBoxError('at least one master key is required');
   const keys = new Map(masterKeys.map((k) => [masterKeyId(k), deriveKey(k)] as const));
   const currentId = masterKeyId(masterKeys[0]!);
@@ -49,7 +57,12 @@ export function createSecretBox(masterKeys: ReadonlyArray<string>): SecretBox {
         throw new SecretBoxError('not a sealed value');
       }
       const key = keys.get(kid);
-      if (!key) throw new SecretBoxError(`sealed with an unknown master key (${kid})`);
+      if (!key) {
+        const hint = options.unknownKeyHint?.(kid);
+        throw new SecretBoxError(
+          `sealed with an unknown master key (${kid})${hint ? `: ${hint}` : ''}`,
+        );
+      }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
           .setAAD(Buffer.from(context))

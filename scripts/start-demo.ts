@@ -12,14 +12,30 @@ const dataDir = path.resolve(root, process.env.SWITCHBOARD_DATA_DIR ?? '.data');
 const AGGREGATOR_PORT = 3000;
 const ADMIN_URL = 'http://127.0.0.1:3100';
 const DEMO_PORT = 3001;
+const logDir = path.join(dataDir, 'logs');
 const children: ChildProcess[] = [];
+const logFiles: Array<[name: string, file: string]> = [];
 
+/**
+ * Starts one process of the stack. Its log (stdout and stderr) is appended to
+ * `<data dir>/logs/<name>.log`; its stderr also reaches this terminal.
+ */
 function start(name: string, script: string, env: Record<string, string>): ChildProcess {
+  const file = path.join(logDir, `${name.replace(/\s+/g, '-')}.log`);
+  const log = fs.createWriteStream(file, { flags: 'a' });
+  log.write(`--- npm start ${new Date().toISOString()} ---\n`);
+  logFiles.push([name, file]);
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    process.stderr.write(chunk);
+  });
+  child.on('close', () => log.end());
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`${name} exited (${signal ?? code}); stopping the demo\n`);
@@ -150,7 +166,7 @@ async function stop(code: number): Promise<never> {
 async function startDemo(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(logDir, { recursive: true });
   start('sandbox', 'apps/operator-sandbox/src/main.ts', {});
   // Development mode for operator self-service: the sandboxes live on loopback addresses.
   start('aggregator', 'apps/aggregator/src/main.ts', {
@@ -177,6 +193,9 @@ Switchboard demo is running (Ctrl-C stops everything; data stays in ${path.relat
   aggregator (OIDC, CAMARA) http://127.0.0.1:${AGGREGATOR_PORT}
   admin API (CLI)          ${ADMIN_URL}        npx switchboard --help
   sandbox operators        http://127.0.0.1:4001 (sandbox-a), http://127.0.0.1:4002 (sandbox-b)
+
+Logs (appended on every start):
+${logFiles.map(([name, file]) => `  ${name.padEnd(24)} ${path.relative(root, file)}`).join('\n')}
 
 This browser reaches the aggregator from 127.0.0.1, which the sandbox-a operator knows as
 +34600000001: enter that number to see it verified, any other to see "not verified".

@@ -108,7 +108,7 @@ describe('nested flow (Annex steps 1–23) with two sandbox operators', () => {
     const kid = (token: unknown) => decodeProtectedHeader(String(token)).kid;
     expect(kid(after.body.access_token)).toBe(rotated.kid);
     expect(kid(before.body.access_token)).not.toBe(rotated.kid);
-    await s.agg.keys.retire(String(kid(before.body.access_token)));
+    await s.agg.keys.retire(String(kid(before.body.access_token)), { force: true });
     await expect(
       readAggregatorAccessToken(String(before.body.access_token), {
         keyring: await s.agg.keys.tokenKeyring(),

@@ -136,11 +136,13 @@ export {
   keyViewSchema,
   masterKeyRotationReportSchema,
   MAX_ROTATION_BATCH,
+  retireKeyRequestSchema,
   rotateMasterRequestSchema,
   sealedColumnReportSchema,
   type KeyUse,
   type KeyView,
   type MasterKeyRotationReport,
+  type RetireKeyRequest,
   type RotateMasterRequest,
   type SealedColumnReport,
 } from './key-contracts.js';

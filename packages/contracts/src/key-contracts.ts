@@ -33,6 +33,15 @@ export const rotateMasterRequestSchema = z
   .optional();
 export type RotateMasterRequest = z.input<typeof rotateMasterRequestSchema>;
 
+/**
+ * `POST /keys/{kid}/retire`: `force` retires a key although tokens encrypted with it may still be
+ * in use (within ACCESS_TOKEN_MAX_TTL of its replacement); no body is `force: false`.
+ */
+export const retireKeyRequestSchema = z
+  .object({ force: z.boolean('force: must be true or false').optional() }, JSON_OBJECT)
+  .optional();
+export type RetireKeyRequest = z.input<typeof retireKeyRequestSchema>;
+
 export const sealedColumnReportSchema = z
   .object({
     table: z.string(),

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { rotateMasterRequestSchema } from '@switchboard/contracts';
+import { retireKeyRequestSchema, rotateMasterRequestSchema } from '@switchboard/contracts';
 import { InputError } from '@switchboard/telco-finder';
 import { parseRequest } from '../infra/parse-request.js';
 import type { MasterKeyRotation } from '../keys/master-key-rotation.js';
@@ -53,6 +53,7 @@ export function mountClientAdmin(router: Router, deps: ClientAdminDeps): void {
     res.json(await deps.masterKeys.rotate({ batchSize: body?.batchSize }));
   });
   router.post('/keys/:kid/retire', async (req, res) => {
-    res.json(await keys.retire(req.params.kid!));
+    const body = parseRequest(retireKeyRequestSchema, req.body);
+    res.json(await keys.retire(req.params.kid!, { force: body?.force }));
   });
 }

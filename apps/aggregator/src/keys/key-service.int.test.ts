@@ -88,3 +88,42 @@ describe('key service: unknown kids', () => {
     expect((await keys.tokenKeyring(rotated.kid)).find(rotated.kid)).toBeDefined();
   });
 });
+
+describe('retiring a token key while tokens encrypted with it may be in use', () => {
+  it('refuses the current key and a key replaced less than the token lifetime (plus key caching) ago, unless forced', async () => {
+    const own = await createTestDatabase();
+    try {
+      const clock = { now: 0 };
+      const keys = createKeyService({
+        knex: own.db.knex,
+        secretBox: createSecretBox(['master-key-for-tests-0123456789abcdef']),
+        tokenLifetimeSeconds: 60,
+        clock: () => clock.now,
+      });
+      await keys.bootstrap();
+      const first = (await keys.list()).find((k) => k.use === 'token-encryption')!;
+      const second = await keys.rotate();
+      const replacedAt = Date.parse(second.createdAt);
+      clock.now = replacedAt;
+      await expect(keys.retire(second.kid)).rejects.toThrow(
+        `key '${second.kid}' is the current token key`,
+      );
+      await expect(keys.retire(first.kid)).rejects.toThrow(
+        `key '${first.kid}' was replaced 0 s ago and tokens encrypted with it may still be in use for 70 s (the token lifetime, ACCESS_TOKEN_MAX_TTL, plus 10 s of key caching)`,
+      );
+      clock.now = replacedAt + 70_000 - 1;
+      await expect(keys.retire(first.kid)).rejects.toThrow(/may still be in use for 1 s/);
+      clock.now = replacedAt + 70_000;
+      await expect(keys.retire(first.kid)).resolves.toMatchObject({ status: 'retired' });
+      const third = await keys.rotate();
+      await expect(keys.retire(second.kid, { force: true })).resolves.toMatchObject({
+        status: 'retired',
+      });
+      expect((await keys.list()).filter((k) => k.status === 'active').map((k) => k.kid)).toContain(
+        third.kid,
+      );
+    } finally {
+      await own.destroy();
+    }
+  });
+});

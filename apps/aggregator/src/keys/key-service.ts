@@ -31,7 +31,11 @@ export interface KeyService {
   /** Active AggregatorAccessToken keys, newest first; re-read when `kid` is not known yet. */
   tokenKeyring(kid?: string): Promise<TokenKeyring>;
   rotate(): Promise<KeyView>;
-  retire(kid: string): Promise<KeyView>;
+  /**
+   * Stops accepting tokens encrypted under `kid`. Refused while such tokens may still be in use
+   * (the current key, or one replaced less than the token lifetime ago) unless `force`.
+   */
+  retire(kid: string, options?: { force?: boolean }): Promise<KeyView>;
   list(): Promise<KeyView[]>;
 }
 
@@ -45,6 +49,8 @@ export const aggregatorKeyContext = (kid: string) => `aggregator-key:${kid}`;
 export function createKeyService(deps: {
   knex: Knex;
   secretBox: SecretBox;
+  /** ACCESS_TOKEN_MAX_TTL: how long a token encrypted with a replaced key may still be presented. */
+  tokenLifetimeSeconds?: number;
   clock?: () => number;
 }): KeyService {
   const { knex, secretBox } = deps;
@@ -129,7 +135,7 @@ export function createKeyService(deps: {
       cached = undefined;
       return mustFind(await listKeyRows(knex), kid);
     },
-    async retire(kid) {
+    async retire(kid, options = {}) {
       const rows = await listKeyRows(knex, undefined, 'active');
       const row = rows.find((r) => r.kid === kid);
       if (!row) throw new NotFoundError(`no active key '${kid}'`);
@@ -137,12 +143,39 @@ export function createKeyService(deps: {
         throw new ConflictError(`key '${kid}' is the provider's ${row.use} key, not a token key`);
       if (rows.filter((r) => r.use === 'token-encryption').length === 1)
         throw new ConflictError(`key '${kid}' is the only token key: rotate first`);
+      if (!options.force) refuseWhileInUse(row, await listKeyRows(knex, 'token-encryption'));
       await retireKeyRow(knex, kid);
       cached = undefined;
       return mustFind(await listKeyRows(knex), kid);
     },
     list: async () => (await listKeyRows(knex)).map(toView),
   };
+
+  /**
+   * New tokens are encrypted with the newest active key, as each process last read it (cached up
+   * to CACHE_MS); a token lives at most `tokenLifetimeSeconds`. So a key stays in use until that
+   * long after the next key was created.
+   */
+  function refuseWhileInUse(row: KeyRow, tokenKeys: KeyRow[]): void {
+    const created = (r: KeyRow) => new Date(r.created_at).getTime();
+    const newer = tokenKeys.slice(
+      0,
+      tokenKeys.findIndex((r) => r.kid === row.kid),
+    );
+    const replacedAt = Math.min(...newer.map(created));
+    const lifetimeMs = (deps.tokenLifetimeSeconds ?? 300) * 1000 + CACHE_MS;
+    if (!Number.isFinite(replacedAt)) {
+      throw new ConflictError(
+        `key '${row.kid}' is the current token key: new tokens are encrypted with it; rotate first and retire it once they expired, or force it (force: true; CLI: --force)`,
+      );
+    }
+    const left = Math.ceil((replacedAt + lifetimeMs - now()) / 1000);
+    if (left > 0) {
+      throw new ConflictError(
+        `key '${row.kid}' was replaced ${Math.floor((now() - replacedAt) / 1000)} s ago and tokens encrypted with it may still be in use for ${left} s (the token lifetime, ACCESS_TOKEN_MAX_TTL, plus ${CACHE_MS / 1000} s of key caching): retire it then, or force it (force: true; CLI: --force) to cut them off now`,
+      );
+    }
+  }
 }
 
 async function newProviderKey(use: KeyUse): Promise<{ kid: string; material: string }> {

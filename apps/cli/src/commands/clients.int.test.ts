@@ -191,7 +191,12 @@ describe('switchboard clients and keys', () => {
     expect(lonely.stderr).toMatch(/only token key/);
     const rotated = await h.cli('keys', 'rotate');
     expect(rotated.stdout).toMatch(/is now current/);
-    expect((await h.cli('keys', 'retire', first.kid)).code).toBe(0);
+    const early = await h.cli('keys', 'retire', first.kid);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(
+      /may still be in use for \d+ s .*retire it then, or force it \(force: true; CLI: --force\)/,
+    );
+    expect((await h.cli('keys', 'retire', first.kid, '--force')).code).toBe(0);
     expect((await h.cli('keys', 'list')).stdout).toMatch(
       new RegExp(`${first.kid}\\s+token-encryption\\s+retired`),
     );

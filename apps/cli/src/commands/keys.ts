@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import {
   MAX_ROTATION_BATCH,
   rotateMasterRequestSchema,
+  type RetireKeyRequest,
   type ItemList,
   type KeyView,
   type MasterKeyRotationReport,
@@ -45,13 +46,15 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
     .command('retire')
     .argument('<kid>')
     .description(
-      'stop accepting tokens encrypted under a key (retire after tokens expire: ≤ 300 s)',
+      'stop accepting tokens encrypted under a key; refused until tokens under it expired (ACCESS_TOKEN_MAX_TTL after it was replaced, + 10 s) unless --force',
     )
+    .option('--force', 'retire now, cutting off tokens still encrypted under it')
     .action(
-      ctx.run(async (kid: string) => {
+      ctx.run(async (kid: string, opts: { force?: boolean }) => {
+        const body: RetireKeyRequest | undefined = opts.force ? { force: true } : undefined;
         const k = await ctx
           .client()
-          .send<KeyView>('POST', `/keys/${idSegment(kid, 'the key id')}/retire`);
+          .send<KeyView>('POST', `/keys/${idSegment(kid, 'the key id')}/retire`, body);
         ctx.out().result(k, () => `token key ${k.kid} retired`);
       }),
     );

@@ -103,6 +103,18 @@ describe('discovery advertises subject_types_supported ["public"] while sub is p
     }
   });
 
+  it('lists only the grant types Switchboard issues: no refresh_token (RFC 8414 §2)', async () => {
+    for (const path of ['openid-configuration', 'oauth-authorization-server']) {
+      const doc = (await (await fetch(`${s.agg.issuer}/.well-known/${path}`)).json()) as {
+        grant_types_supported: string[];
+      };
+      expect(doc.grant_types_supported.sort()).toEqual([
+        'authorization_code',
+        'client_credentials',
+      ]);
+    }
+  });
+
   it('gives each app its own sub for the same device, stable for one app, never the number', async () => {
     const address = device();
     const subOf = async (app: AppClient) => {

@@ -129,6 +129,18 @@ describe('usage report after proxied calls', () => {
   it('exits 2 on bad dates, locally or from the server', async () => {
     expect((await cli('usage', '--from', '25/11/2026', '--to', today)).code).toBe(2);
     expect((await cli('usage', '--from', '2026-02-30', '--to', today)).code).toBe(2);
-    expect((await cli('usage', '--to', today)).code).toBe(2);
+  });
+
+  it('without --from and --to reports the last 7 days, today (UTC) included', async () => {
+    const before = new Date().toISOString().slice(0, 10);
+    const run = await cli('usage');
+    const after = new Date().toISOString().slice(0, 10);
+    expect(run.code).toBe(0);
+    const span = /total: 4 calls, 1 errors \((\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})\)/.exec(
+      run.stdout,
+    );
+    expect([before, after]).toContain(span?.[2]);
+    expect(Date.parse(span![2]!) - Date.parse(span![1]!)).toBe(6 * 86_400_000);
+    expect((await cli('usage', '--to', today)).stdout).toMatch(/total: 4 calls, 1 errors/);
   });
 });

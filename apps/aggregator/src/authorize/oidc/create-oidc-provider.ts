@@ -181,8 +181,9 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLo
       accountId: sub,
       claims: async () => ({ sub }),
     }),
-    // NV: no refresh tokens; API tokens outlive the browser session they came from.
-    issueRefreshToken: async () => false,
+    // No refresh tokens: oidc-provider's default issues one only for offline_access, which is not a
+    // scope here (overriding it would list refresh_token in discovery). API tokens outlive the
+    // browser session they came from.
     expiresWithSession: async () => false,
     // Annex step 19: the AggregatorAccessToken carries the operator token and the routing.
     extraTokenClaims: async (ctx: object, token: OidcToken) => {

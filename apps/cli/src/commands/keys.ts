@@ -11,11 +11,14 @@ import {
 import type { CommandContext } from '../context.js';
 import { idSegment } from '../io.js';
 import { table } from '../output.js';
+import { registerClientKeyCommand } from './client-key.js';
 
 export function registerKeyCommands(program: Command, ctx: CommandContext): void {
   const keys = program
     .command('keys')
-    .description('AggregatorAccessToken encryption keys (rotation by kid), master-key rotation');
+    .description(
+      "AggregatorAccessToken encryption keys (rotation by kid), master-key rotation, Switchboard's client keys for operators",
+    );
 
   keys
     .command('list')
@@ -108,6 +111,8 @@ Examples:
         if (failed) ctx.setExitCode(1);
       }),
     );
+
+  registerClientKeyCommand(keys, ctx);
 }
 
 /** `--batch-size`: the admin API's rule for `batchSize`, checked before the call. */

@@ -12,6 +12,8 @@ const swc = [
 
 const config: Config = {
   testEnvironment: 'node',
+  // Workspace packages that publish built files (the SDK) resolve to their sources here.
+  testEnvironmentOptions: { customExportConditions: ['switchboard-source', 'node', 'node-addons'] },
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc as never },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -25,11 +25,15 @@ function start(name: string, script: string, env: Record<string, string>): Child
   const log = fs.createWriteStream(file, { flags: 'a' });
   log.write(`--- npm start ${new Date().toISOString()} ---\n`);
   logFiles.push([name, file]);
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=switchboard-source', '--import', 'tsx', script],
+    {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout!.pipe(log, { end: false });
   child.stderr!.on('data', (chunk: Buffer) => {
     log.write(chunk);

@@ -52,6 +52,13 @@ export function toSwitchboardError(err: unknown, what: string): SwitchboardError
     }
   }
   const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'OAUTH_HTTP_REQUEST_FORBIDDEN') {
+    return new SwitchboardError(
+      code,
+      `${what} failed: the URL is plain http://; for a local development issuer pass allowInsecureRequests: true to createSwitchboardClient (never in production)`,
+      { cause: err },
+    );
+  }
   const message = err instanceof Error ? `: ${err.message}` : '';
   return new SwitchboardError(
     typeof code === 'string' ? code : 'REQUEST_FAILED',

@@ -86,6 +86,25 @@ describe('startVerification', () => {
     await expect(both.startVerification({ purpose: 'dpv:X' })).rejects.toThrow('not both');
   });
 
+  it('names allowInsecureRequests when the issuer is plain http:// (OAUTH_HTTP_REQUEST_FORBIDDEN)', async () => {
+    const requests: string[] = [];
+    const local = createSwitchboardClient({
+      issuer: 'http://127.0.0.1:3000',
+      clientId: 'demo-bank',
+      clientSecret: 'secret',
+      redirectUri: 'http://127.0.0.1:3001/callback',
+      fetch: async (url) => {
+        requests.push(String(url));
+        return new Response('{}');
+      },
+    });
+    const err = await local.startVerification({ purpose: 'dpv:X' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SwitchboardError);
+    expect(err).toMatchObject({ code: 'OAUTH_HTTP_REQUEST_FORBIDDEN' });
+    expect((err as Error).message).toMatch(/pass allowInsecureRequests: true/);
+    expect(requests).toEqual([]);
+  });
+
   it('refuses to complete without saved state', async () => {
     const err = await client()
       .completeVerification('https://bank.example/callback?code=x', undefined as never)

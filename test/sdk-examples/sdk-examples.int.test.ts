@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { checkExample } from './example-scenario.js';
+
+const examples = new URL('../../packages/sdk/examples/', import.meta.url);
+
+describe("the SDK's examples run as written", () => {
+  it('express-app.mjs (sessions by express-session) verifies a device’s own number, not another', async () => {
+    await checkExample(new URL('express-app.mjs', examples).href, '/verify');
+  });
+
+  it('express-helper.mjs (@switchboard/sdk/express) does the same', async () => {
+    await checkExample(new URL('express-helper.mjs', examples).href, '/verification/start');
+  });
+
+  it('the README shows exactly these files', () => {
+    const readme = fs.readFileSync(new URL('../README.md', examples), 'utf8');
+    for (const name of ['express-app.mjs', 'express-helper.mjs']) {
+      const file = fs.readFileSync(new URL(name, examples), 'utf8');
+      const start = file.indexOf('import ');
+      const end = file.indexOf('\nif (import.meta.url');
+      expect(readme).toContain(file.slice(start, end).trim());
+    }
+  });
+});

@@ -1,5 +1,10 @@
 import type { ErrorDetail, RouteViolation } from '@switchboard/contracts';
-import { describeViolation } from '@switchboard/telco-finder';
+import {
+  ConflictError,
+  describeViolation,
+  InputError,
+  NotFoundError,
+} from '@switchboard/telco-finder';
 
 /**
  * The admin and operator APIs' words for a refused route change (ADR 0002): the domain's
@@ -25,4 +30,12 @@ export function violationWords(v: RouteViolation): string {
 export function leadingMessage(details: readonly ErrorDetail[]): string {
   const first = details[0]!;
   return first.line !== undefined ? `line ${first.line}: ${first.message}` : first.message;
+}
+
+/** A refused route change's message in the APIs' words; undefined for any other error. */
+export function routeRefusalMessage(err: unknown): string | undefined {
+  const refused =
+    err instanceof InputError || err instanceof ConflictError || err instanceof NotFoundError;
+  if (!refused || err.violations.length === 0) return undefined;
+  return leadingMessage(violationDetails(err.violations));
 }

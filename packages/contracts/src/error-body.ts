@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Where refused input was wrong: a CSV line, a body field, or just what; `code` names a
- * refused route change's rule (a RouteViolationCode, ADR 0002).
+ * refused route change's rule (ADR 0002).
  */
 export const errorDetailSchema = z
   .object({

@@ -60,13 +60,6 @@ export {
   type OperatorClientRequest,
 } from './client-contracts.js';
 export {
-  ROUTE_VIOLATION_CODES,
-  type RouteNoun,
-  type RouteRemedy,
-  type RouteViolation,
-  type RouteViolationCode,
-} from './route-violations.js';
-export {
   ADMIN_ROUTE_BODIES,
   importResultSchema,
   ipRangeRecordSchema,

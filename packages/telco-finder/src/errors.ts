@@ -1,4 +1,5 @@
-import type { ErrorDetail, RouteViolation } from '@switchboard/contracts';
+import type { ErrorDetail } from '@switchboard/contracts';
+import type { RouteViolation } from './route-change/violations.js';
 
 // Domain errors know nothing of HTTP; the admin API's error handler maps them
 // (InputError → 400, NotFoundError → 404, ConflictError → 409, UpstreamError → 502). Their

@@ -16,7 +16,12 @@ export {
   type OperatorClaimOptions,
   type OperatorRoutes,
 } from './operator-routes.js';
-export { describeViolation } from './route-change/violations.js';
+export {
+  describeViolation,
+  ROUTE_VIOLATION_CODES,
+  type RouteViolation,
+  type RouteViolationCode,
+} from './route-change/violations.js';
 export { createOverlapApprovals, type OverlapApprovals } from './overlap-approvals.js';
 export { parseRoutingTable, type ParsedRoutingTable } from './routing-table.js';
 export { createRoutingSync, type RoutingSync } from './routing-sync.js';

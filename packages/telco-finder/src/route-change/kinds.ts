@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RouteKind, RouteNoun } from '@switchboard/contracts';
+import type { RouteKind } from '@switchboard/contracts';
 import type { ApprovalKind } from '../store/overlap-approval-store.js';
 import {
   allPrefixes,
@@ -21,6 +21,7 @@ import {
   type Overlap,
 } from '../store/routing-store.js';
 import { canonicalCidr, canonicalMccMnc, canonicalPrefix } from './normalize.js';
+import type { RouteNoun } from './violations.js';
 
 type Trx = Knex.Transaction;
 

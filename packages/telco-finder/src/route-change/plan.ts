@@ -1,11 +1,11 @@
-import type { KindDiff, RouteChangeMode, RouteNoun, RouteViolation } from '@switchboard/contracts';
+import type { KindDiff, RouteChangeMode } from '@switchboard/contracts';
 import { specialPurposeBlockOf } from '../ip/special-purpose-ranges.js';
 import type { SweepConflict, SweepEntry } from '../overlap/conflict.js';
 import { findPrefixConflicts } from '../overlap/prefix-sweep.js';
 import { findRangeConflicts } from '../overlap/range-sweep.js';
 import type { Overlap } from '../store/routing-store.js';
 import { BROADEST_SELF_CLAIM, type ClaimPolicy } from './policies.js';
-import { MAX_VIOLATIONS } from './violations.js';
+import { MAX_VIOLATIONS, type RouteNoun, type RouteViolation } from './violations.js';
 
 // The route-change planner (ADR 0002): pure, no database and no I/O. It gets what the
 // applier read (the stored entries the request may collide with) and answers violations or

@@ -1,4 +1,5 @@
-import { MAX_ROUTE_VALUES, type RouteRemedy } from '@switchboard/contracts';
+import { MAX_ROUTE_VALUES } from '@switchboard/contracts';
+import type { RouteRemedy } from './violations.js';
 
 /**
  * Who may claim what (ADR 0002). The planner applies the same rules in the same order for

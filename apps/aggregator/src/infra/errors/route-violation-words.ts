@@ -1,9 +1,10 @@
-import type { ErrorDetail, RouteViolation } from '@switchboard/contracts';
+import type { ErrorDetail } from '@switchboard/contracts';
 import {
   ConflictError,
   describeViolation,
   InputError,
   NotFoundError,
+  type RouteViolation,
 } from '@switchboard/telco-finder';
 
 /**

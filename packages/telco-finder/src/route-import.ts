@@ -20,19 +20,17 @@ export interface ImportOptions {
  * against the stored routes in one sweep, then written. Any error leaves the database
  * exactly as it was.
  */
-export const importRanges = (
-  ctx: RoutingContext,
-  lines: AsyncIterable<string>,
-  options: ImportOptions,
-  actor: Actor,
-) => importRoutes(ctx, 'ranges', lines, options, actor);
+export const importRanges = importer('ranges');
+export const importPrefixes = importer('prefixes');
 
-export const importPrefixes = (
-  ctx: RoutingContext,
-  lines: AsyncIterable<string>,
-  options: ImportOptions,
-  actor: Actor,
-) => importRoutes(ctx, 'prefixes', lines, options, actor);
+function importer(kind: RouteKind) {
+  return (
+    ctx: RoutingContext,
+    lines: AsyncIterable<string>,
+    options: ImportOptions,
+    actor: Actor,
+  ): Promise<ImportResult> => importRoutes(ctx, kind, lines, options, actor);
+}
 
 async function importRoutes(
   ctx: RoutingContext,

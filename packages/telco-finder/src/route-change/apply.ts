@@ -57,15 +57,7 @@ export async function claimRoutes(
       policy,
     ),
   );
-  await kind.insert(
-    trx,
-    claims.map((c) => ({
-      operatorId: c.operatorId,
-      value: c.value,
-      allowOverlap: mayOverlap(c.value),
-    })),
-    options.onWritten,
-  );
+  await kind.insert(trx, claims, mayOverlap, options.onWritten);
 }
 
 /**

@@ -21,15 +21,10 @@ import {
   type Overlap,
 } from '../store/routing-store.js';
 import { canonicalCidr, canonicalMccMnc, canonicalPrefix } from './normalize.js';
+import type { Claim } from './plan.js';
 import type { RouteNoun } from './violations.js';
 
 type Trx = Knex.Transaction;
-
-export interface RouteRow {
-  operatorId: string;
-  value: string;
-  allowOverlap: boolean;
-}
 
 /** How one kind of route is read and written, all through the routing store. */
 export interface RouteKindStore {
@@ -48,7 +43,13 @@ export interface RouteKindStore {
   /** Every stored entry, for a bulk sweep (CSV import). */
   all(trx: Trx): Promise<Overlap[]>;
   approvalKind?: ApprovalKind;
-  insert(trx: Trx, rows: RouteRow[], onProgress?: (done: number) => void): Promise<void>;
+  /** Writes the claims, each marked whether it may overlap (mapped once: imports are large). */
+  insert(
+    trx: Trx,
+    claims: readonly Claim[],
+    mayOverlap: (value: string) => boolean,
+    onProgress?: (done: number) => void,
+  ): Promise<void>;
   remove(trx: Trx, values: string[]): Promise<Overlap[]>;
 }
 
@@ -67,13 +68,13 @@ export const ROUTE_KIND_STORES: Record<RouteKind, RouteKindStore> = {
     all: async (trx) =>
       (await allRanges(trx)).map((r) => ({ operatorId: r.operatorId, value: r.cidr })),
     approvalKind: 'range',
-    insert: (trx, rows, onProgress) =>
+    insert: (trx, claims, mayOverlap, onProgress) =>
       insertRanges(
         trx,
-        rows.map((r) => ({
-          operatorId: r.operatorId,
-          cidr: r.value,
-          allowOverlap: r.allowOverlap,
+        claims.map((c) => ({
+          operatorId: c.operatorId,
+          cidr: c.value,
+          allowOverlap: mayOverlap(c.value),
         })),
         onProgress,
       ),
@@ -91,13 +92,13 @@ export const ROUTE_KIND_STORES: Record<RouteKind, RouteKindStore> = {
     all: async (trx) =>
       (await allPrefixes(trx)).map((p) => ({ operatorId: p.operatorId, value: p.prefix })),
     approvalKind: 'prefix',
-    insert: (trx, rows) =>
+    insert: (trx, claims, mayOverlap) =>
       insertPrefixes(
         trx,
-        rows.map((r) => ({
-          operatorId: r.operatorId,
-          prefix: r.value,
-          allowOverlap: r.allowOverlap,
+        claims.map((c) => ({
+          operatorId: c.operatorId,
+          prefix: c.value,
+          allowOverlap: mayOverlap(c.value),
         })),
       ),
     remove: deletePrefixes,
@@ -112,10 +113,10 @@ export const ROUTE_KIND_STORES: Record<RouteKind, RouteKindStore> = {
     owners: findNetworks,
     overlaps: none,
     all: none,
-    insert: (trx, rows) =>
+    insert: (trx, claims) =>
       insertNetworks(
         trx,
-        rows.map((r) => ({ operatorId: r.operatorId, mccMnc: r.value })),
+        claims.map((c) => ({ operatorId: c.operatorId, mccMnc: c.value })),
       ),
     remove: deleteNetworks,
   },

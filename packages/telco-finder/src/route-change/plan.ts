@@ -91,16 +91,21 @@ function broadestExceeded(noun: RouteNoun, { value }: Claim): RouteViolation['br
 
 /** Taken values first, then overlaps; one sweep over the stored entries and the claims. */
 function collisions(check: ClaimCheck, policy: ClaimPolicy): RouteViolation[] {
+  // Literal entries, not spreads: an import sweeps a million of them.
   const entries: SweepEntry[] = check.stored.map((s) => ({
-    ...s,
+    operatorId: s.operatorId,
+    value: s.value,
     isNew: false,
     allowOverlap: false,
+    line: undefined,
   }));
   for (const c of check.claims)
     entries.push({
-      ...c,
+      operatorId: c.operatorId,
+      value: c.value,
       isNew: true,
       allowOverlap: policy.allowOverlap || !!check.approved?.has(c.value),
+      line: c.line,
     });
   const found = sweep(check.noun, entries);
   const taken = found.filter((f) => f.kind === 'duplicate');

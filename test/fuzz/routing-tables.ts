@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { MAX_ROUTE_VALUES } from '@switchboard/contracts';
 import { hostileString, hostileValue } from './fuzz-support.js';
 
 /**
@@ -94,9 +95,12 @@ function hugeCases(own: string): TableCase[] {
       valid: false,
     },
     {
-      kind: 'more than 100,000 values in one list',
+      kind: `more than ${MAX_ROUTE_VALUES} values in one list`,
       body: [
-        { msisdnPrefix: Array.from({ length: 100_001 }, (_, i) => `+${i + 1}`), static: target },
+        {
+          msisdnPrefix: Array.from({ length: MAX_ROUTE_VALUES + 1 }, (_, i) => `+${i + 1}`),
+          static: target,
+        },
       ],
       valid: false,
     },

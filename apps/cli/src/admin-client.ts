@@ -102,10 +102,10 @@ function parseJson(text: string): unknown {
 
 function toCliError(status: number, body: Partial<ErrorBody> | undefined): CliError {
   const message = body?.message ?? `the admin API answered HTTP ${status}`;
-  const details = (body?.details ?? [])
-    .slice(1)
-    .map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message));
+  const all = body?.details ?? [];
+  const details = all.slice(1).map((d) => (d.line ? `line ${d.line}: ${d.message}` : d.message));
   if (status === 401) return new CliError(`admin API refused the token: ${message}`, EXIT.failure);
   // 4xx is the caller's input (bad value, conflict, unknown id): exit 2. 5xx is ours: exit 1.
-  return new CliError(message, status >= 500 ? EXIT.failure : EXIT.usage, details);
+  const codes = all.map((d) => d.code);
+  return new CliError(message, status >= 500 ? EXIT.failure : EXIT.usage, details, codes);
 }

@@ -14,12 +14,16 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, noMatch: 3 } as const;
 
-/** A failure the CLI reports as one line with a given exit code. */
+/**
+ * A failure the CLI reports as one line with a given exit code. `codes` are the admin API's
+ * detail codes of the message and of each detail line (a refused route change's rules).
+ */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT.usage,
     readonly details: string[] = [],
+    readonly codes: ReadonlyArray<string | undefined> = [],
   ) {
     super(message);
   }

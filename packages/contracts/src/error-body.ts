@@ -1,8 +1,16 @@
 import { z } from 'zod';
 
-/** Where refused input was wrong: a CSV line, a body field, or just what. */
+/**
+ * Where refused input was wrong: a CSV line, a body field, or just what; `code` names a
+ * refused route change's rule (ADR 0002).
+ */
 export const errorDetailSchema = z
-  .object({ line: z.number().optional(), field: z.string().optional(), message: z.string() })
+  .object({
+    line: z.number().optional(),
+    field: z.string().optional(),
+    code: z.string().optional(),
+    message: z.string(),
+  })
   .strict();
 export type ErrorDetail = z.output<typeof errorDetailSchema>;
 

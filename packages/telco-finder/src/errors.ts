@@ -1,15 +1,18 @@
 import type { ErrorDetail } from '@switchboard/contracts';
+import type { RouteViolation } from './route-change/violations.js';
 
 // Domain errors know nothing of HTTP; the admin API's error handler maps them
 // (InputError → 400, NotFoundError → 404, ConflictError → 409, UpstreamError → 502). Their
-// details have the admin and operator APIs' error-detail shape.
-export type { ErrorDetail };
+// details have the admin and operator APIs' error-detail shape. A refused route change also
+// carries its violations (ADR 0002), from which the HTTP and CLI layers add their own words.
+export type { ErrorDetail, RouteViolation };
 
 export class InputError extends Error {
   override readonly name = 'InputError';
   constructor(
     message: string,
     readonly details: ErrorDetail[] = [],
+    readonly violations: readonly RouteViolation[] = [],
   ) {
     super(message);
   }
@@ -17,6 +20,12 @@ export class InputError extends Error {
 
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
+  constructor(
+    message: string,
+    readonly violations: readonly RouteViolation[] = [],
+  ) {
+    super(message);
+  }
 }
 
 export class ConflictError extends Error {
@@ -24,6 +33,7 @@ export class ConflictError extends Error {
   constructor(
     message: string,
     readonly details: ErrorDetail[] = [],
+    readonly violations: readonly RouteViolation[] = [],
   ) {
     super(message);
   }

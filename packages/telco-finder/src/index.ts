@@ -11,7 +11,17 @@ export {
   SPECIAL_PURPOSE_BLOCKS,
 } from './ip/special-purpose-ranges.js';
 export { isForbiddenHost } from './ip/forbidden-host.js';
-export { createOperatorRoutes, type ClaimPolicy, type OperatorRoutes } from './operator-routes.js';
+export {
+  createOperatorRoutes,
+  type OperatorClaimOptions,
+  type OperatorRoutes,
+} from './operator-routes.js';
+export {
+  describeViolation,
+  ROUTE_VIOLATION_CODES,
+  type RouteViolation,
+  type RouteViolationCode,
+} from './route-change/violations.js';
 export { createOverlapApprovals, type OverlapApprovals } from './overlap-approvals.js';
 export { parseRoutingTable, type ParsedRoutingTable } from './routing-table.js';
 export { createRoutingSync, type RoutingSync } from './routing-sync.js';

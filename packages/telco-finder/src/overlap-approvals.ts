@@ -2,7 +2,7 @@ import { isStorableText } from '@switchboard/db';
 import { InputError, NotFoundError } from './errors.js';
 import { actorName, type Actor } from './model.js';
 import { applyRoutingChange, type RoutingContext } from './routing-context.js';
-import { canonicalCidr, canonicalPrefix } from './route-service.js';
+import { canonicalCidr, canonicalPrefix } from './route-change/normalize.js';
 import { getOperatorRow } from './store/operator-store.js';
 import {
   deleteApprovals,

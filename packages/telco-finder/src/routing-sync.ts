@@ -23,6 +23,11 @@ export interface RoutingSyncDeps {
   nextDelayMs(): number;
   logger: Logger;
   onOutcome?(operatorId: string, outcome: 'ok' | 'failed'): void;
+  /**
+   * A failure in the words its readers get from the APIs (a refused claim's violations
+   * rendered by the host, ADR 0002); the error's own message by default.
+   */
+  describeFailure?(err: unknown): string | undefined;
 }
 
 export interface RoutingSync {
@@ -84,7 +89,7 @@ export function createRoutingSync(deps: RoutingSyncDeps): RoutingSync {
       return outcome;
     } catch (err) {
       if (err instanceof NotFoundError) throw err;
-      const message = (err as Error).message ?? String(err);
+      const message = deps.describeFailure?.(err) ?? (err as Error).message ?? String(err);
       await recordSyncFailure(ctx.knex, operatorId, message, deps.nextDelayMs());
       deps.onOutcome?.(operatorId, 'failed');
       logger.warn('routing table sync failed; the last good table stays', {

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { InputError, type ErrorDetail } from './errors.js';
 import { parseCidr } from './ip/cidr.js';
-import type { RouteSet } from '@switchboard/contracts';
+import { MAX_ROUTE_VALUES, type RouteSet } from '@switchboard/contracts';
 
 /**
  * GSMA OPG.10 telco routing: an operator publishes `GET /telco-routing/v1/routing`, a list
  * of rules, each naming the addresses, MSISDN prefixes and networks it serves and the
  * `static` routing target (operator id, API root, OpenID provider configuration).
  */
-const strings = z.array(z.string().max(64)).max(100_000);
+// A list may hold no more than one call may claim of a kind (ADR 0002).
+const strings = z.array(z.string().max(64)).max(MAX_ROUTE_VALUES);
 const rule = z.looseObject({
   ipv4: strings.optional(),
   ipv6: strings.optional(),

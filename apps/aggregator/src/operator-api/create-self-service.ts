@@ -16,6 +16,7 @@ import type { SwitchboardMetrics } from '../infra/metrics/metrics.js';
 import type { EndpointValidationDeps } from './endpoint-validation.js';
 import type { Egress } from '../infra/egress/operator-egress.js';
 import { createOutboundJson } from '../infra/egress/outbound-json.js';
+import { routeRefusalMessage } from '../infra/errors/route-violation-words.js';
 import {
   jittered,
   startRoutingSyncScheduler,
@@ -65,6 +66,7 @@ export function createSelfService(
     nextDelayMs: () => jittered(intervalMs, config.syncJitter),
     logger: deps.logger,
     onOutcome: (operator, outcome) => deps.metrics.recordRoutingSync(operator, outcome),
+    describeFailure: routeRefusalMessage,
   });
   return {
     operatorRoutes,

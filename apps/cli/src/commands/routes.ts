@@ -68,19 +68,24 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
       "permit overlap with another operator's entries (recorded in the audit log)",
     );
   add.action(
-    ctx.run(async (operatorId: string, values: string[], flags: { allowOverlap?: boolean }) => {
-      const r = await ctx.client().send<RoutesAdded>('POST', `/${kind.command}`, {
-        operatorId,
-        [kind.field]: values,
-        allowOverlap: !!flags.allowOverlap,
-      });
-      ctx
-        .out()
-        .result(
-          r,
-          () => `added ${r.added.length} ${kind.noun}(s) to ${operatorId}: ${r.added.join(', ')}`,
-        );
-    }),
+    ctx.run(
+      overlapHint(
+        async (operatorId: string, values: string[], flags: { allowOverlap?: boolean }) => {
+          const r = await ctx.client().send<RoutesAdded>('POST', `/${kind.command}`, {
+            operatorId,
+            [kind.field]: values,
+            allowOverlap: !!flags.allowOverlap,
+          });
+          ctx
+            .out()
+            .result(
+              r,
+              () =>
+                `added ${r.added.length} ${kind.noun}(s) to ${operatorId}: ${r.added.join(', ')}`,
+            );
+        },
+      ),
+    ),
   );
 
   group
@@ -138,32 +143,57 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
       `\nThe file is streamed to the server and applied in one transaction; errors name the line.\nExample:\n  $ switchboard ${kind.command} import routes.csv`,
     )
     .action(
-      ctx.run(async (file: string, flags: { allowOverlap?: boolean }) => {
-        if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`);
-        // A directory made the upload stream fail, reported as "cannot reach the admin API".
-        if (!fs.statSync(file).isFile()) throw new CliError(`not a regular file: ${file}`);
-        const progress = io.stderr.isTTY && !ctx.out().json ? progressBar(io) : undefined;
-        const started = Date.now();
-        const r = await ctx
-          .client()
-          .upload<ImportResult>(
-            `/${kind.command}/import${flags.allowOverlap ? '?allowOverlap=true' : ''}`,
-            file,
-            progress,
-          )
-          .finally(() => progress && io.stderr.write('\n'));
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        ctx.out().result(
-          r,
-          () =>
-            `imported ${r.imported} ${kind.noun}(s) in ${seconds} s\n` +
-            table(
-              ['operator', 'rows'],
-              Object.entries(r.byOperator).map(([k, v]) => [k, v]),
-            ),
-        );
-      }),
+      ctx.run(
+        overlapHint(async (file: string, flags: { allowOverlap?: boolean }) => {
+          if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`);
+          // A directory made the upload stream fail, reported as "cannot reach the admin API".
+          if (!fs.statSync(file).isFile()) throw new CliError(`not a regular file: ${file}`);
+          const progress = io.stderr.isTTY && !ctx.out().json ? progressBar(io) : undefined;
+          const started = Date.now();
+          const r = await ctx
+            .client()
+            .upload<ImportResult>(
+              `/${kind.command}/import${flags.allowOverlap ? '?allowOverlap=true' : ''}`,
+              file,
+              progress,
+            )
+            .finally(() => progress && io.stderr.write('\n'));
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          ctx.out().result(
+            r,
+            () =>
+              `imported ${r.imported} ${kind.noun}(s) in ${seconds} s\n` +
+              table(
+                ['operator', 'rows'],
+                Object.entries(r.byOperator).map(([k, v]) => [k, v]),
+              ),
+          );
+        }),
+      ),
     );
+}
+
+const ALLOW_OVERLAP_HINT = ' (use --allow-overlap to permit it)';
+
+/** The admin API names a refused overlap by its code (ADR 0002); the CLI says how to permit it. */
+function overlapHint<A extends unknown[]>(
+  action: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (e) {
+      if (!(e instanceof CliError) || !e.codes.includes('overlap')) throw e;
+      const hint = (text: string, i: number) =>
+        e.codes[i] === 'overlap' ? `${text}${ALLOW_OVERLAP_HINT}` : text;
+      throw new CliError(
+        hint(e.message, 0),
+        e.exitCode,
+        e.details.map((d, i) => hint(d, i + 1)),
+        e.codes,
+      );
+    }
+  };
 }
 
 function progressBar(io: CliIo): (sent: number, total: number) => void {

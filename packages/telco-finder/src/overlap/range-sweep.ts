@@ -1,22 +1,8 @@
 import { CidrBuffer, readCidr } from '../ip/cidr.js';
-
-export interface SweepRange {
-  operatorId: string;
-  cidr: string;
-  /** Part of the change being checked (as opposed to already stored). */
-  isNew: boolean;
-  allowOverlap: boolean;
-  line?: number;
-}
-
-export interface SweepConflict {
-  range: SweepRange;
-  other: SweepRange;
-  kind: 'duplicate' | 'overlap';
-}
+import { judgeNested, type SweepConflict, type SweepEntry } from './conflict.js';
 
 interface Keyed {
-  r: SweepRange;
+  r: SweepEntry;
   start: number | bigint;
   end: number | bigint;
   len: number;
@@ -29,12 +15,12 @@ interface Keyed {
  * containing the current one: O(n log n) instead of one index probe per row, which is what
  * lets a million-row import finish in seconds.
  */
-export function findRangeConflicts(ranges: Iterable<SweepRange>, limit = 20): SweepConflict[] {
+export function findRangeConflicts(ranges: Iterable<SweepEntry>, limit = 20): SweepConflict[] {
   const v4: Keyed[] = [];
   const v6: Keyed[] = [];
   const buf = new CidrBuffer();
   for (const r of ranges) {
-    if (readCidr(r.cidr, buf) !== 'ok') throw new Error(`not a canonical CIDR: ${r.cidr}`);
+    if (readCidr(r.value, buf) !== 'ok') throw new Error(`not a canonical CIDR: ${r.value}`);
     (buf.family === 4 ? v4 : v6).push(key(r, buf));
   }
   const conflicts: SweepConflict[] = [];
@@ -43,7 +29,7 @@ export function findRangeConflicts(ranges: Iterable<SweepRange>, limit = 20): Sw
   return conflicts;
 }
 
-function key(r: SweepRange, buf: CidrBuffer): Keyed {
+function key(r: SweepEntry, buf: CidrBuffer): Keyed {
   if (buf.family === 4) {
     const start = buf.ipv4 >>> 0;
     return { r, start, end: start + 2 ** (32 - buf.prefixLength) - 1, len: buf.prefixLength };
@@ -60,7 +46,8 @@ function sweep(items: Keyed[], out: SweepConflict[], limit: number): void {
   for (const item of items) {
     while (open.length > 0 && open[open.length - 1]!.end < item.start) open.pop();
     for (const outer of open) {
-      const conflict = judge(item, outer);
+      const equal = item.len === outer.len && item.start === outer.start;
+      const conflict = judgeNested(item.r, outer.r, equal);
       if (conflict) {
         out.push(conflict);
         if (out.length >= limit) return;
@@ -68,14 +55,4 @@ function sweep(items: Keyed[], out: SweepConflict[], limit: number): void {
     }
     open.push(item);
   }
-}
-
-function judge(inner: Keyed, outer: Keyed): SweepConflict | undefined {
-  if (!inner.r.isNew && !outer.r.isNew) return undefined;
-  const [mine, theirs] = inner.r.isNew ? [inner.r, outer.r] : [outer.r, inner.r];
-  if (inner.len === outer.len && inner.start === outer.start) {
-    return { range: mine, other: theirs, kind: 'duplicate' };
-  }
-  if (inner.r.operatorId === outer.r.operatorId || mine.allowOverlap) return undefined;
-  return { range: mine, other: theirs, kind: 'overlap' };
 }

@@ -221,8 +221,11 @@ export async function listNetworks(db: Db, operatorId?: string): Promise<Network
   }));
 }
 
-export async function insertNetworks(db: Db, operatorId: string, mccMncs: string[]): Promise<void> {
-  await db('networks').insert(mccMncs.map((m) => ({ operator_id: operatorId, mcc_mnc: m })));
+export async function insertNetworks(
+  db: Db,
+  rows: Array<{ operatorId: string; mccMnc: string }>,
+): Promise<void> {
+  await db('networks').insert(rows.map((r) => ({ operator_id: r.operatorId, mcc_mnc: r.mccMnc })));
 }
 
 export async function deleteNetworks(db: Db, mccMncs: string[]): Promise<Overlap[]> {

@@ -7,6 +7,7 @@ import {
   UpstreamError,
   type ErrorDetail,
 } from '@switchboard/telco-finder';
+import { leadingMessage, violationDetails } from './route-violation-words.js';
 
 /**
  * What a thrown value means over HTTP, split the way oidc-provider splits its errors: a
@@ -47,9 +48,9 @@ export function toProblem(err: unknown): Problem {
       ...(server || err.cause !== undefined ? { privateDetail: describe(err.cause ?? err) } : {}),
     };
   }
-  if (err instanceof InputError) return domain(400, 'INVALID_ARGUMENT', err.message, err.details);
-  if (err instanceof NotFoundError) return domain(404, 'NOT_FOUND', err.message);
-  if (err instanceof ConflictError) return domain(409, 'CONFLICT', err.message, err.details);
+  if (err instanceof InputError) return routeChange(400, 'INVALID_ARGUMENT', err);
+  if (err instanceof NotFoundError) return routeChange(404, 'NOT_FOUND', err);
+  if (err instanceof ConflictError) return routeChange(409, 'CONFLICT', err);
   // An operator's own endpoint failed: the admin or operator who set it needs to know why.
   if (err instanceof UpstreamError) return domain(502, 'BAD_GATEWAY', err.message, err.details);
   const type = (err as { type?: unknown } | null)?.type;
@@ -69,6 +70,18 @@ function domain(
   return details && details.length > 0
     ? { status, code, publicMessage, details }
     : { status, code, publicMessage };
+}
+
+/** A domain refusal; a refused route change in the APIs' own words, with violation codes. */
+function routeChange(
+  status: number,
+  code: 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'CONFLICT',
+  err: InputError | NotFoundError | ConflictError,
+): Problem {
+  const ownDetails = 'details' in err ? err.details : undefined;
+  if (err.violations.length === 0) return domain(status, code, err.message, ownDetails);
+  const details = violationDetails(err.violations);
+  return domain(status, code, leadingMessage(details), status === 404 ? undefined : details);
 }
 
 function server(

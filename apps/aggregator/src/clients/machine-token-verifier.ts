@@ -1,6 +1,6 @@
 import { errors, jwtDecrypt, type JWTPayload } from 'jose';
 import { camaraError, isCamaraError } from '@switchboard/camara';
-import type { TokenKeyring } from '@switchboard/tokens';
+import { isCanonicalCompactJwe, type TokenKeyring } from '@switchboard/tokens';
 /** Who called: the client behind a valid client-credentials token, and its claims. */
 export interface MachineCaller {
   readonly clientId: string;
@@ -35,7 +35,10 @@ export function createMachineTokenVerifier(deps: MachineTokenVerifierDeps): Mach
   const now = deps.now ?? (() => new Date());
   return {
     async verify(bearer) {
-      if (!COMPACT_JWE.test(bearer)) throw camaraError('UNAUTHENTICATED');
+      // Only the canonical spelling (RFC 4648 §3.5), as for AggregatorAccessTokens: one token,
+      // one string.
+      if (!COMPACT_JWE.test(bearer) || !isCanonicalCompactJwe(bearer))
+        throw camaraError('UNAUTHENTICATED');
       const payload = await decrypt(bearer, deps, audience, now());
       const clientId = payload.client_id;
       if (typeof clientId !== 'string' || !(await deps.isActiveClient(clientId)))

@@ -139,8 +139,8 @@ async function seedOperators(): Promise<void> {
     ...common,
   );
   for (const cidr of ['127.0.0.1/32', '::1/128', '127.10.0.0/16'])
-    await ensure(cidr, 'ranges', 'add', 'sandbox-a', cidr);
-  await ensure('127.20.0.0/16', 'ranges', 'add', 'sandbox-b', '127.20.0.0/16');
+    await ensure(cidr, 'ranges', 'add', 'sandbox-a', cidr, '--force');
+  await ensure('127.20.0.0/16', 'ranges', 'add', 'sandbox-b', '127.20.0.0/16', '--force');
   // Each sandbox publishes the same routes as a GSMA routing table; Switchboard polls it
   // (`npx switchboard routing sync sandbox-a` does it at once).
   for (const [id, port] of [

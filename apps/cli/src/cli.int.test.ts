@@ -163,6 +163,13 @@ describe('switchboard CLI against a running aggregator', () => {
     expect(stderr).toMatch(/refused the token/);
   });
 
+  it('names each kind of route in the plural it takes in --help (no "prefixs")', async () => {
+    const help = await h.cli('--help');
+    expect(help.stdout).toMatch(/manage MSISDN prefixes that route devices to operators/);
+    expect(help.stdout).toMatch(/manage IP ranges that route/);
+    expect(help.stdout).not.toMatch(/prefixs/);
+  });
+
   it('runs as the real `switchboard` binary, with --help', async () => {
     const bin = path.resolve('apps/cli/bin/switchboard.js');
     const help = spawnSync(process.execPath, [bin, 'ranges', 'import', '--help'], {

@@ -1,13 +1,19 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { ImportResult, RoutesAdded, RoutesRemoved } from '@switchboard/contracts';
+import type {
+  ImportResult,
+  OperatorDetails,
+  RoutesAdded,
+  RoutesRemoved,
+} from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
-import { CliError, type CliIo } from '../io.js';
+import { CliError, idSegment, type CliIo } from '../io.js';
 import { table } from '../output.js';
 
 interface Kind {
   command: 'ranges' | 'prefixes' | 'networks';
   noun: string;
+  nouns: string;
   field: 'cidrs' | 'prefixes' | 'networks';
   value: 'cidr' | 'prefix' | 'mccMnc';
   example: string;
@@ -19,6 +25,7 @@ const KINDS: Kind[] = [
   {
     command: 'ranges',
     noun: 'IP range',
+    nouns: 'IP ranges',
     field: 'cidrs',
     value: 'cidr',
     example: '10.20.0.0/16 2001:db8::/32',
@@ -28,6 +35,7 @@ const KINDS: Kind[] = [
   {
     command: 'prefixes',
     noun: 'MSISDN prefix',
+    nouns: 'MSISDN prefixes',
     field: 'prefixes',
     value: 'prefix',
     example: '+34600 +34601',
@@ -37,6 +45,7 @@ const KINDS: Kind[] = [
   {
     command: 'networks',
     noun: 'MCC-MNC network',
+    nouns: 'MCC-MNC networks',
     field: 'networks',
     value: 'mccMnc',
     example: '21407',
@@ -45,6 +54,22 @@ const KINDS: Kind[] = [
   },
 ];
 
+/**
+ * An operator that publishes a GSMA routing table owns its routes there: each routing sync
+ * makes the operator's routes exactly the table's, so what an admin adds by hand lasts only
+ * until the next one. Say so instead of succeeding silently.
+ */
+async function refuseIfSynced(ctx: CommandContext, kind: Kind, operatorId: string): Promise<void> {
+  const operator = await ctx
+    .client()
+    .get<OperatorDetails>(`/operators/${idSegment(operatorId, 'the operator id')}`)
+    .catch(() => undefined); // an unknown operator: the add itself says so
+  if (!operator?.routingUrl) return;
+  throw new CliError(
+    `operator '${operatorId}' publishes its routes in a routing table (${operator.routingUrl}): the next routing sync makes its ${kind.nouns} exactly the table's and removes these. Add them to the operator's table (then: switchboard routing sync ${operatorId}), or use --force to add them until that sync`,
+  );
+}
+
 export function registerRouteCommands(program: Command, ctx: CommandContext, io: CliIo): void {
   for (const kind of KINDS) registerKind(program, ctx, io, kind);
 }
@@ -52,12 +77,12 @@ export function registerRouteCommands(program: Command, ctx: CommandContext, io:
 function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Kind): void {
   const group = program
     .command(kind.command)
-    .description(`manage ${kind.noun}s that route devices to operators`);
+    .description(`manage ${kind.nouns} that route devices to operators`);
   const add = group
     .command('add')
     .argument('<operatorId>')
     .argument(`<${kind.value}...>`)
-    .description(`add ${kind.noun}s to an operator`)
+    .description(`add ${kind.nouns} to an operator`)
     .addHelpText(
       'after',
       `\nExample:\n  $ switchboard ${kind.command} add es-movistar ${kind.example}`,
@@ -67,10 +92,19 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
       '--allow-overlap',
       "permit overlap with another operator's entries (recorded in the audit log)",
     );
+  add.option(
+    '--force',
+    'add them although the operator publishes a routing table (the next sync removes them)',
+  );
   add.action(
     ctx.run(
       overlapHint(
-        async (operatorId: string, values: string[], flags: { allowOverlap?: boolean }) => {
+        async (
+          operatorId: string,
+          values: string[],
+          flags: { allowOverlap?: boolean; force?: boolean },
+        ) => {
+          if (!flags.force) await refuseIfSynced(ctx, kind, operatorId);
           const r = await ctx.client().send<RoutesAdded>('POST', `/${kind.command}`, {
             operatorId,
             [kind.field]: values,
@@ -92,7 +126,7 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
     .command('remove')
     .argument(`<${kind.value}...>`)
     .option('--operator <id>', 'only if they belong to this operator')
-    .description(`remove ${kind.noun}s (all or none)`)
+    .description(`remove ${kind.nouns} (all or none)`)
     .action(
       ctx.run(async (values: string[], flags: { operator?: string }) => {
         const r = await ctx.client().send<RoutesRemoved>('POST', `/${kind.command}/remove`, {
@@ -108,7 +142,7 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
   group
     .command('list')
     .option('--operator <id>', 'only this operator')
-    .description(`list ${kind.noun}s`)
+    .description(`list ${kind.nouns}`)
     .action(
       ctx.run(async (flags: { operator?: string }) => {
         const { items } = await ctx
@@ -136,7 +170,7 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
     .argument('<file.csv>')
     .option('--allow-overlap', 'permit overlaps for every row')
     .description(
-      `import ${kind.noun}s from a CSV file of "operator_id,${kind.value}" lines, all or nothing`,
+      `import ${kind.nouns} from a CSV file of "operator_id,${kind.value}" lines, all or nothing`,
     )
     .addHelpText(
       'after',

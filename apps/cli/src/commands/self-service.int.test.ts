@@ -111,6 +111,14 @@ describe('switchboard operators update --routing-url', () => {
       'number-verification:v2,v0',
     );
     expect(set.code).toBe(0);
+    const added = await h.cli('ranges', 'add', 'op-x', '10.250.0.0/16');
+    expect(added.code).toBe(2);
+    expect(added.stderr).toContain(
+      `operator 'op-x' publishes its routes in a routing table (${url}): the next routing sync makes its IP ranges exactly the table's and removes these`,
+    );
+    expect((await h.cli('ranges', 'list', '--operator', 'op-x')).stdout).not.toMatch(/10\.250/);
+    expect((await h.cli('ranges', 'add', 'op-x', '10.250.0.0/16', '--force')).code).toBe(0);
+    expect((await h.cli('ranges', 'remove', '10.250.0.0/16')).code).toBe(0);
     const shown = await h.cli('operators', 'show', 'op-x');
     expect(shown.stdout).toMatch(/supported apis\s+number-verification:v2,v0/);
     expect(shown.stdout).toMatch(

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
-import { tableFingerprint } from '../../../packages/db/test-support/table-fingerprint.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { tableFingerprint } from '@switchboard/db/test-support';
 import {
   contentType,
   createFuzzClient,
@@ -16,14 +13,14 @@ import {
   hostileString,
   hostileValue,
   rawBody,
-} from '../../../test/fuzz/fuzz-support.js';
+} from '@switchboard/fuzz/test-support';
 import type { Aggregator } from '../src/app.js';
 import {
   finderToken,
   registerFinderClient,
   registerOperators,
   startTestAggregator,
-} from './core-fixture.js';
+} from '../test-support/core-fixture.js';
 
 // Issue 8, hostile input: the GSMA OPG.10 telco finder search with random targets, bodies
 // and bearer headers. Never a 5xx, always a CAMARA body, and a search never writes.

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runCli } from '../../cli/test/run-cli.js';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { runCli } from '@switchboard/cli/test-support';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
 import { hashToken } from '../src/admin/admin-tokens.js';
 import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
@@ -13,7 +10,7 @@ import {
   registerApp,
   registerOperators,
   startTestAggregator,
-} from './core-fixture.js';
+} from '../test-support/core-fixture.js';
 
 // GSMA OPG.10 telco finder over real sockets: a client-credentials client asks which
 // operator serves a phone number or an IP address.

@@ -7,7 +7,7 @@ import {
   startDemoStack,
   submitForm,
   type DemoStack,
-} from './demo-stack.js';
+} from '../test-support/demo-stack.js';
 
 // The demo app end to end over real sockets: device browser → demo app → sandbox-a → back.
 describe('demo app with sandbox-a', () => {

@@ -6,7 +6,7 @@ import {
   SANDBOX_B_LOOPBACK_MSISDN,
   startSwitchboardStack,
   type SwitchboardStack,
-} from './switchboard-stack.js';
+} from '../test-support/switchboard-stack.js';
 
 // The demo app in headless Debian Chromium, through Switchboard: demo app → aggregator →
 // operator → aggregator → demo app, then the CAMARA call through the aggregator's proxy. The

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { fuzzParameters, fuzzRuns, fuzzTimeout } from '../../../test/fuzz/fuzz-support.js';
-import { routingTableCase } from '../../../test/fuzz/routing-tables.js';
+import { fuzzParameters, fuzzRuns, fuzzTimeout } from '@switchboard/fuzz/test-support';
+import { routingTableCase } from '../test-support/routing-tables.js';
 import { InputError } from './errors.js';
 import { parseCidr } from './ip/cidr.js';
 import { parseRoutingTable } from './routing-table.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AccessTokenError, readAggregatorAccessToken } from './aggregator-access-token.js';
 import type { AggregatorAccessTokenClaims } from './aggregator-token-claims.js';
-import { mintAggregatorAccessToken } from './test-support/mint-aggregator-access-token.js';
+import { mintAggregatorAccessToken } from '../test-support/mint-aggregator-access-token.js';
 import { createTokenKeyring, generateTokenKey, TokenKeyError } from './token-keyring.js';
 
 const ISS = 'https://switchboard.example';

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/db/test-support/test-database.js';
-import {
-  tableFingerprint,
-  tablesExcept,
-} from '../../../../packages/db/test-support/table-fingerprint.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { tableFingerprint, tablesExcept } from '@switchboard/db/test-support';
 import {
   contentType,
   createFuzzClient,
@@ -19,8 +13,8 @@ import {
   hostileValue,
   rawBody,
   type FuzzResponse,
-} from '../../../../test/fuzz/fuzz-support.js';
-import { startTestAggregator } from '../../test/core-fixture.js';
+} from '@switchboard/fuzz/test-support';
+import { startTestAggregator } from '../../test-support/core-fixture.js';
 import type { Aggregator } from '../app.js';
 
 // Issue 8, hostile input: every admin API endpoint with random bodies, ids and queries.

@@ -12,7 +12,7 @@ import {
   startFakeUpstream,
   tricklingBody,
   type FakeUpstream,
-} from './test-support/fake-upstream.js';
+} from '../../test-support/fake-upstream.js';
 
 let upstream: FakeUpstream;
 let pool: UpstreamPool;

@@ -1,6 +1,6 @@
 import { EncryptJWT } from 'jose';
-import type { AggregatorAccessTokenClaims } from '../aggregator-token-claims.js';
-import type { TokenKeyring } from '../token-keyring.js';
+import type { AggregatorAccessTokenClaims } from '../src/aggregator-token-claims.js';
+import type { TokenKeyring } from '../src/token-keyring.js';
 
 /**
  * Mints a token in the exact format the aggregator's token endpoint issues, for tests and

@@ -1,16 +1,21 @@
 import type { RequestListener } from 'node:http';
 import express from 'express';
 import { NV_SCOPES, camaraError } from '@switchboard/camara';
-import { createApiCatalog, type ApiDefinition } from '../api-catalog.js';
-import { createCircuitBreaker, type CircuitBreaker } from '../circuit-breaker.js';
-import { createProxyListener } from '../http-proxy-listener.js';
-import type { JtiStore, ProxyClaims, ProxyOutcome, TokenVerifier } from '../proxy-context.js';
-import { createProxyPipeline } from '../proxy-pipeline.js';
+import { createApiCatalog, type ApiDefinition } from '../src/proxy/api-catalog.js';
+import { createCircuitBreaker, type CircuitBreaker } from '../src/proxy/circuit-breaker.js';
+import { createProxyListener } from '../src/proxy/http-proxy-listener.js';
+import type {
+  JtiStore,
+  ProxyClaims,
+  ProxyOutcome,
+  TokenVerifier,
+} from '../src/proxy/proxy-context.js';
+import { createProxyPipeline } from '../src/proxy/proxy-pipeline.js';
 import {
   createUpstreamPool,
   type UpstreamPool,
   type UpstreamPoolOptions,
-} from '../upstream-pool.js';
+} from '../src/proxy/upstream-pool.js';
 
 export const ALL_V2 = [NV_SCOPES.v2.verify, NV_SCOPES.v2['device-phone-number']];
 

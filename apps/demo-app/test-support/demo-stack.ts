@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
-import { DeviceBrowser } from '../../operator-sandbox/test/device-browser.js';
-import { decide, startInstance } from '../../operator-sandbox/test/sandbox-fixture.js';
+import { DeviceBrowser } from '@switchboard/operator-sandbox/test-support';
+import { decide, startInstance } from '@switchboard/operator-sandbox/test-support';
 import { loadConfig } from '../src/config.js';
 import { startDemoApp, type RunningDemoApp } from '../src/index.js';
 

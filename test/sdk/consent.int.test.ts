@@ -5,7 +5,7 @@ import {
   ConsentRequiredError,
   type StartedVerification,
   type SwitchboardClient,
-} from '../src/index.js';
+} from '@switchboard/sdk';
 import {
   DeviceBrowser,
   FRAUD,

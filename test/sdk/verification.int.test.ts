@@ -8,7 +8,7 @@ import {
   createSwitchboardClient,
   type StartVerificationOptions,
   type SwitchboardClient,
-} from '../src/index.js';
+} from '@switchboard/sdk';
 import {
   CALLBACK,
   DeviceBrowser,

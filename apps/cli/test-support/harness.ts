@@ -7,10 +7,7 @@ import {
   startAggregator,
   type Aggregator,
 } from '@switchboard/aggregator';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { runCli, type CliRun } from './run-cli.js';
 
 export type { CliRun };

@@ -1,10 +1,7 @@
 import { request } from 'undici';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
 import { aggregatorTokenAudience, readAggregatorAccessToken } from '@switchboard/tokens';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
 import {
   APP_CALLBACK,

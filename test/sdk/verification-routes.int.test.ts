@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
-import { createVerificationRoutes, type VerificationOutcome } from '../src/express/index.js';
-import { createSwitchboardClient } from '../src/index.js';
+import { createVerificationRoutes, type VerificationOutcome } from '@switchboard/sdk/express';
+import { createSwitchboardClient } from '@switchboard/sdk';
 import { DeviceBrowser, FRAUD, SECRET, clientKeys, startOperator } from './sdk-fixture.js';
 
 // The express helper in a real app over real sockets, against sandbox-a.

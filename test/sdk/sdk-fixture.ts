@@ -1,8 +1,8 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
-import { DeviceBrowser } from '../../../apps/operator-sandbox/test/device-browser.js';
-import { decide, startInstance } from '../../../apps/operator-sandbox/test/sandbox-fixture.js';
-import { createSwitchboardClient, type SwitchboardClientOptions } from '../src/index.js';
+import { DeviceBrowser } from '@switchboard/operator-sandbox/test-support';
+import { decide, startInstance } from '@switchboard/operator-sandbox/test-support';
+import { createSwitchboardClient, type SwitchboardClientOptions } from '@switchboard/sdk';
 
 export { DeviceBrowser };
 

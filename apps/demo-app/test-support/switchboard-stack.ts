@@ -9,12 +9,9 @@ import {
   startSandbox,
   type RunningSandbox,
 } from '@switchboard/operator-sandbox';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
-import type { Aggregator } from '../../aggregator/src/app.js';
-import { registerOperators, startTestAggregator } from '../../aggregator/test/core-fixture.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import type { Aggregator } from '@switchboard/aggregator';
+import { registerOperators, startTestAggregator } from '@switchboard/aggregator/test-support';
 import { loadConfig } from '../src/config.js';
 import { startDemoApp, type RunningDemoApp } from '../src/index.js';
 

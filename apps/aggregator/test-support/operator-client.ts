@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { runCli } from '../../cli/test/run-cli.js';
+import { runCli } from '@switchboard/cli/test-support';
 import type { Aggregator } from '../src/app.js';
 import { hashToken } from '../src/admin/admin-tokens.js';
 import { insertAdminToken } from '../src/admin/store/admin-token-store.js';

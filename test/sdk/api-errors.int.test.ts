@@ -5,7 +5,7 @@ import {
   createSwitchboardClient,
   hashPhoneNumber,
   type VerificationSession,
-} from '../src/index.js';
+} from '@switchboard/sdk';
 import { hang, json, startStubIssuer } from './stub-issuer.js';
 
 const session: VerificationSession = {

@@ -1,0 +1,1 @@
+export * from './fuzz-support.js';

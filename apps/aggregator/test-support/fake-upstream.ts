@@ -127,19 +127,10 @@ export async function startFakeUpstream(
   };
 }
 
-/** An origin nothing listens on (bound, then closed): connections are refused. */
-export async function closedOrigin(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
 /**
  * An operator that is down, on a port this test keeps: every connection is dropped before a
- * byte is read (a freed port, as closedOrigin gives, may be taken by another process on a
- * shared machine while a test file runs, and then answers).
+ * byte is read (a freed port may be taken by another process on a shared machine while a test
+ * file runs, and then answers; `refusedPort` in @switchboard/test-kit refuses them instead).
  */
 export async function droppingOrigin(): Promise<{ origin: string; close(): Promise<void> }> {
   const server = net.createServer((socket) => socket.destroy());

@@ -8,7 +8,7 @@ import {
   type TokenKeyring,
 } from '@switchboard/tokens';
 import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
-import { headerValue } from '@switchboard/fuzz/test-support';
+import { headerValue } from '@switchboard/test-kit/test-support';
 import type { Aggregator } from '../src/app.js';
 import { telcoFinderAudience } from '../src/finder-api/telco-finder-scope.js';
 import { nonCanonicalSpellings } from './token-spellings.js';

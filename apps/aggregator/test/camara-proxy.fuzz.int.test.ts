@@ -14,7 +14,7 @@ import {
   hostileValue,
   rawBody,
   type FuzzResponse,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import { FRAUD } from '../test-support/core-fixture.js';
 import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 import {

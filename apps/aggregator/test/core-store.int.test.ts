@@ -46,7 +46,7 @@ describe('aggregator core storage', () => {
       grantId: 'grant-1',
       clientId: 'sb-client',
       operatorId: 'sandbox-a',
-      apiRoot: 'http://127.0.0.1:4001',
+      apiRoot: 'http://sandbox-a.test',
       scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
       operatorAccessToken: 'operator-token-secret-value',
       expiresAt,

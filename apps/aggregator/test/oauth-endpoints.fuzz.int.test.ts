@@ -11,7 +11,7 @@ import {
   fuzzTimeout,
   hostileString,
   type FuzzResponse,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import { APP_CALLBACK, FRAUD, registerFinderClient } from '../test-support/core-fixture.js';
 import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 

@@ -15,7 +15,7 @@ import {
   hostileString,
   hostileValue,
   rawBody,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import { ipv4Cidr, ipv6Cidr, msisdnPrefix, network } from '@switchboard/telco-finder/test-support';
 import { operatorInput } from '@switchboard/telco-finder/test-support';
 import type { Aggregator } from '../src/app.js';

@@ -23,7 +23,7 @@ let tokenB: string;
 beforeAll(async () => {
   t = await createTestDatabase();
   agg = await startTestAggregator(t.db, undefined, { ROUTING_SYNC_INTERVAL_SECONDS: '0' });
-  await registerOperators(agg, 'http://127.0.0.1:4901', 'http://127.0.0.1:4902');
+  await registerOperators(agg, 'http://sandbox-a.test', 'http://sandbox-b.test');
   cli = await adminCli(agg);
   clientA = await operatorClient(agg, 'sandbox-a');
   tokenA = await operatorToken(agg, clientA);

@@ -12,7 +12,7 @@ import {
   fuzzRuns,
   fuzzTimeout,
   hostileString,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import {
   routingTableCase,
   tooBroadClaim,

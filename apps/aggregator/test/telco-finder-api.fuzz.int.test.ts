@@ -13,7 +13,7 @@ import {
   hostileString,
   hostileValue,
   rawBody,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import type { Aggregator } from '../src/app.js';
 import {
   finderToken,
@@ -34,7 +34,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   // Thousands of requests from one address: the rate limits (tested on their own) stay out of it.
   agg = await startTestAggregator(t.db, undefined, { RATE_LIMIT_ENABLED: 'false' });
-  await registerOperators(agg, 'http://127.0.0.1:4901', 'http://127.0.0.1:4902');
+  await registerOperators(agg, 'http://sandbox-a.test', 'http://sandbox-b.test');
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addRanges('sandbox-b', ['2001:db8::/32', '10.0.0.0/8'], {}, ADMIN);
   await agg.index.refresh();

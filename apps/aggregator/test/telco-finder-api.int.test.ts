@@ -52,7 +52,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   agg = await startTestAggregator(t.db);
   // No flows here: the operators' URLs are only reported, never contacted.
-  await registerOperators(agg, 'http://127.0.0.1:4901', 'http://127.0.0.1:4902');
+  await registerOperators(agg, 'http://sandbox-a.test', 'http://sandbox-b.test');
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addRanges('sandbox-b', ['2001:db8::/32'], {}, ADMIN);
   await agg.index.refresh();
@@ -77,8 +77,8 @@ describe('POST /telco-finder/v1/search: targets', () => {
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       operatorId: 'sandbox-a',
-      apiRoot: 'http://127.0.0.1:4901',
-      authProviderConfiguration: 'http://127.0.0.1:4901/.well-known/openid-configuration',
+      apiRoot: 'http://sandbox-a.test',
+      authProviderConfiguration: 'http://sandbox-a.test/.well-known/openid-configuration',
     });
   });
 
@@ -90,7 +90,7 @@ describe('POST /telco-finder/v1/search: targets', () => {
       includeApiRoot: true,
       includeAuthProviderConfiguration: false,
     });
-    expect(root.json).toEqual({ operatorId: 'sandbox-a', apiRoot: 'http://127.0.0.1:4901' });
+    expect(root.json).toEqual({ operatorId: 'sandbox-a', apiRoot: 'http://sandbox-a.test' });
   });
 
   it('finds IPv6 targets, and folds IPv4-mapped IPv6 to IPv4', async () => {

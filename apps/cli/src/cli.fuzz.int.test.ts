@@ -9,7 +9,7 @@ import {
   fuzzRuns,
   fuzzTimeout,
   hostileString,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import { startHarness, type Harness, type CliRun } from '../test-support/harness.js';
 
 // Issue 8, hostile input: the `switchboard` CLI with random arguments and random import

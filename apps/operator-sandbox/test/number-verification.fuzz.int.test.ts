@@ -15,7 +15,7 @@ import {
   hostileString,
   hostileValue,
   rawBody,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import type { RunningSandbox } from '../src/index.js';
 import { DeviceBrowser } from '../test-support/device-browser.js';
 import {

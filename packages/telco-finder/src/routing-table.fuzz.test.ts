@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { fuzzParameters, fuzzRuns, fuzzTimeout } from '@switchboard/fuzz/test-support';
+import { fuzzParameters, fuzzRuns, fuzzTimeout } from '@switchboard/test-kit/test-support';
 import { routingTableCase } from '../test-support/routing-tables.js';
 import { InputError } from './errors.js';
 import { parseCidr } from './ip/cidr.js';

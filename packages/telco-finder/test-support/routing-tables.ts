@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { hostileString, hostileValue } from '@switchboard/fuzz/test-support';
+import { hostileString, hostileValue } from '@switchboard/test-kit/test-support';
 
 /**
  * GSMA OPG.10 routing tables as an operator's endpoint might serve them (issue 8): valid

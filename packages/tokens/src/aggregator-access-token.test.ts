@@ -17,7 +17,7 @@ const claims: AggregatorAccessTokenClaims = {
   scope: 'dpv:FraudPreventionAndDetection number-verification:verify',
   sub: 'pairwise-sub',
   operator_id: 'sandbox-a',
-  api_root: 'http://127.0.0.1:4001',
+  api_root: 'http://sandbox-a.test',
   operator_access_token: 'operator-token-value',
 };
 

@@ -13,7 +13,7 @@ import {
   hostileValue,
   rawBody,
   type FuzzResponse,
-} from '@switchboard/fuzz/test-support';
+} from '@switchboard/test-kit/test-support';
 import { startTestAggregator } from '../../test-support/core-fixture.js';
 import type { Aggregator } from '../app.js';
 

@@ -1,1 +1,2 @@
 export * from './fuzz-support.js';
+export * from './refused-port.js';

@@ -17,6 +17,7 @@ const config: Config = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{apps,packages,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.data/'],
+  setupFiles: ['<rootDir>/packages/test-kit/test-support/jest-setup.ts'],
   globalSetup: '<rootDir>/packages/db/test-support/global-setup.mjs',
   globalTeardown: '<rootDir>/packages/db/test-support/global-teardown.mjs',
   testTimeout: 30_000,

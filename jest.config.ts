@@ -1,6 +1,6 @@
 import type { Config } from 'jest';
 
-// ESM + TypeScript through @swc/jest (design: stack recipe). Jest needs
+// ESM + TypeScript through @swc/jest (fast, no type check: `npm run typecheck` does that). Jest needs
 // NODE_OPTIONS=--experimental-vm-modules, which `npm test` sets.
 const swc = [
   '@swc/jest',

@@ -1,6 +1,6 @@
 // Whole nested verifications (authorize → operator → callback → token, seed Annex steps
 // 1–20) against two sandbox operators, next to a single-level authorization-code flow
-// against one sandbox alone, at concurrency 1 and 8 (issue 4's benchmark).
+// against one sandbox alone, at concurrency 1 and 8.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import knexFactory from 'knex';
 import { request } from 'undici';

@@ -19,7 +19,7 @@ import {
 
 export const ALL_V2 = [NV_SCOPES.v2.verify, NV_SCOPES.v2['device-phone-number']];
 
-/** A token → claims table standing in for the JWE verifier of issue 4. */
+/** A token → claims table standing in for the AggregatorAccessToken (JWE) verifier. */
 export class FakeTokenVerifier implements TokenVerifier {
   readonly tokens = new Map<string, ProxyClaims>();
   calls = 0;

@@ -23,7 +23,7 @@ import {
   type TokenForge,
 } from '../test-support/token-forge.js';
 
-// Issue 8, hostile input: the CAMARA proxy (seed Annex steps 24–30) under random requests.
+// Hostile input (docs/security.md, "Hostile input"): the CAMARA proxy (seed Annex steps 24–30) under random requests.
 // Whatever arrives, the answer is the operator's or a CAMARA error, never a 5xx, and
 // nothing but the usage meter (which records every call made with a verified token) writes.
 const ALL_SCOPES =

@@ -5,7 +5,7 @@ import type { Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startTestAggregator } from '../test-support/core-fixture.js';
 
-// Issue 8, security checks: oversized headers and slow clients (slowloris) on the public and
+// Security checks (docs/security.md): oversized headers and slow clients (slowloris) on the public and
 // admin listeners. Each must be cut off cleanly while other clients are still served.
 let t: TestDatabase;
 let agg: Aggregator;

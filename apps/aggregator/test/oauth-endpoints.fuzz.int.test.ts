@@ -15,7 +15,7 @@ import {
 import { APP_CALLBACK, FRAUD, registerFinderClient } from '../test-support/core-fixture.js';
 import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
-// Issue 8, hostile input: the aggregator's OAuth endpoints (seed Annex steps 1–3 and 18)
+// Hostile input (docs/security.md, "Hostile input"): the aggregator's OAuth endpoints (seed Annex steps 1–3 and 18)
 // with random parameters. Never a 5xx; an error is an RFC 6749 error (a page, a redirect
 // to the client's *registered* redirect URI, or JSON); a refused request writes nothing.
 let s: CoreStack;

@@ -33,7 +33,7 @@ import {
   type TokenVariant,
 } from '../test-support/token-forge.js';
 
-// Issue 8, hostile input: the operator self-service API (/operators/v1) with random paths,
+// Hostile input (docs/security.md, "Hostile input"): the operator self-service API (/operators/v1) with random paths,
 // bodies, queries and bearer tokens (the other operator's, a finder's, an app's, forged ones).
 // Never a 5xx, always a CAMARA body; a refused request writes nothing, and an operator's
 // data changes only through its own operator's token.

@@ -27,7 +27,7 @@ import {
   type FakeRoutingServer,
 } from '../test-support/fake-routing-server.js';
 
-// Issue 8, hostile input: whatever an operator's GSMA routing endpoint answers (garbage JSON,
+// Hostile input (docs/security.md, "Hostile input"): whatever an operator's GSMA routing endpoint answers (garbage JSON,
 // wrong shapes, huge tables, bad CIDRs, other operators' ids or routes, HTTP errors), a sync
 // through the admin API never fails with a 500, and a refused table writes nothing but the
 // failure record: the last good routes stay in force, and no other operator is touched.

@@ -22,7 +22,7 @@ import {
   startTestAggregator,
 } from '../test-support/core-fixture.js';
 
-// Issue 8, hostile input: the GSMA OPG.10 telco finder search with random targets, bodies
+// Hostile input (docs/security.md, "Hostile input"): the GSMA OPG.10 telco finder search with random targets, bodies
 // and bearer headers. Never a 5xx, always a CAMARA body, and a search never writes.
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 let t: TestDatabase;

@@ -79,7 +79,7 @@ describe('lawful basis and consent (sandbox-b)', () => {
     expect(forged.text).toMatch(/CSRF/);
     const action = /action="([^"]+)"/.exec(page.html)![1]!;
     const token = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
-    // Issue 8: a missing or empty token is refused the same way, and nothing is decided.
+    // A missing or empty token is refused the same way, and nothing is decided.
     const forms: Array<Record<string, string>> = [
       { decision: 'approve' },
       { csrf: '', decision: 'approve' },

@@ -6,7 +6,7 @@ import { InputError } from './errors.js';
 import { parseCidr } from './ip/cidr.js';
 import { parseRoutingTable } from './routing-table.js';
 
-// Issue 8, hostile input: the GSMA OPG.10 routing-table parser with any body an operator's
+// Hostile input (docs/security.md, "Hostile input"): the GSMA OPG.10 routing-table parser with any body an operator's
 // endpoint may serve. It returns only tables of this operator with well-formed ranges of
 // the right family, and refuses everything else with an InputError, never anything else.
 const op = { id: 'op-a', apiRoot: 'https://api.a.example', issuerUrl: 'https://auth.a.example' };

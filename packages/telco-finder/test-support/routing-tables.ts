@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { hostileString, hostileValue } from '@switchboard/test-kit/test-support';
 
 /**
- * GSMA OPG.10 routing tables as an operator's endpoint might serve them (issue 8): valid
+ * GSMA OPG.10 routing tables as an operator's endpoint might serve them (docs/security.md, "Hostile input"): valid
  * tables of one operator, near misses (another operator's id, bad CIDRs, wrong families,
  * wrong types, missing `static`), any JSON, and tables past the parser's size limits.
  */

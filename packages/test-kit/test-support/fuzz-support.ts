@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Agent, request } from 'undici';
 
 /**
- * Shared pieces of the `*.fuzz.int.test.ts` suites (issue 8, hostile input): how many cases
+ * Shared pieces of the `*.fuzz.int.test.ts` suites (docs/security.md, "Hostile input"): how many cases
  * to run, hostile-value generators, one keep-alive HTTP client, and the response checks
  * every public surface must pass whatever it is sent.
  */

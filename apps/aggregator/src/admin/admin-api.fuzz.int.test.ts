@@ -17,7 +17,7 @@ import {
 import { startTestAggregator } from '../../test-support/core-fixture.js';
 import type { Aggregator } from '../app.js';
 
-// Issue 8, hostile input: every admin API endpoint with random bodies, ids and queries.
+// Hostile input (docs/security.md, "Hostile input"): every admin API endpoint with random bodies, ids and queries.
 // Never a 5xx; an error is `{status, code, message[, details]}`; a refused call writes nothing.
 let t: TestDatabase;
 let agg: Aggregator;

@@ -5,8 +5,8 @@ import {
   createSwitchboardClient,
   hashPhoneNumber,
   type VerificationSession,
-} from '@switchboard/sdk';
-import { hang, json, startStubIssuer } from './stub-issuer.js';
+} from '../src/index.js';
+import { hang, json, startStubIssuer } from '../test-support/stub-issuer.js';
 
 const session: VerificationSession = {
   accessToken: 'stub-token',

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { withoutKnownWarnings } from '@switchboard/test-kit/test-support';
 
 /** A second aggregator as a real OS process on the same (PostgreSQL) database. */
 export interface ChildAggregator {
@@ -33,9 +34,14 @@ export async function startChildAggregator(options: {
         SWITCHBOARD_ADMIN_TOKEN: token,
         LOG_LEVEL: 'error',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // Its errors still reach the test's stderr; a known third-party warning does not.
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const text = withoutKnownWarnings(chunk.toString());
+    if (text) process.stderr.write(text);
+  });
   const adminUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 30_000);

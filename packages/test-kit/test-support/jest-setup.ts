@@ -1,12 +1,9 @@
 // Jest `setupFiles`: runs in every test file before its tests.
+import { isKnownWarning } from './known-warnings.js';
 
-// oidc-provider warns once per module load when Node.js is older than its preferred LTS; Jest
-// loads it afresh in every test file, so the one line a deployment sees would print ~45 times
-// (with a stack trace each) between the results. Only that exact warning is dropped: every
-// other console.warn, including any other oidc-provider WARNING, still shows.
-const UNSUPPORTED_RUNTIME = 'oidc-provider WARNING: Unsupported runtime.';
+// Only the exact known warnings are dropped: every other console.warn still shows.
 const warn = console.warn.bind(console);
 console.warn = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].includes(UNSUPPORTED_RUNTIME)) return;
+  if (typeof args[0] === 'string' && isKnownWarning(args[0])) return;
   warn(...args);
 };

@@ -1,6 +1,6 @@
 import type { Config } from 'jest';
 
-// ESM + TypeScript through @swc/jest (design: stack recipe). Jest needs
+// ESM + TypeScript through @swc/jest (fast, no type check: `npm run typecheck` does that). Jest needs
 // NODE_OPTIONS=--experimental-vm-modules, which `npm test` sets.
 const swc = [
   '@swc/jest',
@@ -19,6 +19,7 @@ const config: Config = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{apps,packages,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.data/'],
+  setupFiles: ['<rootDir>/packages/test-kit/test-support/jest-setup.ts'],
   globalSetup: '<rootDir>/packages/db/test-support/global-setup.mjs',
   globalTeardown: '<rootDir>/packages/db/test-support/global-teardown.mjs',
   testTimeout: 30_000,

@@ -1,12 +1,12 @@
 // Whole nested verifications (authorize → operator → callback → token, seed Annex steps
 // 1–20) against two sandbox operators, next to a single-level authorization-code flow
-// against one sandbox alone, at concurrency 1 and 8 (issue 4's benchmark).
+// against one sandbox alone, at concurrency 1 and 8.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import knexFactory from 'knex';
 import { request } from 'undici';
 import { createDatabase, type Database } from '@switchboard/db';
 import { loadSandboxConfig } from '@switchboard/operator-sandbox';
-import type { Aggregator } from '../apps/aggregator/src/app.js';
+import type { Aggregator } from '@switchboard/aggregator';
 import {
   APP_CALLBACK,
   authorizeUrl,
@@ -17,8 +17,8 @@ import {
   startSandboxes,
   startTestAggregator,
   type AppClient,
-} from '../apps/aggregator/test/core-fixture.js';
-import { DeviceBrowser } from '../apps/aggregator/test/device-browser.js';
+} from '@switchboard/aggregator/test-support';
+import { DeviceBrowser } from '@switchboard/aggregator/test-support';
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'nested-flow';

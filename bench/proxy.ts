@@ -1,4 +1,4 @@
-// CAMARA proxy cost (issue 5): POST /number-verification/v2/verify with wrk against a
+// CAMARA proxy cost: POST /number-verification/v2/verify with wrk against a
 // trivial fixed-answer upstream, (a) direct, (b) through nginx (1 worker, keep-alive
 // upstream) when installed, (c) a naive undici proxy for scale, (d) through Switchboard with
 // a valid token, composed as the aggregator serves it ('switchboard': createPublicProxy in
@@ -48,7 +48,7 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
 
-// For scale (issue 5 quotes ≈ 7 k req/s): a naive undici proxy in its own process.
+// For scale: a naive undici proxy in its own process.
 const NAIVE_SOURCE = `
 const http = require('node:http');
 const pool = new (require('undici').Pool)(process.argv[1], { connections: 64 });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // Migrations are immutable once landed and never import application code.
-// Operator self-service (issue 7): operator API clients, overlap approvals, GSMA OPG.10
+// Operator self-service (docs/operator-onboarding.md): operator API clients, overlap approvals, GSMA OPG.10
 // routing-table sync state, and a lease so one process polls at a time.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

@@ -2,14 +2,14 @@
 // @switchboard/sdk (prepack builds dist/), installs the tarball with express and
 // express-session from the registry into a scratch app, typechecks a consumer against the
 // published declarations, and runs the examples shipped in the tarball against a real stack
-// (test/sdk-examples/example-scenario.ts). Exits non-zero on any failure.
+// (test/sdk/example-scenario.ts). Exits non-zero on any failure.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { checkExample } from '../test/sdk-examples/example-scenario.js';
+import { checkExample } from '../test/sdk/example-scenario.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test, on embedded PGlite, or on the PostgreSQL server named by
-// TEST_DATABASE_URL. Jest's ESM support needs --experimental-vm-modules (design: stack recipe).
+// TEST_DATABASE_URL. Jest's ESM support needs --experimental-vm-modules
+// (https://jestjs.io/docs/ecmascript-modules).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

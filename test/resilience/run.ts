@@ -1,5 +1,5 @@
 // `npm run test:resilience`: fault scenarios against the real apps as separate processes over
-// real sockets (issue 8, "Faults"): 3 aggregators on one PostgreSQL database (a scratch
+// real sockets (docs/operations.md, "Fault scenarios"): 3 aggregators on one PostgreSQL database (a scratch
 // database, dropped at the end) behind a round-robin balancer, the 2 sandbox operators, a
 // hostile operator API. Prints one table; exits 1 when any scenario breaks its expectation.
 import { Agent, setGlobalDispatcher } from 'undici';

@@ -9,7 +9,8 @@ import {
   type RateLimitConfig,
 } from './infra/rate-limit/rate-limit-config.js';
 
-// The only module of this app that reads process.env (house style: one config module).
+// The only module of this app that reads process.env: every setting is parsed and checked in
+// one place, at start (docs/configuration.md).
 
 const DEV_MASTER_KEY = 'switchboard-dev-master-key-do-not-use-in-production';
 /** How SWITCHBOARD_PREVIOUS_MASTER_KEYS names the built-in development key (real keys are ≥ 32 characters). */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-/** Parses environment keys with a zod schema; the error names the bad key (house style 4). */
+/** Parses environment keys with a zod schema; the error names the bad key, so a wrong setting is found at once. */
 export function parseEnv<S extends z.ZodType>(
   schema: S,
   env: Readonly<Record<string, string | undefined>>,

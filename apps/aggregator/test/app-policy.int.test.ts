@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
-import { APP_CALLBACK, FRAUD, type AppClient } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { APP_CALLBACK, FRAUD, type AppClient } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // What each app may do at the aggregator's OIDC provider, end to end through the nested flow.
 let s: CoreStack;

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  tableFingerprint,
-  tablesExcept,
-} from '../../../packages/db/test-support/table-fingerprint.js';
+import { tableFingerprint, tablesExcept } from '@switchboard/db/test-support';
 import {
   contentType,
   createFuzzClient,
@@ -17,12 +14,16 @@ import {
   hostileValue,
   rawBody,
   type FuzzResponse,
-} from '../../../test/fuzz/fuzz-support.js';
-import { FRAUD } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
-import { bearerTokenVariant, createTokenForge, type TokenForge } from './token-forge.js';
+} from '@switchboard/test-kit/test-support';
+import { FRAUD } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
+import {
+  bearerTokenVariant,
+  createTokenForge,
+  type TokenForge,
+} from '../test-support/token-forge.js';
 
-// Issue 8, hostile input: the CAMARA proxy (seed Annex steps 24–30) under random requests.
+// Hostile input (docs/security.md, "Hostile input"): the CAMARA proxy (seed Annex steps 24–30) under random requests.
 // Whatever arrives, the answer is the operator's or a CAMARA error, never a 5xx, and
 // nothing but the usage meter (which records every call made with a verified token) writes.
 const ALL_SCOPES =

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createSecretBox } from '@switchboard/tokens';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { createAdapterClass } from '../src/authorize/oidc/knex-adapter.js';
 import { createOperatorGrants } from '../src/authorize/operator-grants.js';
 import { spendAccessToken } from '../src/proxy/store/access-token-use-store.js';
@@ -49,7 +46,7 @@ describe('aggregator core storage', () => {
       grantId: 'grant-1',
       clientId: 'sb-client',
       operatorId: 'sandbox-a',
-      apiRoot: 'http://127.0.0.1:4001',
+      apiRoot: 'http://sandbox-a.test',
       scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
       operatorAccessToken: 'operator-token-secret-value',
       expiresAt,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'undici';
-import { APP_CALLBACK, authorizeUrl } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
-import type { DeviceBrowser } from './device-browser.js';
+import { APP_CALLBACK, authorizeUrl } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
+import type { DeviceBrowser } from '../test-support/device-browser.js';
 
 // RFC 6749 §10.12 / RFC 9700 §4.7: wherever one party's redirect completes another's state,
 // it must come from the browser that started it. Attacker and victim are two browsers with

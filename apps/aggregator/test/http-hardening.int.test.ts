@@ -1,14 +1,11 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { startTestAggregator } from './core-fixture.js';
+import { startTestAggregator } from '../test-support/core-fixture.js';
 
-// Issue 8, security checks: oversized headers and slow clients (slowloris) on the public and
+// Security checks (docs/security.md): oversized headers and slow clients (slowloris) on the public and
 // admin listeners. Each must be cut off cleanly while other clients are still served.
 let t: TestDatabase;
 let agg: Aggregator;

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { masterKeyId } from '@switchboard/tokens';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
 import { hashToken } from '../src/admin/admin-tokens.js';
 import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
 import { SEALED_COLUMNS } from '../src/keys/master-key-rotation.js';
-import { startTestAggregator } from './core-fixture.js';
+import { startTestAggregator } from '../test-support/core-fixture.js';
 
 // docs/operations.md "Rotating the master key", from a deployment that started on the built-in
 // development key (SWITCHBOARD_MASTER_KEY unset), following only what the document says.

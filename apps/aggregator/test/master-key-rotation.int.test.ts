@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
 import { masterKeyId } from '@switchboard/tokens';
-import { runCli } from '../../cli/test/run-cli.js';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { runCli } from '@switchboard/cli/test-support';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
 import { SEALED_COLUMNS } from '../src/keys/master-key-rotation.js';
 import { hashToken } from '../src/admin/admin-tokens.js';
@@ -19,8 +16,8 @@ import {
   startSandboxes,
   startTestAggregator,
   type AppClient,
-} from './core-fixture.js';
-import { DeviceBrowser } from './device-browser.js';
+} from '../test-support/core-fixture.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
 
 // `switchboard keys rotate-master` during a rolling change of SWITCHBOARD_MASTER_KEY: A runs on
 // the old key, B on new + old, C on the new key alone — all on one database, one issuer.

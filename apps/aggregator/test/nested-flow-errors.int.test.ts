@@ -6,8 +6,8 @@ import {
   SERVICE,
   FRAUD,
   type AppClient,
-} from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+} from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 let s: CoreStack;
 beforeAll(async () => {

@@ -11,8 +11,8 @@ import {
   signedAuthorizeUrl,
   startTestAggregator,
   type AppClient,
-} from './core-fixture.js';
-import { startCoreStack, verifyAtOperator, type CoreStack } from './core-stack.js';
+} from '../test-support/core-fixture.js';
+import { startCoreStack, verifyAtOperator, type CoreStack } from '../test-support/core-stack.js';
 
 let s: CoreStack;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { importJWK, SignJWT } from 'jose';
-import { tableFingerprint } from '../../../packages/db/test-support/table-fingerprint.js';
+import { tableFingerprint } from '@switchboard/db/test-support';
 import {
   createFuzzClient,
   expectOAuthJsonError,
@@ -11,11 +11,11 @@ import {
   fuzzTimeout,
   hostileString,
   type FuzzResponse,
-} from '../../../test/fuzz/fuzz-support.js';
-import { APP_CALLBACK, FRAUD, registerFinderClient } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+} from '@switchboard/test-kit/test-support';
+import { APP_CALLBACK, FRAUD, registerFinderClient } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
-// Issue 8, hostile input: the aggregator's OAuth endpoints (seed Annex steps 1–3 and 18)
+// Hostile input (docs/security.md, "Hostile input"): the aggregator's OAuth endpoints (seed Annex steps 1–3 and 18)
 // with random parameters. Never a 5xx; an error is an RFC 6749 error (a page, a redirect
 // to the client's *registered* redirect URI, or JSON); a refused request writes nothing.
 let s: CoreStack;

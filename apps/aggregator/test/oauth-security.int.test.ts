@@ -11,10 +11,10 @@ import {
   redeemCode,
   registerFinderClient,
   type AppClient,
-} from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+} from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
-// Issue 8, security checks as tests: each names an attack on the OAuth flow or the proxy and
+// Security checks as tests (docs/security.md, "Threat model"): each names an attack on the OAuth flow or the proxy and
 // asserts the safe outcome.
 let s: CoreStack;
 let finder: { id: string; secret: string };

@@ -3,11 +3,8 @@ import fc from 'fast-check';
 import { EncryptJWT, type JWTPayload } from 'jose';
 import type { Knex } from 'knex';
 import { aggregatorTokenAudience } from '@switchboard/tokens';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
-import { tableFingerprint } from '../../../packages/db/test-support/table-fingerprint.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { tableFingerprint } from '@switchboard/db/test-support';
 import {
   contentType,
   createFuzzClient,
@@ -18,9 +15,9 @@ import {
   hostileString,
   hostileValue,
   rawBody,
-} from '../../../test/fuzz/fuzz-support.js';
-import { ipv4Cidr, ipv6Cidr, msisdnPrefix, network } from '../../../test/fuzz/routing-tables.js';
-import { operatorInput } from '../../../packages/telco-finder/test/fixtures.js';
+} from '@switchboard/test-kit/test-support';
+import { ipv4Cidr, ipv6Cidr, msisdnPrefix, network } from '@switchboard/telco-finder/test-support';
+import { operatorInput } from '@switchboard/telco-finder/test-support';
 import type { Aggregator } from '../src/app.js';
 import { operatorApiAudience } from '../src/operator-api/operator-api-scope.js';
 import {
@@ -28,11 +25,15 @@ import {
   registerApp,
   registerFinderClient,
   startTestAggregator,
-} from './core-fixture.js';
-import { operatorClient, operatorToken } from './operator-client.js';
-import { bearerTokenVariant, createTokenForge, type TokenVariant } from './token-forge.js';
+} from '../test-support/core-fixture.js';
+import { operatorClient, operatorToken } from '../test-support/operator-client.js';
+import {
+  bearerTokenVariant,
+  createTokenForge,
+  type TokenVariant,
+} from '../test-support/token-forge.js';
 
-// Issue 8, hostile input: the operator self-service API (/operators/v1) with random paths,
+// Hostile input (docs/security.md, "Hostile input"): the operator self-service API (/operators/v1) with random paths,
 // bodies, queries and bearer tokens (the other operator's, a finder's, an app's, forged ones).
 // Never a 5xx, always a CAMARA body; a refused request writes nothing, and an operator's
 // data changes only through its own operator's token.

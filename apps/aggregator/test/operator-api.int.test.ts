@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
-import { registerOperators, startTestAggregator } from './core-fixture.js';
+import { registerOperators, startTestAggregator } from '../test-support/core-fixture.js';
 import {
   adminCli,
   callOperatorApi,
@@ -12,7 +9,7 @@ import {
   operatorToken,
   requestToken,
   type OperatorClient,
-} from './operator-client.js';
+} from '../test-support/operator-client.js';
 
 // The operator self-service API outside development: authentication, isolation, claim rules,
 // validation that keeps old values, the audit trail. (Development mode: operator-onboarding.int.test.ts.)
@@ -26,7 +23,7 @@ let tokenB: string;
 beforeAll(async () => {
   t = await createTestDatabase();
   agg = await startTestAggregator(t.db, undefined, { ROUTING_SYNC_INTERVAL_SECONDS: '0' });
-  await registerOperators(agg, 'http://127.0.0.1:4901', 'http://127.0.0.1:4902');
+  await registerOperators(agg, 'http://sandbox-a.test', 'http://sandbox-b.test');
   cli = await adminCli(agg);
   clientA = await operatorClient(agg, 'sandbox-a');
   tokenA = await operatorToken(agg, clientA);

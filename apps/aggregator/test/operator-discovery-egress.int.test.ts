@@ -3,18 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@switchboard/telco-finder';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { startAggregator, type Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Resolve } from '../src/infra/egress/host-guard.js';
-import { APP_CALLBACK, authorizeUrl, registerApp, type AppClient } from './core-fixture.js';
-import { DeviceBrowser } from './device-browser.js';
-import { callOperatorApi, operatorClient, operatorToken } from './operator-client.js';
-import { OPERATOR_TLS_CERT, OPERATOR_TLS_KEY, TEST_CA_CERT } from './operator-tls.js';
-import { startRecordingServer, type RecordingServer } from './recording-server.js';
+import {
+  APP_CALLBACK,
+  authorizeUrl,
+  registerApp,
+  type AppClient,
+} from '../test-support/core-fixture.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
+import { callOperatorApi, operatorClient, operatorToken } from '../test-support/operator-client.js';
+import { OPERATOR_TLS_CERT, OPERATOR_TLS_KEY, TEST_CA_CERT } from '../test-support/operator-tls.js';
+import { startRecordingServer, type RecordingServer } from '../test-support/recording-server.js';
 
 // Finding: an operator's discovery document could send Switchboard's credentials anywhere. The
 // aggregator runs outside OPERATOR_DEV_MODE over real sockets. DNS is a table: the public

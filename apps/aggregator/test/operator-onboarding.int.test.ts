@@ -2,18 +2,24 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
-import { registerOperators, startSandboxes, startTestAggregator } from './core-fixture.js';
+import {
+  registerOperators,
+  startSandboxes,
+  startTestAggregator,
+} from '../test-support/core-fixture.js';
 import {
   routingTable,
   startFakeRoutingServer,
   type FakeRoutingServer,
-} from './fake-routing-server.js';
-import { adminCli, callOperatorApi, operatorClient, operatorToken } from './operator-client.js';
+} from '../test-support/fake-routing-server.js';
+import {
+  adminCli,
+  callOperatorApi,
+  operatorClient,
+  operatorToken,
+} from '../test-support/operator-client.js';
 
 // Operator onboarding end to end in development mode (OPERATOR_DEV_MODE, loopback ranges):
 // the sandbox publishes its GSMA routing table, the operator registers its endpoints through

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
-import { SERVICE, startSandboxes } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { SERVICE, startSandboxes } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // An operator that restarts comes back with a new ID-token signing key and without its sessions
 // (the sandbox keeps them in memory). Cached discovery must not keep its flows failing.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // Seed Annex steps 1–30 end to end: the app gets an AggregatorAccessToken through the nested
 // flow, then calls Switchboard's CAMARA API, which forwards to the operator in the token.

@@ -3,8 +3,8 @@ import express from 'express';
 import { request } from 'undici';
 import type { Aggregator } from '../src/app.js';
 import { HSTS } from '../src/infra/http/security-headers.js';
-import { startTestAggregator } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { startTestAggregator } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // Production serves the CAMARA proxy on node:http in front of express (servers.ts front
 // slot): catalog paths never enter an express app, and still get every header the app's

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { aggregatorTokenAudience, readAggregatorAccessToken } from '@switchboard/tokens';
 import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // The CAMARA Number Verification test definitions (NV 2.1 `/v2`, NV 0.3.1 `/v0`) run through
 // the aggregator: the app only ever talks to Switchboard, the answers are the operator's.

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FRAUD } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { FRAUD } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // CAMARA NV 2.1: an access token serves a single API call. With PROXY_SINGLE_USE_TOKENS the
 // proxy records the use only when the call goes to the operator, and gives it back when the

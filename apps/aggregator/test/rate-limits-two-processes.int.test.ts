@@ -3,14 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'undici';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { startAggregator, type Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/infra/logging.js';
-import { spawnApp, type SpawnedApp } from './spawned-app.js';
+import { spawnApp, type SpawnedApp } from '../test-support/spawned-app.js';
 
 // Two aggregator processes (this one and a child OS process) on one PostgreSQL database share
 // one rate-limit budget through the counter table. PGlite is single-process by nature.

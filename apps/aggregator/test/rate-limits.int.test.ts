@@ -6,8 +6,8 @@ import {
   registerApp,
   registerFinderClient,
   type AppClient,
-} from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+} from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // Every rate-limited endpoint reaches its limit over real sockets. Each test uses its own
 // source addresses (any 127.x.y.z is a distinct client) and clients, so the budgets do not

@@ -3,19 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listAudit } from '@switchboard/telco-finder';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
-import { startChildAggregator, type ChildAggregator } from './child-aggregator.js';
-import { startTestAggregator } from './core-fixture.js';
+import { startChildAggregator, type ChildAggregator } from '../test-support/child-aggregator.js';
+import { startTestAggregator } from '../test-support/core-fixture.js';
 import {
   routingTable,
   startFakeRoutingServer,
   type FakeRoutingServer,
-} from './fake-routing-server.js';
-import { callOperatorApi, operatorClient, operatorToken } from './operator-client.js';
+} from '../test-support/fake-routing-server.js';
+import { callOperatorApi, operatorClient, operatorToken } from '../test-support/operator-client.js';
 
 // Scheduled GSMA routing sync: each registered table is polled (ROUTING_SYNC_INTERVAL_SECONDS,
 // jittered) and applied once. With PostgreSQL, a second aggregator process shares the

@@ -4,36 +4,30 @@ import fc from 'fast-check';
 import { storableText } from '@switchboard/db';
 import type { RouteKind } from '@switchboard/contracts';
 import { parseCidr, parseMsisdnPrefix } from '@switchboard/telco-finder/test-support';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
-import {
-  tableFingerprint,
-  tablesExcept,
-} from '../../../packages/db/test-support/table-fingerprint.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { tableFingerprint, tablesExcept } from '@switchboard/db/test-support';
 import {
   createFuzzClient,
   fuzzParameters,
   fuzzRuns,
   fuzzTimeout,
   hostileString,
-} from '../../../test/fuzz/fuzz-support.js';
+} from '@switchboard/test-kit/test-support';
 import {
   routingTableCase,
   tooBroadClaim,
   type TableCase,
-} from '../../../test/fuzz/routing-tables.js';
-import { operatorInput } from '../../../packages/telco-finder/test/fixtures.js';
+} from '@switchboard/telco-finder/test-support';
+import { operatorInput } from '@switchboard/telco-finder/test-support';
 import type { Aggregator } from '../src/app.js';
-import { startTestAggregator } from './core-fixture.js';
+import { startTestAggregator } from '../test-support/core-fixture.js';
 import {
   routingTable,
   startFakeRoutingServer,
   type FakeRoutingServer,
-} from './fake-routing-server.js';
+} from '../test-support/fake-routing-server.js';
 
-// Issue 8, hostile input: whatever an operator's GSMA routing endpoint answers (garbage JSON,
+// Hostile input (docs/security.md, "Hostile input"): whatever an operator's GSMA routing endpoint answers (garbage JSON,
 // wrong shapes, huge tables, bad CIDRs, other operators' ids or routes, HTTP errors), a sync
 // through the admin API never fails with a 500, and a refused table writes nothing but the
 // failure record: the last good routes stay in force, and no other operator is touched.

@@ -13,11 +13,8 @@ import {
   masterKeyId,
   readAggregatorAccessToken,
 } from '@switchboard/tokens';
-import { runCli } from '../../cli/test/run-cli.js';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { runCli } from '@switchboard/cli/test-support';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { SEALED_COLUMNS } from '../src/keys/master-key-rotation.js';
 import {
   APP_CALLBACK,
@@ -25,9 +22,9 @@ import {
   finderToken,
   redeemCode,
   type AppClient,
-} from './core-fixture.js';
-import { DeviceBrowser } from './device-browser.js';
-import { spawnApp, type SpawnedApp } from './spawned-app.js';
+} from '../test-support/core-fixture.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
+import { spawnApp, type SpawnedApp } from '../test-support/spawned-app.js';
 
 // Secrets hygiene: a full run — the aggregator and the sandbox operators as real processes at
 // debug level, admin work through the CLI, complete flows, proxy and telco-finder calls, and

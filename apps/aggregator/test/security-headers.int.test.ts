@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Aggregator } from '../src/app.js';
 import { HSTS } from '../src/infra/http/security-headers.js';
-import { startTestAggregator } from './core-fixture.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { startTestAggregator } from '../test-support/core-fixture.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // Every kind of answer of the public and admin listeners carries the security headers: OIDC
 // JSON, HTML error pages, token responses, CAMARA proxy and telco-finder answers.

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
-import { tableFingerprint } from '../../../packages/db/test-support/table-fingerprint.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { tableFingerprint } from '@switchboard/db/test-support';
 import {
   contentType,
   createFuzzClient,
@@ -16,16 +13,16 @@ import {
   hostileString,
   hostileValue,
   rawBody,
-} from '../../../test/fuzz/fuzz-support.js';
+} from '@switchboard/test-kit/test-support';
 import type { Aggregator } from '../src/app.js';
 import {
   finderToken,
   registerFinderClient,
   registerOperators,
   startTestAggregator,
-} from './core-fixture.js';
+} from '../test-support/core-fixture.js';
 
-// Issue 8, hostile input: the GSMA OPG.10 telco finder search with random targets, bodies
+// Hostile input (docs/security.md, "Hostile input"): the GSMA OPG.10 telco finder search with random targets, bodies
 // and bearer headers. Never a 5xx, always a CAMARA body, and a search never writes.
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 let t: TestDatabase;
@@ -37,7 +34,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   // Thousands of requests from one address: the rate limits (tested on their own) stay out of it.
   agg = await startTestAggregator(t.db, undefined, { RATE_LIMIT_ENABLED: 'false' });
-  await registerOperators(agg, 'http://127.0.0.1:4901', 'http://127.0.0.1:4902');
+  await registerOperators(agg, 'http://sandbox-a.test', 'http://sandbox-b.test');
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addRanges('sandbox-b', ['2001:db8::/32', '10.0.0.0/8'], {}, ADMIN);
   await agg.index.refresh();

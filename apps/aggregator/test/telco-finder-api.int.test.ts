@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runCli } from '../../cli/test/run-cli.js';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
+import { runCli } from '@switchboard/cli/test-support';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
 import { hashToken } from '../src/admin/admin-tokens.js';
 import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
@@ -13,7 +10,7 @@ import {
   registerApp,
   registerOperators,
   startTestAggregator,
-} from './core-fixture.js';
+} from '../test-support/core-fixture.js';
 
 // GSMA OPG.10 telco finder over real sockets: a client-credentials client asks which
 // operator serves a phone number or an IP address.
@@ -55,7 +52,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   agg = await startTestAggregator(t.db);
   // No flows here: the operators' URLs are only reported, never contacted.
-  await registerOperators(agg, 'http://127.0.0.1:4901', 'http://127.0.0.1:4902');
+  await registerOperators(agg, 'http://sandbox-a.test', 'http://sandbox-b.test');
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addRanges('sandbox-b', ['2001:db8::/32'], {}, ADMIN);
   await agg.index.refresh();
@@ -80,8 +77,8 @@ describe('POST /telco-finder/v1/search: targets', () => {
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       operatorId: 'sandbox-a',
-      apiRoot: 'http://127.0.0.1:4901',
-      authProviderConfiguration: 'http://127.0.0.1:4901/.well-known/openid-configuration',
+      apiRoot: 'http://sandbox-a.test',
+      authProviderConfiguration: 'http://sandbox-a.test/.well-known/openid-configuration',
     });
   });
 
@@ -93,7 +90,7 @@ describe('POST /telco-finder/v1/search: targets', () => {
       includeApiRoot: true,
       includeAuthProviderConfiguration: false,
     });
-    expect(root.json).toEqual({ operatorId: 'sandbox-a', apiRoot: 'http://127.0.0.1:4901' });
+    expect(root.json).toEqual({ operatorId: 'sandbox-a', apiRoot: 'http://sandbox-a.test' });
   });
 
   it('finds IPv6 targets, and folds IPv4-mapped IPv6 to IPv4', async () => {

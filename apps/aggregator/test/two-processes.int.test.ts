@@ -2,11 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../packages/db/test-support/test-database.js';
-import { startChildAggregator, type ChildAggregator } from './child-aggregator.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { startChildAggregator, type ChildAggregator } from '../test-support/child-aggregator.js';
 import { startAggregator, type Aggregator } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/infra/logging.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runCli } from '../../cli/test/run-cli.js';
+import { runCli } from '@switchboard/cli/test-support';
 import { hashToken } from '../src/admin/admin-tokens.js';
 import { insertAdminToken } from '../src/admin/store/admin-token-store.js';
-import { startCoreStack, type CoreStack } from './core-stack.js';
+import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
 // Seed §4.1: every proxied call is metered; the admin report and `switchboard usage`
 // count exactly the calls the app made, per day × client × operator × API.

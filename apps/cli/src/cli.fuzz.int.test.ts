@@ -3,19 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  tableFingerprint,
-  tablesExcept,
-} from '../../../packages/db/test-support/table-fingerprint.js';
+import { tableFingerprint, tablesExcept } from '@switchboard/db/test-support';
 import {
   fuzzParameters,
   fuzzRuns,
   fuzzTimeout,
   hostileString,
-} from '../../../test/fuzz/fuzz-support.js';
-import { startHarness, type Harness, type CliRun } from '../test/harness.js';
+} from '@switchboard/test-kit/test-support';
+import { startHarness, type Harness, type CliRun } from '../test-support/harness.js';
 
-// Issue 8, hostile input: the `switchboard` CLI with random arguments and random import
+// Hostile input (docs/security.md, "Hostile input"): the `switchboard` CLI with random arguments and random import
 // files. It never throws, never reports an unexpected error, exits 0/2/3 with a message,
 // and a refused command writes nothing. (`db …` is left out: it is the schema tool itself
 // and opens the database directly, e.g. `db rollback` drops tables by design.)

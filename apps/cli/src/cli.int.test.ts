@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../test/harness.js';
+import { startHarness, type Harness } from '../test-support/harness.js';
 
 let h: Harness;
 let secretFile: string;
@@ -26,9 +26,9 @@ const addOperator = (id: string, ...extra: string[]) =>
     '--country',
     'es',
     '--issuer',
-    `http://127.0.0.1:4001/${id}`,
+    `http://${id}.test`,
     '--api-root',
-    `http://127.0.0.1:4001/${id}/api`,
+    `http://${id}.test/api`,
     '--client-id',
     'switchboard',
     '--client-secret-file',
@@ -132,7 +132,7 @@ describe('switchboard CLI against a running aggregator', () => {
   });
 
   it('says clearly when the admin API is unreachable or the token is wrong', async () => {
-    const { main } = await import('../src/main.js');
+    const { main } = await import('./main.js');
     let stderr = '';
     const io = (env: NodeJS.ProcessEnv) => ({
       stdout: { write: () => true },

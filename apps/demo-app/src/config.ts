@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { PrivateKeyInput } from '@switchboard/sdk';
 
-// The only module of this app that reads process.env (house style: one config module).
+// The only module of this app that reads process.env: every setting is parsed and checked in
+// one place, at start.
 
 const DEV_SESSION_SECRET = 'demo-app-dev-session-secret-do-not-use-in-production';
 const DEV_CLIENT_SECRET = 'demo-only-demo-app-client-secret';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startDemoStack, type DemoStack } from './demo-stack.js';
+import { startDemoStack, type DemoStack } from '../test-support/demo-stack.js';
 
 // Headless Debian Chromium through playwright-core. The browser connects from 127.0.0.1,
 // which sandbox-a knows as +34600000001; sandbox-b is told the same address is its
@@ -11,8 +11,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/demo-app/', import.meta.url));
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(
-    `SKIPPED browser tests: ${CHROMIUM} not found (apt-get install -y chromium to run them)`,
+  // Straight to stdout: Jest prints no console output of a file whose tests all skip.
+  process.stdout.write(
+    `browser.e2e.test: skipped, ${CHROMIUM} not found (apt-get install -y chromium to run them)\n`,
   );
 }
 const describeBrowser = hasChromium ? describe : describe.skip;

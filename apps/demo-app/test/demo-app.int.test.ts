@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { refusedPort } from '@switchboard/test-kit/test-support';
 import { loadConfig } from '../src/config.js';
 import { startDemoApp } from '../src/index.js';
 import {
@@ -7,7 +8,7 @@ import {
   startDemoStack,
   submitForm,
   type DemoStack,
-} from './demo-stack.js';
+} from '../test-support/demo-stack.js';
 
 // The demo app end to end over real sockets: device browser → demo app → sandbox-a → back.
 describe('demo app with sandbox-a', () => {
@@ -113,12 +114,11 @@ describe('demo app with sandbox-a', () => {
 
 describe('demo app with its provider down', () => {
   it('says the service is not answering and suggests another method', async () => {
-    const closed = await startDemoStack('sandbox-a');
-    const issuer = closed.sandbox.url;
-    await closed.close();
+    // An issuer that refuses connections, on a port the test holds (never a freed port).
+    const down = await refusedPort();
     const config = loadConfig({
       NODE_ENV: 'test',
-      ISSUER: issuer,
+      ISSUER: down.origin,
       PORT: '0',
       CLIENT_SECRET: 'demo-app-test-client-secret',
       SESSION_SECRET: 'demo-app-test-session-secret-0123456789',
@@ -134,6 +134,7 @@ describe('demo app with its provider down', () => {
     } finally {
       await d.close();
       await demo.close();
+      await down.release();
     }
   });
 });

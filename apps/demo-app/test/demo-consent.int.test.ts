@@ -5,7 +5,7 @@ import {
   startDemoStack,
   submitForm,
   type DemoStack,
-} from './demo-stack.js';
+} from '../test-support/demo-stack.js';
 
 // sandbox-b asks for consent for dpv:FraudPreventionAndDetection: the silent attempt ends in
 // consent_required, the result page offers to continue, and the operator's page decides.

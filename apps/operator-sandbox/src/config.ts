@@ -70,7 +70,8 @@ const instance = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535),
   scopeStyle: z.enum(SCOPE_STYLES),
-  // NV tokens live at most 300 s (design: "NV tokens ≤ 300 s").
+  // NV tokens live at most 300 s: a short-lived token limits what a leaked one is worth, and
+  // the aggregator caps its own tokens the same (ACCESS_TOKEN_MAX_TTL, docs/flow.md step 19).
   accessTokenTtlSeconds: z.number().int().min(1).max(300).default(300),
   singleUseAccessTokens: z.boolean().default(true),
   purposes: z

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'undici';
 import type { RunningSandbox } from '../src/index.js';
-import { DeviceBrowser } from './device-browser.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
   FRAUD,
   SWITCHBOARD_CALLBACK,
@@ -15,7 +15,7 @@ import {
   startInstance,
   switchboardAtA,
   tokenRequest,
-} from './sandbox-fixture.js';
+} from '../test-support/sandbox-fixture.js';
 
 const CAMARA_SCOPE = `openid ${FRAUD} number-verification:verify`;
 const SHARE_SCOPE = `openid ${FRAUD} number-verification:device-phone-number:read`;

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { importJWK, SignJWT } from 'jose';
 import { request } from 'undici';
 import type { RunningSandbox } from '../src/index.js';
-import { DeviceBrowser } from './device-browser.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
   SWITCHBOARD_CALLBACK,
   authorize,
@@ -16,7 +16,7 @@ import {
   startInstance,
   switchboardAtB,
   tokenRequest,
-} from './sandbox-fixture.js';
+} from '../test-support/sandbox-fixture.js';
 
 const devices: DeviceBrowser[] = [];
 const device = (address: string) => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../src/index.js';
-import { DeviceBrowser } from './device-browser.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
   FRAUD,
   SWITCHBOARD_CALLBACK,
@@ -14,7 +14,7 @@ import {
   obtainToken,
   startInstance,
   switchboardAtB,
-} from './sandbox-fixture.js';
+} from '../test-support/sandbox-fixture.js';
 
 // sandbox-b: consent is the lawful basis of dpv:FraudPreventionAndDetection (seed Annex scenario 2).
 const CONSENT_SCOPE = `openid ${FRAUD}#number-verification-verify-read`;
@@ -79,7 +79,7 @@ describe('lawful basis and consent (sandbox-b)', () => {
     expect(forged.text).toMatch(/CSRF/);
     const action = /action="([^"]+)"/.exec(page.html)![1]!;
     const token = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
-    // Issue 8: a missing or empty token is refused the same way, and nothing is decided.
+    // A missing or empty token is refused the same way, and nothing is decided.
     const forms: Array<Record<string, string>> = [
       { decision: 'approve' },
       { csrf: '', decision: 'approve' },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSandbox } from '../src/index.js';
-import { DeviceBrowser } from './device-browser.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
   FRAUD,
   SWITCHBOARD_CALLBACK,
@@ -8,7 +8,7 @@ import {
   decide,
   follow,
   startInstance,
-} from './sandbox-fixture.js';
+} from '../test-support/sandbox-fixture.js';
 
 // RFC 6749 §10.12 on the operator's side: the consent page and the resumed authorization
 // belong to the browser that started the request. An attacker who gets a victim's phone to

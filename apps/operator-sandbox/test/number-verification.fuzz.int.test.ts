@@ -15,18 +15,18 @@ import {
   hostileString,
   hostileValue,
   rawBody,
-} from '../../../test/fuzz/fuzz-support.js';
+} from '@switchboard/test-kit/test-support';
 import type { RunningSandbox } from '../src/index.js';
-import { DeviceBrowser } from './device-browser.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
   FRAUD,
   SWITCHBOARD_CALLBACK,
   obtainToken,
   startInstance,
   switchboardAtA,
-} from './sandbox-fixture.js';
+} from '../test-support/sandbox-fixture.js';
 
-// Issue 8, hostile input: the sandbox operator's own CAMARA NV API (what the proxy forwards
+// Hostile input (docs/security.md, "Hostile input"): the sandbox operator's own CAMARA NV API (what the proxy forwards
 // to) with random bodies, headers and tokens. Never a 5xx, always a CAMARA body. The
 // sandbox keeps no database: its persisted state file is compared before and after.
 const DEVICE = '127.10.0.5';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { hashPhoneNumber } from '@switchboard/camara';
 import type { Clock, RunningSandbox } from '../src/index.js';
-import { DeviceBrowser } from './device-browser.js';
+import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
   FRAUD,
   SWITCHBOARD_CALLBACK,
@@ -12,7 +12,7 @@ import {
   switchboardAtA,
   testerAt,
   tokenRequest,
-} from './sandbox-fixture.js';
+} from '../test-support/sandbox-fixture.js';
 
 // CAMARA NumberVerification test definitions (verify / device-phone-number), NV 2.1 and NV 0.3.1.
 const DEVICE = '127.10.0.5';

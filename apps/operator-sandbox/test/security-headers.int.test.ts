@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningSandbox } from '../src/index.js';
-import { startInstance } from './sandbox-fixture.js';
+import { startInstance } from '../test-support/sandbox-fixture.js';
 
 // The operator's pages, its OIDC endpoints and its CAMARA API all answer with the headers.
 let sandbox: RunningSandbox;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseInstanceConfig, type RunningSandbox } from '../src/index.js';
-import { SANDBOX_CONFIG, startInstance } from './sandbox-fixture.js';
+import { SANDBOX_CONFIG, startInstance } from '../test-support/sandbox-fixture.js';
 
 // GSMA OPG.10: the sandbox publishes its own routing table for telco finders to poll.
 let a: RunningSandbox;

@@ -7,7 +7,7 @@ import { createDatabase } from '../src/database.js';
 import { migrateLatest } from '../src/migrator.js';
 import { PGLITE_IMAGE_ENV, TEMPLATE_DB_ENV, testServerUrl, withDatabase } from './test-database.js';
 
-// Build one migrated template per test run; each test file copies it (design: PGlite cold
+// Build one migrated template per test run; each test file copies it (a PGlite cold
 // start is 3–5 s, so migrating per file would dominate the run).
 export async function buildTemplate(): Promise<void> {
   const server = testServerUrl();

@@ -29,7 +29,7 @@ export type StateTable = (typeof STATE_TABLES)[number];
  * Per table, its row count and the newest row version (`xmin`, the id of the transaction
  * that wrote the row), in one round trip: an insert or update raises the newest version, a
  * delete lowers the count. Equal fingerprints before and after a request mean it wrote
- * nothing (issue 8: 0 writes from rejected input), at a fraction of the cost of hashing rows.
+ * nothing (rejected input writes nothing: docs/security.md, "Hostile input"), at a fraction of the cost of hashing rows.
  */
 export async function tableFingerprint(
   knex: Knex,

@@ -6,7 +6,7 @@ import {
   hashPhoneNumber,
   type VerificationSession,
 } from '../src/index.js';
-import { hang, json, startStubIssuer } from './stub-issuer.js';
+import { hang, json, startStubIssuer } from '../test-support/stub-issuer.js';
 
 const session: VerificationSession = {
   accessToken: 'stub-token',

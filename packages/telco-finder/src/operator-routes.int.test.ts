@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import type { Actor } from './model.js';
 import { createOperatorRoutes } from './operator-routes.js';
 import { createOverlapApprovals } from './overlap-approvals.js';
 import { listAudit } from './store/audit-store.js';
-import { ADMIN, createNode, operatorInput } from '../test/fixtures.js';
+import { ADMIN, createNode, operatorInput } from '../test-support/fixtures.js';
 
 // The claim rules every self-service path shares (operator API, routing-table sync).
 let t: TestDatabase;

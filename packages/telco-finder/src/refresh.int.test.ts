@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Database } from '@switchboard/db';
-import { ADMIN, createNode, eventually, operatorInput } from '../test/fixtures.js';
+import { ADMIN, createNode, eventually, operatorInput } from '../test-support/fixtures.js';
 
 let t: TestDatabase;
 let second: Database;

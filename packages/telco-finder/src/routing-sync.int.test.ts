@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { ConflictError, UpstreamError } from './errors.js';
 import type { Actor } from './model.js';
 import { createOperatorRoutes } from './operator-routes.js';
 import { createRoutingSync, type RoutingSync } from './routing-sync.js';
 import { listAudit } from './store/audit-store.js';
 import { getSyncState } from './store/routing-sync-store.js';
-import { ADMIN, createNode, eventually, operatorInput, quiet } from '../test/fixtures.js';
+import { ADMIN, createNode, eventually, operatorInput, quiet } from '../test-support/fixtures.js';
 
 // GSMA OPG.10 routing-table sync against an injected fetch: the HTTP side is tested in the
 // aggregator (sandbox end to end); here, what is applied and what is kept.

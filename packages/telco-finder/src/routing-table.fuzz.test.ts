@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { fuzzParameters, fuzzRuns, fuzzTimeout } from '../../../test/fuzz/fuzz-support.js';
-import { routingTableCase } from '../../../test/fuzz/routing-tables.js';
+import { fuzzParameters, fuzzRuns, fuzzTimeout } from '@switchboard/test-kit/test-support';
+import { routingTableCase } from '../test-support/routing-tables.js';
 import { InputError } from './errors.js';
 import { parseCidr } from './ip/cidr.js';
 import { parseRoutingTable } from './routing-table.js';
 
-// Issue 8, hostile input: the GSMA OPG.10 routing-table parser with any body an operator's
+// Hostile input (docs/security.md, "Hostile input"): the GSMA OPG.10 routing-table parser with any body an operator's
 // endpoint may serve. It returns only tables of this operator with well-formed ranges of
 // the right family, and refuses everything else with an InputError, never anything else.
 const op = { id: 'op-a', apiRoot: 'https://api.a.example', issuerUrl: 'https://auth.a.example' };

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { ConflictError, InputError, NotFoundError } from './errors.js';
 import { importPrefixes, importRanges } from './route-import.js';
-import { ADMIN, createNode, linesOf, operatorInput } from '../test/fixtures.js';
+import { ADMIN, createNode, linesOf, operatorInput } from '../test-support/fixtures.js';
 
 let t: TestDatabase;
 let node: ReturnType<typeof createNode>;

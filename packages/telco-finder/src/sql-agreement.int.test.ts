@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { sqlLookupIp } from './store/routing-store.js';
-import { ADMIN, createNode, linesOf, operatorInput } from '../test/fixtures.js';
+import { ADMIN, createNode, linesOf, operatorInput } from '../test-support/fixtures.js';
 
 // The SQL path (`range >>= ip`, GiST, most specific first) is the reference the index is held to.
 let t: TestDatabase;

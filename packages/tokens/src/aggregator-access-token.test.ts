@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AccessTokenError, readAggregatorAccessToken } from './aggregator-access-token.js';
 import type { AggregatorAccessTokenClaims } from './aggregator-token-claims.js';
-import { mintAggregatorAccessToken } from './test-support/mint-aggregator-access-token.js';
+import { mintAggregatorAccessToken } from '../test-support/mint-aggregator-access-token.js';
 import { createTokenKeyring, generateTokenKey, TokenKeyError } from './token-keyring.js';
 
 const ISS = 'https://switchboard.example';
@@ -17,7 +17,7 @@ const claims: AggregatorAccessTokenClaims = {
   scope: 'dpv:FraudPreventionAndDetection number-verification:verify',
   sub: 'pairwise-sub',
   operator_id: 'sandbox-a',
-  api_root: 'http://127.0.0.1:4001',
+  api_root: 'http://sandbox-a.test',
   operator_access_token: 'operator-token-value',
 };
 

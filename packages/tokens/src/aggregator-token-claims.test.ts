@@ -7,7 +7,7 @@ import {
 
 const routing = {
   operatorId: 'sandbox-a',
-  apiRoot: 'http://127.0.0.1:4001',
+  apiRoot: 'http://sandbox-a.test',
   operatorAccessToken: 'operator-token-value',
 };
 // What oidc-provider sets itself (RFC 7519 §4.1, RFC 9068 §2.2).

@@ -50,7 +50,7 @@ export function operatorRoutingClaims(routing: OperatorRouting): RoutingClaims {
   };
 }
 
-/** What a verified token lets the proxy do (design: flow step 7), in Switchboard's names. */
+/** What a verified token lets the proxy do (Annex step 25, docs/flow.md), in Switchboard's names. */
 export interface AccessGrant extends OperatorRouting {
   readonly clientId: string;
   /** The `scope` claim's values (RFC 9068 §2.2.3: space-separated). */

@@ -10,7 +10,7 @@ import {
   startFakeUpstream,
   tricklingBody,
   type Behaviour,
-} from '../../../apps/aggregator/src/proxy/test-support/fake-upstream.js';
+} from '@switchboard/aggregator/test-support';
 
 /**
  * An operator API that misbehaves on request: the behaviour is named by the x-correlator the

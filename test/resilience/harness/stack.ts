@@ -4,10 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { JWK } from 'jose';
 import { loadSandboxConfig } from '@switchboard/operator-sandbox';
-import {
-  startTcpCutProxy,
-  type TcpCutProxy,
-} from '../../../packages/db/test-support/tcp-cut-proxy.js';
+import { startTcpCutProxy, type TcpCutProxy } from '@switchboard/db/test-support';
 import { startBalancer, type Balancer } from './balancer.js';
 import { startHostileOperator, type HostileOperator } from './hostile-operator.js';
 import { freePort, ROOT, startApp, waitUntilOk, type AppProcess } from './processes.js';

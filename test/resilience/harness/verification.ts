@@ -4,8 +4,8 @@ import {
   redeemCode,
   SERVICE,
   type AppClient,
-} from '../../../apps/aggregator/test/core-fixture.js';
-import { DeviceBrowser } from '../../../apps/aggregator/test/device-browser.js';
+} from '@switchboard/aggregator/test-support';
+import { DeviceBrowser } from '@switchboard/aggregator/test-support';
 import { BALANCER_ERROR_HEADER } from './balancer.js';
 import type { OperatorId } from './stack.js';
 

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/db/test-support/test-database.js';
-import {
-  tableFingerprint,
-  tablesExcept,
-} from '../../../../packages/db/test-support/table-fingerprint.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { tableFingerprint, tablesExcept } from '@switchboard/db/test-support';
 import {
   contentType,
   createFuzzClient,
@@ -19,11 +13,11 @@ import {
   hostileValue,
   rawBody,
   type FuzzResponse,
-} from '../../../../test/fuzz/fuzz-support.js';
-import { startTestAggregator } from '../../test/core-fixture.js';
+} from '@switchboard/test-kit/test-support';
+import { startTestAggregator } from '../../test-support/core-fixture.js';
 import type { Aggregator } from '../app.js';
 
-// Issue 8, hostile input: every admin API endpoint with random bodies, ids and queries.
+// Hostile input (docs/security.md, "Hostile input"): every admin API endpoint with random bodies, ids and queries.
 // Never a 5xx; an error is `{status, code, message[, details]}`; a refused call writes nothing.
 let t: TestDatabase;
 let agg: Aggregator;

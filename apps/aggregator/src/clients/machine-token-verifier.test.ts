@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { EncryptJWT } from 'jose';
 import { createTokenKeyring } from '@switchboard/tokens';
-import { nonCanonicalSpellings } from '../../test/token-spellings.js';
+import { nonCanonicalSpellings } from '../../test-support/token-spellings.js';
 import { createMachineTokenVerifier } from './machine-token-verifier.js';
 
 const ISSUER = 'https://switchboard.example';

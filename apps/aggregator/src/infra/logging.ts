@@ -3,7 +3,7 @@ import type { Logger } from '@switchboard/telco-finder';
 
 const REDACT = /token|secret|password|authorization|private|jwk|key|msisdn|phone/i;
 
-// Never log secrets or personal data (house style 6): redact by key name, everywhere.
+// Never log secrets or personal data (docs/security.md, "Logs"): redact by key name, everywhere.
 const redact = winston.format((info) => {
   for (const key of Object.keys(info)) {
     if (REDACT.test(key) && key !== 'message' && typeof info[key] !== 'number')

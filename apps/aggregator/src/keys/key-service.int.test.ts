@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Knex } from 'knex';
 import { createSecretBox } from '@switchboard/tokens';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { createKeyService } from './key-service.js';
 
 let t: TestDatabase;

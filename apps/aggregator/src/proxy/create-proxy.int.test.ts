@@ -5,8 +5,8 @@ import { createMetrics } from '../infra/metrics/metrics.js';
 import type { UsageRecord } from '../usage/usage-record.js';
 import { createProxy } from './create-proxy.js';
 import { parseProxyConfig } from './proxy-config.js';
-import { FakeTokenVerifier } from './test-support/proxy-harness.js';
-import { json, startFakeUpstream, type FakeUpstream } from './test-support/fake-upstream.js';
+import { FakeTokenVerifier } from '../../test-support/proxy-harness.js';
+import { json, startFakeUpstream, type FakeUpstream } from '../../test-support/fake-upstream.js';
 
 let upstream: FakeUpstream;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { NV_SCOPES, X_CORRELATOR_PATTERN } from '@switchboard/camara';
-import { createHarness, type Harness } from './test-support/proxy-harness.js';
-import { json, startFakeUpstream, type FakeUpstream } from './test-support/fake-upstream.js';
+import { createHarness, type Harness } from '../../test-support/proxy-harness.js';
+import { json, startFakeUpstream, type FakeUpstream } from '../../test-support/fake-upstream.js';
 
 // A valid NV 2.1 verify body: the proxy checks it before forwarding (checkRequestBody).
 const NV_BODY = '{"phoneNumber":"+34600000000"}';

@@ -46,7 +46,7 @@ export interface ProxyConfig {
   readonly usage: Pick<UsageRecorderOptions, 'batchSize' | 'flushIntervalMs' | 'maxBuffer'>;
 }
 
-/** Parses the proxy keys; the error names the bad key (house style 4). */
+/** Parses the proxy keys; the error names the bad key, so a wrong setting is found at once. */
 export function parseProxyConfig(env: Readonly<Record<string, string | undefined>>): ProxyConfig {
   const c = parseEnv(proxyEnvSchema, env);
   return Object.freeze({

@@ -6,7 +6,7 @@ import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import type { UpstreamPool, UpstreamRequest, UpstreamResponse } from './upstream-pool.js';
 
 /**
- * What the proxy needs from a verified AggregatorAccessToken (design: flow step 6): the grant
+ * What the proxy needs from a verified AggregatorAccessToken (Annex step 25, docs/flow.md): the grant
  * the token codec of @switchboard/tokens reads out of its claims.
  */
 export type ProxyClaims = AccessGrant;

@@ -4,7 +4,7 @@ import { createApiCatalog } from './api-catalog.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import type { ProxyOutcome, ProxyRequest } from './proxy-context.js';
 import { PROXY_STEPS, createProxyPipeline } from './proxy-pipeline.js';
-import { FakeJtiStore, FakeTokenVerifier } from './test-support/proxy-harness.js';
+import { FakeJtiStore, FakeTokenVerifier } from '../../test-support/proxy-harness.js';
 import { unanswered, type UpstreamPool, type UpstreamRequest } from './upstream-pool.js';
 import { parseRateLimitConfig } from '../infra/rate-limit/rate-limit-config.js';
 import { createRateLimits, type RateLimits } from '../infra/rate-limit/rate-limits.js';

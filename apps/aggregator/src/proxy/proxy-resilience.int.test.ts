@@ -4,7 +4,7 @@ import { createMetrics, type SwitchboardMetrics } from '../infra/metrics/metrics
 import { createUsageRecorder, type UsageRecorder } from '../usage/usage-recorder.js';
 import type { UsageRecord } from '../usage/usage-record.js';
 import { createProxyTelemetry } from './proxy-telemetry.js';
-import { createHarness, type Harness } from './test-support/proxy-harness.js';
+import { createHarness, type Harness } from '../../test-support/proxy-harness.js';
 import {
   droppingOrigin,
   destroyConnection,
@@ -18,7 +18,7 @@ import {
   tricklingBody,
   type Behaviour,
   type FakeUpstream,
-} from './test-support/fake-upstream.js';
+} from '../../test-support/fake-upstream.js';
 
 let opA: FakeUpstream;
 let opB: FakeUpstream;

@@ -6,7 +6,7 @@ import {
   type TokenKeyring,
 } from '@switchboard/tokens';
 import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
-import { nonCanonicalSpellings } from '../../test/token-spellings.js';
+import { nonCanonicalSpellings } from '../../test-support/token-spellings.js';
 import { createProxyTokenVerifier } from './proxy-token-verifier.js';
 
 const ISSUER = 'https://switchboard.example';

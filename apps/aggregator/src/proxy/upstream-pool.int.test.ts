@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createUpstreamPool, isUnanswered, type UpstreamPool } from './upstream-pool.js';
+import { refusedPort } from '@switchboard/test-kit/test-support';
 import {
-  closedOrigin,
   destroyConnection,
   hugeBody,
   json,
@@ -12,7 +12,7 @@ import {
   startFakeUpstream,
   tricklingBody,
   type FakeUpstream,
-} from './test-support/fake-upstream.js';
+} from '../../test-support/fake-upstream.js';
 
 let upstream: FakeUpstream;
 let pool: UpstreamPool;
@@ -76,18 +76,22 @@ describe('upstream pool', () => {
 
   it('maps a refused connection to 503 UNAVAILABLE', async () => {
     pool = createUpstreamPool();
-    const origin = await closedOrigin();
-    const result = await failure(
-      pool.request({
-        operatorId: 'op-test',
-        origin,
-        path: '/x',
-        method: 'GET',
-        headers: {},
-        body: undefined,
-      }),
-    );
-    expect(result).toEqual({ failure: 'connect', status: 503, code: 'UNAVAILABLE' });
+    const refused = await refusedPort();
+    try {
+      const result = await failure(
+        pool.request({
+          operatorId: 'op-test',
+          origin: refused.origin,
+          path: '/x',
+          method: 'GET',
+          headers: {},
+          body: undefined,
+        }),
+      );
+      expect(result).toEqual({ failure: 'connect', status: 503, code: 'UNAVAILABLE' });
+    } finally {
+      await refused.release();
+    }
   });
 
   it('maps slow response headers to 504 TIMEOUT', async () => {

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { createUsageRecorder } from './usage-recorder.js';
 import { USAGE_TABLE, createUsageStore, type UsageStore } from './usage-store.js';
 import type { UsageRecord } from './usage-record.js';

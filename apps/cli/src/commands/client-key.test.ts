@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { calculateJwkThumbprint, createLocalJWKSet, importJWK, jwtVerify, SignJWT } from 'jose';
-import { runCli } from '../../test/run-cli.js';
+import { runCli } from '../../test-support/run-cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-client-key-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

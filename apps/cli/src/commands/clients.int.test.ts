@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../../test/harness.js';
+import { startHarness, type Harness } from '../../test-support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {

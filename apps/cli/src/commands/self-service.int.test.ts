@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../../test/harness.js';
+import { startHarness, type Harness } from '../../test-support/harness.js';
 
 // The admin side of operator self-service: operator API credentials, routing URL, help texts.
 let h: Harness;
@@ -20,9 +20,9 @@ beforeAll(async () => {
     'ES',
     '--insecure',
     '--issuer',
-    'http://127.0.0.1:4001',
+    'http://op-x.test',
     '--api-root',
-    'http://127.0.0.1:4001',
+    'http://op-x.test',
     '--client-id',
     'switchboard',
     '--client-secret-file',

@@ -120,7 +120,7 @@ function failure(deps: DemoRoutesDeps, err: unknown): ResultView {
     err instanceof SwitchboardError
       ? err
       : new SwitchboardError('INTERNAL', 'unexpected error', { cause: err });
-  // Codes and correlators only: never the number or a token (house style 6).
+  // Codes and correlators only: never the number or a token (docs/security.md, "Logs").
   deps.logger.warn('verification failed', { code: known.code, correlator: known.correlator });
   return errorView(known);
 }

@@ -164,7 +164,22 @@ function features(oidc: OidcProviderModule, deps: OidcProviderDeps, resource: st
     // ICM: signed request objects must be supported (unsigned ones stay accepted).
     requestObjects: { enabled: true, requireSignedRequestObject: false },
     clientCredentials: { enabled: true },
-    revocation: { enabled: true },
+    revocation: {
+      enabled: true,
+      // RFC 7009 §2.1: a client revokes only tokens issued to it. This is oidc-provider's
+      // default, stated here because the library asks every deployment to decide it.
+      allowedPolicy: async (
+        _ctx: unknown,
+        client: { clientId: string; clientAuthMethod: string },
+        token: { clientId?: string },
+      ) => {
+        if (token.clientId === client.clientId) return true;
+        if (client.clientAuthMethod === 'none') return false;
+        throw new oidc.errors.InvalidRequest(
+          'client is not authorized to revoke the presented token',
+        );
+      },
+    },
     rpInitiatedLogout: { enabled: false },
     resourceIndicators: {
       enabled: true,

@@ -105,6 +105,7 @@ export interface OidcProviderModule {
     InvalidScope: ErrorClass;
     InvalidTarget: ErrorClass;
     InvalidClientAuth: new () => Error;
+    InvalidRequest: ErrorClass;
   };
   interactionPolicy: PromptApi;
 }

@@ -74,7 +74,7 @@ export const FLOW_ERRORS = {
 
 /**
  * The operator's own text, for Switchboard's log only: printable, short, and with anything
- * that looks like a phone number masked (house style: no MSISDNs in logs).
+ * that looks like a phone number masked (no phone numbers in logs: docs/security.md, "Logs").
  */
 export function operatorText(text: string | null, max = 200): string {
   return (text ?? '')

@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import * as allowedScopesMigration from '../../../../../migrations/20261203_0008_client_allowed_scopes.js';
 import { getClientRow } from './client-store.js';
 

@@ -3,10 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'undici';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../../../../packages/db/test-support/test-database.js';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { startAggregator } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { silentLogger } from '../logging.js';

@@ -48,7 +48,7 @@ export const rateLimitEnvSchema = z.object({
   RATE_LIMIT_PROXY_PER_IP: limit.default(60_000),
 });
 
-/** Parses the rate-limit keys; the error names the bad key (house style 4). */
+/** Parses the rate-limit keys; the error names the bad key, so a wrong setting is found at once. */
 export function parseRateLimitConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): RateLimitConfig {

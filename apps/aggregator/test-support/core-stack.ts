@@ -1,0 +1,105 @@
+import { request } from 'undici';
+import type { RunningSandbox } from '@switchboard/operator-sandbox';
+import { aggregatorTokenAudience, readAggregatorAccessToken } from '@switchboard/tokens';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import type { Aggregator } from '../src/app.js';
+import {
+  APP_CALLBACK,
+  authorizeUrl,
+  redeemCode,
+  registerApp,
+  registerOperators,
+  startSandboxes,
+  startTestAggregator,
+  type AppClient,
+} from './core-fixture.js';
+import { DeviceBrowser } from './device-browser.js';
+
+/** One test file's world: a fresh database, an aggregator, both sandboxes, two apps. */
+export interface CoreStack {
+  readonly t: TestDatabase;
+  readonly agg: Aggregator;
+  readonly sandboxes: RunningSandbox[];
+  readonly secretApp: AppClient;
+  readonly keyApp: Extract<AppClient, { method: 'key' }>;
+  device(address: string, headers?: Record<string, string>): DeviceBrowser;
+  authorize(
+    address: string,
+    app: AppClient,
+    o?: Parameters<typeof authorizeUrl>[2],
+  ): Promise<{
+    req: ReturnType<typeof authorizeUrl>;
+    redirect: URL | undefined;
+    page: { status: number; text: string };
+    params: URLSearchParams | undefined;
+  }>;
+  /** Redeems a code at the aggregator and decrypts the AggregatorAccessToken. */
+  tokenFor(app: AppClient, code: string, verifier: string): Promise<TokenResult>;
+  stop(): Promise<void>;
+}
+
+export interface TokenResult {
+  status: number;
+  body: Record<string, unknown>;
+  claims: Awaited<ReturnType<typeof readAggregatorAccessToken>> | undefined;
+}
+
+export async function startCoreStack(env: Record<string, string> = {}): Promise<CoreStack> {
+  const t = await createTestDatabase();
+  const agg = await startTestAggregator(t.db, undefined, env);
+  const sandboxes = await startSandboxes(agg.issuer);
+  await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
+  const secretApp = await registerApp(agg, 'secret');
+  const keyApp = (await registerApp(agg, 'key')) as Extract<AppClient, { method: 'key' }>;
+  const browsers: DeviceBrowser[] = [];
+  const device = (address: string, headers?: Record<string, string>) => {
+    const b = new DeviceBrowser(address, headers);
+    browsers.push(b);
+    return b;
+  };
+  return {
+    t,
+    agg,
+    sandboxes,
+    secretApp,
+    keyApp,
+    device,
+    async authorize(address, app, o = {}) {
+      const req = authorizeUrl(agg.issuer, app, o);
+      const { page, redirect } = await device(address).follow(req.url, APP_CALLBACK);
+      return { req, page, redirect, params: redirect?.searchParams };
+    },
+    async tokenFor(app, code, verifier) {
+      const res = await redeemCode(`${agg.publicUrl}/token`, agg.issuer, app, code, verifier);
+      const claims =
+        res.status === 200
+          ? await readAggregatorAccessToken(String(res.body.access_token), {
+              keyring: await agg.keys.tokenKeyring(),
+              issuer: agg.issuer,
+              audience: aggregatorTokenAudience(agg.issuer),
+            })
+          : undefined;
+      return { ...res, claims };
+    },
+    async stop() {
+      await Promise.all(browsers.map((b) => b.close()));
+      await Promise.all(sandboxes.map((s) => s.close()));
+      await agg.stop();
+      await t.destroy();
+    },
+  };
+}
+
+/** The operator's NV API, called with the operator token found inside the JWE. */
+export async function verifyAtOperator(
+  apiRoot: string,
+  operatorToken: string,
+  phoneNumber: string,
+) {
+  const res = await request(`${apiRoot}/number-verification/v2/verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ phoneNumber }),
+  });
+  return { status: res.statusCode, body: await res.body.json() };
+}

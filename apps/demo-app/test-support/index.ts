@@ -1,0 +1,2 @@
+export * from './demo-stack.js';
+export * from './switchboard-stack.js';

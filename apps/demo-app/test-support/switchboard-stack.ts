@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  loadSandboxConfig,
+  parseInstanceConfig,
+  startSandbox,
+  type RunningSandbox,
+} from '@switchboard/operator-sandbox';
+import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import type { Aggregator } from '@switchboard/aggregator';
+import { registerOperators, startTestAggregator } from '@switchboard/aggregator/test-support';
+import { loadConfig } from '../src/config.js';
+import { startDemoApp, type RunningDemoApp } from '../src/index.js';
+
+const ADMIN = { kind: 'admin', id: 'demo-app-e2e' } as const;
+const LOOPBACK = '127.0.0.1/32';
+const SANDBOX_CONFIG = fileURLToPath(new URL('../../../config/sandbox.json', import.meta.url));
+
+/** What sandbox-b calls the browser's line, so its consent page can be reached from here. */
+export const SANDBOX_B_LOOPBACK_MSISDN = '+491700000001';
+
+export interface SwitchboardStack {
+  readonly agg: Aggregator;
+  readonly sandboxes: readonly RunningSandbox[];
+  readonly demo: RunningDemoApp;
+  /** Routes the browser's address (127.0.0.1/32) to this operator instead of the current one. */
+  routeLoopbackTo(operatorId: 'sandbox-a' | 'sandbox-b'): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Both sandboxes with Switchboard's redirect URI pointing at this aggregator. sandbox-b also
+ * knows 127.0.0.1 (the browser) as a subscriber, as the direct browser test does.
+ */
+async function startSandboxes(issuer: string): Promise<RunningSandbox[]> {
+  const base = loadSandboxConfig(SANDBOX_CONFIG);
+  return Promise.all(
+    base.instances.map((instance) => {
+      const raw = structuredClone(instance);
+      const clients = raw.clients.map((c) =>
+        c.clientId === 'switchboard' ? { ...c, redirectUris: [`${issuer}/operator-callback`] } : c,
+      );
+      const subscribers =
+        raw.id === 'sandbox-b'
+          ? [...raw.subscribers, { address: '127.0.0.1', msisdn: SANDBOX_B_LOOPBACK_MSISDN }]
+          : raw.subscribers;
+      return startSandbox(parseInstanceConfig({ ...raw, clients, subscribers, port: 0 }), {
+        dataDir: null,
+      });
+    }),
+  );
+}
+
+/**
+ * The demo app as a `private_key_jwt` client of the aggregator, like `npm start` registers it,
+ * configured through its own config module with the generated key in a temporary file.
+ */
+async function startDemoAgainst(agg: Aggregator, keyDir: string): Promise<RunningDemoApp> {
+  const port = await freePort();
+  const redirectUri = `http://127.0.0.1:${port}/callback`;
+  const created = await agg.clients.add({
+    name: 'Demo Bank',
+    redirectUris: [redirectUri],
+    authMethod: 'private_key_jwt',
+    generateKey: true,
+  });
+  const keyFile = path.join(keyDir, 'demo-app-key.json');
+  writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ISSUER: agg.issuer,
+    CLIENT_ID: created.client.id,
+    PRIVATE_KEY_FILE: keyFile,
+    REDIRECT_URI: redirectUri,
+    PORT: String(port),
+    SESSION_SECRET: 'demo-app-e2e-session-secret-0123456789',
+  });
+  return startDemoApp(config);
+}
+
+/**
+ * Fresh test database, the aggregator, both sandbox operators and the demo app registered at
+ * the aggregator: the browser goes demo app → Switchboard → operator → Switchboard → demo app.
+ * 127.0.0.1/32 starts routed to sandbox-a (as `npm start` seeds it).
+ */
+export async function startSwitchboardStack(): Promise<SwitchboardStack> {
+  const t: TestDatabase = await createTestDatabase();
+  const agg = await startTestAggregator(t.db);
+  const sandboxes = await startSandboxes(agg.issuer);
+  await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
+  await agg.routes.addRanges('sandbox-a', [LOOPBACK], {}, ADMIN);
+  const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-e2e-'));
+  const demo = await startDemoAgainst(agg, keyDir);
+  return {
+    agg,
+    sandboxes,
+    demo,
+    async routeLoopbackTo(operatorId) {
+      await agg.routes.removeRanges([LOOPBACK], ADMIN);
+      await agg.routes.addRanges(operatorId, [LOOPBACK], {}, ADMIN);
+      await agg.index.refresh();
+    },
+    async close() {
+      await demo.close();
+      await Promise.all(sandboxes.map((s) => s.close()));
+      await agg.stop();
+      await t.destroy();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}

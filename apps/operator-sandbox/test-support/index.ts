@@ -1,0 +1,2 @@
+export * from './device-browser.js';
+export * from './sandbox-fixture.js';

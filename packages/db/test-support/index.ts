@@ -1,0 +1,3 @@
+export * from './test-database.js';
+export * from './table-fingerprint.js';
+export * from './tcp-cut-proxy.js';

@@ -1,0 +1,1 @@
+export * from './stub-issuer.js';

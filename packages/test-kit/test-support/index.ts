@@ -1,0 +1,3 @@
+export * from './fuzz-support.js';
+export * from './refused-port.js';
+export * from './known-warnings.js';

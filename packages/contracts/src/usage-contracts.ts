@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Admin API `GET /usage`: proxied CAMARA calls per UTC day × client × operator × API (seed §4.1).
+// Admin API `GET /usage`: proxied CAMARA calls per UTC day × client × operator × API (docs/operations.md, "Usage metering").
 
 /** A UTC calendar day, as `from` and `to` take it. */
 export const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;

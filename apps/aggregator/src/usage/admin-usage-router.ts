@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * Admin API v1: `GET /usage?from=YYYY-MM-DD&to=YYYY-MM-DD[&client][&operator]`, proxied
- * calls per UTC day × client × operator × API (seed §4.1). Both days are inclusive.
+ * calls per UTC day × client × operator × API (docs/operations.md, "Usage metering"). Both days are inclusive.
  */
 export function mountUsageAdmin(router: Router, deps: UsageAdminDeps): void {
   router.get('/usage', async (req, res) => {

@@ -1,4 +1,4 @@
-/** One proxied CAMARA call, as metered (seed §4.1: the token lets us track consumption). */
+/** One proxied CAMARA call, as metered: the token names the app and the operator, so each call is counted for both (docs/operations.md, "Usage metering"). */
 export interface UsageRecord {
   /**
    * Unique per call: a batch retried after a lost acknowledgement (the database committed,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { offersApi } from '@switchboard/camara';
 import { createDatabase, migrateLatest, type Database } from '@switchboard/db';
 import {
   createOperatorService,
@@ -247,6 +248,9 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     },
     // Only registered api roots are contacted, never one merely carried by a token.
     isRegisteredApiRoot: (operatorId, apiRoot) => index.operator(operatorId)?.apiRoot === apiRoot,
+    // supportedApis is enforced: an API the operator does not offer is never forwarded.
+    offersApi: (operatorId, api, version) =>
+      offersApi(index.operator(operatorId)?.supportedApis ?? [], api, version),
     // One egress per operator: the proxy's api-root connections pass the same address guard.
     connections: (operatorId, connectTimeoutMs) => {
       const op = index.operator(operatorId);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { API_SCOPES, CAMARA_APIS, camaraStyleScope, hashStyleScope } from './camara-apis.js';
+import {
+  API_SCOPES,
+  CAMARA_APIS,
+  camaraStyleScope,
+  hashStyleScope,
+  DEFAULT_OFFERED_APIS,
+  offersApi,
+  offersScope,
+} from './camara-apis.js';
 import { ALL_NV_SCOPES } from './scopes.js';
 
 describe('CAMARA APIs served', () => {
@@ -30,5 +38,28 @@ describe('CAMARA APIs served', () => {
     expect(() => verify('v2')({ phoneNumber: '+34600000001' })).not.toThrow();
     expect(() => verify('v2')({ phoneNumber: '34600000001' })).toThrow();
     expect(() => verify('v0')({ phoneNumber: '34600000001' })).not.toThrow();
+  });
+});
+
+describe("an operator's offered APIs", () => {
+  const nvV2Only = [{ name: 'number-verification', versions: ['v2'] }];
+
+  it('are the declared supportedApis, API and version', () => {
+    expect(offersApi(nvV2Only, 'number-verification', 'v2')).toBe(true);
+    expect(offersApi(nvV2Only, 'number-verification', 'v0')).toBe(false);
+    expect(offersApi(nvV2Only, 'sim-swap', 'v2')).toBe(false);
+  });
+
+  it('are Number Verification, every version, when the operator declares none', () => {
+    expect(DEFAULT_OFFERED_APIS).toEqual([{ name: 'number-verification', versions: ['v2', 'v0'] }]);
+    expect(offersApi([], 'number-verification', 'v0')).toBe(true);
+    expect(offersApi([], 'sim-swap', 'v2')).toBe(false);
+  });
+
+  it('decide which API scopes the operator can grant; other scopes are not theirs to refuse', () => {
+    expect(offersScope(nvV2Only, 'number-verification:verify')).toBe(true);
+    expect(offersScope(nvV2Only, 'number-verification-verify-read')).toBe(false);
+    expect(offersScope(nvV2Only, 'openid')).toBe(true);
+    expect(offersScope(nvV2Only, 'dpv:FraudPreventionAndDetection')).toBe(true);
   });
 });

@@ -80,3 +80,34 @@ export const hashStyleScope = (scope: string): string => toHashStyle.get(scope) 
 
 /** An API scope as a CAMARA style operator names it (unchanged when it has no other name). */
 export const camaraStyleScope = (scope: string): string => toCamaraStyle.get(scope) ?? scope;
+
+/** A CAMARA API and the versions an operator offers of it (`supportedApis` of an operator). */
+export interface OfferedApi {
+  readonly name: string;
+  readonly versions: readonly string[];
+}
+
+/**
+ * What an operator that declares no `supportedApis` offers: Number Verification, every
+ * version, the API every operator served before the list was enforced. Declaring the list
+ * replaces this, to offer more APIs or fewer versions.
+ */
+export const DEFAULT_OFFERED_APIS: readonly OfferedApi[] = [
+  { name: 'number-verification', versions: ['v2', 'v0'] },
+];
+
+/** Whether an operator with `supportedApis` offers `version` of the API `name`. */
+export function offersApi(
+  supportedApis: readonly OfferedApi[],
+  name: string,
+  version: string,
+): boolean {
+  const offered = supportedApis.length ? supportedApis : DEFAULT_OFFERED_APIS;
+  return offered.some((api) => api.name === name && api.versions.includes(version));
+}
+
+/** Whether an operator with `supportedApis` offers some API version whose operations take `scope`. */
+export function offersScope(supportedApis: readonly OfferedApi[], scope: string): boolean {
+  const apis = CAMARA_APIS.filter((api) => api.operations.some((op) => op.scope === scope));
+  return apis.length === 0 || apis.some((api) => offersApi(supportedApis, api.name, api.version));
+}

@@ -37,6 +37,12 @@ export const CAMARA_ERRORS = {
     message:
       "The server can't produce a response matching the content requested by the client through Accept-* headers.",
   },
+  // Commonalities: the operator does not offer the service for this subscription (here: the
+  // operator the token routes to does not offer the API at all).
+  SERVICE_NOT_APPLICABLE: {
+    status: 422,
+    message: 'The service is not available for the provided identifier.',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message:

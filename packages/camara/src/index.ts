@@ -53,7 +53,11 @@ export {
   API_SCOPES,
   CAMARA_APIS,
   camaraStyleScope,
+  DEFAULT_OFFERED_APIS,
   hashStyleScope,
+  offersApi,
+  offersScope,
   type CamaraApi,
   type CamaraOperation,
+  type OfferedApi,
 } from './camara-apis.js';

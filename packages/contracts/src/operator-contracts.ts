@@ -29,7 +29,10 @@ export const credentialsSchema = z.discriminatedUnion('method', [
 ]);
 export type OperatorCredentials = z.output<typeof credentialsSchema>;
 
-/** CAMARA APIs and versions the operator offers (informative: shown to admins). */
+/**
+ * CAMARA APIs and versions the operator offers, enforced by the proxy and the authorization
+ * (an empty list: Number Verification only; `offersApi` in @switchboard/camara).
+ */
 export const supportedApiSchema = z
   .object({
     name: z

@@ -21,6 +21,7 @@ export interface ProxyWiring {
   readonly tokenVerifier: TokenVerifier;
   readonly jtiStore?: JtiStore;
   readonly isRegisteredApiRoot: ProxyDeps['isRegisteredApiRoot'];
+  readonly offersApi?: ProxyDeps['offersApi'];
   /** How connections to an operator's api root are opened (the operator egress). */
   readonly connections?: UpstreamConnections;
   readonly metrics?: SwitchboardMetrics;
@@ -83,6 +84,7 @@ export function createProxy(w: ProxyWiring): Proxy {
     ...(w.jtiStore ? { jtiStore: w.jtiStore } : {}),
     singleUse: config.singleUse,
     isRegisteredApiRoot: w.isRegisteredApiRoot,
+    ...(w.offersApi ? { offersApi: w.offersApi } : {}),
     upstream,
     breaker,
     ...(w.clock ? { clock: w.clock } : {}),

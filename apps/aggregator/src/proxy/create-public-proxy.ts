@@ -16,6 +16,7 @@ export interface PublicProxyPorts {
   readonly keys: Pick<KeyService, 'tokenKeyring'>;
   readonly jtiStore: JtiStore;
   readonly isRegisteredApiRoot: ProxyWiring['isRegisteredApiRoot'];
+  readonly offersApi?: ProxyWiring['offersApi'];
   /** The operator egress's connections (the bench connects directly). */
   readonly connections?: ProxyWiring['connections'];
   readonly usageSink: UsageSink;
@@ -40,6 +41,7 @@ export function createPublicProxy(
     tokenVerifier: createProxyTokenVerifier({ keys: ports.keys, issuer: ports.issuer }),
     jtiStore: ports.jtiStore,
     isRegisteredApiRoot: ports.isRegisteredApiRoot,
+    ...(ports.offersApi ? { offersApi: ports.offersApi } : {}),
     ...(ports.connections ? { connections: ports.connections } : {}),
     metrics: ports.metrics,
     usageSink: ports.usageSink,

@@ -65,6 +65,8 @@ export interface ProxyDeps {
   readonly singleUse: boolean;
   /** Only api roots registered for that operator are ever contacted. */
   isRegisteredApiRoot(operatorId: string, apiRoot: string): boolean | Promise<boolean>;
+  /** Whether the operator offers this API version (its supportedApis); omitted → every API. */
+  readonly offersApi?: (operatorId: string, api: string, version: string) => boolean;
   readonly upstream: UpstreamPool;
   readonly breaker: CircuitBreaker;
   /** Per-address and per-client limits (no I/O per request); omitted → unlimited. */

@@ -15,6 +15,7 @@ function setup(
   answer: (r: UpstreamRequest) => Promise<{ status: number; body: string }>,
   singleUse = false,
   limits?: RateLimits,
+  offersApi?: (operatorId: string, api: string, version: string) => boolean,
 ) {
   const registered = new Set([ROOT]);
   const sent: UpstreamRequest[] = [];
@@ -46,6 +47,7 @@ function setup(
     breaker,
     onComplete: (o) => outcomes.push(o),
     ...(limits ? { limits } : {}),
+    ...(offersApi ? { offersApi } : {}),
   });
   const advance = (ms: number) => void (now += ms);
   return { pipeline, sent, outcomes, breaker, jtis, registered, advance, verifier };
@@ -73,6 +75,7 @@ describe('proxy pipeline (no network)', () => {
       'readJsonBody',
       'checkRequestBody',
       'resolveRoute',
+      'checkOperatorOffers',
       'buildUpstreamRequest',
       'spendToken',
       'forwardUpstream',
@@ -94,6 +97,34 @@ describe('proxy pipeline (no network)', () => {
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ status: 200, clientId: 'client-1', operatorId: 'op-a' });
     expect(JSON.stringify(outcomes[0])).not.toContain('operator-token');
+  });
+
+  it("an API the token's operator does not offer: 422 SERVICE_NOT_APPLICABLE, never forwarded, the token not spent", async () => {
+    const asked: string[] = [];
+    let offered = false;
+    const offers = (op: string, api: string, version: string) => {
+      asked.push(`${op} ${api} ${version}`);
+      return offered;
+    };
+    const { pipeline, sent, jtis } = setup(
+      async () => ({ status: 200, body: '{"devicePhoneNumberVerified":true}' }),
+      true,
+      undefined,
+      offers,
+    );
+    const refused = await pipeline.handle(req());
+    expect(refused.status).toBe(422);
+    expect(JSON.parse(refused.body.toString())).toEqual({
+      status: 422,
+      code: 'SERVICE_NOT_APPLICABLE',
+      message: "The number-verification API (v2) is not available for this subscriber's network.",
+    });
+    expect(asked).toEqual(['op-a number-verification v2']);
+    expect(sent).toHaveLength(0);
+    expect(jtis.seen.size).toBe(0);
+    offered = true; // the operator declares it: the same token now works
+    expect((await pipeline.handle(req())).status).toBe(200);
+    expect(sent).toHaveLength(1);
   });
 
   it('a non-upstream failure while forwarding is a 500 and does not count against the circuit', async () => {

@@ -11,6 +11,7 @@ import type {
 import { buildResponse } from './steps/build-response.js';
 import { buildUpstreamRequest } from './steps/build-upstream-request.js';
 import { checkCorrelator } from './steps/check-correlator.js';
+import { checkOperatorOffers } from './steps/check-operator-offers.js';
 import { checkRequestBody } from './steps/check-request-body.js';
 import { checkScope } from './steps/check-scope.js';
 import { limitClient, limitSource } from './steps/check-rate-limit.js';
@@ -40,6 +41,7 @@ export const PROXY_STEPS: readonly ProxyStep[] = [
   readJsonBody, //         size limit, well-formed JSON           → 400
   checkRequestBody, //     the operation's schema, when known     → 400, 415
   resolveRoute, //         registered api root from the token     → 401
+  checkOperatorOffers, //  the operator offers this API version   → 422
   buildUpstreamRequest, // allow-listed headers + operator token
   spendToken, //           jti not seen before (when configured)  → 401
   forwardUpstream, //      pool + circuit breaker (no answer kept)

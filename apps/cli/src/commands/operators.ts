@@ -149,7 +149,7 @@ Examples:
     .option('--no-routing-url', 'stop polling its routing table (its routes stay)')
     .option(
       '--supported-api <name:versions>',
-      'a CAMARA API it offers, e.g. number-verification:v2,v0 (repeatable; replaces the list)',
+      'a CAMARA API it offers, e.g. sim-swap:v2 (repeatable; replaces the list, which is enforced; none: number-verification only)',
       collect,
     )
     .action(

@@ -12,6 +12,7 @@ const OPERATOR = {
   status: 'active',
   scopeStyle: 'camara',
   apiRoot: 'https://api.op-x.example',
+  supportedApis: [] as Operator['supportedApis'],
 } as Operator;
 
 const PENDING: PendingAuthorization = {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
+import { offersScope } from '@switchboard/camara';
 import type { Operator, TelcoFinder, Logger } from '@switchboard/telco-finder';
 import type { AuthorizationGateway, PendingAuthorization } from '../oidc/interaction-gateway.js';
 import type { OperatorGrants } from '../operator-grants.js';
@@ -10,6 +11,7 @@ import {
   FLOW_ERRORS,
   isTimeout,
   operatorText,
+  scopesNotOffered,
   type AppError,
 } from './operator-errors.js';
 import { translateScope } from './scope-translation.js';
@@ -84,6 +86,15 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
         return { url, binding: undefined };
       }
       const op = match.operator;
+      const unavailable = pending.scope.split(' ').filter((s) => !offersScope(op.supportedApis, s));
+      if (unavailable.length) {
+        logger.info('scope not offered by the operator', {
+          clientId: pending.clientId,
+          operatorId: op.id,
+          scopes: unavailable.join(' '),
+        });
+        return { url: await fail(pending.uid, scopesNotOffered(unavailable)), binding: undefined };
+      }
       const { flow, binding } = newOperatorFlow(pending, op.id, deps.flowTtlSeconds);
       let url: URL;
       try {

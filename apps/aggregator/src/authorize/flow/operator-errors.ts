@@ -73,6 +73,17 @@ export const FLOW_ERRORS = {
 } as const satisfies Record<string, AppError>;
 
 /**
+ * API scopes the subscriber's operator does not offer (its supportedApis): RFC 6749 §4.1.2.1
+ * `invalid_scope`, naming the scopes, not the operator.
+ */
+export function scopesNotOffered(scopes: readonly string[]): AppError {
+  return {
+    error: 'invalid_scope',
+    description: `not available on the subscriber's mobile network: ${scopes.join(' ')}`,
+  };
+}
+
+/**
  * The operator's own text, for Switchboard's log only: printable, short, and with anything
  * that looks like a phone number masked (no phone numbers in logs: docs/security.md, "Logs").
  */

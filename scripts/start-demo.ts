@@ -37,7 +37,8 @@ function start(name: string, script: string, env: Record<string, string>): Child
   child.stdout!.pipe(log, { end: false });
   child.stderr!.on('data', (chunk: Buffer) => {
     log.write(chunk);
-    process.stderr.write(chunk);
+    const shown = withoutRuntimeWarning(chunk.toString('utf8'));
+    if (shown) process.stderr.write(shown);
   });
   child.on('close', () => log.end());
   child.on('exit', (code, signal) => {
@@ -51,6 +52,18 @@ function start(name: string, script: string, env: Record<string, string>): Child
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * oidc-provider warns at start that Node 20 is not the LTS it targets; this project supports
+ * Node ≥ 20.19 (README) and tests on it. The line stays in the process's log file; the terminal
+ * shows every other line.
+ */
+const RUNTIME_WARNING = 'oidc-provider WARNING: Unsupported runtime.';
+const withoutRuntimeWarning = (text: string) =>
+  text
+    .split(/(?<=\n)/)
+    .filter((line) => !line.includes(RUNTIME_WARNING))
+    .join('');
 
 async function waitFor(url: string, name: string): Promise<void> {
   const until = Date.now() + 60_000;

@@ -100,23 +100,6 @@ export interface OidcProviderModule {
 // A non-literal specifier keeps TypeScript from looking for declarations the package lacks.
 const PACKAGE: string = 'oidc-provider';
 
-let loaded: Promise<OidcProviderModule> | undefined;
-
-/**
- * oidc-provider warns on import that Node 20 is not the LTS it targets; this project supports
- * Node ≥ 20.19 (README) and runs its whole suite there, so that one line is dropped while the
- * module loads. Every other warning passes.
- */
-export function loadOidcProvider(): Promise<OidcProviderModule> {
-  loaded ??= (async () => {
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) =>
-      String(args[0]).includes('WARNING: Unsupported runtime') ? undefined : warn(...args);
-    try {
-      return (await import(PACKAGE)) as OidcProviderModule;
-    } finally {
-      console.warn = warn;
-    }
-  })();
-  return loaded;
+export async function loadOidcProvider(): Promise<OidcProviderModule> {
+  return (await import(PACKAGE)) as OidcProviderModule;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { offersApi } from '@switchboard/camara';
 import { createDatabase, migrateLatest, type Database } from '@switchboard/db';
 import {
   createOperatorService,
@@ -37,6 +36,7 @@ import { createMasterKeyRotation } from './keys/master-key-rotation.js';
 import { createOperatorApi } from './operator-api/create-operator-api.js';
 import { createSelfService, type SelfService } from './operator-api/create-self-service.js';
 import { operatorApiResource } from './operator-api/operator-api-scope.js';
+import { operatorRegistryPorts } from './proxy/operator-registry-ports.js';
 import { createPublicProxy } from './proxy/create-public-proxy.js';
 import { returnAccessTokenUse, spendAccessToken } from './proxy/store/access-token-use-store.js';
 import { createUsageStore } from './usage/usage-store.js';
@@ -246,16 +246,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
       consume: (jti, exp) => spendAccessToken(knex, jti, exp),
       giveBack: (jti) => returnAccessTokenUse(knex, jti),
     },
-    // Only registered api roots are contacted, never one merely carried by a token.
-    isRegisteredApiRoot: (operatorId, apiRoot) => index.operator(operatorId)?.apiRoot === apiRoot,
-    // supportedApis is enforced: an API the operator does not offer is never forwarded.
-    offersApi: (operatorId, api, version) =>
-      offersApi(index.operator(operatorId)?.supportedApis ?? [], api, version),
-    // One egress per operator: the proxy's api-root connections pass the same address guard.
-    connections: (operatorId, connectTimeoutMs) => {
-      const op = index.operator(operatorId);
-      return op && egress.proxyConnection(op, connectTimeoutMs);
-    },
+    ...operatorRegistryPorts(index, egress),
     usageSink: usage,
     limits,
     metrics,

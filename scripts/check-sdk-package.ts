@@ -20,6 +20,7 @@ function run(cmd: string, args: string[], cwd: string): string {
 }
 
 const CONSUMER = `import {
+  API_SCOPES,
   createSwitchboardClient,
   SwitchboardError,
   type SwitchboardClient,
@@ -34,6 +35,8 @@ const client: SwitchboardClient = createSwitchboardClient({
   redirectUri: 'https://bank.example/callback',
 });
 export const verified: Promise<boolean> = client.verify({} as VerificationSession, '+34600000001');
+export const swapped: Promise<boolean> = client.simSwap.check({} as VerificationSession, { maxAge: 24 });
+export const scopes: string = API_SCOPES.simSwapCheck;
 export const router = createVerificationRoutes({
   client,
   purpose: 'dpv:FraudPreventionAndDetection',

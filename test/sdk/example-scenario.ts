@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startCoreStack } from '@switchboard/aggregator/test-support';
+// The stack module alone: the package's test-support index also holds Jest-only helpers, and
+// `npm run check:sdk-package` runs this outside Jest.
+import { startCoreStack } from '@switchboard/aggregator/test-support/core-stack';
 
 /** The number sandbox-a's network gives device address 127.10.<x>.<y> (config/sandbox.json). */
 const numberOf = (address: string) => {

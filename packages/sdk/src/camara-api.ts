@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CamaraApiError, SwitchboardError, TimeoutError } from './errors.js';
+import {
+  CamaraApiError,
+  ServiceNotApplicableError,
+  SwitchboardError,
+  TimeoutError,
+} from './errors.js';
 import { isTimeout } from './map-error.js';
 
 export interface CamaraApiDeps {
@@ -73,5 +78,7 @@ function apiError(status: number, json: Record<string, unknown> | undefined, cor
   // A proxy in between may answer with HTML or nothing: keep the status, invent no code.
   const code = typeof json?.code === 'string' ? json.code : `HTTP_${status}`;
   const message = typeof json?.message === 'string' ? json.message : `HTTP ${status}`;
+  if (status === 422 && code === 'SERVICE_NOT_APPLICABLE')
+    return new ServiceNotApplicableError(message, correlator);
   return new CamaraApiError(status, code, message, correlator);
 }

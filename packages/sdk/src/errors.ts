@@ -82,6 +82,17 @@ export class CamaraApiError extends SwitchboardError {
   }
 }
 
+/**
+ * CAMARA Commonalities `422 SERVICE_NOT_APPLICABLE`: the user's operator does not offer this
+ * API (or this check for this line). Fall back to another signal; retrying will not help.
+ */
+export class ServiceNotApplicableError extends CamaraApiError {
+  override readonly name: string = 'ServiceNotApplicableError';
+  constructor(message: string, correlator?: string) {
+    super(422, 'SERVICE_NOT_APPLICABLE', message, correlator);
+  }
+}
+
 /** A call did not complete within `timeoutMs`. */
 export class TimeoutError extends SwitchboardError {
   override readonly name: string = 'TimeoutError';

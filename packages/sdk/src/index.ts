@@ -14,6 +14,7 @@ export {
   ConsentRequiredError,
   NetworkNotIdentifiedError,
   OAuthError,
+  ServiceNotApplicableError,
   SwitchboardError,
   TimeoutError,
 } from './errors.js';
@@ -21,3 +22,16 @@ export { oauthError } from './map-error.js';
 export { buildScope, normalisePurpose, type NumberVerificationOperation } from './scope.js';
 export { hashPhoneNumber, isE164, normalisePhoneNumber } from './phone-number.js';
 export type { PrivateKeyInput } from './client-auth.js';
+export {
+  API_SCOPES,
+  type AntiFraudApis,
+  type CallOptions,
+  type CircleArea,
+  type KycFieldResult,
+  type KycMatchFields,
+  type KycMatchResult,
+  type LocationVerification,
+  type LocationVerificationOptions,
+  type SimSwapCheckOptions,
+  type SimSwapDate,
+} from './anti-fraud.js';

@@ -19,17 +19,23 @@ export function normalisePurpose(purpose: string): string {
 
 /**
  * `openid dpv:<Purpose> number-verification:verify …`: exactly one purpose (ICM profile),
- * then the NV scopes of the requested operations, in the CAMARA scope style.
+ * then the NV scopes of the requested operations and any other API scopes, in the CAMARA
+ * scope style.
  */
 export function buildScope(
   purpose: string,
   operations: readonly NumberVerificationOperation[] = ['verify'],
+  scopes: readonly string[] = [],
 ): string {
-  if (operations.length === 0) throw new TypeError('at least one operation is required');
+  for (const scope of scopes)
+    if (!/^[a-z][a-z0-9-]*(:[a-z0-9-]+)+$/.test(scope))
+      throw new TypeError(`not a CAMARA API scope: ${JSON.stringify(scope)}`);
+  if (operations.length === 0 && scopes.length === 0)
+    throw new TypeError('at least one operation or scope is required');
   const nv = [...new Set(operations)].map((op) => {
     const scope = OPERATION_SCOPES[op];
     if (!scope) throw new TypeError(`unknown operation ${String(op)}`);
     return scope;
   });
-  return ['openid', normalisePurpose(purpose), ...nv].join(' ');
+  return ['openid', normalisePurpose(purpose), ...new Set([...nv, ...scopes])].join(' ');
 }

@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { createAntiFraudApis, type AntiFraudApis } from './anti-fraud.js';
 import { callCamara, type CamaraApiDeps } from './camara-api.js';
 import { createClientAuth, type ClientCredentials } from './client-auth.js';
 import { OAuthError, SwitchboardError } from './errors.js';
@@ -12,8 +13,10 @@ export interface SwitchboardClientOptions extends ClientCredentials {
   readonly clientId: string;
   /** The app's callback, registered with the issuer. */
   readonly redirectUri: string;
-  /** NV 2.1 API root; default `{issuer}/number-verification/v2`. */
+  /** NV 2.1 API root; default `{apiRoot}/number-verification/v2`. */
   readonly apiBaseUrl?: string;
+  /** Where the CAMARA APIs are; default the issuer (Switchboard serves them there). */
+  readonly apiRoot?: string;
   /** Injected fetch (tests, proxies, keep-alive pools); default the global fetch. */
   readonly fetch?: typeof fetch;
   /** Per-request timeout for discovery, token and API calls; default 10 000 ms. */
@@ -29,8 +32,13 @@ export interface StartVerificationOptions {
   readonly phoneNumber?: string;
   /** `none` keeps the flow silent; a purpose that needs consent then ends in `ConsentRequiredError`. */
   readonly prompt?: string;
-  /** NV operations to be allowed; default `['verify']`. */
+  /** NV operations to be allowed; default `['verify']`, `[]` for none. */
   readonly operations?: readonly NumberVerificationOperation[];
+  /**
+   * Scopes of other CAMARA APIs, in the same consent and token, e.g.
+   * `[API_SCOPES.simSwapCheck]` (the app must be allowed them: `clients update --scopes`).
+   */
+  readonly scopes?: readonly string[];
 }
 
 /**
@@ -68,7 +76,7 @@ export interface ApiCallOptions {
   readonly correlator?: string;
 }
 
-export interface SwitchboardClient {
+export interface SwitchboardClient extends AntiFraudApis {
   /** Builds the authorization URL (PKCE S256, state, nonce, one purpose) and what to save. */
   startVerification(options: StartVerificationOptions): Promise<StartedVerification>;
   /** Validates the callback (state, code, PKCE, ID token, nonce) and returns the session. */
@@ -90,14 +98,16 @@ export interface SwitchboardClient {
 export function createSwitchboardClient(options: SwitchboardClientOptions): SwitchboardClient {
   const issuer = options.issuer.replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  const apiRoot = (options.apiRoot ?? issuer).replace(/\/+$/, '');
   const api: CamaraApiDeps = {
     fetch: fetchImpl,
-    baseUrl: (options.apiBaseUrl ?? `${issuer}/number-verification/v2`).replace(/\/+$/, ''),
+    baseUrl: (options.apiBaseUrl ?? `${apiRoot}/number-verification/v2`).replace(/\/+$/, ''),
     timeoutMs: options.timeoutMs ?? 10_000,
   };
   const configuration = cachedDiscovery(issuer, options, fetchImpl, api.timeoutMs);
 
   return {
+    ...createAntiFraudApis({ fetch: fetchImpl, apiRoot, timeoutMs: api.timeoutMs }),
     async startVerification(o) {
       return startVerification(await configuration(), options.redirectUri, o);
     },
@@ -168,7 +178,7 @@ async function startVerification(
     nonce: oidc.randomNonce(),
     codeVerifier: oidc.randomPKCECodeVerifier(),
     purpose,
-    scope: buildScope(purpose, o.operations),
+    scope: buildScope(purpose, o.operations, o.scopes),
   };
   const url = oidc.buildAuthorizationUrl(config, {
     response_type: 'code',

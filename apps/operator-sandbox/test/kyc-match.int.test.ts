@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KYC_MATCH_FIELDS, KYC_SCORED_FIELDS } from '@switchboard/camara';
 import type { Clock, RunningSandbox } from '../src/index.js';
+import { KYC_MATCH_USE } from '../src/kyc-match/kyc-match-service.js';
 import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
   FRAUD,
   SWITCHBOARD_CALLBACK,
   TESTER_CALLBACK,
+  authorize,
   callNv,
   obtainToken,
   startInstance,
@@ -402,6 +404,18 @@ describe('KYC Match v0.3.0 on sandbox-b (dpv-hash scope style, idDocument requir
       birthdate: '1990-01-31',
     });
     expect(expectMatchResponse(res)).toEqual({ idDocumentMatch: 'true', birthdateMatch: 'true' });
+  });
+
+  it('names the KYC match on the consent page of a consent-based purpose', async () => {
+    const d = new DeviceBrowser('127.20.0.6');
+    devices.push(d);
+    const outcome = await authorize(d, sandbox.url, {
+      clientId: 'switchboard',
+      redirectUri: SWITCHBOARD_CALLBACK,
+      scope: `openid ${FRAUD}#${SCOPE}`,
+    });
+    expect(outcome.kind).toBe('page');
+    if (outcome.kind === 'page') expect(outcome.html).toContain(KYC_MATCH_USE.slice(0, 40));
   });
 
   it('grants nothing for the camara spelling of the scope: 403 PERMISSION_DENIED', async () => {

@@ -12,6 +12,10 @@ import type { SandboxStateStore } from '../store/sandbox-state-store.js';
 import { matchKyc, normalise, type KycMatchResponse } from './kyc-matcher.js';
 import type { KycMatchConfig, KycRecord } from './kyc-records.js';
 
+/** What the consent page says `kyc-match:match` lets the client do. */
+export const KYC_MATCH_USE =
+  'check whether personal data it holds about you (name, address, birth date, email, ID document…) matches your customer record';
+
 /** CAMARA KYC Match v0.3.0 `POST /match`. */
 export interface KycMatchService {
   /** `readBody` decodes the request body lazily so authentication errors come first. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DPV_PURPOSE_PATTERN, PHONE_NUMBER_PATTERN, SCOPE_STYLES } from '@switchboard/camara';
 import { z } from 'zod';
+import { kycMatchConfig } from './kyc-match/kyc-records.js';
 
 /**
  * The sandbox's one config module: the JSON file schema (config/sandbox.json), the CLI
@@ -89,6 +90,7 @@ const instance = z.strictObject({
     .optional(),
   clients: z.array(client).min(1),
   routing: routing.optional(),
+  kycMatch: kycMatchConfig.optional(),
 });
 
 const file = z.strictObject({

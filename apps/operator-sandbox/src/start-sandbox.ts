@@ -8,6 +8,8 @@ import { createApp } from './http/create-app.js';
 import { createConsentsRouter } from './http/consents-router.js';
 import { createCsrf, type Csrf } from './http/csrf.js';
 import { createHealthRouter } from './http/health-router.js';
+import { createKycMatchRouter } from './kyc-match/kyc-match-router.js';
+import { createKycMatchService } from './kyc-match/kyc-match-service.js';
 import { createInteractionRouter } from './http/interaction-router.js';
 import { createNumberVerificationRouter } from './http/number-verification-router.js';
 import { createTelcoRoutingRouter } from './http/telco-routing-router.js';
@@ -134,6 +136,16 @@ async function buildApp(
       routing: instance.routing,
     }),
     numberVerification: createNumberVerificationRouter({ service: nv, logger }),
+    kycMatch: createKycMatchRouter({
+      service: createKycMatchService({
+        tokens: oidc.tokens,
+        subscribers: store,
+        config: instance.kycMatch ?? { idDocumentRequired: false, records: [] },
+        clock,
+        logger,
+      }),
+      logger,
+    }),
     ...pageRouters(instance, services, oidc, createCsrf(store.secret), logger),
     authorizationServer: oidc.handler,
     logger,

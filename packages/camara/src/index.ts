@@ -61,3 +61,17 @@ export {
   type CamaraOperation,
   type OfferedApi,
 } from './camara-apis.js';
+export {
+  KYC_GENDERS,
+  KYC_MATCH_API,
+  KYC_MATCH_BASE_PATH,
+  KYC_MATCH_FIELDS,
+  KYC_MATCH_SCOPE,
+  KYC_SCORED_FIELDS,
+  isCalendarDate,
+  isEmail,
+  kycError,
+  parseKycMatchRequest,
+  type KycMatchField,
+  type KycMatchRequest,
+} from './apis/kyc-match.js';

@@ -1,5 +1,6 @@
-import { grantedOperations } from '@switchboard/camara';
+import { KYC_MATCH_SCOPE, grantedOperations } from '@switchboard/camara';
 import express, { type Request, type Response, type Router } from 'express';
+import { KYC_MATCH_USE } from '../kyc-match/kyc-match-service.js';
 import type { Logger } from '../logger.js';
 import type { InteractionGateway, InteractionView } from '../oidc/interaction-gateway.js';
 import type { ConsentService } from '../services/consent-service.js';
@@ -53,7 +54,10 @@ function showConsent(deps: InteractionRouterDeps) {
       clientName: view.clientName,
       purposeLabel: purposeLabel(request.purpose),
       purpose: request.purpose,
-      uses: [...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
+      uses: [
+        ...[...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
+        ...(request.apiScopes.includes(KYC_MATCH_SCOPE) ? [KYC_MATCH_USE] : []),
+      ],
       action: `/interaction/${encodeURIComponent(view.uid)}/decision`,
       csrf: deps.csrf.issue(req, res, `interaction:${view.uid}`),
     });

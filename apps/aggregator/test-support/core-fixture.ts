@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { request } from 'undici';
+import { CAMARA_APIS } from '@switchboard/camara';
 import type { Database } from '@switchboard/db';
 import {
   loadSandboxConfig,
@@ -75,8 +76,19 @@ export async function startSandboxes(
 }
 
 /** Registers sandbox-a (secret, 127.10/16), sandbox-b (private_key_jwt, 127.20/16) and a dead operator (127.40/16). */
+/** The sandboxes serve every API of the catalog: their supportedApis (enforced by the proxy). */
+export const SANDBOX_APIS = [...new Set(CAMARA_APIS.map((api) => api.name))].map((name) => ({
+  name,
+  versions: CAMARA_APIS.filter((api) => api.name === name).map((api) => api.version),
+}));
+
 export async function registerOperators(agg: Aggregator, a: string, b: string): Promise<void> {
-  const common = { country: 'ES', clientId: 'switchboard', allowInsecureHttp: true };
+  const common = {
+    country: 'ES',
+    clientId: 'switchboard',
+    allowInsecureHttp: true,
+    supportedApis: SANDBOX_APIS,
+  };
   await agg.operators.create(
     {
       ...common,

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { DPV_PURPOSE_PATTERN, PHONE_NUMBER_PATTERN, SCOPE_STYLES } from '@switchboard/camara';
 import { z } from 'zod';
+import {
+  deviceLocationsSchema,
+  locationVerificationSchema,
+} from './location-verification/location-config.js';
 
 /**
  * The sandbox's one config module: the JSON file schema (config/sandbox.json), the CLI
@@ -89,6 +93,8 @@ const instance = z.strictObject({
     .optional(),
   clients: z.array(client).min(1),
   routing: routing.optional(),
+  deviceLocations: deviceLocationsSchema.default({}),
+  locationVerification: locationVerificationSchema,
 });
 
 const file = z.strictObject({

@@ -7,8 +7,9 @@ describe('CAMARA APIs served', () => {
     expect(CAMARA_APIS.map((a) => `${a.name}/${a.version}`)).toEqual([
       'number-verification/v2',
       'number-verification/v0',
+      'location-verification/v3',
     ]);
-    expect(API_SCOPES).toEqual(ALL_NV_SCOPES);
+    expect(API_SCOPES).toEqual([...ALL_NV_SCOPES, 'location-verification:verify']);
   });
 
   it('names each API scope in both operator styles, and back', () => {

@@ -1,3 +1,4 @@
+import { LOCATION_VERIFICATION_API } from './apis/location-verification.js';
 import { NV_SCOPES, type NvApiVersion } from './scopes.js';
 import { parseVerifyRequest } from './verify-request.js';
 
@@ -60,12 +61,20 @@ function numberVerification(version: NvApiVersion): CamaraApi {
 export const CAMARA_APIS: readonly CamaraApi[] = [
   numberVerification('v2'),
   numberVerification('v0'),
+  LOCATION_VERIFICATION_API,
 ];
 
 /** Every API scope of CAMARA_APIS, each once, in declaration order. */
 export const API_SCOPES: readonly string[] = [
   ...new Set(CAMARA_APIS.flatMap((api) => api.operations.map((op) => op.scope))),
 ];
+
+/** Every name of an API scope in either style (`scope` and `hashStyleScope`), each once. */
+export const API_SCOPE_NAMES: ReadonlySet<string> = new Set(
+  CAMARA_APIS.flatMap((api) =>
+    api.operations.flatMap((op) => [op.scope, ...(op.hashStyleScope ? [op.hashStyleScope] : [])]),
+  ),
+);
 
 const toHashStyle = new Map<string, string>();
 const toCamaraStyle = new Map<string, string>();

@@ -51,9 +51,21 @@ export {
 } from './purpose-scope.js';
 export {
   API_SCOPES,
+  API_SCOPE_NAMES,
   CAMARA_APIS,
   camaraStyleScope,
   hashStyleScope,
   type CamaraApi,
   type CamaraOperation,
 } from './camara-apis.js';
+export {
+  LOCATION_VERIFICATION_API,
+  LOCATION_VERIFICATION_HASH_STYLE_SCOPE,
+  LOCATION_VERIFICATION_SCOPE,
+  LOCATION_VERIFICATION_VERSION,
+  parseVerifyLocationRequest,
+  type CircleArea,
+  type DeviceIpv4Address,
+  type LocationDevice,
+  type VerifyLocationRequest,
+} from './apis/location-verification.js';

@@ -1,3 +1,4 @@
+import { API_SCOPE_NAMES } from './camara-apis.js';
 import { operationForScope, type NvOperation } from './scopes.js';
 
 /**
@@ -42,7 +43,7 @@ export function parsePurposeScope(
 
 function classifyCamara(value: string, parsed: ParsedPurposeScope): void {
   if (DPV_PURPOSE_PATTERN.test(value)) addPurpose(parsed, value);
-  else if (operationForScope(value)) parsed.apiScopes.push(value);
+  else if (API_SCOPE_NAMES.has(value)) parsed.apiScopes.push(value);
   else parsed.unknown.push(value);
 }
 
@@ -50,7 +51,7 @@ function classifyDpvHash(value: string, parsed: ParsedPurposeScope): void {
   const hash = value.indexOf('#');
   const purpose = value.slice(0, hash);
   const apiScope = value.slice(hash + 1);
-  if (hash > 0 && DPV_PURPOSE_PATTERN.test(purpose) && operationForScope(apiScope)) {
+  if (hash > 0 && DPV_PURPOSE_PATTERN.test(purpose) && API_SCOPE_NAMES.has(apiScope)) {
     addPurpose(parsed, purpose);
     if (!parsed.apiScopes.includes(apiScope)) parsed.apiScopes.push(apiScope);
   } else {

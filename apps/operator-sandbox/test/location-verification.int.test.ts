@@ -5,7 +5,11 @@ import {
   FRAUD,
   SWITCHBOARD_CALLBACK,
   TESTER_CALLBACK,
+  authorize,
   callNv,
+  decide,
+  exchange,
+  follow,
   obtainToken,
   startInstance,
   switchboardAtA,
@@ -298,7 +302,10 @@ describe('location-verification.feature: 400', () => {
   it.each([
     ['$.area.areaType', { area: { ...AROUND_MADRID, areaType: 'POLYGON' } }],
     ['$.area.center.latitude', { area: circle({ latitude: 90.5, longitude: 0 }, 2000) }],
-    ['$.area.center.longitude', { area: circle({ latitude: 0, longitude: '-3.7' }, 2000) }],
+    [
+      '$.area.center.longitude',
+      { area: circle({ latitude: 0, longitude: '-3.7' as never }, 2000) },
+    ],
     ['$.area.radius', { area: { ...AROUND_MADRID, radius: 0 } }],
     ['$.maxAge', { area: AROUND_MADRID, maxAge: 'sixty' }],
   ])(
@@ -480,5 +487,33 @@ describe('dpv-hash scope style (sandbox-b)', () => {
       body: JSON.stringify({ device: { phoneNumber: '+491700001002' }, area: AROUND_MADRID }),
     });
     expect(madrid.json).toMatchObject({ code: 'LOCATION_VERIFICATION.AREA_NOT_COVERED' });
+  });
+
+  it('asks consent for dpv:FraudPreventionAndDetection (consent basis) naming the use', async () => {
+    const d = new DeviceBrowser('127.20.1.3');
+    devices.push(d);
+    const page = await authorize(d, b.url, {
+      clientId: 'sandbox-tester',
+      redirectUri: TESTER_CALLBACK,
+      scope: 'openid dpv:FraudPreventionAndDetection#location-verification-verify-read',
+    });
+    if (page.kind !== 'page') throw new Error('expected the consent page');
+    expect(page.html).toContain('check whether this mobile line is within an area it names');
+    const approved = await decide(d, b.url, page.html, 'approve');
+    const back = await follow(d, b.url, approved.location!, TESTER_CALLBACK, page.verifier);
+    if (back.kind !== 'redirect') throw new Error('expected the redirect back');
+    const tokens = await exchange(
+      b.url,
+      testerAt('sandbox-b'),
+      back.params.get('code')!,
+      TESTER_CALLBACK,
+      page.verifier,
+    );
+    const res = await callNv(b.url, PATH, {
+      token: String(tokens.access_token),
+      body: JSON.stringify({ area: circle({ latitude: 52.52, longitude: 13.405 }, 3000) }),
+    });
+    // +491700001003 is a line of sandbox-b without a known location.
+    expect(res.json).toMatchObject({ status: 422, code: 'LOCATION_VERIFICATION.UNABLE_TO_LOCATE' });
   });
 });

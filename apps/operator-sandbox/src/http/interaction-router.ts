@@ -1,5 +1,6 @@
 import { grantedOperations } from '@switchboard/camara';
 import express, { type Request, type Response, type Router } from 'express';
+import { locationVerificationUses } from '../location-verification/consent-use.js';
 import type { Logger } from '../logger.js';
 import type { InteractionGateway, InteractionView } from '../oidc/interaction-gateway.js';
 import type { ConsentService } from '../services/consent-service.js';
@@ -53,7 +54,10 @@ function showConsent(deps: InteractionRouterDeps) {
       clientName: view.clientName,
       purposeLabel: purposeLabel(request.purpose),
       purpose: request.purpose,
-      uses: [...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
+      uses: [
+        ...[...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
+        ...locationVerificationUses(request.apiScopes),
+      ],
       action: `/interaction/${encodeURIComponent(view.uid)}/decision`,
       csrf: deps.csrf.issue(req, res, `interaction:${view.uid}`),
     });

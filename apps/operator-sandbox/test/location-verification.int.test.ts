@@ -489,6 +489,17 @@ describe('dpv-hash scope style (sandbox-b)', () => {
     expect(madrid.json).toMatchObject({ code: 'LOCATION_VERIFICATION.AREA_NOT_COVERED' });
   });
 
+  it('refuses the camara-style spelling with invalid_scope (the aggregator must translate)', async () => {
+    const d = new DeviceBrowser('127.20.1.4');
+    devices.push(d);
+    const outcome = await authorize(d, b.url, {
+      clientId: 'sandbox-tester',
+      redirectUri: TESTER_CALLBACK,
+      scope: `openid dpv:RequestedServiceProvision ${SCOPE}`,
+    });
+    expect(outcome.kind === 'redirect' && outcome.params.get('error')).toBe('invalid_scope');
+  });
+
   it('asks consent for dpv:FraudPreventionAndDetection (consent basis) naming the use', async () => {
     const d = new DeviceBrowser('127.20.1.3');
     devices.push(d);

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { DPV_PURPOSE_PATTERN, PHONE_NUMBER_PATTERN, SCOPE_STYLES } from '@switchboard/camara';
 import { z } from 'zod';
 import { kycMatchConfig } from './kyc-match/kyc-records.js';
+import {
+  deviceLocationsSchema,
+  locationVerificationSchema,
+} from './location-verification/location-config.js';
 
 /**
  * The sandbox's one config module: the JSON file schema (config/sandbox.json), the CLI
@@ -91,6 +95,8 @@ const instance = z.strictObject({
   clients: z.array(client).min(1),
   routing: routing.optional(),
   kycMatch: kycMatchConfig.optional(),
+  deviceLocations: deviceLocationsSchema.default({}),
+  locationVerification: locationVerificationSchema,
 });
 
 const file = z.strictObject({

@@ -14,6 +14,8 @@ import { createInteractionRouter } from './http/interaction-router.js';
 import { createNumberVerificationRouter } from './http/number-verification-router.js';
 import { createTelcoRoutingRouter } from './http/telco-routing-router.js';
 import { oauthErrorDocument } from './http/pages.js';
+import { createLocationVerificationRouter } from './location-verification/location-verification-router.js';
+import { createLocationVerificationService } from './location-verification/location-verification-service.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createOidcProvider, type OidcComponents } from './oidc/create-oidc-provider.js';
 import { createConsentService, type ConsentService } from './services/consent-service.js';
@@ -141,6 +143,19 @@ async function buildApp(
         tokens: oidc.tokens,
         subscribers: store,
         config: instance.kycMatch ?? { idDocumentRequired: false, records: [] },
+        clock,
+        logger,
+      }),
+      logger,
+    }),
+    locationVerification: createLocationVerificationRouter({
+      service: createLocationVerificationService({
+        tokens: oidc.tokens,
+        subscribers: store,
+        directory: createSubscriberDirectory(instance.subscribers),
+        subscriberRules: instance.subscribers,
+        locations: instance.deviceLocations,
+        policy: instance.locationVerification,
         clock,
         logger,
       }),

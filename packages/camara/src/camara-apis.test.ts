@@ -15,8 +15,13 @@ describe('CAMARA APIs served', () => {
     expect(CAMARA_APIS.map((a) => `${a.name}/${a.version}`).slice(0, 2)).toEqual([
       'number-verification/v2',
       'number-verification/v0',
+      'location-verification/v3',
     ]);
-    expect(API_SCOPES.slice(0, ALL_NV_SCOPES.length)).toEqual(ALL_NV_SCOPES);
+    expect(API_SCOPES).toEqual([
+      ...ALL_NV_SCOPES,
+      'kyc-match:match',
+      'location-verification:verify',
+    ]);
   });
 
   it('names each API scope in both operator styles, and back', () => {

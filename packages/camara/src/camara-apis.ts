@@ -1,4 +1,5 @@
 import { KYC_MATCH_API } from './apis/kyc-match.js';
+import { LOCATION_VERIFICATION_API } from './apis/location-verification.js';
 import { NV_SCOPES, type NvApiVersion } from './scopes.js';
 import { parseVerifyRequest } from './verify-request.js';
 
@@ -62,12 +63,20 @@ export const CAMARA_APIS: readonly CamaraApi[] = [
   numberVerification('v2'),
   numberVerification('v0'),
   KYC_MATCH_API,
+  LOCATION_VERIFICATION_API,
 ];
 
 /** Every API scope of CAMARA_APIS, each once, in declaration order. */
 export const API_SCOPES: readonly string[] = [
   ...new Set(CAMARA_APIS.flatMap((api) => api.operations.map((op) => op.scope))),
 ];
+
+/** Every name of an API scope in either style (`scope` and `hashStyleScope`), each once. */
+export const API_SCOPE_NAMES: ReadonlySet<string> = new Set(
+  CAMARA_APIS.flatMap((api) =>
+    api.operations.flatMap((op) => [op.scope, ...(op.hashStyleScope ? [op.hashStyleScope] : [])]),
+  ),
+);
 
 const toHashStyle = new Map<string, string>();
 const toCamaraStyle = new Map<string, string>();

@@ -51,6 +51,7 @@ export {
 } from './purpose-scope.js';
 export {
   API_SCOPES,
+  API_SCOPE_NAMES,
   CAMARA_APIS,
   camaraStyleScope,
   DEFAULT_OFFERED_APIS,
@@ -75,3 +76,14 @@ export {
   type KycMatchField,
   type KycMatchRequest,
 } from './apis/kyc-match.js';
+export {
+  LOCATION_VERIFICATION_API,
+  LOCATION_VERIFICATION_HASH_STYLE_SCOPE,
+  LOCATION_VERIFICATION_SCOPE,
+  LOCATION_VERIFICATION_VERSION,
+  parseVerifyLocationRequest,
+  type CircleArea,
+  type DeviceIpv4Address,
+  type LocationDevice,
+  type VerifyLocationRequest,
+} from './apis/location-verification.js';

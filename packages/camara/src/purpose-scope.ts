@@ -1,4 +1,4 @@
-import { API_SCOPES } from './camara-apis.js';
+import { API_SCOPE_NAMES } from './camara-apis.js';
 import { operationForScope, type NvOperation } from './scopes.js';
 
 /**
@@ -43,7 +43,7 @@ export function parsePurposeScope(
 
 function classifyCamara(value: string, parsed: ParsedPurposeScope): void {
   if (DPV_PURPOSE_PATTERN.test(value)) addPurpose(parsed, value);
-  else if (operationForScope(value) || API_SCOPES.includes(value)) parsed.apiScopes.push(value);
+  else if (API_SCOPE_NAMES.has(value)) parsed.apiScopes.push(value);
   else parsed.unknown.push(value);
 }
 
@@ -51,8 +51,7 @@ function classifyDpvHash(value: string, parsed: ParsedPurposeScope): void {
   const hash = value.indexOf('#');
   const purpose = value.slice(0, hash);
   const apiScope = value.slice(hash + 1);
-  const known = operationForScope(apiScope) || API_SCOPES.includes(apiScope);
-  if (hash > 0 && DPV_PURPOSE_PATTERN.test(purpose) && known) {
+  if (hash > 0 && DPV_PURPOSE_PATTERN.test(purpose) && API_SCOPE_NAMES.has(apiScope)) {
     addPurpose(parsed, purpose);
     if (!parsed.apiScopes.includes(apiScope)) parsed.apiScopes.push(apiScope);
   } else {

@@ -8,6 +8,7 @@ export interface AppDeps {
   readonly health: Router;
   readonly numberVerification: Router;
   readonly kycMatch: Router;
+  readonly locationVerification: Router;
   readonly interactions: Router;
   readonly consents: Router;
   readonly telcoRouting: Router;
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deps.telcoRouting);
   app.use('/number-verification', deps.numberVerification);
   app.use('/kyc-match', deps.kycMatch);
+  app.use('/location-verification', deps.locationVerification);
   app.use(deps.interactions);
   app.use(deps.consents);
   app.use((req, res) => deps.authorizationServer(req, res));

@@ -1,6 +1,7 @@
 import { KYC_MATCH_SCOPE, grantedOperations } from '@switchboard/camara';
 import express, { type Request, type Response, type Router } from 'express';
 import { KYC_MATCH_USE } from '../kyc-match/kyc-match-service.js';
+import { locationVerificationUses } from '../location-verification/consent-use.js';
 import type { Logger } from '../logger.js';
 import type { InteractionGateway, InteractionView } from '../oidc/interaction-gateway.js';
 import type { ConsentService } from '../services/consent-service.js';
@@ -57,6 +58,7 @@ function showConsent(deps: InteractionRouterDeps) {
       uses: [
         ...[...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
         ...(request.apiScopes.includes(KYC_MATCH_SCOPE) ? [KYC_MATCH_USE] : []),
+        ...locationVerificationUses(request.apiScopes),
       ],
       action: `/interaction/${encodeURIComponent(view.uid)}/decision`,
       csrf: deps.csrf.issue(req, res, `interaction:${view.uid}`),

@@ -53,7 +53,7 @@ function mountVersion(
   }
 }
 
-function correlate(logger: Logger) {
+export function correlate(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const given = validateCorrelator(req.headers['x-correlator']);
     if (given !== undefined) res.set('x-correlator', given);
@@ -62,19 +62,19 @@ function correlate(logger: Logger) {
   };
 }
 
-function negotiate(req: Request, _res: Response, next: NextFunction): void {
+export function negotiate(req: Request, _res: Response, next: NextFunction): void {
   if (req.headers.accept && !req.accepts('application/json'))
     return next(camaraError('NOT_ACCEPTABLE'));
   next();
 }
 
 /** RFC 6750 §2.1 bearer token from the Authorization header. */
-function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Request): string | undefined {
   return /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(req.headers.authorization ?? '')?.[1];
 }
 
 /** The decoded JSON body; undefined when there is none (NV: 400 INVALID_ARGUMENT later). */
-function jsonBody(req: Request): unknown {
+export function jsonBody(req: Request): unknown {
   const raw: unknown = req.body;
   if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
   if (!req.is('application/json')) throw camaraError('UNSUPPORTED_MEDIA_TYPE');
@@ -85,7 +85,12 @@ function jsonBody(req: Request): unknown {
   }
 }
 
-function camaraErrorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+export function camaraErrorHandler(
+  err: unknown,
+  _req: Request,
+  res: Response,
+  _next: NextFunction,
+): void {
   const mapped = err instanceof CamaraError ? err : fromHttpError(err);
   const body = toCamaraBody(mapped);
   const logger = (res.locals.logger as Logger | undefined) ?? undefined;

@@ -1,5 +1,5 @@
 import {
-  API_SCOPES,
+  API_SCOPE_NAMES,
   parsePurposeScope,
   scopeValuesFor,
   type ScopeStyle,
@@ -50,7 +50,7 @@ export function createPurposePolicy(deps: PurposePolicyDeps): PurposePolicy {
         return { ok: false, reason: 'no Number Verification scope requested' };
       return { ok: true, request: { purpose, basis, apiScopes: parsed.apiScopes } };
     },
-    resourceScopes: () => scopeValuesFor(scopeStyle, Object.keys(purposes), API_SCOPES),
+    resourceScopes: () => scopeValuesFor(scopeStyle, Object.keys(purposes), [...API_SCOPE_NAMES]),
   };
 }
 

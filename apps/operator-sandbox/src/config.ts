@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DPV_PURPOSE_PATTERN, PHONE_NUMBER_PATTERN, SCOPE_STYLES } from '@switchboard/camara';
 import { z } from 'zod';
+import { simSwapConfig, simSwapConfigProblems } from './simswap/sim-swap-config.js';
 
 /**
  * The sandbox's one config module: the JSON file schema (config/sandbox.json), the CLI
@@ -89,6 +90,7 @@ const instance = z.strictObject({
     .optional(),
   clients: z.array(client).min(1),
   routing: routing.optional(),
+  simSwap: simSwapConfig.optional(),
 });
 
 const file = z.strictObject({
@@ -134,6 +136,10 @@ export function parseSandboxConfig(raw: unknown, source = 'sandbox config'): San
   const ids = result.data.instances.map((i) => i.id);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate) throw new ConfigError(`invalid ${source}: instances: duplicate id ${duplicate}`);
+  for (const [index, i] of result.data.instances.entries()) {
+    const problem = i.simSwap && simSwapConfigProblems(i.subscribers, i.simSwap)[0];
+    if (problem) throw new ConfigError(`invalid ${source}: instances[${index}].${problem}`);
+  }
   return deepFreeze({ dataDir: result.data.dataDir, instances: result.data.instances });
 }
 

@@ -20,6 +20,9 @@ import { createNumberVerificationService } from './services/number-verification-
 import { createPurposePolicy, type PurposePolicy } from './services/purpose-policy.js';
 import { createSubscriberDirectory } from './services/subscriber-directory.js';
 import { createSandboxStateStore, type SandboxStateStore } from './store/sandbox-state-store.js';
+import { createSimSwapHistory } from './simswap/sim-swap-history.js';
+import { createSimSwapRouter } from './simswap/sim-swap-router.js';
+import { createSimSwapService } from './simswap/sim-swap-service.js';
 
 export interface SandboxDeps {
   readonly logger?: Logger;
@@ -134,6 +137,17 @@ async function buildApp(
       routing: instance.routing,
     }),
     numberVerification: createNumberVerificationRouter({ service: nv, logger }),
+    simSwap: createSimSwapRouter({
+      service: createSimSwapService({
+        tokens: oidc.tokens,
+        subscribers: store,
+        // SIM changes are configured relative to this start (config/sandbox.json `simSwap`).
+        history: createSimSwapHistory(instance, instance.simSwap, clock.now()),
+        clock,
+        logger,
+      }),
+      logger,
+    }),
     ...pageRouters(instance, services, oidc, createCsrf(store.secret), logger),
     authorizationServer: oidc.handler,
     logger,

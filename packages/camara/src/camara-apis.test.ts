@@ -7,8 +7,9 @@ describe('CAMARA APIs served', () => {
     expect(CAMARA_APIS.map((a) => `${a.name}/${a.version}`)).toEqual([
       'number-verification/v2',
       'number-verification/v0',
+      'sim-swap/v2',
     ]);
-    expect(API_SCOPES).toEqual(ALL_NV_SCOPES);
+    expect(API_SCOPES).toEqual([...ALL_NV_SCOPES, 'sim-swap:check', 'sim-swap:retrieve-date']);
   });
 
   it('names each API scope in both operator styles, and back', () => {
@@ -19,7 +20,7 @@ describe('CAMARA APIs served', () => {
     expect(camaraStyleScope('number-verification-share-read')).toBe(
       'number-verification:device-phone-number:read',
     );
-    expect(hashStyleScope('sim-swap:check')).toBe('sim-swap:check');
+    expect(hashStyleScope('openid')).toBe('openid');
   });
 
   it('checks the verify body by the spec of its version', () => {

@@ -1,3 +1,4 @@
+import { SIM_SWAP_API } from './apis/sim-swap.js';
 import { NV_SCOPES, type NvApiVersion } from './scopes.js';
 import { parseVerifyRequest } from './verify-request.js';
 
@@ -60,6 +61,7 @@ function numberVerification(version: NvApiVersion): CamaraApi {
 export const CAMARA_APIS: readonly CamaraApi[] = [
   numberVerification('v2'),
   numberVerification('v0'),
+  SIM_SWAP_API,
 ];
 
 /** Every API scope of CAMARA_APIS, each once, in declaration order. */

@@ -1,3 +1,4 @@
+import { API_SCOPES, camaraStyleScope } from './camara-apis.js';
 import { operationForScope, type NvOperation } from './scopes.js';
 
 /**
@@ -14,6 +15,9 @@ export const SCOPE_STYLES: ReadonlyArray<ScopeStyle> = ['camara', 'dpv-hash'];
 export const DPV_PURPOSE_PATTERN = /^dpv:[A-Za-z][A-Za-z0-9]*$/;
 
 const OIDC_SCOPES = new Set(['openid']);
+
+/** An operation scope of CAMARA_APIS, in either style's spelling. */
+const isApiScope = (value: string): boolean => API_SCOPES.includes(camaraStyleScope(value));
 
 export interface ParsedPurposeScope {
   /** Distinct `dpv:` purposes; ICM requires exactly one. */
@@ -42,7 +46,7 @@ export function parsePurposeScope(
 
 function classifyCamara(value: string, parsed: ParsedPurposeScope): void {
   if (DPV_PURPOSE_PATTERN.test(value)) addPurpose(parsed, value);
-  else if (operationForScope(value)) parsed.apiScopes.push(value);
+  else if (operationForScope(value) || isApiScope(value)) parsed.apiScopes.push(value);
   else parsed.unknown.push(value);
 }
 
@@ -50,7 +54,8 @@ function classifyDpvHash(value: string, parsed: ParsedPurposeScope): void {
   const hash = value.indexOf('#');
   const purpose = value.slice(0, hash);
   const apiScope = value.slice(hash + 1);
-  if (hash > 0 && DPV_PURPOSE_PATTERN.test(purpose) && operationForScope(apiScope)) {
+  const known = operationForScope(apiScope) || isApiScope(apiScope);
+  if (hash > 0 && DPV_PURPOSE_PATTERN.test(purpose) && known) {
     addPurpose(parsed, purpose);
     if (!parsed.apiScopes.includes(apiScope)) parsed.apiScopes.push(apiScope);
   } else {

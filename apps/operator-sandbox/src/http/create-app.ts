@@ -7,6 +7,7 @@ import { requestLogger } from './request-logger.js';
 export interface AppDeps {
   readonly health: Router;
   readonly numberVerification: Router;
+  readonly simSwap: Router;
   readonly interactions: Router;
   readonly consents: Router;
   readonly telcoRouting: Router;
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deps.health);
   app.use(deps.telcoRouting);
   app.use('/number-verification', deps.numberVerification);
+  app.use('/sim-swap', deps.simSwap);
   app.use(deps.interactions);
   app.use(deps.consents);
   app.use((req, res) => deps.authorizationServer(req, res));

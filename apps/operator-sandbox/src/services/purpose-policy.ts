@@ -1,5 +1,7 @@
 import {
   ALL_NV_SCOPES,
+  SIM_SWAP_HASH_STYLE_SCOPES,
+  SIM_SWAP_SCOPES,
   parsePurposeScope,
   scopeValuesFor,
   type ScopeStyle,
@@ -28,6 +30,13 @@ export interface PurposePolicyDeps {
   readonly purposes: Readonly<Record<string, LawfulBasis>>;
 }
 
+/** Every API scope the resource server grants: NV's and SIM Swap's, in both spellings. */
+const RESOURCE_SCOPES = [
+  ...ALL_NV_SCOPES,
+  ...Object.values(SIM_SWAP_SCOPES),
+  ...Object.values(SIM_SWAP_HASH_STYLE_SCOPES),
+];
+
 export function createPurposePolicy(deps: PurposePolicyDeps): PurposePolicy {
   const { scopeStyle, purposes } = deps;
   return {
@@ -50,7 +59,7 @@ export function createPurposePolicy(deps: PurposePolicyDeps): PurposePolicy {
         return { ok: false, reason: 'no Number Verification scope requested' };
       return { ok: true, request: { purpose, basis, apiScopes: parsed.apiScopes } };
     },
-    resourceScopes: () => scopeValuesFor(scopeStyle, Object.keys(purposes), ALL_NV_SCOPES),
+    resourceScopes: () => scopeValuesFor(scopeStyle, Object.keys(purposes), RESOURCE_SCOPES),
   };
 }
 

@@ -6,6 +6,9 @@ import {
   SANDBOX_CONFIG,
   SWITCHBOARD_CALLBACK,
   callNv,
+  decide,
+  exchange,
+  authorize,
   obtainToken,
   startInstance,
   switchboardAtA,
@@ -440,6 +443,27 @@ describe('SIM Swap: scopes, time and HTTP', () => {
     expect(String(tokens.scope).split(' ')).toContain(`${SERVICE_PROVISION}#check-sim-swap`);
     expect((await call(b, 'check', token, { maxAge: 254 })).json).toEqual({ swapped: true });
     expectError(await call(b, 'retrieve-date', token, {}), 403, 'PERMISSION_DENIED');
+  });
+
+  it("sandbox-b's consent page names the SIM Swap uses; the approved token answers", async () => {
+    const device = new DeviceBrowser('127.20.0.7');
+    devices.push(device);
+    const page = await authorize(device, b.url, {
+      clientId: 'switchboard',
+      redirectUri: SWITCHBOARD_CALLBACK,
+      scope: `openid ${BOTH_B}`,
+    });
+    if (page.kind !== 'page') throw new Error('expected the consent page');
+    expect(page.html).toContain('check whether the SIM card of this mobile line changed recently');
+    expect(page.html).toContain('learn when the SIM card of this mobile line last changed');
+    const decided = await decide(device, b.url, page.html, 'approve');
+    const back = await device.navigate(decided.location!, new URL(b.url).origin);
+    const code = new URL(back.response.location!).searchParams.get('code')!;
+    const tokens = await exchange(b.url, switchboardAtB, code, SWITCHBOARD_CALLBACK, page.verifier);
+    const token = String(tokens.access_token);
+    // +491700000007 changed SIM 300 h before a start that was 241 h ago.
+    expect((await call(b, 'check', token, { maxAge: 2400 })).json).toEqual({ swapped: true });
+    expect((await call(b, 'check', token, { maxAge: 540 })).json).toEqual({ swapped: false });
   });
 
   it('403 PERMISSION_DENIED without the operation scope (an NV token, the other operation)', async () => {

@@ -9,6 +9,7 @@ import {
   type PurposePolicy,
   type PurposeRequest,
 } from '../services/purpose-policy.js';
+import { simSwapUses } from '../simswap/sim-swap-consent.js';
 import { connectionOf } from './connection.js';
 import type { Csrf } from './csrf.js';
 import { PageError, pageErrorHandler } from './page-error.js';
@@ -53,7 +54,10 @@ function showConsent(deps: InteractionRouterDeps) {
       clientName: view.clientName,
       purposeLabel: purposeLabel(request.purpose),
       purpose: request.purpose,
-      uses: [...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
+      uses: [
+        ...[...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
+        ...simSwapUses(request.apiScopes),
+      ],
       action: `/interaction/${encodeURIComponent(view.uid)}/decision`,
       csrf: deps.csrf.issue(req, res, `interaction:${view.uid}`),
     });

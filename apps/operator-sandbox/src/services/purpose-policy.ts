@@ -1,7 +1,7 @@
 import {
   ALL_NV_SCOPES,
-  SIM_SWAP_HASH_STYLE_SCOPES,
-  SIM_SWAP_SCOPES,
+  API_SCOPES,
+  hashStyleScope,
   parsePurposeScope,
   scopeValuesFor,
   type ScopeStyle,
@@ -30,11 +30,9 @@ export interface PurposePolicyDeps {
   readonly purposes: Readonly<Record<string, LawfulBasis>>;
 }
 
-/** Every API scope the resource server grants: NV's and SIM Swap's, in both spellings. */
+/** Every API scope the resource server grants: each of CAMARA_APIS, in both styles' spelling. */
 const RESOURCE_SCOPES = [
-  ...ALL_NV_SCOPES,
-  ...Object.values(SIM_SWAP_SCOPES),
-  ...Object.values(SIM_SWAP_HASH_STYLE_SCOPES),
+  ...new Set([...ALL_NV_SCOPES, ...API_SCOPES, ...API_SCOPES.map(hashStyleScope)]),
 ];
 
 export function createPurposePolicy(deps: PurposePolicyDeps): PurposePolicy {

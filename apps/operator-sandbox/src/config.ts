@@ -6,6 +6,7 @@ import {
   deviceLocationsSchema,
   locationVerificationSchema,
 } from './location-verification/location-config.js';
+import { simSwapConfig, simSwapConfigProblems } from './simswap/sim-swap-config.js';
 
 /**
  * The sandbox's one config module: the JSON file schema (config/sandbox.json), the CLI
@@ -97,6 +98,7 @@ const instance = z.strictObject({
   kycMatch: kycMatchConfig.optional(),
   deviceLocations: deviceLocationsSchema.default({}),
   locationVerification: locationVerificationSchema,
+  simSwap: simSwapConfig.optional(),
 });
 
 const file = z.strictObject({
@@ -142,6 +144,10 @@ export function parseSandboxConfig(raw: unknown, source = 'sandbox config'): San
   const ids = result.data.instances.map((i) => i.id);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate) throw new ConfigError(`invalid ${source}: instances: duplicate id ${duplicate}`);
+  for (const [index, i] of result.data.instances.entries()) {
+    const problem = i.simSwap && simSwapConfigProblems(i.subscribers, i.simSwap)[0];
+    if (problem) throw new ConfigError(`invalid ${source}: instances[${index}].${problem}`);
+  }
   return deepFreeze({ dataDir: result.data.dataDir, instances: result.data.instances });
 }
 

@@ -24,6 +24,9 @@ import { createNumberVerificationService } from './services/number-verification-
 import { createPurposePolicy, type PurposePolicy } from './services/purpose-policy.js';
 import { createSubscriberDirectory } from './services/subscriber-directory.js';
 import { createSandboxStateStore, type SandboxStateStore } from './store/sandbox-state-store.js';
+import { createSimSwapHistory } from './simswap/sim-swap-history.js';
+import { createSimSwapRouter } from './simswap/sim-swap-router.js';
+import { createSimSwapService } from './simswap/sim-swap-service.js';
 
 export interface SandboxDeps {
   readonly logger?: Logger;
@@ -156,6 +159,17 @@ async function buildApp(
         subscriberRules: instance.subscribers,
         locations: instance.deviceLocations,
         policy: instance.locationVerification,
+        clock,
+        logger,
+      }),
+      logger,
+    }),
+    simSwap: createSimSwapRouter({
+      service: createSimSwapService({
+        tokens: oidc.tokens,
+        subscribers: store,
+        // SIM changes are configured relative to this start (config/sandbox.json `simSwap`).
+        history: createSimSwapHistory(instance, instance.simSwap, clock.now()),
         clock,
         logger,
       }),

@@ -15,11 +15,14 @@ describe('CAMARA APIs served', () => {
     expect(CAMARA_APIS.map((a) => `${a.name}/${a.version}`)).toEqual([
       'number-verification/v2',
       'number-verification/v0',
+      'sim-swap/v2',
       'kyc-match/v0.3',
       'location-verification/v3',
     ]);
     expect(API_SCOPES).toEqual([
       ...ALL_NV_SCOPES,
+      'sim-swap:check',
+      'sim-swap:retrieve-date',
       'kyc-match:match',
       'location-verification:verify',
     ]);
@@ -33,7 +36,7 @@ describe('CAMARA APIs served', () => {
     expect(camaraStyleScope('number-verification-share-read')).toBe(
       'number-verification:device-phone-number:read',
     );
-    expect(hashStyleScope('sim-swap:check')).toBe('sim-swap:check');
+    expect(hashStyleScope('openid')).toBe('openid');
   });
 
   it('checks the verify body by the spec of its version', () => {

@@ -1,3 +1,4 @@
+import { SIM_SWAP_API } from './apis/sim-swap.js';
 import { KYC_MATCH_API } from './apis/kyc-match.js';
 import { LOCATION_VERIFICATION_API } from './apis/location-verification.js';
 import { NV_SCOPES, type NvApiVersion } from './scopes.js';
@@ -62,6 +63,7 @@ function numberVerification(version: NvApiVersion): CamaraApi {
 export const CAMARA_APIS: readonly CamaraApi[] = [
   numberVerification('v2'),
   numberVerification('v0'),
+  SIM_SWAP_API,
   KYC_MATCH_API,
   LOCATION_VERIFICATION_API,
 ];

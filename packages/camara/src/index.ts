@@ -87,3 +87,13 @@ export {
   type LocationDevice,
   type VerifyLocationRequest,
 } from './apis/location-verification.js';
+export {
+  MAX_AGE,
+  SIM_SWAP_API,
+  SIM_SWAP_HASH_STYLE_SCOPES,
+  SIM_SWAP_OPERATIONS,
+  SIM_SWAP_SCOPES,
+  parseSimSwapRequest,
+  type SimSwapOperation,
+  type SimSwapRequest,
+} from './apis/sim-swap.js';

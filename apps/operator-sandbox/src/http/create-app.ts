@@ -9,6 +9,7 @@ export interface AppDeps {
   readonly numberVerification: Router;
   readonly kycMatch: Router;
   readonly locationVerification: Router;
+  readonly simSwap: Router;
   readonly interactions: Router;
   readonly consents: Router;
   readonly telcoRouting: Router;
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/number-verification', deps.numberVerification);
   app.use('/kyc-match', deps.kycMatch);
   app.use('/location-verification', deps.locationVerification);
+  app.use('/sim-swap', deps.simSwap);
   app.use(deps.interactions);
   app.use(deps.consents);
   app.use((req, res) => deps.authorizationServer(req, res));

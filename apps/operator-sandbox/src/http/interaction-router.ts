@@ -11,6 +11,7 @@ import {
   type PurposePolicy,
   type PurposeRequest,
 } from '../services/purpose-policy.js';
+import { simSwapUses } from '../simswap/sim-swap-consent.js';
 import { connectionOf } from './connection.js';
 import type { Csrf } from './csrf.js';
 import { PageError, pageErrorHandler } from './page-error.js';
@@ -59,6 +60,7 @@ function showConsent(deps: InteractionRouterDeps) {
         ...[...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
         ...(request.apiScopes.includes(KYC_MATCH_SCOPE) ? [KYC_MATCH_USE] : []),
         ...locationVerificationUses(request.apiScopes),
+        ...simSwapUses(request.apiScopes),
       ],
       action: `/interaction/${encodeURIComponent(view.uid)}/decision`,
       csrf: deps.csrf.issue(req, res, `interaction:${view.uid}`),

@@ -19,7 +19,10 @@ a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f2b7
 .hint{color:var(--muted);font-size:.95rem}
 .error-text{color:var(--bad);font-weight:600}
 .status{border-left:.4rem solid var(--brand);padding-left:1rem}
-.status.verified{border-color:var(--ok)}.status.not-verified{border-color:var(--bad)}.status.error{border-color:var(--warn)}
+.status.verified{border-color:var(--ok)}.status.not-verified{border-color:var(--bad)}.status.error,.status.held{border-color:var(--warn)}
+input[type=text],input[type=date]{width:100%;font:inherit;padding:.5rem;border:2px solid #6b7685;border-radius:.375rem;margin-bottom:.6rem}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d8dee6}
+.match{color:var(--ok);font-weight:600}.mismatch{color:var(--bad);font-weight:600}.not-available{color:var(--muted)}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
 `;
 
@@ -45,7 +48,7 @@ export function layout(title: string, body: string): string {
 </head>
 <body>
 <header><div><a href="/">Demo Bank</a>
-<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a></nav></div></header>
+<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a></nav></div></header>
 <main id="main">
 ${body}
 </main>

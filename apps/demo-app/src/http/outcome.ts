@@ -10,8 +10,15 @@ import {
 import type { UseCase } from './session-cookie.js';
 
 /** What the result page shows: a status, what happened, and what the user can do. */
+export interface ResultRow {
+  readonly label: string;
+  readonly value: string;
+  readonly outcome: 'match' | 'mismatch' | 'not-available';
+  readonly note?: string;
+}
+
 export interface ResultView {
-  readonly status: 'verified' | 'not-verified' | 'error';
+  readonly status: 'verified' | 'not-verified' | 'held' | 'error';
   readonly title: string;
   readonly message: string;
   readonly advice: readonly string[];
@@ -19,6 +26,8 @@ export interface ResultView {
   readonly offerConsent: boolean;
   /** Quote this to support: the error code and the API call's x-correlator. */
   readonly reference: string | undefined;
+  /** Field by field results (KYC Match). */
+  readonly rows?: readonly ResultRow[];
 }
 
 const none = { offerConsent: false, reference: undefined } as const;

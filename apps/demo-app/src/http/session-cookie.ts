@@ -2,13 +2,15 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { Request, Response } from 'express';
 import type { SavedVerification } from '@switchboard/sdk';
 
-export type UseCase = 'login' | 'transfer';
+export type UseCase = 'login' | 'transfer' | 'details';
 
 /** A verification under way: what completeVerification needs, and what the user typed. */
 export interface PendingFlow {
   readonly saved: SavedVerification;
   readonly phoneNumber: string;
   readonly useCase: UseCase;
+  /** "Check details": what the customer typed, to match against the operator's record. */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 export interface DemoSession {

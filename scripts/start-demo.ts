@@ -167,6 +167,8 @@ async function seedOperators(): Promise<void> {
       id,
       '--routing-url',
       `http://127.0.0.1:${port}/telco-routing/v1/routing`,
+      // The sandboxes serve the anti-fraud suite too; the proxy enforces this list.
+      ...SANDBOX_APIS.flatMap((api) => ['--supported-api', api]),
     );
 }
 
@@ -220,6 +222,15 @@ This browser reaches the aggregator from 127.0.0.1, which the sandbox-a operator
 }
 
 const DEMO_REDIRECT = `http://127.0.0.1:${DEMO_PORT}/callback`;
+/** What the sandbox operators offer (config/sandbox.json) as `--supported-api` values. */
+const SANDBOX_APIS = [
+  'number-verification:v2,v0',
+  'sim-swap:v2',
+  'kyc-match:v0.3',
+  'location-verification:v3',
+];
+/** What the demo app's use cases ask: NV (login, transfer), SIM Swap's date, KYC Match. */
+const DEMO_SCOPES = 'number-verification:verify,sim-swap:retrieve-date,kyc-match:match';
 
 /**
  * The demo app is a private_key_jwt client (ICM: MUST). Its id and private key are generated once
@@ -230,8 +241,11 @@ async function registerDemoClient(): Promise<Record<string, string>> {
   const keyFile = path.join(dataDir, 'demo-app-key.json');
   if (fs.existsSync(stateFile) && fs.existsSync(keyFile)) {
     const { clientId } = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { clientId: string };
-    if ((await sb('clients', 'show', clientId)).code === 0)
+    if ((await sb('clients', 'show', clientId)).code === 0) {
+      // A data directory from before the anti-fraud pages: allow the scopes they ask for.
+      await ensure('the demo app scopes', 'clients', 'update', clientId, '--scopes', DEMO_SCOPES);
       return { CLIENT_ID: clientId, PRIVATE_KEY_FILE: keyFile };
+    }
   }
   const r = await sb(
     'clients',
@@ -241,6 +255,8 @@ async function registerDemoClient(): Promise<Record<string, string>> {
     '--redirect-uri',
     DEMO_REDIRECT,
     '--generate-key',
+    '--scopes',
+    DEMO_SCOPES,
   );
   if (r.code !== 0) throw new Error(`registering the demo app: ${r.stderr.trim()}`);
   const created = r.json as { client: { id: string }; privateJwk: Record<string, unknown> };

@@ -74,6 +74,8 @@ async function startDemoAgainst(agg: Aggregator, keyDir: string): Promise<Runnin
     redirectUris: [redirectUri],
     authMethod: 'private_key_jwt',
     generateKey: true,
+    // What the demo's use cases ask (as `npm start` allows them): NV, SIM Swap's date, KYC Match.
+    allowedScopes: ['number-verification:verify', 'sim-swap:retrieve-date', 'kyc-match:match'],
   });
   const keyFile = path.join(keyDir, 'demo-app-key.json');
   writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });

@@ -42,10 +42,44 @@ describe('demo app with sandbox-a', () => {
     expect(result.headers['cache-control']).toBe('no-store');
   });
 
-  it('confirm a transfer: verified, the transfer is confirmed', async () => {
-    const result = await verify('127.10.0.7', '+346001000007', '/transfer');
+  it('confirm a transfer: verified and no recent SIM change, the transfer is approved', async () => {
+    const result = await verify('127.10.0.5', '+346001000005', '/transfer');
     expect(result.html).toContain('data-result="verified"');
-    expect(result.html).toContain('The transfer is confirmed');
+    expect(result.html).toContain('Transfer approved');
+  });
+
+  it('confirm a transfer: +346001000007, whose SIM changed 30 minutes before the operator started, is held', async () => {
+    const result = await verify('127.10.0.7', '+346001000007', '/transfer');
+    expect(result.html).toContain('data-result="held"');
+    // The exact wording ("30 minutes") is unit-tested with a fixed clock (anti-fraud-views.test.ts).
+    expect(result.html).toMatch(/Held: the SIM card of \+346001000007 changed \d+ minutes ago/);
+  });
+
+  it('check details: KYC Match says, field by field, what the operator’s record confirms', async () => {
+    const d = device('127.10.0.5');
+    const form = await d.get(`${stack.demo.url}/details`);
+    const result = await submitForm(d, stack.demo.url, form.text, {
+      phoneNumber: '+346001000005',
+      givenName: 'Ana',
+      familyName: 'García López',
+      postalCode: '28013',
+      birthdate: '1985-04-13',
+    });
+    expect(result.html).toContain('data-result="not-verified"');
+    expect(result.html).toContain(
+      'Your mobile operator&#39;s record confirms 3 of the 4 details you gave.',
+    );
+    const outcomes = [
+      ...result.html.matchAll(
+        /<th scope="row">([^<]+)<\/th><td>[^<]*<\/td><td class="[^"]+" data-outcome="([^"]+)"/g,
+      ),
+    ].map((m) => `${m[1]}: ${m[2]}`);
+    expect(outcomes).toEqual([
+      'Given name: match',
+      'Family name: match',
+      'Postal code: match',
+      'Date of birth: mismatch',
+    ]);
   });
 
   it('another number is "not verified" with advice', async () => {

@@ -98,6 +98,35 @@ describeBrowser('demo app through Switchboard in headless Chromium', () => {
     expect(wrong.text).toContain('not the number of this device');
   });
 
+  it('confirms a transfer with Number Verification and SIM Swap in one authorization: approved (sandbox-a)', async () => {
+    const approved = await finish(
+      await verifyIn(
+        `${stack.demo.url}/transfer`,
+        '+34 600 000 001',
+        /Verify silently and confirm/,
+      ),
+      'transfer-approved',
+    );
+    expect(approved.result).toBe('verified');
+    expect(approved.text).toContain('Transfer approved');
+    expect(approved.text).toContain('its SIM card has not changed recently');
+  });
+
+  it('checks the details the customer typed with KYC Match, field by field (sandbox-a)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.demo.url}/details`);
+    await page.getByLabel('Mobile number').fill('+34600000001');
+    await page.getByLabel('Given name').fill('Carmen');
+    await page.getByLabel('Family name').fill('Ruiz');
+    await page.getByLabel('Postal code').fill('28014');
+    await page.getByRole('button', { name: 'Check with my operator' }).click();
+    const checked = await finish(page, 'details-checked');
+    expect(checked.result).toBe('not-verified');
+    expect(checked.text).toMatch(/Given name\s+Carmen\s+Matches/);
+    expect(checked.text).toMatch(/Family name\s+Ruiz\s+Does not match \(\d+% similar\)/);
+    expect(checked.text).toMatch(/Postal code\s+28014\s+Matches/);
+  });
+
   describe('consent operator (127.0.0.1 routed to sandbox-b)', () => {
     beforeAll(async () => {
       await stack.routeLoopbackTo('sandbox-b');

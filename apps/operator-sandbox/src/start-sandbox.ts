@@ -14,7 +14,7 @@ import { createInteractionRouter } from './http/interaction-router.js';
 import { createNumberVerificationRouter } from './http/number-verification-router.js';
 import { createTelcoRoutingRouter } from './http/telco-routing-router.js';
 import { oauthErrorDocument } from './http/pages.js';
-import { createLocationVerificationRouter } from './location-verification/location-verification-router.js';
+import { createLocationVerificationRouter } from './http/location-verification-router.js';
 import { createLocationVerificationService } from './location-verification/location-verification-service.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createOidcProvider, type OidcComponents } from './oidc/create-oidc-provider.js';

@@ -6,9 +6,9 @@ import {
   correlate,
   jsonBody,
   negotiate,
-} from '../http/number-verification-router.js';
+} from './number-verification-router.js';
 import type { Logger } from '../logger.js';
-import type { LocationVerificationService } from './location-verification-service.js';
+import type { LocationVerificationService } from '../location-verification/location-verification-service.js';
 
 export interface LocationVerificationRouterDeps {
   readonly service: LocationVerificationService;

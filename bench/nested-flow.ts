@@ -17,8 +17,8 @@ import {
   startSandboxes,
   startTestAggregator,
   type AppClient,
-} from '@switchboard/aggregator/test-support';
-import { DeviceBrowser } from '@switchboard/aggregator/test-support';
+} from '@switchboard/aggregator/test-support/core-fixture';
+import { DeviceBrowser } from '@switchboard/aggregator/test-support/device-browser';
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'nested-flow';

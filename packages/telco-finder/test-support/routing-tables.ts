@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MAX_ROUTE_VALUES } from '@switchboard/contracts';
-import { hostileString, hostileValue } from '@switchboard/test-kit/test-support';
+import { hostileString, hostileValue } from '@switchboard/test-kit/test-support/generators';
 
 /**
  * GSMA OPG.10 routing tables as an operator's endpoint might serve them (docs/security.md, "Hostile input"): valid

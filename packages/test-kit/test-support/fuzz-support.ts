@@ -1,4 +1,3 @@
-import { expect } from '@jest/globals';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
 
@@ -152,24 +151,4 @@ export function createFuzzClient(localAddress = '127.0.0.1') {
     },
     close: () => agent.close(),
   };
-}
-
-/** CAMARA endpoints: every error is `{status, code, message}` with the response's status. */
-export function expectCamaraError(res: FuzzResponse): void {
-  expect(res.status).toBeGreaterThanOrEqual(400);
-  expect(res.status).toBeLessThan(500);
-  const body = JSON.parse(res.text) as Record<string, unknown>;
-  expect(body).toEqual({
-    status: res.status,
-    code: expect.stringMatching(/^[A-Z_.]+$/),
-    message: expect.any(String),
-  });
-}
-
-/** OAuth endpoints answering JSON (RFC 6749 §5.2): an `error` code, never a 5xx. */
-export function expectOAuthJsonError(res: FuzzResponse): void {
-  expect(res.status).toBeGreaterThanOrEqual(400);
-  expect(res.status).toBeLessThan(500);
-  const body = JSON.parse(res.text) as Record<string, unknown>;
-  expect(body.error).toEqual(expect.stringMatching(/^[a-z_]+$/));
 }

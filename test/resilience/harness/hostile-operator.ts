@@ -10,7 +10,7 @@ import {
   startFakeUpstream,
   tricklingBody,
   type Behaviour,
-} from '@switchboard/aggregator/test-support';
+} from '@switchboard/aggregator/test-support/fake-upstream';
 
 /**
  * An operator API that misbehaves on request: the behaviour is named by the x-correlator the

@@ -4,8 +4,10 @@ import {
   redeemCode,
   SERVICE,
   type AppClient,
-} from '@switchboard/aggregator/test-support';
-import { DeviceBrowser } from '@switchboard/aggregator/test-support';
+} from '@switchboard/aggregator/test-support/core-fixture';
+// Modules, not the package's test-support index: that also holds Jest-only helpers, and this
+// harness runs outside Jest.
+import { DeviceBrowser } from '@switchboard/aggregator/test-support/device-browser';
 import { BALANCER_ERROR_HEADER } from './balancer.js';
 import type { OperatorId } from './stack.js';
 

@@ -1,0 +1,103 @@
+// `npm run check:demo-start` (CI, on a machine where the demo's ports are free): what the README
+// promises a newcomer. `npm start` on a fresh data directory comes up and prints the log paths;
+// each process writes its log there (the master-key warning in the aggregator's); a browser at
+// 127.0.0.1 (sandbox-a's +34600000001) gets "Transfer approved" from "Confirm a transfer"
+// (Number Verification and SIM Swap in one authorization); Ctrl-C stops every process, exit 0.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DeviceBrowser } from '@switchboard/aggregator/test-support/device-browser';
+
+const root = path.resolve(import.meta.dirname, '..');
+const DEMO = 'http://127.0.0.1:3001';
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function fail(message: string, output = ''): never {
+  process.stderr.write(`demo start check failed: ${message}\n${output}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-demo-start-'));
+  let output = '';
+  const demo = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir },
+    detached: true, // its own process group: the whole stack gets the signal, as with Ctrl-C
+  });
+  demo.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  demo.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    demo.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  try {
+    const banner = await new Promise<boolean>((resolve) => {
+      const poll = setInterval(() => {
+        if (output.includes('Switchboard demo is running')) done(true);
+      }, 250);
+      const timer = setTimeout(() => done(false), 120_000);
+      void exited.then(() => done(false));
+      function done(ok: boolean) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(ok);
+      }
+    });
+    if (!banner) fail('npm start did not print its banner', output);
+    say('== npm start is up');
+    for (const name of ['aggregator', 'sandbox', 'demo-app']) {
+      const file = path.join(dataDir, 'logs', `${name}.log`);
+      if (!output.includes(path.relative(root, file)))
+        fail(`the banner does not name ${file}`, output);
+      if (!fs.existsSync(file)) fail(`no log file ${file}`);
+    }
+    const aggregatorLog = fs.readFileSync(path.join(dataDir, 'logs', 'aggregator.log'), 'utf8');
+    if (!aggregatorLog.includes('SWITCHBOARD_MASTER_KEY is not set'))
+      fail("the aggregator's log lacks the master-key warning", aggregatorLog);
+    say('== each process logs to <data dir>/logs, the master-key warning included');
+
+    const browser = new DeviceBrowser('127.0.0.1');
+    try {
+      const form = await browser.get(`${DEMO}/transfer`);
+      const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)?.[1];
+      if (!csrf) fail('no CSRF token on /transfer', form.text);
+      const started = await browser.postForm(`${DEMO}/verify`, {
+        csrf,
+        useCase: 'transfer',
+        phoneNumber: '+34600000001',
+      });
+      const { page } = await browser.follow(started.location ?? `${DEMO}/`, 'never:');
+      if (!page.text.includes('Transfer approved'))
+        fail('"Confirm a transfer" did not approve', page.text);
+    } finally {
+      await browser.close();
+    }
+    say('== "Confirm a transfer" for +34600000001: Transfer approved');
+  } finally {
+    if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGINT');
+    // npm itself ends by the signal; the stack's own exit code is in its output otherwise.
+    const { code, signal } = await exited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (code !== 0 && signal !== 'SIGINT') fail(`npm start ended ${code ?? signal}`, output);
+    // Every process of the stack stops: npm may end first, so wait for the ports to close.
+    const answering = () =>
+      Promise.all(
+        [3000, 3001, 3100, 4001, 4002].map((port) =>
+          fetch(`http://127.0.0.1:${port}/health`).then(
+            () => port,
+            () => undefined,
+          ),
+        ),
+      ).then((ports) => ports.filter((p) => p !== undefined));
+    let open = await answering();
+    for (let i = 0; open.length && i < 60; i += 1) {
+      await new Promise((r) => setTimeout(r, 500));
+      open = await answering();
+    }
+    if (open.length) fail(`ports ${open.join(', ')} still answer 30 s after Ctrl-C`, output);
+  }
+  say('demo start check passed');
+}
+
+main().catch((err: unknown) => fail((err as Error)?.stack ?? String(err)));

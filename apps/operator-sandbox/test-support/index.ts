@@ -1,2 +1,3 @@
 export * from './device-browser.js';
 export * from './sandbox-fixture.js';
+export * from './camara-fuzz.js';

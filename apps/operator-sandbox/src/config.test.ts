@@ -3,47 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ConfigError,
-  loadSandboxConfig,
-  parseRuntimeOptions,
-  parseSandboxConfig,
-} from './config.js';
+import { configErrorOf, minimalInstance } from '../test-support/index.js';
+import { loadSandboxConfig, parseRuntimeOptions, parseSandboxConfig } from './config.js';
 
 const REPO_CONFIG = fileURLToPath(new URL('../../../config/sandbox.json', import.meta.url));
 
 const minimal = () => ({
   dataDir: null,
-  instances: [
-    {
-      id: 'sandbox-x',
-      name: 'X',
-      port: 0,
-      scopeStyle: 'camara',
-      purposes: { 'dpv:FraudPreventionAndDetection': 'consent' },
-      subscribers: [{ cidr: '127.40.0.0/16', msisdnPrefix: '+3460' }],
-      clients: [
-        {
-          clientId: 'c',
-          clientName: 'C',
-          redirectUris: ['http://127.0.0.1:1/cb'],
-          tokenEndpointAuthMethod: 'client_secret_basic',
-          clientSecret: 's'.repeat(16),
-        },
-      ],
-    },
-  ],
+  instances: [minimalInstance({ subscribers: [{ cidr: '127.40.0.0/16', msisdnPrefix: '+3460' }] })],
 });
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('sandbox config', () => {
   it('accepts the repository config with its documented defaults', () => {
@@ -93,7 +61,7 @@ describe('sandbox config', () => {
   ])('names the bad key %s', (key, mutate) => {
     const config = minimal();
     mutate(config);
-    expect(errorOf(() => parseSandboxConfig(config))).toContain(key);
+    expect(configErrorOf(() => parseSandboxConfig(config))).toContain(key);
   });
 
   it('requires inline JWKS for private_key_jwt and unique instance ids', () => {
@@ -102,14 +70,16 @@ describe('sandbox config', () => {
       tokenEndpointAuthMethod: 'private_key_jwt',
       clientSecret: undefined,
     });
-    expect(errorOf(() => parseSandboxConfig(pkjwt))).toContain('instances[0].clients[0].jwks');
+    expect(configErrorOf(() => parseSandboxConfig(pkjwt))).toContain(
+      'instances[0].clients[0].jwks',
+    );
     const twice = minimal();
     twice.instances.push(twice.instances[0]!);
-    expect(errorOf(() => parseSandboxConfig(twice))).toContain('duplicate id sandbox-x');
+    expect(configErrorOf(() => parseSandboxConfig(twice))).toContain('duplicate id sandbox-x');
   });
 
   it('names an unreadable file', () => {
-    expect(errorOf(() => loadSandboxConfig('/nonexistent/sandbox.json'))).toContain(
+    expect(configErrorOf(() => loadSandboxConfig('/nonexistent/sandbox.json'))).toContain(
       '/nonexistent/sandbox.json',
     );
   });
@@ -136,17 +106,17 @@ describe('runtime options', () => {
 
   it('defaults to config/sandbox.json and rejects unknown flags, instances and bad values', () => {
     expect(parseRuntimeOptions(['--help'], {}).configPath).toBe('config/sandbox.json');
-    expect(errorOf(() => parseRuntimeOptions(['--config', file, '--verbose'], {}))).toContain(
+    expect(configErrorOf(() => parseRuntimeOptions(['--config', file, '--verbose'], {}))).toContain(
       'unknown option --verbose',
     );
-    expect(errorOf(() => parseRuntimeOptions(['--config', file, '--port-z', '1'], {}))).toContain(
-      'no instance sandbox-z',
-    );
     expect(
-      errorOf(() => parseRuntimeOptions(['--config', file, '--port-x', 'http'], {})),
+      configErrorOf(() => parseRuntimeOptions(['--config', file, '--port-z', '1'], {})),
+    ).toContain('no instance sandbox-z');
+    expect(
+      configErrorOf(() => parseRuntimeOptions(['--config', file, '--port-x', 'http'], {})),
     ).toContain('not a port');
-    expect(errorOf(() => parseRuntimeOptions(['--config', file], { LOG_LEVEL: 'loud' }))).toContain(
-      'LOG_LEVEL',
-    );
+    expect(
+      configErrorOf(() => parseRuntimeOptions(['--config', file], { LOG_LEVEL: 'loud' })),
+    ).toContain('LOG_LEVEL');
   });
 });

@@ -8,7 +8,7 @@ import { createApp } from './http/create-app.js';
 import { createConsentsRouter } from './http/consents-router.js';
 import { createCsrf, type Csrf } from './http/csrf.js';
 import { createHealthRouter } from './http/health-router.js';
-import { createKycMatchRouter } from './kyc-match/kyc-match-router.js';
+import { createKycMatchRouter } from './http/kyc-match-router.js';
 import { createKycMatchService } from './kyc-match/kyc-match-service.js';
 import { createInteractionRouter } from './http/interaction-router.js';
 import { createNumberVerificationRouter } from './http/number-verification-router.js';
@@ -25,7 +25,7 @@ import { createPurposePolicy, type PurposePolicy } from './services/purpose-poli
 import { createSubscriberDirectory } from './services/subscriber-directory.js';
 import { createSandboxStateStore, type SandboxStateStore } from './store/sandbox-state-store.js';
 import { createSimSwapHistory } from './simswap/sim-swap-history.js';
-import { createSimSwapRouter } from './simswap/sim-swap-router.js';
+import { createSimSwapRouter } from './http/sim-swap-router.js';
 import { createSimSwapService } from './simswap/sim-swap-service.js';
 
 export interface SandboxDeps {

@@ -8,6 +8,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { AccessTokenInfo, AccessTokenReader } from '../services/access-token-reader.js';
+import { authenticateBearer, grantsScope } from '../services/bearer-access.js';
 import type { SandboxStateStore } from '../store/sandbox-state-store.js';
 import { matchKyc, normalise, type KycMatchResponse } from './kyc-matcher.js';
 import type { KycMatchConfig, KycRecord } from './kyc-records.js';
@@ -39,8 +40,9 @@ export function createKycMatchService(deps: KycMatchServiceDeps): KycMatchServic
   const records = new Map(deps.config.records.map((r) => [r.phoneNumber, r]));
   return {
     async match(accessToken, readBody) {
-      const token = await authenticate(deps, accessToken);
-      if (!grantsMatch(token.scope)) throw camaraError('PERMISSION_DENIED');
+      const token = await authenticateBearer(deps, accessToken);
+      // `kyc-match:match`, alone or after a purpose (`dpv:<Purpose>#kyc-match:match`).
+      if (!grantsScope(token.scope, [KYC_MATCH_SCOPE])) throw camaraError('PERMISSION_DENIED');
       const request = parseKycMatchRequest(readBody());
       const record = subjectRecord(deps, records, token, request);
       checkIdDocument(deps.config, request, record);
@@ -48,21 +50,6 @@ export function createKycMatchService(deps: KycMatchServiceDeps): KycMatchServic
       return matchKyc(request, record);
     },
   };
-}
-
-async function authenticate(
-  deps: KycMatchServiceDeps,
-  value: string | undefined,
-): Promise<AccessTokenInfo> {
-  const token = value ? await deps.tokens.read(value) : undefined;
-  if (!token || token.expiresAt <= Math.floor(deps.clock.now() / 1000))
-    throw camaraError('UNAUTHENTICATED');
-  return token;
-}
-
-/** `kyc-match:match`, alone (camara style) or after a purpose (`dpv:<Purpose>#kyc-match:match`). */
-function grantsMatch(scope: string): boolean {
-  return scope.split(' ').some((value) => value.slice(value.indexOf('#') + 1) === KYC_MATCH_SCOPE);
 }
 
 /**

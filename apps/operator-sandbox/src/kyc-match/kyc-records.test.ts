@@ -1,37 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadSandboxConfig, parseInstanceConfig } from '../config.js';
+import { configErrorOf, minimalInstance } from '../../test-support/index.js';
+import { loadSandboxConfig, parseInstanceConfig } from '../config.js';
 
 const REPO_CONFIG = fileURLToPath(new URL('../../../../config/sandbox.json', import.meta.url));
 
-const instance = (kycMatch: unknown) => ({
-  id: 'sandbox-x',
-  name: 'X',
-  port: 0,
-  scopeStyle: 'camara',
-  purposes: { 'dpv:FraudPreventionAndDetection': 'consent' },
-  subscribers: [],
-  clients: [
-    {
-      clientId: 'c',
-      clientName: 'C',
-      redirectUris: ['http://127.0.0.1:1/cb'],
-      tokenEndpointAuthMethod: 'client_secret_basic',
-      clientSecret: 's'.repeat(16),
-    },
-  ],
-  kycMatch,
-});
-
-function errorOf(kycMatch: unknown): string {
-  try {
-    parseInstanceConfig(instance(kycMatch));
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const instance = (kycMatch: unknown) => minimalInstance({ kycMatch });
+const errorOf = (kycMatch: unknown) => configErrorOf(() => parseInstanceConfig(instance(kycMatch)));
 
 describe('kycMatch config', () => {
   it('holds the documented demo records (docs/conformance/kyc-match.md)', () => {

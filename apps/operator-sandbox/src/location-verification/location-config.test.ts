@@ -1,42 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadSandboxConfig, parseSandboxConfig } from '../config.js';
+import { configErrorOf, minimalInstance } from '../../test-support/index.js';
+import { loadSandboxConfig, parseSandboxConfig } from '../config.js';
 
 const REPO_CONFIG = fileURLToPath(new URL('../../../../config/sandbox.json', import.meta.url));
 
 const withLocations = (extra: Record<string, unknown>) => ({
   dataDir: null,
-  instances: [
-    {
-      id: 'sandbox-x',
-      name: 'X',
-      port: 0,
-      scopeStyle: 'camara',
-      purposes: { 'dpv:FraudPreventionAndDetection': 'consent' },
-      subscribers: [],
-      clients: [
-        {
-          clientId: 'c',
-          clientName: 'C',
-          redirectUris: ['http://127.0.0.1:1/cb'],
-          tokenEndpointAuthMethod: 'client_secret_basic',
-          clientSecret: 's'.repeat(16),
-        },
-      ],
-      ...extra,
-    },
-  ],
+  instances: [minimalInstance(extra)],
 });
 
-function errorOf(raw: unknown): string {
-  try {
-    parseSandboxConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = (raw: unknown) => configErrorOf(() => parseSandboxConfig(raw));
 
 describe('sandbox config: deviceLocations and locationVerification', () => {
   it('reads the demo data: Madrid on sandbox-a, Berlin on sandbox-b', () => {

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js';
 import type { SubscriberRule } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { AccessTokenInfo, AccessTokenReader } from '../services/access-token-reader.js';
+import { authenticateBearer, grantsScope } from '../services/bearer-access.js';
 import type { SubscriberDirectory } from '../services/subscriber-directory.js';
 import type { SandboxStateStore } from '../store/sandbox-state-store.js';
 import { verifyCircle, type Verification } from './geometry.js';
@@ -52,8 +53,9 @@ export function createLocationVerificationService(
   const startedAt = deps.clock.now();
   return {
     async verify(accessToken, readBody) {
-      const token = await authenticate(deps, accessToken);
-      if (!grantsVerify(token.scope)) throw camaraError('PERMISSION_DENIED');
+      const token = await authenticateBearer(deps, accessToken);
+      // Either style: `location-verification:verify` or `dpv:X#location-verification-verify-read`.
+      if (!grantsScope(token.scope, VERIFY_SCOPES)) throw camaraError('PERMISSION_DENIED');
       const request = parseVerifyLocationRequest(readBody());
       const { msisdn, device } = identify(deps, token, request);
       const entry = Object.hasOwn(deps.locations, msisdn) ? deps.locations[msisdn] : undefined;
@@ -92,30 +94,13 @@ export function createLocationVerificationService(
   };
 }
 
+const VERIFY_SCOPES = [LOCATION_VERIFICATION_SCOPE, LOCATION_VERIFICATION_HASH_STYLE_SCOPE];
+
 const unableToFulfillMaxAge = () =>
   lv422(
     'LOCATION_VERIFICATION.UNABLE_TO_FULFILL_MAX_AGE',
     'Unable to provide expected freshness for location.',
   );
-
-/** 401 for a missing, unknown, revoked or expired token. */
-async function authenticate(
-  deps: LocationVerificationServiceDeps,
-  value: string | undefined,
-): Promise<AccessTokenInfo> {
-  const token = value ? await deps.tokens.read(value) : undefined;
-  if (!token || token.expiresAt <= Math.floor(deps.clock.now() / 1000))
-    throw camaraError('UNAUTHENTICATED');
-  return token;
-}
-
-/** The scope in either style: `location-verification:verify` or `dpv:X#location-verification-verify-read`. */
-function grantsVerify(scope: string): boolean {
-  return scope
-    .split(' ')
-    .map((value) => value.slice(value.indexOf('#') + 1))
-    .some((s) => s === LOCATION_VERIFICATION_SCOPE || s === LOCATION_VERIFICATION_HASH_STYLE_SCOPE);
-}
 
 /**
  * The line the call is about (CAMARA Commonalities, "Identifying the device from the access

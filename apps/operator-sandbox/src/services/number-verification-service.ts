@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { SandboxStateStore } from '../store/sandbox-state-store.js';
 import type { AccessTokenInfo, AccessTokenReader } from './access-token-reader.js';
+import { authenticateBearer } from './bearer-access.js';
 import { NETWORK_AUTHENTICATION_AMR } from './network-authentication.js';
 
 export interface NvCall {
@@ -38,9 +39,10 @@ export function createNumberVerificationService(
   deps: NumberVerificationServiceDeps,
 ): NumberVerificationService {
   const spent = new Map<string, number>();
+  const isSpent = (token: AccessTokenInfo) => spent.has(token.jti);
   return {
     async verify(call, readBody) {
-      const token = await authenticate(deps, spent, call.accessToken);
+      const token = await authenticateBearer(deps, call.accessToken, isSpent);
       authorize(token, 'verify');
       const msisdn = devicePhoneNumberOf(deps, token);
       const request = parseVerifyRequest(call.version, readBody());
@@ -54,7 +56,7 @@ export function createNumberVerificationService(
       return { devicePhoneNumberVerified };
     },
     async devicePhoneNumber(call) {
-      const token = await authenticate(deps, spent, call.accessToken);
+      const token = await authenticateBearer(deps, call.accessToken, isSpent);
       authorize(token, 'device-phone-number');
       const devicePhoneNumber = devicePhoneNumberOf(deps, token);
       await spend(deps, spent, token);
@@ -65,19 +67,6 @@ export function createNumberVerificationService(
       return { devicePhoneNumber };
     },
   };
-}
-
-/** 401 for a missing, unknown, revoked, expired or already spent token. */
-async function authenticate(
-  deps: NumberVerificationServiceDeps,
-  spent: ReadonlyMap<string, number>,
-  value: string | undefined,
-): Promise<AccessTokenInfo> {
-  const token = value ? await deps.tokens.read(value) : undefined;
-  const now = Math.floor(deps.clock.now() / 1000);
-  if (!token || token.expiresAt <= now || spent.has(token.jti))
-    throw camaraError('UNAUTHENTICATED');
-  return token;
 }
 
 function authorize(token: AccessTokenInfo, operation: NvOperation): void {

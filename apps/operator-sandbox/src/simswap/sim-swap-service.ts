@@ -9,6 +9,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { AccessTokenInfo, AccessTokenReader } from '../services/access-token-reader.js';
+import { authenticateBearer, grantsScope } from '../services/bearer-access.js';
 import type { SandboxStateStore } from '../store/sandbox-state-store.js';
 import type { SimSwapHistory } from './sim-swap-history.js';
 
@@ -43,7 +44,7 @@ export function createSimSwapService(deps: SimSwapServiceDeps): SimSwapService {
   const { history } = deps;
   return {
     async check(call, readBody) {
-      const token = await authenticate(deps, call.accessToken);
+      const token = await authenticateBearer(deps, call.accessToken);
       authorize(token, 'check');
       const request = parseSimSwapRequest('check', readBody());
       const maxAge = request.maxAge!;
@@ -62,7 +63,7 @@ export function createSimSwapService(deps: SimSwapServiceDeps): SimSwapService {
       return { swapped };
     },
     async retrieveDate(call, readBody) {
-      const token = await authenticate(deps, call.accessToken);
+      const token = await authenticateBearer(deps, call.accessToken);
       authorize(token, 'retrieve-date');
       const request = parseSimSwapRequest('retrieve-date', readBody());
       const msisdn = subjectOf(deps, token, request.phoneNumber);
@@ -89,22 +90,10 @@ function simSwapInfo(history: SimSwapHistory, msisdn: string, now: number): SimS
   return { latestSimChange: null };
 }
 
-/** 401 for a missing, unknown, revoked or expired token. */
-async function authenticate(
-  deps: SimSwapServiceDeps,
-  value: string | undefined,
-): Promise<AccessTokenInfo> {
-  const token = value ? await deps.tokens.read(value) : undefined;
-  const now = Math.floor(deps.clock.now() / 1000);
-  if (!token || token.expiresAt <= now) throw camaraError('UNAUTHENTICATED');
-  return token;
-}
-
 /** 403 unless the token carries the operation's scope, in either style's spelling. */
 function authorize(token: AccessTokenInfo, operation: SimSwapOperation): void {
   const names: string[] = [SIM_SWAP_SCOPES[operation], SIM_SWAP_HASH_STYLE_SCOPES[operation]];
-  const granted = token.scope.split(' ').map((value) => value.slice(value.indexOf('#') + 1));
-  if (!granted.some((value) => names.includes(value))) throw camaraError('PERMISSION_DENIED');
+  if (!grantsScope(token.scope, names)) throw camaraError('PERMISSION_DENIED');
 }
 
 /**

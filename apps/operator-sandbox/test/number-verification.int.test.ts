@@ -233,6 +233,7 @@ describe.each(['v2', 'v0'] as const)('Number Verification %s', (version) => {
     expect(html.json).toMatchObject({ status: 406, code: 'NOT_ACCEPTABLE' });
     const put = await callNv(sandbox.url, `${base}/verify`, { token, method: 'PUT', body: '{}' });
     expect(put.json).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+    expect(put.headers.allow).toBe('POST'); // RFC 9110 §15.5.6
     const missing = await callNv(sandbox.url, `${base}/nothing-here`, { token });
     expect(missing.json).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });

@@ -27,14 +27,12 @@ export interface CamaraApiRouterOptions {
   /** Names the API in the log line of a 5xx, e.g. `sim swap` → `sim swap failed`. */
   readonly name: string;
   readonly operations: ReadonlyArray<CamaraOperation>;
-  /** Send `Allow` (the path's methods) with a 405. */
-  readonly allowHeader?: boolean;
 }
 
 /**
  * A CAMARA API router: `x-correlator` echo, `Accept` negotiation, the operations (a POST's
- * body read raw, up to 16 kB, for `jsonBody`), 405 for another method on an operation's
- * path, 404 for any other path, and every error as a CAMARA error body.
+ * body read raw, up to 16 kB, for `jsonBody`), 405 with `Allow` for another method on an
+ * operation's path (RFC 9110 §15.5.6: the server MUST send it), 404 for any other path, and every error as a CAMARA error body.
  */
 export function createCamaraApiRouter(options: CamaraApiRouterOptions): Router {
   const router = express.Router();
@@ -50,9 +48,9 @@ export function createCamaraApiRouter(options: CamaraApiRouterOptions): Router {
     methods.set(path, [...(methods.get(path) ?? []), method.toUpperCase()]);
   }
   for (const [path, allowed] of methods) {
-    const headers = options.allowHeader ? { Allow: allowed.join(', ') } : undefined;
+    const headers = { Allow: allowed.join(', ') };
     router.all(path, (_req, _res, next) =>
-      next(camaraError('METHOD_NOT_ALLOWED', undefined, headers ? { headers } : undefined)),
+      next(camaraError('METHOD_NOT_ALLOWED', undefined, { headers })),
     );
   }
   router.use((_req, _res, next) => next(camaraError('NOT_FOUND')));

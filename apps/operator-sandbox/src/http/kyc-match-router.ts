@@ -16,7 +16,6 @@ export function createKycMatchRouter(deps: KycMatchRouterDeps): Router {
   return createCamaraApiRouter({
     logger: deps.logger,
     name: 'kyc match',
-    allowHeader: true,
     operations: [
       {
         method: 'post',

@@ -4,6 +4,7 @@ export * from './core-stack.js';
 export * from './device-browser.js';
 export * from './fake-routing-server.js';
 export * from './fake-upstream.js';
+export * from './guarded-network.js';
 export * from './operator-client.js';
 export * from './operator-tls.js';
 export * from './proxy-harness.js';

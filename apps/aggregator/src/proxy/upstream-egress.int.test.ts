@@ -1,38 +1,28 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Resolve } from '../infra/egress/host-guard.js';
+import {
+  startCountingServer,
+  tableResolver,
+  type CountingServer,
+} from '../../test-support/guarded-network.js';
 import { createOperatorEgress } from '../infra/egress/operator-egress.js';
 import { createUpstreamPool } from './upstream-pool.js';
 
 // One egress per operator: the proxy's connections to an api root pass the same connect-time
 // address guard as the flow's (infra/egress). `internal.example` stands for an api root name
 // an operator re-pointed at an internal host after registration (DNS rebinding).
-let server: http.Server;
-let port = 0;
-let hits = 0;
-
+let target: CountingServer;
 beforeAll(async () => {
-  server = http.createServer((_req, res) => {
-    hits += 1;
-    res.setHeader('content-type', 'application/json');
-    res.end('{"devicePhoneNumberVerified":true}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  target = await startCountingServer('{"devicePhoneNumberVerified":true}');
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => target.close());
 
-const resolve: Resolve = (hostname, _options, callback) =>
-  hostname === 'internal.example'
-    ? callback(null, [{ address: '127.0.0.1', family: 4 }])
-    : callback(Object.assign(new Error(hostname), { code: 'ENOTFOUND' }), []);
+const resolve = tableResolver({ 'internal.example': ['127.0.0.1'] });
 const egress = createOperatorEgress({ timeoutMs: 2_000, devMode: false, network: { resolve } });
 afterAll(() => egress.close());
 const sandbox = () => ({
   id: 'sandbox-x',
-  issuerUrl: `http://127.0.0.1:${port}`,
-  apiRoot: `http://127.0.0.1:${port}`,
+  issuerUrl: `http://127.0.0.1:${target.port}`,
+  apiRoot: `http://127.0.0.1:${target.port}`,
   allowInsecureHttp: true,
 });
 
@@ -44,7 +34,7 @@ describe("the CAMARA proxy's connections go through the same egress", () => {
         : {
             id: operatorId,
             issuerUrl: 'https://auth.operator.example',
-            apiRoot: `http://internal.example:${port}`,
+            apiRoot: `http://internal.example:${target.port}`,
             allowInsecureHttp: false,
           },
       timeoutMs,
@@ -62,19 +52,19 @@ describe("the CAMARA proxy's connections go through the same egress", () => {
     });
 
   it('an api root whose name resolves to an internal host: 503 UNAVAILABLE and the host receives nothing', async () => {
-    const before = hits;
-    const err = await verify('op-moved', `http://internal.example:${port}`).catch(
+    const before = target.hits();
+    const err = await verify('op-moved', `http://internal.example:${target.port}`).catch(
       (e: unknown) => e,
     );
     expect(err).toMatchObject({ status: 503, code: 'UNAVAILABLE', failure: 'connect' });
     expect(String((err as Error).cause)).toMatch(/internal\.example resolves to 127\.0\.0\.1/);
-    expect(hits).toBe(before);
+    expect(target.hits()).toBe(before);
   });
 
   it('reaches the registered api root of a sandbox an admin marked insecure', async () => {
-    const before = hits;
-    const res = await verify('sandbox-x', `http://127.0.0.1:${port}`);
+    const before = target.hits();
+    const res = await verify('sandbox-x', `http://127.0.0.1:${target.port}`);
     expect(res.status).toBe(200);
-    expect(hits).toBe(before + 1);
+    expect(target.hits()).toBe(before + 1);
   });
 });

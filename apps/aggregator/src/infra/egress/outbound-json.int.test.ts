@@ -1,28 +1,21 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '@switchboard/telco-finder';
-import type { Resolve } from './host-guard.js';
+import {
+  startCountingServer,
+  tableResolver,
+  type CountingServer,
+} from '../../../test-support/guarded-network.js';
 import { createOperatorEgress } from './operator-egress.js';
 import { createOutboundJson } from './outbound-json.js';
 
 // The SSRF guard of outbound requests to operator-chosen URLs (routing tables, discovery
 // documents), over a real socket on loopback. Name resolution is a table here, standing in
 // for DNS: `rebind.example` is a public-looking name that resolves to loopback.
-let server: http.Server;
-let port = 0;
-let hits = 0;
-
+let target: CountingServer;
 beforeAll(async () => {
-  server = http.createServer((_req, res) => {
-    hits += 1;
-    res.setHeader('content-type', 'application/json');
-    res.end('{"ok":true}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  target = await startCountingServer('{"ok":true}');
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => target.close());
 
 const DNS: Record<string, string[]> = {
   'rebind.example': ['127.0.0.1'],
@@ -33,15 +26,7 @@ const DNS: Record<string, string[]> = {
   'compatible.example': ['::a9fe:a9fe'],
   'nat64.example': ['64:ff9b::7f00:1'],
 };
-const table: Resolve = (hostname, _options, callback) => {
-  const addresses = DNS[hostname];
-  if (!addresses)
-    return callback(Object.assign(new Error(`no ${hostname}`), { code: 'ENOTFOUND' }), []);
-  callback(
-    null,
-    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
-  );
-};
+const table = tableResolver(DNS);
 const egresses = [false, true].map((devMode) =>
   createOperatorEgress({ timeoutMs: 2_000, devMode, network: { resolve: table } }),
 );
@@ -64,48 +49,50 @@ describe('outbound JSON to operator URLs: SSRF guard', () => {
   ])(
     'refuses %s, whose name resolves to a special-purpose address, without connecting',
     async (host) => {
-      const before = hits;
-      const err = await outbound(false)(`http://${host}:${port}/table`).catch((e: unknown) => e);
+      const before = target.hits();
+      const err = await outbound(false)(`http://${host}:${target.port}/table`).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(UpstreamError);
       expect((err as Error).message).toMatch(
         new RegExp(
-          `^cannot reach http://${host}:${port}/table: ${host} resolves to \\S+, a loopback or private address \\(allowed only with OPERATOR_DEV_MODE\\)$`,
+          `^cannot reach http://${host}:${target.port}/table: ${host} resolves to \\S+, a loopback or private address \\(allowed only with OPERATOR_DEV_MODE\\)$`,
         ),
       );
-      expect(hits).toBe(before);
+      expect(target.hits()).toBe(before);
     },
   );
 
   it('refuses a literal loopback address before any connection', async () => {
-    const before = hits;
-    await expect(outbound(false)(`http://127.0.0.1:${port}/`)).rejects.toThrow(
+    const before = target.hits();
+    await expect(outbound(false)(`http://127.0.0.1:${target.port}/`)).rejects.toThrow(
       /127\.0\.0\.1 is a loopback or private host \(allowed only with OPERATOR_DEV_MODE\)/,
     );
-    expect(hits).toBe(before);
+    expect(target.hits()).toBe(before);
   });
 
   it.each(['localhost.', 'api.localhost', 'api.localhost.'])(
     'refuses the RFC 6761 name %s before any lookup',
     async (host) => {
-      const before = hits;
-      await expect(outbound(false)(`http://${host}:${port}/`)).rejects.toThrow(
+      const before = target.hits();
+      await expect(outbound(false)(`http://${host}:${target.port}/`)).rejects.toThrow(
         `${host} is a loopback or private host (allowed only with OPERATOR_DEV_MODE)`,
       );
-      expect(hits).toBe(before);
+      expect(target.hits()).toBe(before);
     },
   );
 
   it('reports a name that does not resolve', async () => {
-    await expect(outbound(false)(`http://nowhere.example:${port}/`)).rejects.toThrow(
-      `cannot reach http://nowhere.example:${port}/: ENOTFOUND`,
+    await expect(outbound(false)(`http://nowhere.example:${target.port}/`)).rejects.toThrow(
+      `cannot reach http://nowhere.example:${target.port}/: ENOTFOUND`,
     );
   });
 
   it('in development mode connects to what the name resolves to (the sandboxes on loopback)', async () => {
-    const before = hits;
-    await expect(outbound(true)(`http://rebind.example:${port}/table`)).resolves.toEqual({
+    const before = target.hits();
+    await expect(outbound(true)(`http://rebind.example:${target.port}/table`)).resolves.toEqual({
       ok: true,
     });
-    expect(hits).toBe(before + 1);
+    expect(target.hits()).toBe(before + 1);
   });
 });

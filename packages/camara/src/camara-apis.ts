@@ -119,8 +119,14 @@ export function offersApi(
   return offered.some((api) => api.name === name && api.versions.includes(version));
 }
 
+/** The API versions whose operations take each API scope. */
+const apisOfScope = new Map<string, CamaraApi[]>();
+for (const api of CAMARA_APIS)
+  for (const scope of new Set(api.operations.map((op) => op.scope)))
+    apisOfScope.set(scope, [...(apisOfScope.get(scope) ?? []), api]);
+
 /** Whether an operator with `supportedApis` offers some API version whose operations take `scope`. */
 export function offersScope(supportedApis: readonly OfferedApi[], scope: string): boolean {
-  const apis = CAMARA_APIS.filter((api) => api.operations.some((op) => op.scope === scope));
-  return apis.length === 0 || apis.some((api) => offersApi(supportedApis, api.name, api.version));
+  const apis = apisOfScope.get(scope);
+  return !apis || apis.some((api) => offersApi(supportedApis, api.name, api.version));
 }

@@ -136,14 +136,15 @@ export function createKeyService(deps: {
       return mustFind(await listKeyRows(knex), kid);
     },
     async retire(kid, options = {}) {
-      const rows = await listKeyRows(knex, undefined, 'active');
-      const row = rows.find((r) => r.kid === kid);
+      const rows = await listKeyRows(knex);
+      const row = rows.find((r) => r.kid === kid && r.status === 'active');
       if (!row) throw new NotFoundError(`no active key '${kid}'`);
       if (row.use !== 'token-encryption')
         throw new ConflictError(`key '${kid}' is the provider's ${row.use} key, not a token key`);
-      if (rows.filter((r) => r.use === 'token-encryption').length === 1)
+      const tokenKeys = rows.filter((r) => r.use === 'token-encryption');
+      if (tokenKeys.filter((r) => r.status === 'active').length === 1)
         throw new ConflictError(`key '${kid}' is the only token key: rotate first`);
-      if (!options.force) refuseWhileInUse(row, await listKeyRows(knex, 'token-encryption'));
+      if (!options.force) refuseWhileInUse(row, tokenKeys);
       await retireKeyRow(knex, kid);
       cached = undefined;
       return mustFind(await listKeyRows(knex), kid);

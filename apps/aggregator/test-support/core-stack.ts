@@ -33,6 +33,11 @@ export interface CoreStack {
     page: { status: number; text: string };
     params: URLSearchParams | undefined;
   }>;
+  /**
+   * A silent (`prompt=none`) authorization of `app` for the device at `address`, redeemed: the
+   * AggregatorAccessToken an app calls CAMARA APIs with. Throws when no code comes back.
+   */
+  accessToken(address: string, app: AppClient, scope: string): Promise<string>;
   /** Redeems a code at the aggregator and decrypts the AggregatorAccessToken. */
   tokenFor(app: AppClient, code: string, verifier: string): Promise<TokenResult>;
   stop(): Promise<void>;
@@ -57,7 +62,7 @@ export async function startCoreStack(env: Record<string, string> = {}): Promise<
     browsers.push(b);
     return b;
   };
-  return {
+  const stack: CoreStack = {
     t,
     agg,
     sandboxes,
@@ -68,6 +73,12 @@ export async function startCoreStack(env: Record<string, string> = {}): Promise<
       const req = authorizeUrl(agg.issuer, app, o);
       const { page, redirect } = await device(address).follow(req.url, APP_CALLBACK);
       return { req, page, redirect, params: redirect?.searchParams };
+    },
+    async accessToken(address, app, scope) {
+      const { req, params } = await stack.authorize(address, app, { prompt: 'none', scope });
+      const code = params?.get('code');
+      if (!code) throw new Error(`no code: ${params?.toString()}`);
+      return String((await stack.tokenFor(app, code, req.verifier)).body.access_token);
     },
     async tokenFor(app, code, verifier) {
       const res = await redeemCode(`${agg.publicUrl}/token`, agg.issuer, app, code, verifier);
@@ -88,6 +99,7 @@ export async function startCoreStack(env: Record<string, string> = {}): Promise<
       await t.destroy();
     },
   };
+  return stack;
 }
 
 /** The operator's NV API, called with the operator token found inside the JWE. */

@@ -20,10 +20,7 @@ describe('rate limits across the anti-fraud APIs', () => {
     const app = await registerApp(s.agg, 'secret', API_SCOPES);
     const scope =
       'openid dpv:FraudPreventionAndDetection sim-swap:retrieve-date kyc-match:match location-verification:verify';
-    const { req, params } = await s.authorize('127.10.0.5', app, { scope, prompt: 'none' });
-    const token = String(
-      (await s.tokenFor(app, params!.get('code')!, req.verifier)).body.access_token,
-    );
+    const token = await s.accessToken('127.10.0.5', app, scope);
     const call = async (path: string, body: unknown) =>
       (
         await fetch(`${s.agg.publicUrl}${path}`, {

@@ -25,12 +25,7 @@ function device(): { address: string; msisdn: string } {
   return { address: `127.10.1.${n}`, msisdn: `+346001001${String(n).padStart(3, '0')}` };
 }
 
-async function tokenFor(address: string, scope: string): Promise<string> {
-  const { req, params } = await s.authorize(address, s.secretApp, { prompt: 'none', scope });
-  const code = params?.get('code');
-  if (!code) throw new Error(`no code: ${params?.toString()}`);
-  return String((await s.tokenFor(s.secretApp, code, req.verifier)).body.access_token);
-}
+const tokenFor = (address: string, scope: string) => s.accessToken(address, s.secretApp, scope);
 
 /** GET for device-phone-number, POST for verify (with no body at all when `body` is null). */
 async function call(path: string, token: string | undefined, body?: string | null) {

@@ -30,12 +30,7 @@ const SERVICE = 'dpv:RequestedServiceProvision';
 const BOTH = 'sim-swap:check sim-swap:retrieve-date';
 const CORRELATOR = 'sim-swap-scenario-1';
 
-async function tokenFor(address: string, scope: string): Promise<string> {
-  const { req, params } = await s.authorize(address, app, { prompt: 'none', scope });
-  const code = params?.get('code');
-  if (!code) throw new Error(`no code: ${params?.toString()}`);
-  return String((await s.tokenFor(app, code, req.verifier)).body.access_token);
-}
+const tokenFor = (address: string, scope: string) => s.accessToken(address, app, scope);
 
 async function call(
   operation: 'check' | 'retrieve-date',

@@ -26,8 +26,12 @@ export const allowedScopesSchema = z
   .max(ALLOWABLE_SCOPES.length * 2)
   .transform((scopes) => ALLOWABLE_SCOPES.filter((s) => scopes.includes(s)));
 
-/** `client_credentials`: a machine client of the telco finder API (GSMA OPG.10) or the operator API. */
-export const grantTypeSchema = z.enum(['authorization_code', 'client_credentials']);
+/**
+ * `client_credentials`: a machine client of the telco finder API (GSMA OPG.10) or the operator
+ * API. `backend`: a service provider's server using the CAMARA ICM r4.2 backend flows, CIBA
+ * (poll mode) and JWT-bearer (RFC 7523), with no browser (docs/backend-authorization.md).
+ */
+export const grantTypeSchema = z.enum(['authorization_code', 'client_credentials', 'backend']);
 export type GrantType = z.output<typeof grantTypeSchema>;
 
 /** RFC 9700 §2.1: compared exactly; https, or http on the loopback only; no fragment. */
@@ -50,18 +54,28 @@ export const clientAddSchema = z
     generateKey: z.boolean().default(false),
     operatorId: z.string().regex(OPERATOR_ID, 'an operator id').optional(),
     allowedScopes: allowedScopesSchema.optional(),
+    /** ICM JWT-bearer: the client's assertions may name a `tel:` subject (an admin's trust). */
+    trustTelSubject: z.boolean().default(false),
   })
   .strict()
-  // The grant is stored as the presence of redirect URIs (no schema change): an app
-  // needs at least one, a machine client redirects nowhere.
+  // An app needs at least one redirect URI; machine and backend clients redirect nowhere.
   .refine((c) => (c.grantType === 'authorization_code') === c.redirectUris.length > 0, {
     path: ['redirectUris'],
     message:
-      'an authorization_code client needs redirect URIs; a client_credentials one takes none',
+      'an authorization_code client needs redirect URIs; client_credentials and backend clients take none',
   })
-  .refine((c) => c.grantType === 'authorization_code' || !c.allowedScopes?.length, {
+  .refine((c) => c.grantType !== 'client_credentials' || !c.allowedScopes?.length, {
     path: ['allowedScopes'],
     message: 'a client_credentials client requests no CAMARA API scopes',
+  })
+  // ICM: private_key_jwt for CIBA; a JWT-bearer assertion is signed with the client's key.
+  .refine((c) => c.grantType !== 'backend' || c.authMethod === 'private_key_jwt', {
+    path: ['authMethod'],
+    message: 'a backend client authenticates with private_key_jwt',
+  })
+  .refine((c) => c.grantType === 'backend' || !c.trustTelSubject, {
+    path: ['trustTelSubject'],
+    message: 'only a backend client sends JWT-bearer assertions',
   })
   // Operators authenticate with private_key_jwt only (ICM); they never redirect anywhere.
   .refine(
@@ -82,6 +96,7 @@ export const clientUpdateSchema = z
     redirectUris: z.array(redirectUriSchema).min(1).max(20),
     jwks: publicJwksSchema,
     allowedScopes: allowedScopesSchema,
+    trustTelSubject: z.boolean(),
   })
   .partial()
   .strict();
@@ -109,6 +124,8 @@ export const clientViewSchema = z
     operatorId: z.string().optional(),
     /** The CAMARA API scopes the app may request; none for a client_credentials client. */
     allowedScopes: z.array(z.string()),
+    /** A backend client's JWT-bearer assertions may name a `tel:` subject. */
+    trustTelSubject: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -38,6 +38,16 @@ export interface ClientService {
   operatorOf(id: string): Promise<string | undefined>;
   /** The CAMARA API scopes an active client may request ([] for an unknown one). */
   allowedScopes(id: string): Promise<readonly string[]>;
+  /** An active backend client (ICM CIBA and JWT-bearer), else undefined. */
+  backendClient(id: string): Promise<BackendClient | undefined>;
+}
+
+/** What the JWT-bearer grant needs of a backend client. */
+export interface BackendClient {
+  readonly id: string;
+  readonly jwks: { keys: Array<Record<string, unknown>> };
+  readonly trustTelSubject: boolean;
+  readonly allowedScopes: readonly string[];
 }
 
 /** Other processes see a disabled client or a new secret within this time. */
@@ -88,6 +98,8 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
         secret_enc: once.clientSecret ? secretBox.seal(once.clientSecret, context(id)) : null,
         operator_id: input.operatorId ?? null,
         allowed_scopes: allowedScopesFor(input),
+        backend: input.grantType === 'backend',
+        trust_tel_subject: input.trustTelSubject,
       });
       return { client: toView(await mustGet(id)), ...withoutJwks(once) };
     },
@@ -102,11 +114,16 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
         throw new ConflictError(`client '${id}' authenticates with a secret, not keys`);
       if (patch.allowedScopes && grantTypeOf(row) === 'client_credentials')
         throw new ConflictError(`client '${id}' uses client_credentials: it has no API scopes`);
+      if (patch.trustTelSubject !== undefined && !row.backend)
+        throw new ConflictError(`client '${id}' is not a backend client: it sends no assertions`);
       await updateClientRow(knex, id, {
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.redirectUris ? { redirect_uris: patch.redirectUris } : {}),
         ...(patch.jwks ? { jwks: patch.jwks } : {}),
         ...(patch.allowedScopes ? { allowed_scopes: patch.allowedScopes } : {}),
+        ...(patch.trustTelSubject !== undefined
+          ? { trust_tel_subject: patch.trustTelSubject }
+          : {}),
       });
       return toView(await mustGet(id));
     },
@@ -130,6 +147,16 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
     metadata,
     operatorOf: async (id) => (await activeRow(id))?.operator_id ?? undefined,
     allowedScopes: async (id) => (await activeRow(id))?.allowed_scopes ?? [],
+    async backendClient(id) {
+      const row = await activeRow(id);
+      if (!row?.backend || !row.jwks) return undefined;
+      return {
+        id,
+        jwks: row.jwks,
+        trustTelSubject: row.trust_tel_subject,
+        allowedScopes: row.allowed_scopes,
+      };
+    },
   };
 }
 
@@ -171,16 +198,26 @@ function withoutJwks(once: { clientSecret?: string; privateJwk?: JWK }) {
 const newSecret = () => `sbsec_${randomBytes(32).toString('base64url')}`;
 
 const grantTypeOf = (row: ClientRow): GrantType =>
-  row.redirect_uris.length > 0 ? 'authorization_code' : 'client_credentials';
+  row.backend
+    ? 'backend'
+    : row.redirect_uris.length > 0
+      ? 'authorization_code'
+      : 'client_credentials';
+
+/** CIBA's grant (OIDC CIBA Core §10.1); JWT-bearer is served in front of oidc-provider. */
+export const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba';
 
 function toMetadata(row: ClientRow, secret: string | null): Record<string, unknown> {
-  const code = grantTypeOf(row) === 'authorization_code';
+  const grant = grantTypeOf(row);
+  const code = grant === 'authorization_code';
   return {
     client_id: row.id,
     client_name: row.name,
     redirect_uris: row.redirect_uris,
-    grant_types: [grantTypeOf(row)],
+    grant_types: [grant === 'backend' ? CIBA_GRANT_TYPE : grant],
     response_types: code ? ['code'] : [],
+    // ICM: CIBA in poll mode only.
+    ...(grant === 'backend' ? { backchannel_token_delivery_mode: 'poll' } : {}),
     token_endpoint_auth_method: row.auth_method,
     ...(secret ? { client_secret: secret } : {}),
     // Public keys for client assertions and signed request objects (ICM).
@@ -199,6 +236,7 @@ function toView(row: ClientRow): ClientView {
     ...(row.jwks ? { jwks: row.jwks } : {}),
     ...(row.operator_id ? { operatorId: row.operator_id } : {}),
     allowedScopes: row.allowed_scopes,
+    trustTelSubject: row.trust_tel_subject,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

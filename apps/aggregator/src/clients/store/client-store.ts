@@ -13,6 +13,10 @@ export interface ClientRow {
   operator_id: string | null;
   /** The CAMARA API scopes the app may request (admins set them). */
   allowed_scopes: string[];
+  /** CIBA and JWT-bearer (ICM backend flows); no redirect URIs, private_key_jwt. */
+  backend: boolean;
+  /** The client's JWT-bearer assertions may name a `tel:` subject. */
+  trust_tel_subject: boolean;
   created_at: Date | string;
   updated_at: Date | string;
 }

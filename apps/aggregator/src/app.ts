@@ -227,6 +227,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     operators,
     clientMetadata: (id) => clients.metadata(id),
     allowedApiScopes: (id) => clients.allowedScopes(id),
+    backendClient: (id) => clients.backendClient(id),
     tokenKeyring,
     // A machine client reaches one API: its operator's self-service API, else the finder.
     machineResource: async (clientId) => {
@@ -276,6 +277,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     core: { clients, keys, masterKeys: createMasterKeyRotation({ knex, secretBox }) },
     usage,
     selfService,
+    backendCapabilities: (id) => authorize.backendCapabilities(id),
   });
   const reporting = { logger, countServerError: metrics.recordServerError };
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);

@@ -64,6 +64,8 @@ const schema = z.object({
   ACCESS_TOKEN_MAX_TTL: z.coerce.number().int().min(1).max(300).default(300),
   OPERATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   OPERATOR_DISCOVERY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  BACKCHANNEL_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(1),
+  BACKCHANNEL_MAX_EXPIRES_SECONDS: z.coerce.number().int().min(10).max(3_600).default(600),
   OPERATOR_DEV_MODE: z
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false')
@@ -112,6 +114,12 @@ export interface AggregatorConfig {
   readonly accessTokenMaxTtl: number;
   readonly operatorTimeoutMs: number;
   readonly operatorDiscoveryTtlSeconds: number;
+  /**
+   * CIBA through the aggregator (ICM r4.2): the shortest polling interval given to apps and
+   * kept toward operators (an operator's own longer interval wins), and the longest a request
+   * may stay pending (an operator's shorter expiry wins). Seconds.
+   */
+  readonly backchannel: { readonly minIntervalSeconds: number; readonly maxExpiresSeconds: number };
   /** Operator self-service (`/operators/v1`) and routing sync: how strict, how often. */
   readonly operatorSelfService: OperatorSelfServiceConfig;
   /** Slow clients (slowloris): headers, and the whole request, must arrive within these. */
@@ -197,6 +205,10 @@ export function loadConfig(
     accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,
     operatorTimeoutMs: c.OPERATOR_TIMEOUT_MS,
     operatorDiscoveryTtlSeconds: c.OPERATOR_DISCOVERY_TTL_SECONDS,
+    backchannel: Object.freeze({
+      minIntervalSeconds: c.BACKCHANNEL_MIN_INTERVAL_SECONDS,
+      maxExpiresSeconds: c.BACKCHANNEL_MAX_EXPIRES_SECONDS,
+    }),
     operatorSelfService: Object.freeze({
       devMode: c.OPERATOR_DEV_MODE,
       syncIntervalSeconds: c.ROUTING_SYNC_INTERVAL_SECONDS,

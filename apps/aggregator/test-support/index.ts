@@ -12,3 +12,4 @@ export * from './recording-server.js';
 export * from './spawned-app.js';
 export * from './token-forge.js';
 export * from './token-spellings.js';
+export * from './backend-client.js';

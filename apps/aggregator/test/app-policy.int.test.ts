@@ -103,7 +103,7 @@ describe('discovery advertises subject_types_supported ["public"] while sub is p
     }
   });
 
-  it('lists only the grant types Switchboard issues: no refresh_token (RFC 8414 §2)', async () => {
+  it('lists only the grant types Switchboard issues, the ICM backend grants among them: no refresh_token (RFC 8414 §2)', async () => {
     for (const path of ['openid-configuration', 'oauth-authorization-server']) {
       const doc = (await (await fetch(`${s.agg.issuer}/.well-known/${path}`)).json()) as {
         grant_types_supported: string[];
@@ -111,6 +111,8 @@ describe('discovery advertises subject_types_supported ["public"] while sub is p
       expect(doc.grant_types_supported.sort()).toEqual([
         'authorization_code',
         'client_credentials',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        'urn:openid:params:grant-type:ciba',
       ]);
     }
   });

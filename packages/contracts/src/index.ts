@@ -19,6 +19,7 @@ export { itemListOf, type ItemList } from './item-list.js';
 export {
   clientAuthMethodSchema,
   credentialsSchema,
+  operatorCapabilitiesSchema,
   operatorDetailsSchema,
   operatorInputSchema,
   operatorProfileSchema,
@@ -32,6 +33,7 @@ export {
   supportedApisSchema,
   type ClientAuthMethod,
   type Operator,
+  type OperatorCapabilities,
   type OperatorCredentials,
   type OperatorDetails,
   type OperatorInput,

@@ -143,3 +143,12 @@ export type OperatorDetails = z.output<typeof operatorDetailsSchema>;
 /** Operator API: an operator's own view of itself, never its credentials nor admin-only switches. */
 export const operatorProfileSchema = operatorDetailsSchema.omit({ allowInsecureHttp: true });
 export type OperatorProfile = z.output<typeof operatorProfileSchema>;
+
+/**
+ * `GET /operators/{id}/capabilities`: the backend flows an operator's discovery document
+ * offers (CAMARA ICM r4.2): CIBA in poll mode, and the JWT-bearer grant (RFC 7523).
+ */
+export const operatorCapabilitiesSchema = z
+  .object({ ciba: z.boolean(), jwtBearer: z.boolean() })
+  .strict();
+export type OperatorCapabilities = z.output<typeof operatorCapabilitiesSchema>;

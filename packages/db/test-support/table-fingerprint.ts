@@ -21,6 +21,8 @@ export const STATE_TABLES = [
   'usage_events',
   'overlap_approvals',
   'routing_sync_state',
+  'backchannel_requests',
+  'assertion_uses',
 ] as const;
 
 export type StateTable = (typeof STATE_TABLES)[number];

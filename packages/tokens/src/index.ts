@@ -28,3 +28,4 @@ export {
   type OperatorRouting,
 } from './aggregator-token-claims.js';
 export { isCanonicalBase64url, isCanonicalCompactJwe } from './canonical-base64url.js';
+export { mintAggregatorAccessToken, type MintRequest } from './mint-aggregator-access-token.js';

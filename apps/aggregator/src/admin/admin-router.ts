@@ -2,12 +2,18 @@ import { isIP } from 'node:net';
 import readline from 'node:readline';
 import express, { type Router } from 'express';
 import { isE164 } from '@switchboard/camara';
-import { ADMIN_ROUTE_BODIES, type LookupResult, type RouteKind } from '@switchboard/contracts';
+import {
+  ADMIN_ROUTE_BODIES,
+  type LookupResult,
+  type OperatorCapabilities,
+  type RouteKind,
+} from '@switchboard/contracts';
 import {
   importPrefixes,
   importRanges,
   InputError,
   NotFoundError,
+  UpstreamError,
   type Actor,
   type OperatorService,
   type RouteService,
@@ -36,6 +42,8 @@ export interface AdminRouterDeps {
   usage: UsageAdminDeps['usage'];
   /** Operator self-service administration. */
   selfService: Omit<SelfServiceAdminDeps, 'operators' | 'clients'>;
+  /** An operator's backend flows, read from its discovery document now. */
+  backendCapabilities: (operatorId: string) => Promise<OperatorCapabilities>;
 }
 
 const ADMIN: Actor = { kind: 'admin', id: 'admin-api' };
@@ -54,6 +62,19 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   });
   router.get('/operators/:id', async (req, res) => {
     res.json(await deps.operators.get(req.params.id!));
+  });
+  router.get('/operators/:id/capabilities', async (req, res) => {
+    const id = req.params.id!;
+    await deps.operators.get(id);
+    let capabilities: OperatorCapabilities;
+    try {
+      capabilities = await deps.backendCapabilities(id);
+    } catch (err) {
+      throw new UpstreamError(
+        `the discovery document of operator ${id} could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    res.json(capabilities);
   });
   router.patch('/operators/:id', async (req, res) => {
     res.json(await deps.operators.update(req.params.id!, req.body, ADMIN));

@@ -9,14 +9,21 @@ import type { DeviceIpResolver } from '../infra/http/device-ip.js';
 import { errorPage } from '../infra/http/error-page.js';
 import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import { ttlCached } from '../infra/ttl-cache.js';
+import type { BackendClient } from '../clients/client-service.js';
 import type { ProviderSecrets } from '../keys/key-service.js';
+import { createCiba } from './backend/ciba.js';
+import { createJwtBearerGrant } from './backend/jwt-bearer.js';
+import { createTokenFront } from './backend/token-front.js';
 import { createGrantRevocation } from './flow/grant-revocation.js';
 import { createNestedFlow } from './flow/nested-flow.js';
 import { createOperatorClient } from './flow/operator-client.js';
+import type { BackendCapabilities } from './flow/operator-backend-client.js';
 import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './http/flow-router.js';
 import { createInteractionRateLimitRouter } from './http/interaction-rate-limit.js';
 import { createOAuthRateLimitRouter } from './http/oauth-rate-limit.js';
 import { createOidcProvider, type MachineResource } from './oidc/create-oidc-provider.js';
+import type { AuthorizationGateway } from './oidc/interaction-gateway.js';
+import { loadOidcProvider } from './oidc/oidc-provider-module.js';
 import { createOperatorGrants } from './operator-grants.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
@@ -24,7 +31,7 @@ import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.
 export interface AuthorizeDeps {
   readonly config: Pick<
     AggregatorConfig,
-    'operatorDiscoveryTtlSeconds' | 'operatorTimeoutMs' | 'accessTokenMaxTtl'
+    'operatorDiscoveryTtlSeconds' | 'operatorTimeoutMs' | 'accessTokenMaxTtl' | 'backchannel'
   >;
   readonly issuer: string;
   /** For this feature's own stores (OIDC models, operator flows and grants). */
@@ -35,6 +42,8 @@ export interface AuthorizeDeps {
   readonly operators: Pick<OperatorService, 'get' | 'credentials'>;
   readonly clientMetadata: (id: string) => Promise<Record<string, unknown> | undefined>;
   readonly allowedApiScopes: (clientId: string) => Promise<readonly string[]>;
+  /** An active backend client (CIBA, JWT-bearer), else undefined. */
+  readonly backendClient: (clientId: string) => Promise<BackendClient | undefined>;
   readonly tokenKeyring: () => Promise<TokenKeyring>;
   /** The API a client_credentials client reaches (telco finder or operator API). */
   readonly machineResource: (clientId: string) => Promise<MachineResource>;
@@ -47,6 +56,8 @@ export interface AuthorizeDeps {
 export interface Authorize {
   /** Public routes in mount order; oidc-provider last, as it answers every path it gets. */
   readonly routes: ReadonlyArray<Router | RequestListener>;
+  /** What an operator's discovery document offers for the backend flows (CIBA, JWT-bearer). */
+  backendCapabilities(operatorId: string): Promise<BackendCapabilities>;
   stop(): void;
 }
 
@@ -71,9 +82,32 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     timeoutMs: deps.config.operatorTimeoutMs,
     egress: deps.egress,
   });
+  const audience = aggregatorTokenAudience(issuer);
+  // The CIBA hooks make grants through the provider they are part of.
+  const late: { gateway?: AuthorizationGateway } = {};
+  const ciba = createCiba(await loadOidcProvider(), {
+    knex,
+    finder: deps.finder,
+    operator,
+    backend: operatorClient.backend,
+    secretBox: deps.secretBox,
+    grants,
+    grantFor: (clientId, accountId, scope) => late.gateway!.grantFor(clientId, accountId, scope),
+    pairwiseSecret: deps.secrets.pairwiseSecret,
+    minIntervalSeconds: deps.config.backchannel.minIntervalSeconds,
+    maxExpiresIn: deps.config.backchannel.maxExpiresSeconds,
+    logger,
+  });
+  const tokenBudget = {
+    refusal(clientId: string) {
+      const decision = limits.peek('token', { clientId });
+      return decision.allowed ? undefined : decision.retryAfterSeconds;
+    },
+    charge: (clientId: string) => limits.record('token', { clientId }),
+  };
   const oidc = await createOidcProvider({
     issuer,
-    audience: aggregatorTokenAudience(issuer),
+    audience,
     signingJwk: deps.secrets.signingJwk,
     cookieKeys: deps.secrets.cookieKeys,
     store: createOidcModelStore(knex),
@@ -85,13 +119,22 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     machineResource: deps.machineResource,
     errorDocument: errorPage,
     onGrantRevoked: createGrantRevocation({ grants, operator, operatorClient, logger }),
-    tokenBudget: {
-      refusal(clientId) {
-        const decision = limits.peek('token', { clientId });
-        return decision.allowed ? undefined : decision.retryAfterSeconds;
-      },
-      charge: (clientId) => limits.record('token', { clientId }),
-    },
+    tokenBudget,
+    ciba,
+    logger,
+  });
+  late.gateway = oidc.interactions;
+  const jwtBearer = createJwtBearerGrant({
+    issuer,
+    tokenEndpoint: `${issuer}/token`,
+    audience,
+    knex,
+    backendClient: deps.backendClient,
+    finder: deps.finder,
+    backend: operatorClient.backend,
+    tokenKeyring: deps.tokenKeyring,
+    pairwiseSecret: deps.secrets.pairwiseSecret,
+    accessTokenMaxTtl: deps.config.accessTokenMaxTtl,
     logger,
   });
   const flow = createNestedFlow({
@@ -130,8 +173,11 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
         clientMetadata: deps.clientMetadata,
         issuer,
       }),
+      createTokenFront({ jwtBearer, oidcHandler: oidc.handler, budget: tokenBudget, logger }),
       oidc.handler,
     ],
+    backendCapabilities: async (operatorId) =>
+      operatorClient.backend.capabilities(await deps.operators.get(operatorId)),
     stop: () => clearInterval(timer),
   };
 }

@@ -6,6 +6,7 @@ import {
   type ItemList,
   type Operator,
   type OperatorCredentials,
+  type OperatorCapabilities,
   type OperatorDetails,
   type OperatorInput,
   type OperatorUpdate,
@@ -104,12 +105,19 @@ Examples:
     .description('show one operator')
     .action(
       ctx.run(async (id: string) => {
-        const o = await ctx
+        const path = `/operators/${idSegment(id, 'the operator id')}`;
+        const o = await ctx.client().get<OperatorDetails>(path);
+        // Read live from the operator's discovery document: unknown when it cannot be read.
+        const backend = await ctx
           .client()
-          .get<OperatorDetails>(`/operators/${idSegment(id, 'the operator id')}`);
+          .get<OperatorCapabilities>(`${path}/capabilities`)
+          .then(
+            (c) => ({ ...c, error: undefined }),
+            (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
+          );
         ctx
           .out()
-          .result(o, () =>
+          .result({ ...o, backendFlows: backend }, () =>
             keyValues([
               ['id', o.id],
               ['name', o.name],
@@ -129,6 +137,7 @@ Examples:
               ['prefixes', o.routes.prefixes],
               ['networks', o.routes.networks],
               ['routing url', o.routingUrl ?? ''],
+              ['backend flows', backendFlowsText(backend)],
               ...routingSyncLines(o),
             ]),
           );
@@ -271,4 +280,13 @@ function readFile(file: string): string {
   } catch {
     throw new CliError(`cannot read ${file}`);
   }
+}
+
+/** CIBA (poll) and JWT-bearer, as the operator's discovery document offers them (ICM r4.2). */
+function backendFlowsText(
+  b: Partial<OperatorCapabilities> & { error: string | undefined },
+): string {
+  if (b.error !== undefined) return `unknown (${b.error})`;
+  const offered = [b.ciba ? 'CIBA (poll)' : '', b.jwtBearer ? 'JWT-bearer' : ''].filter(Boolean);
+  return offered.length ? offered.join(', ') : 'none';
 }

@@ -9,6 +9,8 @@ export function ipportAddress(loginHint: string | undefined): string | undefined
   const m = /^ipport:(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(loginHint ?? '');
   const address = m?.[1] ?? m?.[2];
   if (!address || !ipaddr.isValid(address)) return undefined;
+  // Dotted quads only: ipaddr.js also reads legacy shorthands (`1.2.3` as 1.2.0.3).
+  if (m?.[2] !== undefined && !ipaddr.IPv4.isValidFourPartDecimal(address)) return undefined;
   if (m?.[3] !== undefined && Number(m[3]) > 65535) return undefined;
   return ipaddr.process(address).toString();
 }

@@ -42,7 +42,7 @@ function world() {
         exchanges.push(url.href);
         return { accessToken: 'at', expiresIn: 60, sub: 'sub', amr: undefined, acr: undefined };
       },
-    } as OperatorClient,
+    } as Omit<OperatorClient, 'backend'> as OperatorClient,
     flows: {
       save: async (row) => {
         for (const [state, r] of rows)

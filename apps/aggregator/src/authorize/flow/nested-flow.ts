@@ -1,9 +1,10 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
 import { offersScope } from '@switchboard/camara';
 import type { Operator, TelcoFinder, Logger } from '@switchboard/telco-finder';
 import type { AuthorizationGateway, PendingAuthorization } from '../oidc/interaction-gateway.js';
 import type { OperatorGrants } from '../operator-grants.js';
+import { pairwiseSubject } from '../pairwise-subject.js';
 import type { OperatorFlowRow } from '../store/operator-flow-store.js';
 import type { OperatorClient } from './operator-client.js';
 import {
@@ -163,9 +164,7 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
       return fail(flow.interaction_uid, failure);
     }
     // ICM: `sub` is a pairwise pseudonym per app, never the MSISDN nor the operator's sub.
-    const accountId = createHmac('sha256', deps.pairwiseSecret)
-      .update(`${flow.client_id}\0${op.id}\0${tokens.sub}`)
-      .digest('base64url');
+    const accountId = pairwiseSubject(deps.pairwiseSecret, flow.client_id, op.id, tokens.sub);
     const grantId = await interactions.grantFor(flow.client_id, accountId, flow.scope);
     await deps.grants.save({
       grantId,

@@ -5,6 +5,10 @@ import { discoveryUrlRefusal } from '../../infra/egress/discovery-urls.js';
 import { urlRefusal } from '../../infra/egress/egress-policy.js';
 import type { OperatorEgress } from '../../infra/egress/operator-egress.js';
 import { createDiscoveryCache } from './discovery-cache.js';
+import {
+  createOperatorBackendClient,
+  type OperatorBackendClient,
+} from './operator-backend-client.js';
 
 export interface OperatorAuthorizationRequest {
   readonly state: string;
@@ -35,6 +39,8 @@ export interface OperatorClient {
    * publishes no revocation endpoint (the token then lives out its short lifetime).
    */
   revoke(op: Operator, accessToken: string): Promise<boolean>;
+  /** The backend flows (CIBA, JWT-bearer) on the same discovery and egress. */
+  readonly backend: OperatorBackendClient;
 }
 
 export interface OperatorClientDeps {
@@ -64,6 +70,12 @@ export function createOperatorClient(deps: OperatorClientDeps): OperatorClient {
   const configFor = (op: Operator) => cache.get(op, () => discover(op, deps));
 
   return {
+    backend: createOperatorBackendClient({
+      configFor,
+      credentials: deps.credentials,
+      egress: deps.egress,
+      timeoutMs: deps.timeoutMs,
+    }),
     async authorizationUrl(op, request) {
       const config = await configFor(op);
       return client.buildAuthorizationUrl(config, {

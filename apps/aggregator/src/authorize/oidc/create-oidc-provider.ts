@@ -6,10 +6,15 @@ import type { OperatorGrant, OperatorGrants } from '../operator-grants.js';
 import type { OidcModelStore } from '../store/oidc-model-store.js';
 import { createAggregatorPolicy } from './aggregator-policy.js';
 import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
+import type { createCiba } from '../backend/ciba.js';
+import { CIBA_GRANT } from '../flow/operator-backend-client.js';
+import { backendDiscovery } from './backend-discovery.js';
+import { icmErrorCodes } from './icm-error-codes.js';
 import { createAdapterClass } from './knex-adapter.js';
 import { outagePage } from './outage-page.js';
 import { pairwiseDiscovery } from './pairwise-discovery.js';
 import {
+  builtInGrantHandler,
   loadOidcProvider,
   type OidcContext,
   type OidcProviderModule,
@@ -45,6 +50,8 @@ export interface OidcProviderDeps {
    * charged when a token was issued (`grant.success`, before the response is sent).
    */
   readonly tokenBudget?: TokenBudget;
+  /** CIBA poll mode nested with the subscriber's operator (authorize/backend/ciba.ts). */
+  readonly ciba: ReturnType<typeof createCiba>;
   readonly logger: Logger;
 }
 
@@ -72,6 +79,13 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
   provider.use(outagePage(deps.errorDocument));
   provider.use(pairwiseDiscovery());
+  provider.use(backendDiscovery());
+  provider.use(icmErrorCodes());
+  provider.registerGrantType(
+    CIBA_GRANT,
+    deps.ciba.pollingGrant(provider, await builtInGrantHandler(provider, CIBA_GRANT)),
+    new Set(['auth_req_id']),
+  );
   logProviderEvents(provider, deps.logger);
   const onGrantRevoked = deps.onGrantRevoked;
   if (onGrantRevoked)
@@ -145,8 +159,11 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
       policy: createAggregatorPolicy(oidc),
     },
     ...hooks(oidc, deps, grants),
+    // OIDC CIBA Core §4: the backchannel authentication endpoint, named as in ICM examples.
+    routes: { backchannel_authentication: '/bc-authorize' },
     ttl: {
       ...TTL,
+      BackchannelAuthenticationRequest: (ctx: object) => deps.ciba.ttl(ctx),
       AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
         token.resourceServer?.accessTokenTTL ?? deps.accessTokenMaxTtl,
       ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
@@ -221,6 +238,7 @@ function features(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: Gran
     rpInitiatedLogout: { enabled: false },
     // GSMA OPG.10: telco finder clients authenticate as themselves, with no user.
     clientCredentials: { enabled: true },
+    ciba: deps.ciba.feature,
     resourceIndicators: {
       enabled: true,
       defaultResource: async (ctx: OidcContext) =>
@@ -260,9 +278,11 @@ function resourceServerInfo(oidc: OidcProviderModule, deps: OidcProviderDeps, gr
         accessTokenTTL: machine.ttl,
         jwt: { encrypt },
       };
-    const code = ctx.oidc.entities.AuthorizationCode;
+    const code =
+      ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.BackchannelAuthenticationRequest;
     const allowed = await deps.allowedApiScopes(client.clientId).catch(unavailable(oidc));
-    // At the authorization endpoint (no code yet) a refusal is an invalid_scope redirect.
+    // At the authorization and backchannel endpoints (no code or CIBA request yet) a refusal
+    // is `invalid_scope`.
     const checked = appTokenScope(code?.scope ?? ctx.oidc.params?.scope ?? '', allowed, !code);
     if ('refusal' in checked) throw new oidc.errors.InvalidScope(checked.refusal);
     return {

@@ -28,6 +28,15 @@ export interface OidcCode {
   readonly scope?: string;
 }
 
+/** oidc-provider's BackchannelAuthenticationRequest (OIDC CIBA Core §7). */
+export interface OidcBackchannelRequest {
+  readonly jti: string;
+  readonly accountId: string;
+  readonly clientId: string;
+  readonly scope?: string;
+  readonly grantId?: string;
+}
+
 export interface OidcContext {
   readonly state: Record<string, unknown>;
   set(header: string, value: string): void;
@@ -38,7 +47,10 @@ export interface OidcContext {
     readonly prompts: Set<string>;
     readonly result?: Record<string, unknown>;
     readonly client?: { readonly clientId: string };
-    readonly entities: { readonly AuthorizationCode?: OidcCode };
+    readonly entities: {
+      readonly AuthorizationCode?: OidcCode;
+      readonly BackchannelAuthenticationRequest?: OidcBackchannelRequest;
+    };
   };
 }
 
@@ -60,6 +72,19 @@ export interface OidcProvider {
     result: Record<string, unknown>,
     options?: { mergeWithLastSubmission?: boolean },
   ): Promise<void>;
+  readonly BackchannelAuthenticationRequest: {
+    find(
+      id: string,
+      options?: { ignoreExpiration?: boolean },
+    ): Promise<OidcBackchannelRequest | undefined>;
+  };
+  /** OIDC CIBA: records the outcome (a grant id or an OAuth error) the next poll receives. */
+  backchannelResult(
+    request: string,
+    result: string | Error,
+    options?: { amr?: string[]; acr?: string },
+  ): Promise<void>;
+  registerGrantType(name: string, handler: GrantHandler, params?: ReadonlySet<string>): void;
   on(event: string, listener: (...args: unknown[]) => void): void;
   /** A koa middleware run before oidc-provider's routes. */
   use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void;
@@ -76,6 +101,9 @@ export interface KoaContext {
 
 type ErrorClass = new (description?: string, options?: string | { cause?: unknown }) => Error;
 
+/** A token endpoint grant handler, run once the client is authenticated. */
+export type GrantHandler = (ctx: OidcContext) => Promise<void>;
+
 export interface OidcProviderModule {
   Provider: new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
   errors: {
@@ -84,6 +112,13 @@ export interface OidcProviderModule {
     InvalidGrant: ErrorClass;
     TemporarilyUnavailable: ErrorClass;
     InvalidClientAuth: new () => Error;
+    InvalidRequest: ErrorClass;
+    UnknownUserId: ErrorClass;
+    AccessDenied: ErrorClass;
+    SlowDown: ErrorClass;
+    ExpiredToken: ErrorClass;
+    /** Any OAuth error code (e.g. `server_error`). */
+    CustomOIDCProviderError: new (error: string, description?: string) => Error;
   };
   interactionPolicy: {
     Prompt: new (options: { name: string; requestable: boolean }, ...checks: unknown[]) => unknown;
@@ -102,4 +137,21 @@ const PACKAGE: string = 'oidc-provider';
 
 export async function loadOidcProvider(): Promise<OidcProviderModule> {
   return (await import(PACKAGE)) as OidcProviderModule;
+}
+
+// oidc-provider keeps its grant handlers in a private per-provider store; this internal
+// module (pinned with the package version) is the one way to wrap a built-in grant.
+const INTERNALS: string = 'oidc-provider/lib/helpers/weak_cache.js';
+
+/** The handler oidc-provider registered for a grant type (e.g. CIBA's), to wrap it. */
+export async function builtInGrantHandler(
+  provider: OidcProvider,
+  grantType: string,
+): Promise<GrantHandler> {
+  const { default: internals } = (await import(INTERNALS)) as {
+    default: (p: OidcProvider) => { grantTypeHandlers: Map<string, GrantHandler> };
+  };
+  const handler = internals(provider).grantTypeHandlers.get(grantType);
+  if (!handler) throw new Error(`oidc-provider has no handler for ${grantType}`);
+  return handler;
 }

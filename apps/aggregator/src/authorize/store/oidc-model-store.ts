@@ -70,7 +70,14 @@ export async function revokeOidcModelsByGrant(
 
 /** Expiry cleanup for every short-lived table of the aggregator core. */
 export async function deleteExpiredFlowState(knex: Knex): Promise<void> {
-  for (const table of ['oidc_models', 'operator_flows', 'operator_grants', 'access_token_uses'])
+  for (const table of [
+    'oidc_models',
+    'operator_flows',
+    'operator_grants',
+    'access_token_uses',
+    'backchannel_requests',
+    'assertion_uses',
+  ])
     await knex(table).where('expires_at', '<=', knex.fn.now()).delete();
 }
 

@@ -1,0 +1,121 @@
+import type { IncomingMessage, RequestListener } from 'node:http';
+import { Readable } from 'node:stream';
+import express, { type Router } from 'express';
+import { isDatabaseUnavailable } from '@switchboard/db';
+import type { Logger } from '@switchboard/telco-finder';
+import { JWT_BEARER_GRANT } from '../flow/operator-backend-client.js';
+import type { TokenBudget } from '../oidc/token-budget.js';
+import { GrantError, type createJwtBearerGrant } from './jwt-bearer.js';
+
+export interface TokenFrontDeps {
+  readonly jwtBearer: ReturnType<typeof createJwtBearerGrant>;
+  /** oidc-provider, which serves every other grant. */
+  readonly oidcHandler: RequestListener;
+  readonly budget: TokenBudget;
+  readonly logger: Logger;
+}
+
+/** oidc-provider's own limit for a request body. */
+const MAX_BODY_BYTES = 56 * 1024;
+
+/**
+ * The token endpoint's front: the JWT-bearer grant is served here, because its assertion is
+ * the client authentication (ICM r4.2 "JWT Bearer Flow") and oidc-provider authenticates every
+ * token request before any grant. Any other request goes on to oidc-provider with its body
+ * replayed byte for byte, as if it had not been read.
+ */
+export function createTokenFront(deps: TokenFrontDeps): Router {
+  const router = express.Router();
+  router.post('/token', async (req, res, next) => {
+    if (!req.is('application/x-www-form-urlencoded')) return next();
+    let raw: Buffer;
+    try {
+      raw = await readRaw(req);
+    } catch {
+      return sendError(
+        res,
+        new GrantError('invalid_request', 'the request body could not be read'),
+      );
+    }
+    const params = new URLSearchParams(raw.toString('utf8'));
+    if (params.get('grant_type') !== JWT_BEARER_GRANT)
+      return deps.oidcHandler(replay(req, raw), res);
+    const named = deps.jwtBearer.claimedClient(params);
+    const retryAfter = named ? deps.budget.refusal(named) : undefined;
+    if (retryAfter !== undefined) {
+      res.set('retry-after', String(retryAfter));
+      return sendError(
+        res,
+        new GrantError(
+          'temporarily_unavailable',
+          `too many token requests for this client; retry after ${retryAfter} seconds`,
+          429,
+        ),
+      );
+    }
+    try {
+      const { clientId, body } = await deps.jwtBearer.grant(params);
+      deps.budget.charge(clientId);
+      res.set({ 'cache-control': 'no-store', pragma: 'no-cache' }).json(body);
+    } catch (err) {
+      if (err instanceof GrantError) return sendError(res, err);
+      if (isDatabaseUnavailable(err))
+        return sendError(
+          res,
+          new GrantError(
+            'temporarily_unavailable',
+            'the service is temporarily unavailable; try again shortly',
+            503,
+          ),
+        );
+      deps.logger.error('JWT-bearer grant failed', { error: String(err) });
+      sendError(res, new GrantError('server_error', 'the request could not be processed', 500));
+    }
+  });
+  return router;
+}
+
+function sendError(res: express.Response, err: GrantError): void {
+  res
+    .status(err.status)
+    .set({ 'cache-control': 'no-store', pragma: 'no-cache' })
+    .json({ error: err.error, error_description: err.description });
+}
+
+function readRaw(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
+    return Promise.reject(new Error('too large'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        reject(new Error('too large'));
+      } else chunks.push(chunk);
+    });
+    req.once('error', reject);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+  });
+}
+
+/**
+ * The request again, its body unread: what koa (under oidc-provider) reads of a request, the
+ * method, URL, headers and socket, with a stream of the same bytes.
+ */
+function replay(req: IncomingMessage, raw: Buffer): IncomingMessage {
+  const body = Readable.from(raw.length ? [raw] : []);
+  return Object.assign(body, {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
+    socket: req.socket,
+    connection: req.socket,
+    complete: true,
+  }) as unknown as IncomingMessage;
+}

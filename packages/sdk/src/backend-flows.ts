@@ -139,36 +139,18 @@ export function createBackendFlows(deps: BackendFlowDeps): BackendFlows {
     start,
     poll,
     async authorize(o) {
-      const started = await start(o);
-      const deadline = deps.clock.now() + started.expiresIn * 1000;
-      let interval = started.interval;
-      for (;;) {
-        await sleep(deps.clock, interval * 1000, o.signal);
-        if (deps.clock.now() >= deadline)
-          throw new AuthorizationExpiredError(
-            `no answer within the request's expires_in (${started.expiresIn} s)`,
-          );
-        const result = await poll(started.authReqId, { signal: o.signal });
-        if (result.status === 'authorized') return result.session;
-        if (result.status === 'slow_down') interval += SLOW_DOWN_S;
-      }
+      return pollUntilDone(deps.clock, await start(o), poll, o.signal);
     },
     async jwtBearer(o) {
       const sub = telHint(o.phoneNumber);
       const scope = buildBackendScope(o.purpose, o.scopes, { openid: false });
       const { config, url, key } = await configFor('jwt-bearer', o.signal);
-      const now = Math.floor(deps.clock.now() / 1000);
-      const assertion = await new SignJWT({ scope })
-        .setProtectedHeader(
-          key.kid === undefined ? { alg: key.alg } : { alg: key.alg, kid: key.kid },
-        )
-        .setIssuer(deps.clientId)
-        .setSubject(sub)
-        .setAudience(url)
-        .setIssuedAt(now)
-        .setExpirationTime(now + ASSERTION_LIFETIME_S)
-        .setJti(randomUUID())
-        .sign(key.key);
+      const assertion = await jwtBearerAssertion(key, deps.clock, {
+        iss: deps.clientId,
+        sub,
+        aud: url,
+        scope,
+      });
       try {
         // ICM r4.2 "JWT Bearer Flow": no scope parameter; the scope claim says it.
         const tokens = await oidc.genericGrantRequest(config, JWT_BEARER_GRANT, { assertion });
@@ -178,6 +160,45 @@ export function createBackendFlows(deps: BackendFlowDeps): BackendFlows {
       }
     },
   };
+}
+
+/** CIBA Core §7.3, §11: wait `interval` before every poll; `slow_down` adds 5 s for good. */
+async function pollUntilDone(
+  clock: Clock,
+  started: BackendAuthorization,
+  poll: BackendFlows['poll'],
+  signal: AbortSignal | undefined,
+): Promise<VerificationSession> {
+  const deadline = clock.now() + started.expiresIn * 1000;
+  let interval = started.interval;
+  for (;;) {
+    await sleep(clock, interval * 1000, signal);
+    if (clock.now() >= deadline)
+      throw new AuthorizationExpiredError(
+        `no answer within the request's expires_in (${started.expiresIn} s)`,
+      );
+    const result = await poll(started.authReqId, { signal });
+    if (result.status === 'authorized') return result.session;
+    if (result.status === 'slow_down') interval += SLOW_DOWN_S;
+  }
+}
+
+/** ICM r4.2 "JWT Bearer Flow": `iss`, `sub`, `aud`, `iat`, `exp` (≤ 300 s), `jti`, `scope`. */
+async function jwtBearerAssertion(
+  key: ClientSigningKey,
+  clock: Clock,
+  claims: { iss: string; sub: string; aud: string; scope: string },
+): Promise<string> {
+  const now = Math.floor(clock.now() / 1000);
+  return new SignJWT({ scope: claims.scope })
+    .setProtectedHeader(key.kid === undefined ? { alg: key.alg } : { alg: key.alg, kid: key.kid })
+    .setIssuer(claims.iss)
+    .setSubject(claims.sub)
+    .setAudience(claims.aud)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ASSERTION_LIFETIME_S)
+    .setJti(randomUUID())
+    .sign(key.key);
 }
 
 type Endpoint = 'backchannel_authentication_endpoint' | 'token_endpoint' | 'jwt-bearer';
@@ -200,9 +221,10 @@ function endpointUrl(server: oidc.ServerMetadata, endpoint: Endpoint): string {
   const name = endpoint === 'jwt-bearer' ? 'token_endpoint' : endpoint;
   const url = server[name];
   if (typeof url !== 'string') {
+    const flow = endpoint === 'jwt-bearer' ? 'the JWT-bearer grant' : 'CIBA';
     throw new SwitchboardError(
       'UNSUPPORTED_BY_ISSUER',
-      `the issuer's discovery document has no ${name}: it does not offer ${endpoint === 'token_endpoint' || endpoint === 'backchannel_authentication_endpoint' ? 'CIBA' : 'the JWT-bearer grant'}`,
+      `the issuer's discovery document has no ${name}: it does not offer ${flow}`,
     );
   }
   return url;

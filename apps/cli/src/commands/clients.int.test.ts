@@ -276,6 +276,7 @@ describe('switchboard clients and keys', () => {
     const help = await h.cli('clients', 'add', '--help');
     expect(help.stdout).toMatch(/--backend/);
     expect(help.stdout).toMatch(/--trust-tel-subject/);
+    expect(help.stdout).toMatch(/cc-jwks\.json \\\n\s+--trust-tel-subject/);
   });
 
   it('rotates and retires token keys; the last token key cannot be retired', async () => {

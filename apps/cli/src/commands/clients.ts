@@ -78,7 +78,7 @@ Examples:
       then: POST /token grant_type=client_credentials scope=telco-finder (HTTP Basic)
   $ switchboard clients add --name "Fraud engine" --backend --generate-key --scopes sim-swap:check
       then: CIBA (POST /bc-authorize, login_hint=tel:+… or ipport:…, then poll POST /token)
-  $ switchboard clients add --name "Call centre" --backend --jwks-file cc-jwks.json \
+  $ switchboard clients add --name "Call centre" --backend --jwks-file cc-jwks.json \\
       --trust-tel-subject --scopes sim-swap:check,kyc-match:match
       then also: JWT-bearer (POST /token grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer)
 ${SCOPE_EXAMPLES}`,

@@ -24,6 +24,8 @@ export interface FakeBackendIssuerOptions {
   readonly interval?: number;
   /** The token endpoint's answers to successive CIBA polls; the last one repeats. */
   readonly polls?: readonly PollAnswer[];
+  /** An error `bc-authorize` answers instead of starting (503 for `temporarily_unavailable`). */
+  readonly startError?: string;
   /** JWT-bearer subjects the server knows; any other `sub` gets `invalid_grant`. */
   readonly knownSubjects?: readonly string[];
 }
@@ -91,6 +93,12 @@ export async function startFakeBackendIssuer(
       });
       if (!form.login_hint || !form.scope)
         return oauth(400, 'invalid_request', 'login_hint, scope');
+      if (o.startError)
+        return oauth(
+          o.startError === 'temporarily_unavailable' ? 503 : 400,
+          o.startError,
+          'scripted',
+        );
       cibaScope = form.scope;
       const answer = { auth_req_id: randomUUID(), expires_in: o.expiresIn ?? 120 };
       return [200, o.interval === undefined ? answer : { ...answer, interval: o.interval }];

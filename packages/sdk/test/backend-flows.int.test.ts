@@ -184,6 +184,18 @@ describe('backend flows against a fake ICM authorization server (real socket)', 
       });
     });
 
+    it.each(['unknown_user_id', 'temporarily_unavailable'])(
+      'maps a bc-authorize %s (400, or 503) to an OAuthError naming it',
+      async (error) => {
+        const { sb, issuer } = await setUp({ startError: error });
+        const o = { deviceAddress: '198.51.100.7', purpose: PURPOSE, scopes: ['sim-swap:check'] };
+        const err = await sb.backend.authorize(o).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(OAuthError);
+        expect(err).toMatchObject({ error, error_description: 'scripted' });
+        expect(polls(issuer)).toHaveLength(0);
+      },
+    );
+
     it('formats an IPv4 device address with its port as ipport:a.b.c.d:port', async () => {
       const { sb, issuer } = await setUp();
       await sb.backend.start({

@@ -7,10 +7,10 @@ import { createClientAuth, type ClientCredentials } from './client-auth.js';
 import { OAuthError, SwitchboardError } from './errors.js';
 import { toSwitchboardError } from './map-error.js';
 import { hashPhoneNumber, isE164 } from './phone-number.js';
+import { buildScope, normalisePurpose, type NumberVerificationOperation } from './scope.js';
 import { toSession, type VerificationSession } from './session.js';
 
 export type { VerificationSession } from './session.js';
-import { buildScope, normalisePurpose, type NumberVerificationOperation } from './scope.js';
 
 export interface SwitchboardClientOptions extends ClientCredentials {
   /** The aggregator's issuer, e.g. `https://switchboard.example` (any OIDC provider with NV works). */

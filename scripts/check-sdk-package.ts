@@ -21,6 +21,7 @@ function run(cmd: string, args: string[], cwd: string): string {
 
 const CONSUMER = `import {
   API_SCOPES,
+  AccessDeniedError,
   createSwitchboardClient,
   SwitchboardError,
   type SwitchboardClient,
@@ -45,6 +46,14 @@ export const router = createVerificationRoutes({
   onComplete: (outcome) => void (outcome.ok ? outcome.verified : outcome.error.code),
 });
 export const isSdkError = (e: unknown): e is SwitchboardError => e instanceof SwitchboardError;
+export const backend: Promise<VerificationSession> = client.backend.jwtBearer({
+  phoneNumber: '+34600000001',
+  purpose: 'dpv:FraudPreventionAndDetection',
+  scopes: [API_SCOPES.simSwapCheck],
+});
+export const stillPending = (authReqId: string): Promise<boolean> =>
+  client.backend.poll(authReqId).then((r) => r.status !== 'authorized');
+export const denied = (e: unknown): boolean => e instanceof AccessDeniedError;
 `;
 
 async function main(): Promise<void> {

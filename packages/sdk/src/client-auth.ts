@@ -1,5 +1,6 @@
 import {
   ClientSecretBasic,
+  modifyAssertion,
   PrivateKeyJwt,
   type ClientAuth,
   type CryptoKey as OidcCryptoKey,
@@ -18,6 +19,13 @@ export interface ClientCredentials {
   readonly privateKeyAlg?: string | undefined;
 }
 
+/** A client's signing key, imported once: for client assertions and JWT-bearer grants. */
+export interface ClientSigningKey {
+  readonly key: OidcCryptoKey;
+  readonly kid: string | undefined;
+  readonly alg: string;
+}
+
 /**
  * The token-endpoint client authentication: `private_key_jwt` (ICM profile: MUST) when a
  * private key is given, else `client_secret_basic`.
@@ -31,11 +39,35 @@ export async function createClientAuth(credentials: ClientCredentials): Promise<
     if (!clientSecret) throw new TypeError('privateKey or clientSecret is required');
     return ClientSecretBasic(clientSecret);
   }
+  return privateKeyJwt(await importSigningKey(credentials));
+}
+
+/**
+ * `private_key_jwt` with the key already imported. With `audience`, the assertion's `aud` is
+ * that exact endpoint URL (ICM r4.2 "Client Authentication" recommends it); without, the
+ * issuer (openid-client's default).
+ */
+export function privateKeyJwt(signing: ClientSigningKey, audience?: string): ClientAuth {
+  const key = signing.kid === undefined ? signing.key : { key: signing.key, kid: signing.kid };
+  if (audience === undefined) return PrivateKeyJwt(key);
+  return PrivateKeyJwt(key, {
+    [modifyAssertion]: (_header, payload) => {
+      payload.aud = audience;
+    },
+  });
+}
+
+/** Imports `privateKey`; a client secret will not do (the backend flows need a key, ICM). */
+export async function importSigningKey(credentials: ClientCredentials): Promise<ClientSigningKey> {
+  const { privateKey } = credentials;
+  if (privateKey === undefined)
+    throw new TypeError(
+      'the backend flows (CIBA, JWT-bearer) need privateKey: the ICM profile requires private_key_jwt',
+    );
   const jwk = isJwk(privateKey) ? privateKey : undefined;
   const alg = credentials.privateKeyAlg ?? jwk?.alg ?? 'ES256';
   const kid = credentials.privateKeyId ?? jwk?.kid;
-  const key = await importKey(privateKey, alg);
-  return PrivateKeyJwt(kid === undefined ? key : { key, kid });
+  return { key: await importKey(privateKey, alg), kid, alg };
 }
 
 async function importKey(input: PrivateKeyInput, alg: string): Promise<OidcCryptoKey> {

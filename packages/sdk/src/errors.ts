@@ -41,13 +41,36 @@ export class OAuthError extends SwitchboardError {
 }
 
 /**
+ * The user or the authorization server denied the request (`access_denied`): in the backend
+ * flows (CIBA), e.g. no consent or no legal basis for the purpose. The more precise cases
+ * below are subclasses, so `instanceof AccessDeniedError` catches them all.
+ */
+export class AccessDeniedError extends OAuthError {
+  override readonly name: string = 'AccessDeniedError';
+  constructor(description?: string, cause?: unknown, code = 'ACCESS_DENIED') {
+    super('access_denied', description, { code, cause });
+  }
+}
+
+/**
+ * A CIBA authorization request ended without an answer: the server said `expired_token`, or
+ * its `expires_in` passed while polling (CIBA Core §11). Start a new one.
+ */
+export class AuthorizationExpiredError extends OAuthError {
+  override readonly name: string = 'AuthorizationExpiredError';
+  constructor(description?: string, cause?: unknown) {
+    super('expired_token', description, { code: 'AUTHORIZATION_EXPIRED', cause });
+  }
+}
+
+/**
  * The device could not be identified on a mobile network (typically it is on Wi-Fi).
  * Ask the user to switch to mobile data, or fall back to another verification method.
  */
-export class NetworkNotIdentifiedError extends OAuthError {
+export class NetworkNotIdentifiedError extends AccessDeniedError {
   override readonly name: string = 'NetworkNotIdentifiedError';
   constructor(description?: string, cause?: unknown) {
-    super('access_denied', description, { code: 'NETWORK_NOT_IDENTIFIED', cause });
+    super(description, cause, 'NETWORK_NOT_IDENTIFIED');
   }
 }
 
@@ -64,10 +87,10 @@ export class ConsentRequiredError extends OAuthError {
 }
 
 /** The subscriber refused consent on the operator's consent page (`access_denied`). */
-export class ConsentDeniedError extends OAuthError {
+export class ConsentDeniedError extends AccessDeniedError {
   override readonly name: string = 'ConsentDeniedError';
   constructor(description?: string, cause?: unknown) {
-    super('access_denied', description, { code: 'CONSENT_DENIED', cause });
+    super(description, cause, 'CONSENT_DENIED');
   }
 }
 
@@ -90,6 +113,14 @@ export class ServiceNotApplicableError extends CamaraApiError {
   override readonly name: string = 'ServiceNotApplicableError';
   constructor(message: string, correlator?: string) {
     super(422, 'SERVICE_NOT_APPLICABLE', message, correlator);
+  }
+}
+
+/** The caller's `AbortSignal` ended the call (code `ABORTED`). */
+export class AbortedError extends SwitchboardError {
+  override readonly name: string = 'AbortedError';
+  constructor(message: string, cause?: unknown) {
+    super('ABORTED', message, { cause });
   }
 }
 

@@ -9,6 +9,9 @@ export {
   type VerificationSession,
 } from './switchboard-client.js';
 export {
+  AbortedError,
+  AccessDeniedError,
+  AuthorizationExpiredError,
   CamaraApiError,
   ConsentDeniedError,
   ConsentRequiredError,
@@ -35,3 +38,12 @@ export {
   type SimSwapCheckOptions,
   type SimSwapDate,
 } from './anti-fraud.js';
+export type {
+  BackendAuthorization,
+  BackendAuthorizeOptions,
+  BackendFlows,
+  BackendPollResult,
+  JwtBearerOptions,
+} from './backend-flows.js';
+export type { DeviceAddress, Subject } from './login-hint.js';
+export type { Clock } from './clock.js';

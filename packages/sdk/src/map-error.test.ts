@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  AccessDeniedError,
+  AuthorizationExpiredError,
   ConsentDeniedError,
   ConsentRequiredError,
   NetworkNotIdentifiedError,
@@ -28,9 +30,25 @@ describe('oauthError', () => {
     );
   });
 
+  it('maps any other access_denied to AccessDeniedError, the base of both above', () => {
+    const err = oauthError('access_denied', 'no legal basis for dpv:X');
+    expect(err.constructor).toBe(AccessDeniedError);
+    expect(err).toMatchObject({ code: 'ACCESS_DENIED', error: 'access_denied' });
+    expect(oauthError('access_denied', 'not identified')).toBeInstanceOf(AccessDeniedError);
+    expect(oauthError('access_denied', 'refused consent')).toBeInstanceOf(AccessDeniedError);
+  });
+
+  it('maps expired_token (CIBA) to AuthorizationExpiredError', () => {
+    expect(oauthError('expired_token', 'too late')).toMatchObject({
+      name: 'AuthorizationExpiredError',
+      code: 'AUTHORIZATION_EXPIRED',
+      error: 'expired_token',
+    });
+    expect(oauthError('expired_token')).toBeInstanceOf(AuthorizationExpiredError);
+  });
+
   it('keeps any other error as a plain OAuthError', () => {
-    const err = oauthError('access_denied');
-    expect(err.constructor).toBe(OAuthError);
+    expect(oauthError('unknown_user_id').constructor).toBe(OAuthError);
     expect(oauthError('invalid_scope', 'no purpose')).toMatchObject({
       code: 'OAUTH_ERROR',
       error: 'invalid_scope',

@@ -1,4 +1,6 @@
 import {
+  AccessDeniedError,
+  AuthorizationExpiredError,
   ConsentDeniedError,
   ConsentRequiredError,
   NetworkNotIdentifiedError,
@@ -14,11 +16,13 @@ import {
  */
 export function oauthError(error: string, description?: string, cause?: unknown): OAuthError {
   if (error === 'consent_required') return new ConsentRequiredError(description, cause);
-  if (error === 'access_denied' && description !== undefined) {
-    if (/identif/i.test(description)) return new NetworkNotIdentifiedError(description, cause);
-    if (/consent/i.test(description)) return new ConsentDeniedError(description, cause);
-  }
-  return new OAuthError(error, description, { cause });
+  if (error === 'expired_token') return new AuthorizationExpiredError(description, cause);
+  if (error !== 'access_denied') return new OAuthError(error, description, { cause });
+  if (description !== undefined && /identif/i.test(description))
+    return new NetworkNotIdentifiedError(description, cause);
+  if (description !== undefined && /consent/i.test(description))
+    return new ConsentDeniedError(description, cause);
+  return new AccessDeniedError(description, cause);
 }
 
 /**

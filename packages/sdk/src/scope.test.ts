@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildScope, normalisePurpose } from './scope.js';
+import { buildBackendScope, buildScope, normalisePurpose } from './scope.js';
 import { hashPhoneNumber, isE164, normalisePhoneNumber } from './phone-number.js';
 
 describe('buildScope', () => {
@@ -33,5 +33,24 @@ describe('phone numbers', () => {
     expect(isE164(normalisePhoneNumber('+34 600-00 (00) 01'))).toBe(true);
     expect(isE164('34600000001')).toBe(false);
     expect(isE164('+0123456')).toBe(false);
+  });
+});
+
+describe('buildBackendScope', () => {
+  it('builds openid dpv:<Purpose> <scopes> for CIBA and drops openid for a JWT-bearer claim', () => {
+    expect(buildBackendScope('FraudPreventionAndDetection', ['sim-swap:check'])).toBe(
+      'openid dpv:FraudPreventionAndDetection sim-swap:check',
+    );
+    expect(
+      buildBackendScope('dpv:X', ['sim-swap:check', 'kyc-match:match'], { openid: false }),
+    ).toBe('dpv:X sim-swap:check kyc-match:match');
+  });
+
+  it('refuses no scopes, a second purpose and a purpose that is not one dpv: term', () => {
+    expect(() => buildBackendScope('dpv:X', [])).toThrow('at least one CAMARA API scope');
+    expect(() => buildBackendScope('dpv:X', ['dpv:Y', 'sim-swap:check'])).toThrow(
+      'exactly one purpose',
+    );
+    expect(() => buildBackendScope('dpv:X dpv:Y', ['sim-swap:check'])).toThrow('one dpv: term');
   });
 });

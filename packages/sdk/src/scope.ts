@@ -39,3 +39,21 @@ export function buildScope(
   });
   return ['openid', normalisePurpose(purpose), ...new Set([...nv, ...scopes])].join(' ');
 }
+
+/**
+ * The scope of a backend flow: `openid dpv:<Purpose> <API scopes>` for CIBA, the same without
+ * `openid` for a JWT-bearer `scope` claim (ICM r4.2: a purpose and CAMARA scopes). Exactly one
+ * purpose: a `dpv:` term among the API scopes is refused.
+ */
+export function buildBackendScope(
+  purpose: string,
+  scopes: readonly string[],
+  { openid = true }: { openid?: boolean } = {},
+): string {
+  if (!Array.isArray(scopes) || scopes.length === 0)
+    throw new TypeError('scopes: give at least one CAMARA API scope, e.g. sim-swap:check');
+  if (scopes.some((s) => /^dpv:/i.test(s)))
+    throw new TypeError('give exactly one purpose, in purpose, not among the scopes');
+  const scope = buildScope(purpose, [], scopes);
+  return openid ? scope : scope.replace(/^openid /, '');
+}

@@ -105,6 +105,18 @@ describe('startVerification', () => {
     expect(requests).toEqual([]);
   });
 
+  it('needs redirectUri for the front channel only (a backend client has none)', async () => {
+    const backendOnly = createSwitchboardClient({
+      issuer: ISSUER,
+      clientId: 'fraud-engine',
+      clientSecret: 'secret',
+      fetch: discoveryOnly,
+    });
+    await expect(backendOnly.startVerification({ purpose: 'dpv:X' })).rejects.toThrow(
+      'redirectUri is required for startVerification and completeVerification',
+    );
+  });
+
   it('refuses to complete without saved state', async () => {
     const err = await client()
       .completeVerification('https://bank.example/callback?code=x', undefined as never)

@@ -1,18 +1,26 @@
 import * as oidc from 'openid-client';
 import { createAntiFraudApis, type AntiFraudApis } from './anti-fraud.js';
+import { createBackendFlows, type BackendFlows } from './backend-flows.js';
 import { callCamara, type CamaraApiDeps } from './camara-api.js';
+import { systemClock, type Clock } from './clock.js';
 import { createClientAuth, type ClientCredentials } from './client-auth.js';
 import { OAuthError, SwitchboardError } from './errors.js';
 import { toSwitchboardError } from './map-error.js';
 import { hashPhoneNumber, isE164 } from './phone-number.js';
 import { buildScope, normalisePurpose, type NumberVerificationOperation } from './scope.js';
+import { toSession, type VerificationSession } from './session.js';
+
+export type { VerificationSession } from './session.js';
 
 export interface SwitchboardClientOptions extends ClientCredentials {
   /** The aggregator's issuer, e.g. `https://switchboard.example` (any OIDC provider with NV works). */
   readonly issuer: string;
   readonly clientId: string;
-  /** The app's callback, registered with the issuer. */
-  readonly redirectUri: string;
+  /**
+   * The app's callback, registered with the issuer: needed by `startVerification` and
+   * `completeVerification`, not by the backend flows (a backend client has none).
+   */
+  readonly redirectUri?: string;
   /** NV 2.1 API root; default `{apiRoot}/number-verification/v2`. */
   readonly apiBaseUrl?: string;
   /** Where the CAMARA APIs are; default the issuer (Switchboard serves them there). */
@@ -23,6 +31,8 @@ export interface SwitchboardClientOptions extends ClientCredentials {
   readonly timeoutMs?: number;
   /** Allow `http://` issuers. Development only (e.g. `http://127.0.0.1:3000`); never by default. */
   readonly allowInsecureRequests?: boolean;
+  /** Injected time (`now`, `sleep`) for the CIBA polling; default the system clock. For tests. */
+  readonly clock?: Clock;
 }
 
 export interface StartVerificationOptions {
@@ -61,22 +71,14 @@ export interface StartedVerification {
   readonly saved: SavedVerification;
 }
 
-/** The result of a completed flow: a short-lived (≤ 300 s), often single-use access token. */
-export interface VerificationSession {
-  readonly accessToken: string;
-  /** Milliseconds since the epoch. */
-  readonly expiresAt: number;
-  readonly scope: string;
-  /** Validated ID token claims: `sub` is a pseudonym, never the number; `amr` shows network auth. */
-  readonly idTokenClaims: Record<string, unknown>;
-}
-
 export interface ApiCallOptions {
   /** `x-correlator` to send; default a fresh UUID. Errors carry it as `correlator`. */
   readonly correlator?: string;
 }
 
 export interface SwitchboardClient extends AntiFraudApis {
+  /** The ICM backend flows, no browser: CIBA (`authorize`, or `start` + `poll`) and JWT-bearer. */
+  readonly backend: BackendFlows;
   /** Builds the authorization URL (PKCE S256, state, nonce, one purpose) and what to save. */
   startVerification(options: StartVerificationOptions): Promise<StartedVerification>;
   /** Validates the callback (state, code, PKCE, ID token, nonce) and returns the session. */
@@ -108,11 +110,20 @@ export function createSwitchboardClient(options: SwitchboardClientOptions): Swit
 
   return {
     ...createAntiFraudApis({ fetch: fetchImpl, apiRoot, timeoutMs: api.timeoutMs }),
+    backend: createBackendFlows({
+      clientId: options.clientId,
+      credentials: options,
+      discovery: configuration,
+      fetch: fetchImpl,
+      timeoutMs: api.timeoutMs,
+      allowInsecureRequests: options.allowInsecureRequests === true,
+      clock: options.clock ?? systemClock,
+    }),
     async startVerification(o) {
-      return startVerification(await configuration(), options.redirectUri, o);
+      return startVerification(await configuration(), redirectUri(options), o);
     },
     async completeVerification(callbackUrl, saved) {
-      return completeVerification(await configuration(), options.redirectUri, callbackUrl, saved);
+      return completeVerification(await configuration(), redirectUri(options), callbackUrl, saved);
     },
     async verify(session, phoneNumber, o = {}) {
       if (!isE164(phoneNumber)) throw invalidNumber();
@@ -212,14 +223,8 @@ async function completeVerification(
       expectedNonce: saved.nonce,
       idTokenExpected: true,
     });
-    const claims = tokens.claims();
-    if (!claims) throw new OAuthError('invalid_response', 'no ID token');
-    return {
-      accessToken: tokens.access_token,
-      expiresAt: Date.now() + (tokens.expiresIn() ?? 300) * 1000,
-      scope: tokens.scope ?? saved.scope,
-      idTokenClaims: { ...claims },
-    };
+    if (!tokens.claims()) throw new OAuthError('invalid_response', 'no ID token');
+    return toSession(tokens, saved.scope, Date.now());
   } catch (err) {
     throw toSwitchboardError(err, 'the authorization callback');
   }
@@ -235,6 +240,11 @@ function expectField<T extends 'boolean' | 'string'>(
     throw new SwitchboardError('INVALID_RESPONSE', `the API answered without ${field}`);
   }
   return value as T extends 'boolean' ? boolean : string;
+}
+
+function redirectUri(options: SwitchboardClientOptions): string {
+  if (options.redirectUri) return options.redirectUri;
+  throw new TypeError('redirectUri is required for startVerification and completeVerification');
 }
 
 function invalidNumber(): SwitchboardError {

@@ -1,1 +1,2 @@
 export * from './stub-issuer.js';
+export * from './fake-backend-issuer.js';

@@ -181,6 +181,104 @@ describe('switchboard clients and keys', () => {
     expect(help.stdout).toMatch(/clients update sb-123 --scopes/);
   });
 
+  it('adds a backend client (ICM CIBA, JWT-bearer) with a key, trusts and untrusts its tel: subjects', async () => {
+    const created = await json(
+      'clients',
+      'add',
+      '--name',
+      'Fraud engine',
+      '--backend',
+      '--generate-key',
+      '--scopes',
+      'sim-swap:check,kyc-match:match',
+    );
+    expect(Object.keys(created).sort()).toEqual(['client', 'privateJwk']);
+    expect(created.client).toMatchObject({
+      grantType: 'backend',
+      authMethod: 'private_key_jwt',
+      redirectUris: [],
+      allowedScopes: ['sim-swap:check', 'kyc-match:match'],
+      trustTelSubject: false,
+    });
+    const id = created.client.id;
+    expect((await h.cli('clients', 'show', id)).stdout).toMatch(
+      /grant\s+backend\ntel subject\s+not trusted/,
+    );
+    expect((await json('clients', 'update', id, '--trust-tel-subject')).trustTelSubject).toBe(true);
+    expect((await h.cli('clients', 'list')).stdout).toMatch(
+      /Fraud engine\s+active\s+private_key_jwt\s+backend\s+trusted\s/,
+    );
+    const untrusted = await json('clients', 'update', id, '--no-trust-tel-subject');
+    expect(untrusted.trustTelSubject).toBe(false);
+
+    const jwks = { keys: [(await json('clients', 'show', id)).jwks as unknown] };
+    const file = path.join(h.dataDir, 'backend-jwks.json');
+    fs.writeFileSync(file, JSON.stringify(jwks.keys[0] as object));
+    const trusted = await json(
+      'clients',
+      'add',
+      '--name',
+      'Call centre',
+      '--backend',
+      '--jwks-file',
+      file,
+      '--trust-tel-subject',
+      '--scopes',
+      'sim-swap:check',
+    );
+    expect(trusted.privateJwk).toBeUndefined();
+    expect(trusted.client).toMatchObject({ grantType: 'backend', trustTelSubject: true });
+  });
+
+  it.each([
+    [
+      ['--redirect-uri', 'https://b.example/cb', '--generate-key'],
+      /--backend does not take --redirect-uri/,
+    ],
+    [['--telco-finder', '--generate-key'], /--backend does not take --telco-finder/],
+    [
+      ['--secret'],
+      /--backend does not take --secret \(a backend client authenticates with private_key_jwt/,
+    ],
+    [[], /--backend: give exactly one of --jwks-file, --generate-key/],
+  ])('refuses clients add --backend %j with a clear message and exit 2', async (extra, message) => {
+    const run = await h.cli('clients', 'add', '--name', 'Bad backend', '--backend', ...extra);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('refuses --trust-tel-subject for a client that is not a backend client', async () => {
+    const add = await h.cli(
+      'clients',
+      'add',
+      '--name',
+      'App',
+      '--redirect-uri',
+      'https://app.example/cb',
+      '--generate-key',
+      '--trust-tel-subject',
+    );
+    expect(add.code).toBe(2);
+    expect(add.stderr).toMatch(/--trust-tel-subject is for --backend clients/);
+    const app = await json(
+      'clients',
+      'add',
+      '--name',
+      'App',
+      '--redirect-uri',
+      'https://app.example/cb',
+      '--generate-key',
+    );
+    expect((await h.cli('clients', 'show', app.client.id)).stdout).toMatch(/tel subject\s+-/);
+    const update = await h.cli('clients', 'update', app.client.id, '--trust-tel-subject');
+    expect(update.code).not.toBe(0);
+    expect(update.stderr).toMatch(/not a backend client/);
+    const help = await h.cli('clients', 'add', '--help');
+    expect(help.stdout).toMatch(/--backend/);
+    expect(help.stdout).toMatch(/--trust-tel-subject/);
+    expect(help.stdout).toMatch(/cc-jwks\.json \\\n\s+--trust-tel-subject/);
+  });
+
   it('rotates and retires token keys; the last token key cannot be retired', async () => {
     const before = (await h.cli('--json', 'keys', 'list')).stdout;
     const first = (JSON.parse(before) as Array<{ kid: string; use: string }>).find(

@@ -19,6 +19,8 @@ interface ClientFlags {
   generateKey?: boolean;
   secret?: boolean;
   telcoFinder?: boolean;
+  backend?: boolean;
+  trustTelSubject?: boolean;
   scopes?: string;
 }
 
@@ -48,6 +50,14 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
       '--telco-finder',
       'a machine client of the telco finder API: client_credentials, scope telco-finder, no redirect URI',
     )
+    .option(
+      '--backend',
+      "a service provider's server using the ICM backend flows (CIBA, JWT-bearer): private_key_jwt, no redirect URI",
+    )
+    .option(
+      '--trust-tel-subject',
+      'with --backend: its JWT-bearer assertions may name the subscriber (sub=tel:+…); an admin trusts the client for that',
+    )
     .option('--jwks-file <file>', "the app's public keys (JWKS JSON), for private_key_jwt")
     .option('--generate-key', 'generate an ES256 key pair; prints the private JWK once')
     .option('--secret', 'use client_secret_basic with a generated secret instead of keys')
@@ -66,19 +76,22 @@ Examples:
       --scopes number-verification:verify,number-verification:device-phone-number:read
   $ switchboard clients add --name "Partner finder" --telco-finder --secret
       then: POST /token grant_type=client_credentials scope=telco-finder (HTTP Basic)
+  $ switchboard clients add --name "Fraud engine" --backend --generate-key --scopes sim-swap:check
+      then: CIBA (POST /bc-authorize, login_hint=tel:+… or ipport:…, then poll POST /token)
+  $ switchboard clients add --name "Call centre" --backend --jwks-file cc-jwks.json \\
+      --trust-tel-subject --scopes sim-swap:check,kyc-match:match
+      then also: JWT-bearer (POST /token grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer)
 ${SCOPE_EXAMPLES}`,
     )
     .action(
       ctx.run(async (flags: ClientFlags) => {
-        const chosen = [flags.jwksFile, flags.generateKey, flags.secret].filter(Boolean).length;
-        if (chosen !== 1)
-          throw new CliError('give exactly one of --jwks-file, --generate-key, --secret');
-        if (!flags.telcoFinder && !flags.redirectUri)
-          throw new CliError('give --redirect-uri (an app) or --telco-finder (a machine client)');
+        checkAddFlags(flags);
         const body: ClientAddInput = {
           name: flags.name!,
           redirectUris: flags.redirectUri ?? [],
           ...(flags.telcoFinder ? { grantType: 'client_credentials' } : {}),
+          ...(flags.backend ? { grantType: 'backend' } : {}),
+          ...(flags.trustTelSubject ? { trustTelSubject: true } : {}),
           authMethod: flags.secret ? 'client_secret_basic' : 'private_key_jwt',
           ...(flags.jwksFile ? { jwks: readJwks(flags.jwksFile) } : {}),
           ...(flags.generateKey ? { generateKey: true } : {}),
@@ -97,13 +110,14 @@ ${SCOPE_EXAMPLES}`,
         const { items } = await ctx.client().get<ItemList<ClientView>>('/clients');
         ctx.out().result(items, () =>
           table(
-            ['id', 'name', 'status', 'auth', 'grant', 'redirect uris', 'scopes'],
+            ['id', 'name', 'status', 'auth', 'grant', 'tel subject', 'redirect uris', 'scopes'],
             items.map((c) => [
               c.id,
               c.name,
               c.status,
               c.authMethod,
               c.grantType,
+              telTrust(c),
               c.redirectUris.join(' '),
               c.allowedScopes.join(' '),
             ]),
@@ -126,11 +140,18 @@ ${SCOPE_EXAMPLES}`,
   clients
     .command('update')
     .argument('<id>')
-    .description("change an app's name, redirect URIs, public keys or allowed API scopes")
+    .description(
+      "change an app's name, redirect URIs, public keys, allowed API scopes or tel: trust",
+    )
     .option('--name <name>')
     .option('--redirect-uri <uri>', 'replaces all redirect URIs (repeatable)', collect)
     .option('--jwks-file <file>', 'replaces the public keys')
     .option('--scopes <scopes>', `${SCOPES_HELP}; replaces the list ('' allows none)`)
+    .option(
+      '--trust-tel-subject',
+      'backend clients: allow JWT-bearer assertions with sub=tel:+… (--no-trust-tel-subject withdraws it)',
+    )
+    .option('--no-trust-tel-subject', 'backend clients: refuse tel: subjects again')
     .addHelpText(
       'after',
       `
@@ -139,6 +160,8 @@ Examples:
   $ switchboard clients update sb-123 --scopes number-verification:verify,number-verification:device-phone-number:read
   $ switchboard clients update sb-123 --scopes number-verification:verify
       (withdraws the device-phone-number scope: new flows asking for it get invalid_scope)
+  $ switchboard clients update sb-456 --no-trust-tel-subject
+      (a backend client: its JWT-bearer assertions with sub=tel:+… get invalid_grant)
 ${SCOPE_EXAMPLES}`,
     )
     .action(
@@ -148,6 +171,9 @@ ${SCOPE_EXAMPLES}`,
           ...(flags.redirectUri ? { redirectUris: flags.redirectUri } : {}),
           ...(flags.jwksFile ? { jwks: readJwks(flags.jwksFile) } : {}),
           ...(flags.scopes !== undefined ? { allowedScopes: scopeList(flags.scopes) } : {}),
+          ...(flags.trustTelSubject !== undefined
+            ? { trustTelSubject: flags.trustTelSubject }
+            : {}),
         };
         if (Object.keys(patch).length === 0) throw new CliError('nothing to change');
         const c = await ctx.client().send<ClientView>('PATCH', path(id), patch);
@@ -196,6 +222,36 @@ ${SCOPE_EXAMPLES}`,
     );
 }
 
+/** The flag combinations the admin API would refuse, refused here with the flags' names. */
+function checkAddFlags(flags: ClientFlags): void {
+  if (flags.backend) {
+    // ICM r4.2: private_key_jwt is a MUST; the backend flows redirect nowhere.
+    const refused = [
+      flags.redirectUri && '--redirect-uri (a backend client redirects nowhere)',
+      flags.telcoFinder && '--telco-finder (a backend client is not a machine client)',
+      flags.secret && '--secret (a backend client authenticates with private_key_jwt: ICM)',
+    ].filter(Boolean);
+    if (refused.length) throw new CliError(`--backend does not take ${refused.join(', ')}`);
+    if ([flags.jwksFile, flags.generateKey].filter(Boolean).length !== 1)
+      throw new CliError('--backend: give exactly one of --jwks-file, --generate-key');
+    return;
+  }
+  if (flags.trustTelSubject)
+    throw new CliError('--trust-tel-subject is for --backend clients (JWT-bearer assertions)');
+  const chosen = [flags.jwksFile, flags.generateKey, flags.secret].filter(Boolean).length;
+  if (chosen !== 1) throw new CliError('give exactly one of --jwks-file, --generate-key, --secret');
+  if (!flags.telcoFinder && !flags.redirectUri)
+    throw new CliError(
+      'give --redirect-uri (an app), --backend (a backend client) or --telco-finder (a machine client)',
+    );
+}
+
+/** A backend client's JWT-bearer `tel:` trust; other clients send no assertions. */
+function telTrust(c: ClientView): string {
+  if (c.grantType !== 'backend') return '-';
+  return c.trustTelSubject ? 'trusted' : 'not trusted';
+}
+
 const path = (id: string) => `/clients/${idSegment(id, 'the client id')}`;
 
 /** The app's JWKS file as JSON; the admin API checks the keys. */
@@ -214,6 +270,7 @@ function showClient(c: ClientView): string {
     ['status', c.status],
     ['auth', c.authMethod],
     ['grant', c.grantType],
+    ['tel subject', telTrust(c)],
     ...(c.operatorId ? ([['operator API of', c.operatorId]] as Array<[string, string]>) : []),
     ['redirect uris', c.redirectUris.join(' ')],
     ['allowed scopes', c.allowedScopes.length ? c.allowedScopes.join(' ') : '(none)'],

@@ -2,9 +2,7 @@
 // 1–20) against two sandbox operators, next to a single-level authorization-code flow
 // against one sandbox alone, at concurrency 1 and 8.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import knexFactory from 'knex';
 import { request } from 'undici';
-import { createDatabase, type Database } from '@switchboard/db';
 import { loadSandboxConfig } from '@switchboard/operator-sandbox';
 import type { Aggregator } from '@switchboard/aggregator';
 import {
@@ -19,6 +17,7 @@ import {
   type AppClient,
 } from '@switchboard/aggregator/test-support/core-fixture';
 import { DeviceBrowser } from '@switchboard/aggregator/test-support/device-browser';
+import { openDatabase } from './bench-database.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'nested-flow';
@@ -58,39 +57,6 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     await database.close();
     await drop();
   }
-}
-
-/** A fresh PostgreSQL database (BENCH_DATABASE_URL or the local server), else PGlite. */
-async function openDatabase(): Promise<{
-  database: Database;
-  engine: string;
-  drop(): Promise<void>;
-}> {
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `sb_bench_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({ client: 'pg', connection: server, pool: { min: 0, max: 1 } });
-  try {
-    await admin.raw(`CREATE DATABASE ${name}`);
-  } catch {
-    return {
-      database: await createDatabase('pglite:memory'),
-      engine: 'pglite',
-      drop: async () => {},
-    };
-  } finally {
-    await admin.destroy();
-  }
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    database: await createDatabase(url.toString(), { poolMax: 10 }),
-    engine: 'postgres',
-    async drop() {
-      const k = knexFactory({ client: 'pg', connection: server, pool: { min: 0, max: 1 } });
-      await k.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await k.destroy();
-    },
-  };
 }
 
 function nestedFlow(agg: Aggregator, app: AppClient): Flow {

@@ -8,6 +8,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'finder-sql', load: () => import('./finder-sql.js') },
   { name: 'proxy', load: () => import('./proxy.js') },
   { name: 'nested-flow', load: () => import('./nested-flow.js') },
+  { name: 'backend-flow', load: () => import('./backend-flow.js') },
 ];
 
 /** A gc() even when node was not started with --expose-gc (the npm script cannot pass it). */

@@ -1,5 +1,11 @@
 import type { RequestListener } from 'node:http';
-import type { SandboxInstanceConfig } from '../config.js';
+import type { AccessTokenMinter } from '../backchannel/jwt-bearer-grant.js';
+import {
+  createPendingConsentRequests,
+  type BackchannelDecisions,
+} from '../backchannel/pending-consent-requests.js';
+import { createPollLedger } from '../backchannel/poll-ledger.js';
+import { JWT_BEARER_GRANT, type SandboxInstanceConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { AccessTokenReader, GrantRevoker } from '../services/access-token-reader.js';
 import type { ConsentService } from '../services/consent-service.js';
@@ -7,11 +13,15 @@ import type { NetworkIdentifier } from '../services/network-identifier.js';
 import type { PurposePolicy } from '../services/purpose-policy.js';
 import { createAccessTokenReader, createGrantRevoker } from './access-token-store.js';
 import { accountEntity, createAuthorizationPolicy } from './authorization-policy.js';
+import { cibaFeature, createBackchannelDecisions, pollCheck, type CibaDeps } from './ciba.js';
+import { wrapCibaGrant } from './ciba-grant-internals.js';
 import { toClientMetadata } from './client-metadata.js';
 import { createInteractionGateway, type InteractionGateway } from './interaction-gateway.js';
 import { createMemoryAdapter } from './memory-adapter.js';
+import { createAccessTokenMinter } from './token-minter.js';
 import {
   loadOidcProvider,
+  type KoaContext,
   type OidcContext,
   type OidcProvider,
   type OidcProviderModule,
@@ -39,6 +49,12 @@ export interface OidcComponents {
   readonly grants: GrantRevoker;
   /** The NV API's resource indicator, the audience of its access tokens. */
   readonly resource: string;
+  /** The subscriber's answers to CIBA requests waiting for consent. */
+  readonly backchannel: BackchannelDecisions;
+  /** Access tokens for the JWT-bearer grant, answered in front of the provider. */
+  readonly minter: AccessTokenMinter;
+  /** CIBA requests whose `openid` scope the HTTP layer added (ICM: openid is optional). */
+  readonly impliedOpenid: WeakSet<object>;
 }
 
 /** The ID token says how the subscriber was authenticated (ICM: `amr` shows network auth). */
@@ -60,7 +76,15 @@ const MAX_ASSERTION_LIFETIME = 300;
 export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcComponents> {
   const oidc = await loadOidcProvider();
   const resource = `${deps.issuer}/number-verification`;
-  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps, resource));
+  const ciba = cibaDeps(oidc, deps, resource);
+  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps, resource, ciba));
+  await wrapCibaGrant(provider, pollCheck(ciba));
+  // Known to discovery and to client metadata; its requests are answered in front of the
+  // provider (http/backend-endpoints-router.ts), so this handler is never reached.
+  provider.registerGrantType(JWT_BEARER_GRANT, async () => {
+    throw new oidc.errors.UnsupportedGrantType();
+  });
+  provider.use(icmAmendments);
   logProviderEvents(provider, deps.logger);
   await validateClients(provider, deps.instance);
   return {
@@ -69,13 +93,60 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
     tokens: createAccessTokenReader(provider, resource),
     grants: createGrantRevoker(provider),
     resource,
+    backchannel: createBackchannelDecisions(provider, ciba),
+    minter: createAccessTokenMinter(
+      provider,
+      resource,
+      () => deps.purposes.resourceScopes(),
+      deps.instance.accessTokenTtlSeconds,
+    ),
+    impliedOpenid: ciba.impliedOpenid,
   };
 }
+
+function cibaDeps(oidc: OidcProviderModule, deps: OidcProviderDeps, resource: string): CibaDeps {
+  const { intervalSeconds, requestTtlSeconds } = deps.instance.backchannel;
+  return {
+    oidc,
+    intervalSeconds,
+    requestTtlSeconds,
+    purposes: deps.purposes,
+    consents: deps.consents,
+    network: deps.network,
+    pending: createPendingConsentRequests(),
+    ledger: createPollLedger(intervalSeconds),
+    resource,
+    impliedOpenid: new WeakSet(),
+    logger: deps.logger,
+  };
+}
+
+/**
+ * Where the provider's answers differ from CAMARA ICM:
+ * - discovery: `user_code` is ignored ("Client-Initiated Backchannel Authentication Flow",
+ *   "Optional Parameters"), so `backchannel_user_code_parameter_supported` is false;
+ * - a client using a grant type it is not registered for is `unauthorized_client`
+ *   (Appendix A, CIBA authentication and token error responses), not `invalid_request`.
+ */
+async function icmAmendments(ctx: KoaContext, next: () => Promise<void>): Promise<void> {
+  await next();
+  const body =
+    ctx.body && typeof ctx.body === 'object' ? (ctx.body as Record<string, unknown>) : undefined;
+  if (!body) return;
+  if (ctx.path === '/.well-known/openid-configuration')
+    body.backchannel_user_code_parameter_supported = false;
+  if (body.error === 'invalid_request' && GRANT_NOT_ALLOWED.test(String(body.error_description)))
+    body.error = 'unauthorized_client';
+}
+
+/** oidc-provider's descriptions (lib/actions/token.js, lib/actions/authorization/client.js). */
+const GRANT_NOT_ALLOWED = /^(requested grant type|urn:\S+) is not allowed for this client$/;
 
 function configuration(
   oidc: OidcProviderModule,
   deps: OidcProviderDeps,
   resource: string,
+  ciba: CibaDeps,
 ): Record<string, unknown> {
   const ttl = deps.instance.accessTokenTtlSeconds;
   return {
@@ -94,7 +165,7 @@ function configuration(
     scopes: ['openid'],
     claims: ID_TOKEN_CLAIMS,
     pkce: { required: () => true },
-    features: features(oidc, deps, resource, ttl),
+    features: { ...features(oidc, deps, resource, ttl), ciba: cibaFeature(ciba) },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
       policy: createAuthorizationPolicy({
@@ -106,7 +177,13 @@ function configuration(
       }),
     },
     ...hooks(oidc, deps),
-    ttl: { ...TTL, AccessToken: ttl, ClientCredentials: ttl },
+    ttl: {
+      ...TTL,
+      AccessToken: ttl,
+      ClientCredentials: ttl,
+      // ICM ignores requested_expiry: every CIBA request lives the configured time.
+      BackchannelAuthenticationRequest: deps.instance.backchannel.requestTtlSeconds,
+    },
   };
 }
 
@@ -118,8 +195,9 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps): Record<string,
     // NV: no refresh tokens, and API tokens outlive the browser session they came from.
     issueRefreshToken: async () => false,
     expiresWithSession: async () => false,
-    extraTokenClaims: async (ctx: OidcContext) => {
-      const amr = ctx.oidc.entities.AuthorizationCode?.amr;
+    // No context for tokens minted outside a provider request (the JWT-bearer grant).
+    extraTokenClaims: async (ctx: OidcContext | undefined) => {
+      const amr = ctx?.oidc.entities.AuthorizationCode?.amr;
       return amr ? { amr } : undefined;
     },
     assertJwtClientAuthClaimsAndHeader: async (

@@ -18,8 +18,16 @@ export interface IdentifiedSubscriber {
   readonly method: 'source-ip' | 'header-enrichment';
 }
 
+/** A line named by a backend flow (CIBA login_hint, JWT-bearer `sub`): no authentication. */
+export type SubscriberQuery = { readonly msisdn: string } | { readonly address: string };
+
 export interface NetworkIdentifier {
   identify(connection: Connection): Promise<IdentifiedSubscriber | undefined>;
+  /**
+   * The subscriber holding a number, or the address the network assigned (the same table
+   * network authentication uses); undefined when this operator serves no such line.
+   */
+  find(query: SubscriberQuery): Promise<{ accountId: string; msisdn: string } | undefined>;
 }
 
 export interface HeaderEnrichment {
@@ -61,6 +69,18 @@ export function createNetworkIdentifier(deps: NetworkIdentifierDeps): NetworkIde
       const accountId = pseudonymFor(deps.store.secret, msisdn);
       await deps.store.rememberAccount(accountId, msisdn);
       return { accountId, msisdn, method: fromHeader ? 'header-enrichment' : 'source-ip' };
+    },
+    async find(query) {
+      const msisdn =
+        'msisdn' in query
+          ? deps.directory.serves(query.msisdn)
+            ? query.msisdn
+            : undefined
+          : deps.directory.msisdnAt(query.address);
+      if (!msisdn) return undefined;
+      const accountId = pseudonymFor(deps.store.secret, msisdn);
+      await deps.store.rememberAccount(accountId, msisdn);
+      return { accountId, msisdn };
     },
   };
 }

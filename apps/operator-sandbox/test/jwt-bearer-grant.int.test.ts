@@ -7,7 +7,10 @@ import {
   bearerAssertion,
   callNv,
   jwtBearer,
+  poll,
+  startBackchannel,
   startInstance,
+  switchboardAtA,
   type AssertionOptions,
 } from '../test-support/index.js';
 
@@ -67,6 +70,26 @@ describe('JWT-bearer grant: success', () => {
     expect(res.json.refresh_token).toBeUndefined();
     expect((await simSwapCheck(b, res.json.access_token, 24)).json).toEqual({ swapped: true });
     expect((await simSwapCheck(b, res.json.access_token, 6)).json).toEqual({ swapped: false });
+  });
+});
+
+describe('backend tokens and Number Verification', () => {
+  it('are not network-based authentication: NV verify refuses them (NV needs operatortoken:)', async () => {
+    const scope = `${FRAUD} number-verification:verify`;
+    const bearer = await jwtBearer(a.url, await atA({ scope }));
+    const ciba = await poll(
+      a.url,
+      switchboardAtA,
+      await startBackchannel(a.url, switchboardAtA, 'ipport:127.10.0.7', scope),
+    );
+    for (const token of [bearer.json.access_token, ciba.json.access_token]) {
+      const res = await callNv(a.url, '/number-verification/v2/verify', {
+        token: String(token),
+        body: JSON.stringify({ phoneNumber: '+346001000007' }),
+      });
+      expect(res.status).toBe(403);
+      expect(res.json?.code).toBe('NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK');
+    }
   });
 });
 

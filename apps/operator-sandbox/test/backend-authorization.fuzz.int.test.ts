@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
@@ -26,20 +29,25 @@ import {
 // Hostile input (docs/security.md, "Hostile input"): sandbox-a's CIBA backchannel
 // authentication endpoint and the CIBA / JWT-bearer grants of its token endpoint (CAMARA ICM
 // backend flows) with random parameters, bodies and client authentication. Never a 5xx;
-// every refusal an RFC 6749 JSON error; every success the shape ICM / CIBA Core define.
+// every refusal an RFC 6749 JSON error that leaves the persisted state file unchanged; every
+// success the shape ICM / CIBA Core define.
 let sandbox: RunningSandbox;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-backend-fuzz-'));
+const stateFile = path.join(dataDir, 'sandbox-a', 'state.json');
+const state = () => (fs.existsSync(stateFile) ? fs.readFileSync(stateFile, 'utf8') : 'none');
 const authReqIds: string[] = [];
 const http = createFuzzClient();
 const SCOPE = `openid ${FRAUD} sim-swap:check`;
 
 beforeAll(async () => {
-  sandbox = await startInstance('sandbox-a');
+  sandbox = await startInstance('sandbox-a', {}, { dataDir });
   for (const hint of ['tel:+346001000007', 'ipport:127.10.0.5'])
     authReqIds.push(await startBackchannel(sandbox.url, switchboardAtA, hint, SCOPE));
 });
 afterAll(async () => {
   await http.close();
   await sandbox?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
@@ -104,10 +112,16 @@ const form = (fields: Record<string, string | undefined>) =>
 
 const BASIC = `Basic ${Buffer.from(`switchboard:${switchboardAtA.secret}`).toString('base64')}`;
 
-function expectOAuthAnswer(res: FuzzResponse, success: (body: Record<string, unknown>) => void) {
+/** `before`: the state file before the request; a refusal must leave it as it was. */
+function expectOAuthAnswer(
+  res: FuzzResponse,
+  before: string,
+  success: (body: Record<string, unknown>) => void,
+) {
   expect(res.status).toBeLessThan(500);
-  if (res.status === 200) success(JSON.parse(res.text) as Record<string, unknown>);
-  else expectOAuthJsonError(res);
+  if (res.status === 200) return success(JSON.parse(res.text) as Record<string, unknown>);
+  expectOAuthJsonError(res);
+  expect(state()).toBe(before);
 }
 
 describe('sandbox backend flows under hostile input', () => {
@@ -118,6 +132,7 @@ describe('sandbox backend flows under hostile input', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(backchannelForm(), fc.boolean(), async (fields, basic) => {
+          const before = state();
           const res = await http.send(`${sandbox.url}/backchannel`, {
             method: 'POST',
             headers: {
@@ -126,7 +141,7 @@ describe('sandbox backend flows under hostile input', () => {
             },
             body: form(fields),
           });
-          expectOAuthAnswer(res, (body) =>
+          expectOAuthAnswer(res, before, (body) =>
             expect(body).toEqual({ auth_req_id: expect.any(String), expires_in: 120, interval: 1 }),
           );
         }),
@@ -150,6 +165,7 @@ describe('sandbox backend flows under hostile input', () => {
                     step.assertion.aud
                   ],
                 });
+          const before = state();
           const res = await http.send(`${sandbox.url}/token`, {
             method: 'POST',
             headers: {
@@ -163,7 +179,7 @@ describe('sandbox backend flows under hostile input', () => {
               scope: step.scope,
             }),
           });
-          expectOAuthAnswer(res, (body) => {
+          expectOAuthAnswer(res, before, (body) => {
             expect(body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer' });
             expect(body.refresh_token).toBeUndefined();
           });
@@ -182,14 +198,16 @@ describe('sandbox backend flows under hostile input', () => {
           fc.constantFrom('/token', '/backchannel'),
           contentType(),
           rawBody(fc.jsonValue()),
-          async (path, type, body) => {
-            const res = await http.send(`${sandbox.url}${path}`, {
+          async (endpoint, type, body) => {
+            const before = state();
+            const res = await http.send(`${sandbox.url}${endpoint}`, {
               method: 'POST',
               headers: { 'content-type': type, authorization: BASIC },
               body,
             });
             expect(res.status).toBeLessThan(500);
             expectOAuthJsonError(res);
+            expect(state()).toBe(before);
           },
         ),
         fuzzParameters(runs),

@@ -4,7 +4,7 @@ import { JWT_BEARER_GRANT, type SandboxClientConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ConsentService } from '../services/consent-service.js';
 import { parseSubscriberHint } from '../services/login-hint.js';
-import type { NetworkIdentifier } from '../services/network-identifier.js';
+import type { NamedSubscriber, NetworkIdentifier } from '../services/network-identifier.js';
 import type { PurposePolicy } from '../services/purpose-policy.js';
 
 /**
@@ -171,15 +171,18 @@ function spendJti(used: Map<string, number>, claims: Claims, nowMs: number): voi
   used.set(key, claims.exp);
 }
 
+/** Subject, scope, consent; the subscriber is recorded only once the grant is accepted. */
 async function issue(deps: JwtBearerGrantDeps, claims: Claims) {
-  const accountId = await subjectOf(deps, claims.sub);
+  const subscriber = subjectOf(deps, claims.sub);
   const check = deps.purposes.check(claims.scope);
   if (!check.ok) throw invalidGrant(`scope claim: ${check.reason}`);
   const { purpose, basis } = check.request;
+  const { accountId } = subscriber;
   const state = deps.consents.state(accountId, claims.iss, purpose, basis);
   // ICM: rejected when the legal basis needs consent and the subscriber has not given it.
   if (state === 'missing')
     throw invalidGrant(`the subscriber has not consented to ${purpose} for this client`);
+  await deps.network.remember(subscriber);
   const scope = claims.scope
     .split(' ')
     .filter((s) => s && s !== 'openid')
@@ -197,14 +200,14 @@ async function issue(deps: JwtBearerGrantDeps, claims: Claims) {
 }
 
 /** ICM: `sub` is `tel:+E164` (or `operatortoken:…`, not supported here yet). */
-async function subjectOf(deps: JwtBearerGrantDeps, sub: string): Promise<string> {
+function subjectOf(deps: JwtBearerGrantDeps, sub: string): NamedSubscriber {
   const parsed = parseSubscriberHint(sub);
   if (!parsed.ok) throw invalidGrant(`sub ${parsed.reason}`);
   if (parsed.hint.kind === 'operatortoken')
     throw invalidGrant('sub operatortoken: is not supported by this operator yet');
   if (parsed.hint.kind !== 'tel')
     throw invalidGrant('sub must be tel:+E164 or operatortoken:… (CAMARA ICM JWT Bearer Flow)');
-  const subscriber = await deps.network.find({ msisdn: parsed.hint.msisdn });
+  const subscriber = deps.network.find({ msisdn: parsed.hint.msisdn });
   if (!subscriber) throw invalidGrant('sub is not a subscriber of this operator');
-  return subscriber.accountId;
+  return subscriber;
 }

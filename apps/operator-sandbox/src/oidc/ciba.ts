@@ -72,8 +72,10 @@ export function cibaFeature(deps: CibaDeps) {
           'operatortoken login_hint is not supported by this operator yet',
         );
       const query = hint.kind === 'tel' ? { msisdn: hint.msisdn } : { address: hint.address };
-      // undefined → oidc-provider answers unknown_user_id.
-      return (await deps.network.find(query))?.accountId;
+      const subscriber = deps.network.find(query);
+      // undefined → oidc-provider answers unknown_user_id; later checks cannot refuse it.
+      if (subscriber) await deps.network.remember(subscriber);
+      return subscriber?.accountId;
     },
     triggerAuthenticationDevice: async (
       ctx: OidcContext,

@@ -18,8 +18,12 @@ export async function oauthPost(
   path: string,
   auth: ClientAuth | undefined,
   params: Record<string, string>,
+  extraHeaders: Record<string, string> = {},
 ): Promise<OAuthAnswer> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...extraHeaders,
+  };
   const form = new URLSearchParams(params);
   if (auth?.method === 'basic') {
     const credentials = `${encodeURIComponent(auth.clientId)}:${encodeURIComponent(auth.secret)}`;
@@ -96,5 +100,16 @@ export async function bearerAssertion(jwk: JWK, o: AssertionOptions): Promise<st
 }
 
 /** The JWT-bearer grant with only grant_type + assertion (ICM: the assertion authenticates). */
-export const jwtBearer = (issuer: string, assertion: string, extra: Record<string, string> = {}) =>
-  oauthPost(issuer, '/token', undefined, { grant_type: JWT_BEARER_GRANT, assertion, ...extra });
+export const jwtBearer = (
+  issuer: string,
+  assertion: string,
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+) =>
+  oauthPost(
+    issuer,
+    '/token',
+    undefined,
+    { grant_type: JWT_BEARER_GRANT, assertion, ...extra },
+    headers,
+  );

@@ -94,6 +94,7 @@ describe('CIBA: hints', () => {
       login_hint: 'tel:+346001000007',
       scope: `openid ${FRAUD} sim-swap:check`,
       binding_message: 'ignored per ICM, even if it is far too long for CIBA',
+      requested_expiry: '5',
     });
     expect(started.status).toBe(200);
     expect(started.json).toEqual({ auth_req_id: expect.any(String), expires_in: 120, interval: 1 });

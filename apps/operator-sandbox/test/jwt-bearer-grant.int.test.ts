@@ -155,6 +155,18 @@ describe('JWT-bearer grant: refusals', () => {
     });
   });
 
+  it('accepts client authentication sent along, refuses one naming another client', async () => {
+    const basic = (user: string) => ({
+      authorization: `Basic ${Buffer.from(`${user}:whatever`).toString('base64')}`,
+    });
+    expect((await jwtBearer(a.url, await atA(), {}, basic('switchboard'))).status).toBe(200);
+    await refusedWith(a, await atA(), 'invalid_grant', /client_id is not the assertion's iss/, {
+      client_id: 'sandbox-tester',
+    });
+    const res = await jwtBearer(a.url, await atA(), {}, basic('sandbox-tester'));
+    expect(res.json.error_description).toMatch(/client_id is not the assertion's iss/);
+  });
+
   it('refuses a client not registered for the grant (unauthorized_client)', async () => {
     await refusedWith(
       a,

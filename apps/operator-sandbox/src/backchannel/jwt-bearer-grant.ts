@@ -15,7 +15,11 @@ import type { PurposePolicy } from '../services/purpose-policy.js';
  * grant `unauthorized_client` (ICM Appendix A "Token Error Response").
  */
 export interface JwtBearerGrant {
-  exchange(form: URLSearchParams): Promise<TokenEndpointAnswer>;
+  /**
+   * `clientIds`: the clients the request names besides the assertion (`client_id`, the HTTP
+   * Basic user name); any that is not the assertion's `iss` is refused.
+   */
+  exchange(form: URLSearchParams, clientIds?: ReadonlyArray<string>): Promise<TokenEndpointAnswer>;
 }
 
 export interface TokenEndpointAnswer {
@@ -75,10 +79,14 @@ interface Claims {
 export function createJwtBearerGrant(deps: JwtBearerGrantDeps): JwtBearerGrant {
   const usedJtis = new Map<string, number>();
   return {
-    async exchange(form) {
+    async exchange(form, clientIds = []) {
       try {
         const assertion = requestShape(form);
         const client = clientOf(deps, assertion);
+        // The assertion authenticates the client (ICM); other credentials sent along are not
+        // checked, but they must not name another client.
+        if ([...form.getAll('client_id'), ...clientIds].some((id) => id !== client.clientId))
+          throw invalidGrant("the request's client_id is not the assertion's iss");
         const claims = await verified(assertion, client);
         checkClaims(deps, claims);
         spendJti(usedJtis, claims, deps.clock.now());

@@ -33,7 +33,7 @@ export function createBackendEndpointsRouter(deps: BackendEndpointsRouterDeps): 
     const form = formOf(req, raw);
     const grantTypes = form?.getAll('grant_type') ?? [];
     if (form && grantTypes.length === 1 && grantTypes[0] === JWT_BEARER_GRANT) {
-      const answer = await deps.jwtBearer.exchange(form);
+      const answer = await deps.jwtBearer.exchange(form, basicUser(req));
       res.status(answer.status).json(answer.body);
       return;
     }
@@ -110,4 +110,17 @@ function replay(req: Request, body: Buffer): IncomingMessage {
 function withoutFraming(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
   const { 'transfer-encoding': _chunked, ...rest } = headers;
   return rest;
+}
+
+/** The client id of an HTTP Basic Authorization header (RFC 6749 §2.3.1), if any. */
+function basicUser(req: Request): string[] {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(req.headers.authorization ?? '');
+  if (!match) return [];
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const user = decoded.slice(0, Math.max(decoded.indexOf(':'), 0));
+  try {
+    return [decodeURIComponent(user)];
+  } catch {
+    return [user];
+  }
 }

@@ -9,10 +9,25 @@ describe('CIBA poll ledger', () => {
     expect(ledger.poll('r1', 'c')).toBe('ok');
     now += 4_999;
     expect(ledger.poll('r1', 'c')).toBe('slow_down');
-    now += 5_000;
+    now += 10_000; // the interval plus the 5 s slow_down adds
     expect(ledger.poll('r1', 'c')).toBe('ok');
     now += 60_000;
     expect(ledger.poll('r1', 'c')).toBe('expired');
+  });
+
+  it('adds 5 s to the interval after each slow_down', () => {
+    let now = 0;
+    const ledger = createPollLedger(1, () => now);
+    ledger.open('r1', 'c', 600_000);
+    expect(ledger.poll('r1', 'c')).toBe('ok');
+    now += 500;
+    expect(ledger.poll('r1', 'c')).toBe('slow_down');
+    now += 1_000;
+    expect(ledger.poll('r1', 'c')).toBe('slow_down'); // now 11 s are owed
+    now += 10_999;
+    expect(ledger.poll('r1', 'c')).toBe('slow_down');
+    now += 16_000;
+    expect(ledger.poll('r1', 'c')).toBe('ok');
   });
 
   it('knows nothing of unknown requests or of another client’s', () => {

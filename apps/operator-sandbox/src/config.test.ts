@@ -78,6 +78,44 @@ describe('sandbox config', () => {
     expect(configErrorOf(() => parseSandboxConfig(twice))).toContain('duplicate id sandbox-x');
   });
 
+  it('defaults the CIBA timing (interval 1 s, requests live 120 s) and validates it', () => {
+    expect(parseSandboxConfig(minimal()).instances[0]!.backchannel).toEqual({
+      intervalSeconds: 1,
+      requestTtlSeconds: 120,
+    });
+    const tooShort = minimal();
+    Object.assign(tooShort.instances[0]!, {
+      backchannel: { intervalSeconds: 30, requestTtlSeconds: 5 },
+    });
+    expect(configErrorOf(() => parseSandboxConfig(tooShort))).toContain(
+      'instances[0].backchannel.requestTtlSeconds: must be at least intervalSeconds',
+    );
+    const zero = minimal();
+    Object.assign(zero.instances[0]!, {
+      backchannel: { intervalSeconds: 0, requestTtlSeconds: 5 },
+    });
+    expect(configErrorOf(() => parseSandboxConfig(zero))).toContain(
+      'instances[0].backchannel.intervalSeconds',
+    );
+  });
+
+  it('requires the poll delivery mode with the CIBA grant and keys with the JWT-bearer grant', () => {
+    const ciba = minimal();
+    Object.assign(ciba.instances[0]!.clients[0]!, {
+      grantTypes: ['urn:openid:params:grant-type:ciba'],
+    });
+    expect(configErrorOf(() => parseSandboxConfig(ciba))).toContain(
+      'instances[0].clients[0].backchannelTokenDeliveryMode: is required ("poll")',
+    );
+    const bearer = minimal();
+    Object.assign(bearer.instances[0]!.clients[0]!, {
+      grantTypes: ['urn:ietf:params:oauth:grant-type:jwt-bearer'],
+    });
+    expect(configErrorOf(() => parseSandboxConfig(bearer))).toContain(
+      'instances[0].clients[0].jwks: is required for urn:ietf:params:oauth:grant-type:jwt-bearer',
+    );
+  });
+
   it('names an unreadable file', () => {
     expect(configErrorOf(() => loadSandboxConfig('/nonexistent/sandbox.json'))).toContain(
       '/nonexistent/sandbox.json',

@@ -29,6 +29,15 @@ const subscriberRule = z.union(
   { error: 'must be {address, msisdn}, {cidr, msisdn} or {cidr (IPv4), msisdnPrefix}' },
 );
 
+export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const GRANT_TYPES = [
+  'authorization_code',
+  'client_credentials',
+  CIBA_GRANT,
+  JWT_BEARER_GRANT,
+] as const;
+
 const jwk = z.looseObject({ kty: z.string(), kid: z.string().optional() });
 
 /** What the instance publishes at GSMA OPG.10 `GET /telco-routing/v1/routing`. */
@@ -51,10 +60,9 @@ const client = z
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'private_key_jwt']),
     clientSecret: z.string().min(16).optional(),
     jwks: z.strictObject({ keys: z.array(jwk).min(1) }).optional(),
-    grantTypes: z
-      .array(z.enum(['authorization_code', 'client_credentials']))
-      .min(1)
-      .default(['authorization_code']),
+    grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code']),
+    // CAMARA ICM "Client-Initiated Backchannel Authentication Flow": poll mode only.
+    backchannelTokenDeliveryMode: z.literal('poll').optional(),
   })
   .superRefine((c, ctx) => {
     if (c.tokenEndpointAuthMethod === 'client_secret_basic' && !c.clientSecret) {
@@ -68,6 +76,39 @@ const client = z
     if (c.tokenEndpointAuthMethod === 'private_key_jwt' && !c.jwks) {
       ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'is required for private_key_jwt' });
     }
+    // ICM "JWT Bearer Flow": the assertion is verified with the client's keys.
+    if (c.grantTypes.includes(JWT_BEARER_GRANT) && !c.jwks) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jwks'],
+        message: `is required for ${JWT_BEARER_GRANT}`,
+      });
+    }
+    const ciba = c.grantTypes.includes(CIBA_GRANT);
+    if (ciba !== (c.backchannelTokenDeliveryMode !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backchannelTokenDeliveryMode'],
+        message: ciba
+          ? `is required ("poll") for ${CIBA_GRANT}`
+          : `is only allowed with the grant type ${CIBA_GRANT}`,
+      });
+    }
+  });
+
+/**
+ * CIBA poll timing (CAMARA ICM "Client-Initiated Backchannel Authentication Flow"): the
+ * `interval` a client must wait between polls, and how long a request waits for the
+ * subscriber's decision before it ends with `expired_token`.
+ */
+const backchannel = z
+  .strictObject({
+    intervalSeconds: z.number().int().min(1).max(60),
+    requestTtlSeconds: z.number().int().min(1).max(600),
+  })
+  .refine((b) => b.requestTtlSeconds >= b.intervalSeconds, {
+    path: ['requestTtlSeconds'],
+    message: 'must be at least intervalSeconds',
   });
 
 const instance = z.strictObject({
@@ -80,6 +121,7 @@ const instance = z.strictObject({
   // the aggregator caps its own tokens the same (ACCESS_TOKEN_MAX_TTL, docs/flow.md step 19).
   accessTokenTtlSeconds: z.number().int().min(1).max(300).default(300),
   singleUseAccessTokens: z.boolean().default(true),
+  backchannel: backchannel.default({ intervalSeconds: 1, requestTtlSeconds: 120 }),
   purposes: z
     .record(
       z.string().regex(DPV_PURPOSE_PATTERN, 'must be a dpv: purpose'),

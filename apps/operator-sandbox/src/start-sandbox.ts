@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { systemClock, type Clock } from './clock.js';
 import type { SandboxInstanceConfig } from './config.js';
+import { createJwtBearerGrant } from './backchannel/jwt-bearer-grant.js';
+import { createBackendEndpointsRouter } from './http/backend-endpoints-router.js';
 import { createApp } from './http/create-app.js';
 import { createConsentsRouter } from './http/consents-router.js';
 import { createCsrf, type Csrf } from './http/csrf.js';
@@ -176,6 +178,18 @@ async function buildApp(
       logger,
     }),
     ...pageRouters(instance, services, oidc, createCsrf(store.secret), logger),
+    backendEndpoints: createBackendEndpointsRouter({
+      authorizationServer: oidc.handler,
+      impliedOpenid: oidc.impliedOpenid,
+      jwtBearer: createJwtBearerGrant({
+        tokenEndpoint: `${issuer}/token`,
+        clients: instance.clients,
+        ...services,
+        tokens: oidc.minter,
+        clock,
+        logger,
+      }),
+    }),
     authorizationServer: oidc.handler,
     logger,
   });
@@ -193,7 +207,12 @@ function pageRouters(
   const clientNames = new Map(instance.clients.map((c) => [c.clientId, c.clientName]));
   return {
     interactions: createInteractionRouter({ ...common, interactions: oidc.interactions, purposes }),
-    consents: createConsentsRouter({ ...common, grants: oidc.grants, clientNames }),
+    consents: createConsentsRouter({
+      ...common,
+      grants: oidc.grants,
+      backchannel: oidc.backchannel,
+      clientNames,
+    }),
   };
 }
 

@@ -19,7 +19,7 @@ export const SANDBOX_CONFIG = loadSandboxConfig(configFile('sandbox.json'));
 export const DEMO_KEYS = JSON.parse(
   readFileSync(configFile('demo-operator-keys.json'), 'utf8'),
 ) as {
-  'sandbox-a': { clientId: string; clientSecret: string };
+  'sandbox-a': { clientId: string; clientSecret: string; privateJwk: JWK };
   'sandbox-b': { clientId: string; privateJwk: JWK };
 };
 

@@ -13,6 +13,8 @@ export interface AppDeps {
   readonly interactions: Router;
   readonly consents: Router;
   readonly telcoRouting: Router;
+  /** POST /token (JWT-bearer grant) and POST /backchannel in front of the provider. */
+  readonly backendEndpoints: Router;
   /** oidc-provider: discovery, JWKS, /auth, /token, /token/revocation… */
   readonly authorizationServer: RequestListener;
   readonly logger: Logger;
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/sim-swap', deps.simSwap);
   app.use(deps.interactions);
   app.use(deps.consents);
+  app.use(deps.backendEndpoints);
   app.use((req, res) => deps.authorizationServer(req, res));
   return app;
 }

@@ -1,7 +1,4 @@
-import { KYC_MATCH_SCOPE, grantedOperations } from '@switchboard/camara';
 import express, { type Request, type Response, type Router } from 'express';
-import { KYC_MATCH_USE } from '../kyc-match/kyc-match-service.js';
-import { locationVerificationUses } from '../location-verification/consent-use.js';
 import type { Logger } from '../logger.js';
 import type { InteractionGateway, InteractionView } from '../oidc/interaction-gateway.js';
 import type { ConsentService } from '../services/consent-service.js';
@@ -11,8 +8,8 @@ import {
   type PurposePolicy,
   type PurposeRequest,
 } from '../services/purpose-policy.js';
-import { simSwapUses } from '../simswap/sim-swap-consent.js';
 import { connectionOf } from './connection.js';
+import { consentUses } from './consent-uses.js';
 import type { Csrf } from './csrf.js';
 import { PageError, pageErrorHandler } from './page-error.js';
 import { consentPage, sendPage } from './pages.js';
@@ -26,11 +23,6 @@ export interface InteractionRouterDeps {
   readonly csrf: Csrf;
   readonly logger: Logger;
 }
-
-const USES = {
-  verify: 'check whether a phone number it already has is the number of this mobile line',
-  'device-phone-number': 'learn the phone number of this mobile line',
-} as const;
 
 /**
  * Consent capture (seed Annex steps 11–12): the only page of the authorization flow.
@@ -56,12 +48,7 @@ function showConsent(deps: InteractionRouterDeps) {
       clientName: view.clientName,
       purposeLabel: purposeLabel(request.purpose),
       purpose: request.purpose,
-      uses: [
-        ...[...grantedOperations(request.apiScopes.join(' '))].map((op) => USES[op]),
-        ...(request.apiScopes.includes(KYC_MATCH_SCOPE) ? [KYC_MATCH_USE] : []),
-        ...locationVerificationUses(request.apiScopes),
-        ...simSwapUses(request.apiScopes),
-      ],
+      uses: consentUses(request.apiScopes),
       action: `/interaction/${encodeURIComponent(view.uid)}/decision`,
       csrf: deps.csrf.issue(req, res, `interaction:${view.uid}`),
     });

@@ -99,6 +99,38 @@ export function consentListPage(
   return `<h1>${escapeHtml(operatorName)}: your consents</h1>${table}`;
 }
 
+export interface PendingRequestItem {
+  readonly id: string;
+  readonly clientName: string;
+  readonly purpose: string;
+  readonly purposeLabel: string;
+  readonly uses: ReadonlyArray<string>;
+}
+
+/**
+ * Backend (CIBA) requests waiting for the subscriber's consent: each with the consent
+ * page's Allow / Deny choice, posted to `/consents/requests/<auth_req_id>`.
+ */
+export function pendingRequestsSection(
+  items: ReadonlyArray<PendingRequestItem>,
+  csrf: string,
+): string {
+  if (items.length === 0) return '';
+  const entries = items
+    .map((i) => {
+      const uses = i.uses.map((u) => `<li>${escapeHtml(u)}</li>`).join('');
+      return `<li><strong>${escapeHtml(i.clientName)}</strong> asks to use your mobile line's information for the purpose
+<strong>${escapeHtml(i.purposeLabel)}</strong> (<code>${escapeHtml(i.purpose)}</code>). It wants to:<ul>${uses}</ul>
+<form method="post" action="/consents/requests/${encodeURIComponent(i.id)}">
+<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
+<button type="submit" name="decision" value="approve">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form></li>`;
+    })
+    .join('');
+  return `<h2>Requests waiting for your decision</h2><ul>${entries}</ul>`;
+}
+
 export function messagePage(heading: string, message: string): string {
   return `<h1>${escapeHtml(heading)}</h1><p>${escapeHtml(message)}</p>`;
 }

@@ -13,6 +13,9 @@ export function toClientMetadata(client: SandboxClientConfig): Record<string, un
     // The sandbox signs with ES256 only (fast keys; design "stack recipe").
     id_token_signed_response_alg: 'ES256',
     ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
+    ...(client.backchannelTokenDeliveryMode
+      ? { backchannel_token_delivery_mode: client.backchannelTokenDeliveryMode }
+      : {}),
     // Inline keys: oidc-provider ≥ 9.7 refuses to fetch a loopback jwks_uri.
     ...(client.jwks ? { jwks: { keys: client.jwks.keys.map((k) => ({ ...k })) } } : {}),
   };

@@ -1,5 +1,11 @@
 import type { RequestListener } from 'node:http';
-import type { SandboxInstanceConfig } from '../config.js';
+import type { AccessTokenMinter } from '../backchannel/jwt-bearer-grant.js';
+import {
+  createPendingConsentRequests,
+  type BackchannelDecisions,
+} from '../backchannel/pending-consent-requests.js';
+import { createPollLedger } from '../backchannel/poll-ledger.js';
+import { JWT_BEARER_GRANT, type SandboxInstanceConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { AccessTokenReader, GrantRevoker } from '../services/access-token-reader.js';
 import type { ConsentService } from '../services/consent-service.js';
@@ -7,9 +13,13 @@ import type { NetworkIdentifier } from '../services/network-identifier.js';
 import type { PurposePolicy } from '../services/purpose-policy.js';
 import { createAccessTokenReader, createGrantRevoker } from './access-token-store.js';
 import { accountEntity, createAuthorizationPolicy } from './authorization-policy.js';
+import { cibaFeature, createBackchannelDecisions, pollCheck, type CibaDeps } from './ciba.js';
+import { wrapCibaGrant } from './ciba-grant-internals.js';
 import { toClientMetadata } from './client-metadata.js';
 import { createInteractionGateway, type InteractionGateway } from './interaction-gateway.js';
+import { icmAmendments } from './icm-amendments.js';
 import { createMemoryAdapter } from './memory-adapter.js';
+import { createAccessTokenMinter } from './token-minter.js';
 import {
   loadOidcProvider,
   type OidcContext,
@@ -39,6 +49,12 @@ export interface OidcComponents {
   readonly grants: GrantRevoker;
   /** The NV API's resource indicator, the audience of its access tokens. */
   readonly resource: string;
+  /** The subscriber's answers to CIBA requests waiting for consent. */
+  readonly backchannel: BackchannelDecisions;
+  /** Access tokens for the JWT-bearer grant, answered in front of the provider. */
+  readonly minter: AccessTokenMinter;
+  /** CIBA requests whose `openid` scope the HTTP layer added (ICM: openid is optional). */
+  readonly impliedOpenid: WeakSet<object>;
 }
 
 /** The ID token says how the subscriber was authenticated (ICM: `amr` shows network auth). */
@@ -60,7 +76,15 @@ const MAX_ASSERTION_LIFETIME = 300;
 export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcComponents> {
   const oidc = await loadOidcProvider();
   const resource = `${deps.issuer}/number-verification`;
-  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps, resource));
+  const ciba = cibaDeps(oidc, deps, resource);
+  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps, resource, ciba));
+  await wrapCibaGrant(provider, pollCheck(ciba));
+  // Known to discovery and to client metadata; its requests are answered in front of the
+  // provider (http/backend-endpoints-router.ts), so this handler is never reached.
+  provider.registerGrantType(JWT_BEARER_GRANT, async () => {
+    throw new oidc.errors.UnsupportedGrantType();
+  });
+  provider.use(icmAmendments);
   logProviderEvents(provider, deps.logger);
   await validateClients(provider, deps.instance);
   return {
@@ -69,6 +93,31 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
     tokens: createAccessTokenReader(provider, resource),
     grants: createGrantRevoker(provider),
     resource,
+    backchannel: createBackchannelDecisions(provider, ciba),
+    minter: createAccessTokenMinter(
+      provider,
+      resource,
+      () => deps.purposes.resourceScopes(),
+      deps.instance.accessTokenTtlSeconds,
+    ),
+    impliedOpenid: ciba.impliedOpenid,
+  };
+}
+
+function cibaDeps(oidc: OidcProviderModule, deps: OidcProviderDeps, resource: string): CibaDeps {
+  const { intervalSeconds, requestTtlSeconds } = deps.instance.backchannel;
+  return {
+    oidc,
+    intervalSeconds,
+    requestTtlSeconds,
+    purposes: deps.purposes,
+    consents: deps.consents,
+    network: deps.network,
+    pending: createPendingConsentRequests(),
+    ledger: createPollLedger(intervalSeconds),
+    resource,
+    impliedOpenid: new WeakSet(),
+    logger: deps.logger,
   };
 }
 
@@ -76,6 +125,7 @@ function configuration(
   oidc: OidcProviderModule,
   deps: OidcProviderDeps,
   resource: string,
+  ciba: CibaDeps,
 ): Record<string, unknown> {
   const ttl = deps.instance.accessTokenTtlSeconds;
   return {
@@ -94,7 +144,7 @@ function configuration(
     scopes: ['openid'],
     claims: ID_TOKEN_CLAIMS,
     pkce: { required: () => true },
-    features: features(oidc, deps, resource, ttl),
+    features: { ...features(oidc, deps, resource, ttl), ciba: cibaFeature(ciba) },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
       policy: createAuthorizationPolicy({
@@ -106,7 +156,13 @@ function configuration(
       }),
     },
     ...hooks(oidc, deps),
-    ttl: { ...TTL, AccessToken: ttl, ClientCredentials: ttl },
+    ttl: {
+      ...TTL,
+      AccessToken: ttl,
+      ClientCredentials: ttl,
+      // ICM ignores requested_expiry: every CIBA request lives the configured time.
+      BackchannelAuthenticationRequest: deps.instance.backchannel.requestTtlSeconds,
+    },
   };
 }
 
@@ -118,8 +174,9 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps): Record<string,
     // NV: no refresh tokens, and API tokens outlive the browser session they came from.
     issueRefreshToken: async () => false,
     expiresWithSession: async () => false,
-    extraTokenClaims: async (ctx: OidcContext) => {
-      const amr = ctx.oidc.entities.AuthorizationCode?.amr;
+    // No context for tokens minted outside a provider request (the JWT-bearer grant).
+    extraTokenClaims: async (ctx: OidcContext | undefined) => {
+      const amr = ctx?.oidc.entities.AuthorizationCode?.amr;
       return amr ? { amr } : undefined;
     },
     assertJwtClientAuthClaimsAndHeader: async (

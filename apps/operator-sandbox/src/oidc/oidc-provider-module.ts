@@ -45,11 +45,21 @@ export interface TokenModel {
   revokeByGrantId(grantId: string): Promise<void>;
 }
 
+/** The part of a koa context our provider middleware reads. */
+export interface KoaContext {
+  readonly path: string;
+  readonly method: string;
+  status: number;
+  body: unknown;
+}
+
 export interface OidcContext {
   readonly req: IncomingMessage;
+  body?: unknown;
   readonly oidc: {
     readonly params: Record<string, string | undefined>;
     readonly client: { readonly clientId: string };
+    readonly route?: string;
     readonly session: OidcSession;
     readonly grant?: OidcGrant;
     readonly resourceServers: Record<string, { readonly scopes: Set<string> }>;
@@ -66,15 +76,40 @@ export interface InteractionDetails {
   readonly session?: { readonly accountId?: string };
 }
 
+/** A CIBA request as oidc-provider stores it (`jti` is the `auth_req_id`). */
+export interface OidcBackchannelRequest {
+  readonly jti: string;
+  readonly accountId: string;
+  readonly clientId: string;
+  readonly scope?: string;
+}
+
 export interface OidcProvider {
   readonly issuer: string;
   readonly Grant: {
     new (init: { accountId: string; clientId: string }): OidcGrant;
     find(id: string): Promise<OidcGrant | undefined>;
   };
-  readonly AccessToken: TokenModel;
   readonly ClientCredentials: TokenModel;
   readonly Client: { find(id: string): Promise<{ readonly clientName?: string } | undefined> };
+  readonly BackchannelAuthenticationRequest: {
+    find(id: string): Promise<OidcBackchannelRequest | undefined>;
+  };
+  readonly AccessToken: TokenModel & {
+    new (init: Record<string, unknown>): { save(): Promise<string>; readonly expiration: number };
+  };
+  backchannelResult(
+    request: OidcBackchannelRequest | string,
+    result: OidcGrant | string | Error,
+    details?: { acr?: string; amr?: string[] },
+  ): Promise<void>;
+  registerGrantType(
+    name: string,
+    handler: (ctx: OidcContext) => Promise<void>,
+    params?: ReadonlySet<string>,
+    dupes?: ReadonlySet<string>,
+  ): void;
+  use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void;
   callback(): RequestListener;
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
   interactionFinished(
@@ -106,6 +141,11 @@ export interface OidcProviderModule {
     InvalidTarget: ErrorClass;
     InvalidClientAuth: new () => Error;
     InvalidRequest: ErrorClass;
+    InvalidGrant: ErrorClass;
+    UnknownUserId: ErrorClass;
+    ExpiredToken: ErrorClass;
+    SlowDown: ErrorClass;
+    UnsupportedGrantType: ErrorClass;
   };
   interactionPolicy: PromptApi;
 }

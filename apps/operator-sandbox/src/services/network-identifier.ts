@@ -18,8 +18,24 @@ export interface IdentifiedSubscriber {
   readonly method: 'source-ip' | 'header-enrichment';
 }
 
+/** A line named by a backend flow (CIBA login_hint, JWT-bearer `sub`): no authentication. */
+export type SubscriberQuery = { readonly msisdn: string } | { readonly address: string };
+
 export interface NetworkIdentifier {
   identify(connection: Connection): Promise<IdentifiedSubscriber | undefined>;
+  /**
+   * The subscriber holding a number, or the address the network assigned (the same table
+   * network authentication uses); undefined when this operator serves no such line. A pure
+   * lookup: `remember` records the account once the request is accepted.
+   */
+  find(query: SubscriberQuery): NamedSubscriber | undefined;
+  /** Records the pseudonym → MSISDN pair the APIs read a token's subject from. */
+  remember(subscriber: NamedSubscriber): Promise<void>;
+}
+
+export interface NamedSubscriber {
+  readonly accountId: string;
+  readonly msisdn: string;
 }
 
 export interface HeaderEnrichment {
@@ -62,6 +78,16 @@ export function createNetworkIdentifier(deps: NetworkIdentifierDeps): NetworkIde
       await deps.store.rememberAccount(accountId, msisdn);
       return { accountId, msisdn, method: fromHeader ? 'header-enrichment' : 'source-ip' };
     },
+    find(query) {
+      const msisdn =
+        'msisdn' in query
+          ? deps.directory.serves(query.msisdn)
+            ? query.msisdn
+            : undefined
+          : deps.directory.msisdnAt(query.address);
+      return msisdn ? { accountId: pseudonymFor(deps.store.secret, msisdn), msisdn } : undefined;
+    },
+    remember: ({ accountId, msisdn }) => deps.store.rememberAccount(accountId, msisdn),
   };
 }
 

@@ -34,6 +34,17 @@ describe('subscriber directory', () => {
     expect(directory.msisdnAt('not-an-ip')).toBeUndefined();
   });
 
+  it('knows which numbers it serves (the tel: subject of a backend flow)', () => {
+    expect(directory.serves('+34600000001')).toBe(true);
+    expect(directory.serves('+346001000005')).toBe(true);
+    expect(directory.serves('+491700255255')).toBe(true);
+    expect(directory.serves('+4915100000000')).toBe(true);
+    expect(directory.serves('+346001000256')).toBe(false);
+    expect(directory.serves('+3460010005')).toBe(false);
+    expect(directory.serves('+346001009007')).toBe(false); // 127.10.9.7 is +34999999999
+    expect(directory.serves('+4917000000000')).toBe(false);
+  });
+
   it('refuses a range whose numbers would exceed 15 digits', () => {
     expect(() =>
       createSubscriberDirectory([{ cidr: '10.0.0.0/8', msisdnPrefix: '+3460000' }]),

@@ -1,12 +1,14 @@
 // Complete CIBA authorizations (bc-authorize → wait `interval` → poll → token, CAMARA ICM
 // r4.2) through the aggregator to sandbox-a, next to the same CIBA flow against sandbox-a
-// alone (its `sandbox-tester` client), in the same run. Each flow waits the operator's
+// alone, in the same run. Each flow waits the operator's
 // interval (1 s in config/sandbox.json) before its poll, so many flows run at once: the
 // throughput shows what the aggregator's extra hops cost once the waits overlap.
 import { request } from 'undici';
-import { loadSandboxConfig } from '@switchboard/operator-sandbox';
+import { readFileSync } from 'node:fs';
+import type { JWK } from 'jose';
 import {
   bcAuthorize,
+  clientAssertion,
   pollToken,
   registerBackendApp,
   type BackendApp,
@@ -61,34 +63,40 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
 /** sandbox-a's subscribers +346001000000…: one per flow in flight. */
 const subscriber = (n: number) => `tel:+346001${String(100 + (n % 900)).padStart(6, '0')}`;
 
-const wait = (seconds: unknown) =>
-  new Promise((r) => setTimeout(r, Number(seconds ?? 5) * 1000));
+const wait = (seconds: unknown) => new Promise((r) => setTimeout(r, Number(seconds ?? 5) * 1000));
 
 function throughAggregator(agg: { issuer: string; publicUrl: string }, app: BackendApp): Flow {
   return async (n) => {
     const started = await bcAuthorize(agg, app, { scope: SCOPE, login_hint: subscriber(n) });
     if (started.status !== 200) throw new Error(`bc-authorize: ${JSON.stringify(started.body)}`);
-    await pollUntilToken(started.body, () =>
-      pollToken(agg, app, String(started.body.auth_req_id)),
-    );
+    await pollUntilToken(started.body, () => pollToken(agg, app, String(started.body.auth_req_id)));
   };
 }
 
+/**
+ * A service provider's backend at sandbox-a directly, as Switchboard's own client there (the
+ * one registered for CIBA, with private_key_jwt and its demo key).
+ */
 function directAtSandbox(issuer: string): Flow {
-  const tester = loadSandboxConfig('config/sandbox.json').instances[0]!.clients.find(
-    (c) => c.clientId === 'sandbox-tester',
-  )!;
-  const basic = `Basic ${Buffer.from(`${tester.clientId}:${tester.clientSecret}`).toString('base64')}`;
+  const keys = JSON.parse(readFileSync('config/demo-operator-keys.json', 'utf8')) as {
+    'sandbox-a': { privateJwk: JWK };
+  };
+  const switchboard = { id: 'switchboard', jwk: keys['sandbox-a'].privateJwk };
   const post = async (path: string, form: Record<string, string>) => {
     const res = await request(`${issuer}${path}`, {
       method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        ...form,
+        client_id: switchboard.id,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: await clientAssertion(switchboard, issuer),
+      }).toString(),
     });
     return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
   };
   return async (n) => {
-    const started = await post('/bc-authorize', { scope: SCOPE, login_hint: subscriber(n) });
+    const started = await post('/backchannel', { scope: SCOPE, login_hint: subscriber(n) });
     if (started.status !== 200) throw new Error(`bc-authorize: ${JSON.stringify(started.body)}`);
     await pollUntilToken(started.body, () =>
       post('/token', {

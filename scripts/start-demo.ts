@@ -108,9 +108,9 @@ async function seedOperators(): Promise<void> {
   const keys = JSON.parse(
     fs.readFileSync(path.join(root, 'config/demo-operator-keys.json'), 'utf8'),
   );
-  const secretFile = path.join(dataDir, 'demo-sandbox-a-secret');
+  const aKeyFile = path.join(dataDir, 'demo-sandbox-a-key.json');
   const keyFile = path.join(dataDir, 'demo-sandbox-b-key.json');
-  fs.writeFileSync(secretFile, keys['sandbox-a'].clientSecret, { mode: 0o600 });
+  fs.writeFileSync(aKeyFile, JSON.stringify(keys['sandbox-a'].privateJwk), { mode: 0o600 });
   fs.writeFileSync(keyFile, JSON.stringify(keys['sandbox-b'].privateJwk), { mode: 0o600 });
   const common = ['--client-id', 'switchboard', '--insecure'];
   await ensure(
@@ -127,10 +127,13 @@ async function seedOperators(): Promise<void> {
     'http://127.0.0.1:4001',
     '--api-root',
     'http://127.0.0.1:4001',
-    '--client-secret-file',
-    secretFile,
+    '--private-key-file',
+    aKeyFile,
     ...common,
   );
+  // A data directory from before sandbox-a took keys (ICM: private_key_jwt) still holds its
+  // client secret: the registration follows the sandbox.
+  await ensure('sandbox-a key', 'operators', 'update', 'sandbox-a', '--private-key-file', aKeyFile);
   await ensure(
     'sandbox-b',
     'operators',

@@ -51,10 +51,21 @@ export interface FormResult {
   readonly body: Record<string, unknown>;
 }
 
-export async function postForm(url: string, form: Record<string, string>): Promise<FormResult> {
+/**
+ * `host`: the public host every aggregator process serves behind one load balancer (the
+ * issuer's), which oidc-provider builds its endpoint URLs, the assertions' `aud`, from.
+ */
+export async function postForm(
+  url: string,
+  form: Record<string, string>,
+  host?: string,
+): Promise<FormResult> {
   const res = await request(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(host ? { host } : {}),
+    },
     body: new URLSearchParams(form).toString(),
   });
   const text = await res.body.text();
@@ -73,23 +84,31 @@ export async function bcAuthorize(
   app: BackendApp,
   params: Record<string, string>,
 ): Promise<FormResult> {
-  return postForm(`${at.publicUrl}/bc-authorize`, {
-    client_id: app.id,
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: await clientAssertion(app, `${at.issuer}/bc-authorize`),
-    ...params,
-  });
+  return postForm(
+    `${at.publicUrl}/bc-authorize`,
+    {
+      client_id: app.id,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: await clientAssertion(app, `${at.issuer}/bc-authorize`),
+      ...params,
+    },
+    new URL(at.issuer).host,
+  );
 }
 
 /** One CIBA poll of the token endpoint (CIBA Core §10.1). */
 export async function pollToken(at: Endpoints, app: BackendApp, authReqId: string) {
-  return postForm(`${at.publicUrl}/token`, {
-    grant_type: CIBA_GRANT,
-    auth_req_id: authReqId,
-    client_id: app.id,
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: await clientAssertion(app, `${at.issuer}/token`),
-  });
+  return postForm(
+    `${at.publicUrl}/token`,
+    {
+      grant_type: CIBA_GRANT,
+      auth_req_id: authReqId,
+      client_id: app.id,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: await clientAssertion(app, `${at.issuer}/token`),
+    },
+    new URL(at.issuer).host,
+  );
 }
 
 /**

@@ -20,7 +20,7 @@ import { silentLogger } from '../src/infra/logging.js';
 const configFile = (name: string) =>
   fileURLToPath(new URL(`../../../config/${name}`, import.meta.url));
 const DEMO_KEYS = JSON.parse(readFileSync(configFile('demo-operator-keys.json'), 'utf8')) as {
-  'sandbox-a': { clientSecret: string };
+  'sandbox-a': { privateJwk: Record<string, unknown> };
   'sandbox-b': { privateJwk: Record<string, unknown> };
 };
 
@@ -96,10 +96,7 @@ export async function registerOperators(agg: Aggregator, a: string, b: string): 
       name: 'Sandbox Operator A',
       issuerUrl: a,
       apiRoot: a,
-      credentials: {
-        method: 'client_secret_basic',
-        clientSecret: DEMO_KEYS['sandbox-a'].clientSecret,
-      },
+      credentials: { method: 'private_key_jwt', privateJwk: DEMO_KEYS['sandbox-a'].privateJwk },
       scopeStyle: 'camara',
     },
     ADMIN,

@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPair, exportJWK } from 'jose';
 import { aggregatorTokenAudience, readAggregatorAccessToken } from '@switchboard/tokens';
+import {
+  answerConsentOnDevice,
+  DeviceBrowser as SandboxDevice,
+} from '@switchboard/operator-sandbox/test-support';
 import type { Aggregator } from '../src/app.js';
 import {
   adminCli,
@@ -356,16 +360,58 @@ describe('through both sandboxes', () => {
     expect(row!.operator_request_enc).not.toContain(String(started.body.auth_req_id));
   });
 
-  it('CIBA by ipport: at sandox-b (dpv-hash scope style)', async () => {
+  const KYC = `openid ${FRAUD} kyc-match:match`;
+
+  it('CIBA by ipport: at sandbox-b, a consent purpose: pending until the subscriber approves on the device, then KYC Match works', async () => {
     const started = await bcAuthorize(s.agg, app, {
-      scope: `openid dpv:FraudPreventionAndDetection kyc-match:match`,
-      login_hint: 'ipport:127.20.0.1:40000',
+      scope: KYC,
+      login_hint: 'ipport:127.20.0.5:40000',
     });
     expect(started.status).toBe(200);
+    // sandbox-b needs consent for dpv:FraudPreventionAndDetection (config/sandbox.json).
+    await new Promise((r) => setTimeout(r, Number(started.body.interval) * 1000 + 50));
+    const pending = await pollToken(second, app, String(started.body.auth_req_id));
+    expect(pending).toMatchObject({ status: 400, body: { error: 'authorization_pending' } });
+    const device = new SandboxDevice('127.20.0.5');
+    try {
+      expect(
+        (await answerConsentOnDevice(s.sandboxes[1]!.url, device, 'approve')).status,
+      ).toBeLessThan(400);
+    } finally {
+      await device.close();
+    }
     const done = await pollUntilDone([s.agg, second], app, started.body);
-    // sandbox-b needs consent for dpv:FraudPreventionAndDetection: pending until the subscriber
-    // answers; unanswered it expires. Either way the answer is an ICM code, not a 5xx.
-    expect(['access_denied', 'expired_token', undefined]).toContain(done.body.error);
+    expect(done.status).toBe(200);
+    expect(await claimsOf(done.body.access_token)).toMatchObject({ operator_id: 'sandbox-b' });
+    const kyc = await fetch(`${s.agg.publicUrl}/kyc-match/v0.3/match`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${String(done.body.access_token)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ idDocument: 'L01X00T47', givenName: 'Jonas' }),
+    });
+    expect({ status: kyc.status, body: await kyc.json() }).toMatchObject({
+      status: 200,
+      body: { idDocumentMatch: 'true', givenNameMatch: 'true' },
+    });
+  });
+
+  it('CIBA: the subscriber denies on the device → access_denied', async () => {
+    const started = await bcAuthorize(s.agg, app, { scope: KYC, login_hint: 'ipport:127.20.0.8' });
+    expect(started.status).toBe(200);
+    const device = new SandboxDevice('127.20.0.8');
+    try {
+      await answerConsentOnDevice(s.sandboxes[1]!.url, device, 'deny');
+    } finally {
+      await device.close();
+    }
+    const done = await pollUntilDone([second, s.agg], app, started.body);
+    expect(done).toMatchObject({ status: 400, body: { error: 'access_denied' } });
+    // Settled: the mapping is gone, and a later poll is refused, not polled at the operator.
+    expect(
+      await s.t.db.knex('backchannel_requests').where({ auth_req_id: started.body.auth_req_id }),
+    ).toEqual([]);
   });
 
   it('polling faster than the interval → slow_down', async () => {

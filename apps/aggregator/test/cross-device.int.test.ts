@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { JWK } from 'jose';
 import { request } from 'undici';
-import { APP_CALLBACK, authorizeUrl } from '../test-support/core-fixture.js';
+import { APP_CALLBACK, assertion, authorizeUrl } from '../test-support/core-fixture.js';
 import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 import type { DeviceBrowser } from '../test-support/device-browser.js';
 
@@ -14,11 +15,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => s.stop());
 
-const SANDBOX_A_SECRET = (
+const SANDBOX_A_KEY = (
   JSON.parse(
     readFileSync(new URL('../../../config/demo-operator-keys.json', import.meta.url), 'utf8'),
-  ) as { 'sandbox-a': { clientSecret: string } }
-)['sandbox-a'].clientSecret;
+  ) as { 'sandbox-a': { privateJwk: JWK } }
+)['sandbox-a'].privateJwk;
 
 const callbackUrl = () => `${s.agg.publicUrl}/operator-callback`;
 const flowRows = (interactionUid: string) =>
@@ -44,15 +45,18 @@ async function operatorUrlOf(browser: DeviceBrowser) {
 async function redeemAtOperator(code: string, verifier: string) {
   const res = await request(`${s.sandboxes[0]!.url}/token`, {
     method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`switchboard:${SANDBOX_A_SECRET}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       code,
       redirect_uri: callbackUrl(),
       code_verifier: verifier,
+      client_id: 'switchboard',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: await assertion(
+        { id: 'switchboard', jwk: SANDBOX_A_KEY },
+        s.sandboxes[0]!.url,
+      ),
     }).toString(),
   });
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };

@@ -36,7 +36,7 @@ const ADMIN_TOKEN = 'hygiene-admin-token-0123456789abcdef';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const demoKeys = JSON.parse(
   fs.readFileSync(path.join(root, 'config/demo-operator-keys.json'), 'utf8'),
-) as { 'sandbox-a': { clientSecret: string }; 'sandbox-b': { privateJwk: JWK } };
+) as { 'sandbox-a': { privateJwk: JWK }; 'sandbox-b': { privateJwk: JWK } };
 
 /** Every secret or personal value of the run, with what it is. */
 const secrets = new Map<string, string>();
@@ -124,7 +124,7 @@ beforeAll(async () => {
     ['master key', MASTER],
     ['previous master key', PREVIOUS_MASTER],
     ['admin token', ADMIN_TOKEN],
-    ["Switchboard's client secret at sandbox-a", demoKeys['sandbox-a'].clientSecret],
+    ["Switchboard's private key at sandbox-a (d)", demoKeys['sandbox-a'].privateJwk.d],
     ["Switchboard's private key at sandbox-b (d)", demoKeys['sandbox-b'].privateJwk.d],
   ])
     remember(k!, v);
@@ -145,8 +145,9 @@ let finder: { id: string; secret: string };
 
 async function adminWork(a: string, b: string): Promise<void> {
   const secretFile = path.join(dir, 'a-secret');
+  const aKeyFile = path.join(dir, 'a-key.json');
   const keyFile = path.join(dir, 'b-key.json');
-  fs.writeFileSync(secretFile, demoKeys['sandbox-a'].clientSecret);
+  fs.writeFileSync(aKeyFile, JSON.stringify(demoKeys['sandbox-a'].privateJwk));
   fs.writeFileSync(keyFile, JSON.stringify(demoKeys['sandbox-b'].privateJwk));
   const common = ['--country', 'ES', '--client-id', 'switchboard', '--insecure'];
   const ok = async (...argv: string[]) => {
@@ -154,7 +155,7 @@ async function adminWork(a: string, b: string): Promise<void> {
     expect(r.code).toBe(0);
     return r;
   };
-  await ok('operators', 'add', '--id', 'sandbox-a', '--name', 'A', '--issuer', a, '--api-root', a, '--client-secret-file', secretFile, ...common); // prettier-ignore
+  await ok('operators', 'add', '--id', 'sandbox-a', '--name', 'A', '--issuer', a, '--api-root', a, '--private-key-file', aKeyFile, ...common); // prettier-ignore
   await ok('operators', 'add', '--id', 'sandbox-b', '--name', 'B', '--issuer', b, '--api-root', b, '--private-key-file', keyFile, '--scope-style', 'dpv-hash', ...common); // prettier-ignore
   await ok('ranges', 'add', 'sandbox-a', '127.10.0.0/16');
   await ok('ranges', 'add', 'sandbox-b', '127.20.0.0/16');
@@ -179,7 +180,7 @@ async function adminWork(a: string, b: string): Promise<void> {
   remember('finder client secret', machine.json.clientSecret);
   finder = { id: machine.json.client.id, secret: machine.json.clientSecret };
   const shown = await ok('operators', 'show', 'sandbox-a');
-  expect(shown.stdout).not.toContain(demoKeys['sandbox-a'].clientSecret);
+  expect(shown.stdout).not.toContain(demoKeys['sandbox-a'].privateJwk.d);
   for (const argv of [
     ['keys', 'list'],
     ['keys', 'rotate'],

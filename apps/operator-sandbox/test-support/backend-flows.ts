@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { request } from 'undici';
+import type { DeviceBrowser } from './device-browser.js';
 import { DEMO_KEYS, clientAssertion, type ClientAuth } from './sandbox-fixture.js';
 
 /** CAMARA ICM backend flows against a sandbox: CIBA poll mode and the JWT-bearer grant. */
@@ -113,3 +114,20 @@ export const jwtBearer = (
     { grant_type: JWT_BEARER_GRANT, assertion, ...extra },
     headers,
   );
+
+/**
+ * The subscriber opens the sandbox's consents page from the device (network authentication)
+ * and answers the pending backchannel request on it.
+ */
+export async function answerConsentOnDevice(
+  sandboxUrl: string,
+  device: DeviceBrowser,
+  decision: 'approve' | 'deny',
+) {
+  const page = await device.get(`${sandboxUrl}/consents`);
+  if (page.status !== 200) throw new Error(`the consents page answered ${page.status}`);
+  const action = /<form method="post" action="(\/consents\/requests\/[^"]+)"/.exec(page.text)?.[1];
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  if (!action || !csrf) throw new Error('no pending request on the consents page');
+  return device.postForm(`${sandboxUrl}${action}`, { csrf, decision });
+}

@@ -19,7 +19,7 @@ export const SANDBOX_CONFIG = loadSandboxConfig(configFile('sandbox.json'));
 export const DEMO_KEYS = JSON.parse(
   readFileSync(configFile('demo-operator-keys.json'), 'utf8'),
 ) as {
-  'sandbox-a': { clientId: string; clientSecret: string; privateJwk: JWK };
+  'sandbox-a': { clientId: string; privateJwk: JWK };
   'sandbox-b': { clientId: string; privateJwk: JWK };
 };
 
@@ -53,9 +53,9 @@ export const testerAt = (instanceId: 'sandbox-a' | 'sandbox-b'): ClientAuth => {
 };
 
 export const switchboardAtA = {
-  method: 'basic',
+  method: 'private_key_jwt',
   clientId: 'switchboard',
-  secret: DEMO_KEYS['sandbox-a'].clientSecret,
+  jwk: DEMO_KEYS['sandbox-a'].privateJwk,
 } satisfies ClientAuth;
 export const switchboardAtB = {
   method: 'private_key_jwt',

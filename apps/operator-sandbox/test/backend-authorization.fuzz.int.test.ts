@@ -24,6 +24,7 @@ import {
   startBackchannel,
   startInstance,
   switchboardAtA,
+  testerAt,
 } from '../test-support/index.js';
 
 // Hostile input (docs/security.md, "Hostile input"): sandbox-a's CIBA backchannel
@@ -110,7 +111,9 @@ const form = (fields: Record<string, string | undefined>) =>
     Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined),
   ).toString();
 
-const BASIC = `Basic ${Buffer.from(`switchboard:${switchboardAtA.secret}`).toString('base64')}`;
+// Another client's credentials: sent along, they never stand in for the assertion's iss.
+const tester = testerAt('sandbox-a') as { clientId: string; secret: string };
+const BASIC = `Basic ${Buffer.from(`${tester.clientId}:${tester.secret}`).toString('base64')}`;
 
 /** `before`: the state file before the request; a refusal must leave it as it was. */
 function expectOAuthAnswer(

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import type { RunningSandbox } from '../src/index.js';
 import { DeviceBrowser } from '../test-support/device-browser.js';
 import {
+  answerConsentOnDevice,
   CIBA_GRANT,
   FRAUD,
   JWT_BEARER_GRANT,
@@ -63,12 +64,7 @@ async function answerOnDevice(
   d: DeviceBrowser,
   decision: 'approve' | 'deny',
 ) {
-  const page = await d.get(`${sandbox.url}/consents`);
-  expect(page.status).toBe(200);
-  const action = /<form method="post" action="(\/consents\/requests\/[^"]+)"/.exec(page.text)?.[1];
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)?.[1];
-  if (!action || !csrf) throw new Error('no pending request on the consents page');
-  return d.postForm(`${sandbox.url}${action}`, { csrf, decision });
+  return answerConsentOnDevice(sandbox.url, d, decision);
 }
 
 describe('discovery', () => {

@@ -42,9 +42,9 @@ export async function seed(o: SeedOptions): Promise<{ id: string; jwk: JWK }> {
   const keys = JSON.parse(
     fs.readFileSync(path.join(ROOT, 'config/demo-operator-keys.json'), 'utf8'),
   );
-  const secretFile = path.join(o.dir, 'sandbox-a-secret');
+  const aKeyFile = path.join(o.dir, 'sandbox-a-key.json');
   const keyFile = path.join(o.dir, 'sandbox-b-key.json');
-  fs.writeFileSync(secretFile, keys['sandbox-a'].clientSecret, { mode: 0o600 });
+  fs.writeFileSync(aKeyFile, JSON.stringify(keys['sandbox-a'].privateJwk), { mode: 0o600 });
   fs.writeFileSync(keyFile, JSON.stringify(keys['sandbox-b'].privateJwk), { mode: 0o600 });
   const common = ['--client-id', 'switchboard', '--insecure'];
   const op = (id: string, name: string, issuer: string, apiRoot: string, ...rest: string[]) =>
@@ -64,7 +64,7 @@ export async function seed(o: SeedOptions): Promise<{ id: string; jwk: JWK }> {
       ...common,
       ...rest,
     );
-  await op('sandbox-a', 'Sandbox A', o.sandboxA, o.sandboxA, '--client-secret-file', secretFile);
+  await op('sandbox-a', 'Sandbox A', o.sandboxA, o.sandboxA, '--private-key-file', aKeyFile);
   await op(
     'sandbox-b',
     'Sandbox B',
@@ -75,14 +75,7 @@ export async function seed(o: SeedOptions): Promise<{ id: string; jwk: JWK }> {
     '--scope-style',
     'dpv-hash',
   );
-  await op(
-    'hostile',
-    'Hostile Operator',
-    o.sandboxA,
-    o.hostile,
-    '--client-secret-file',
-    secretFile,
-  );
+  await op('hostile', 'Hostile Operator', o.sandboxA, o.hostile, '--private-key-file', aKeyFile);
   await sb('ranges', 'add', 'sandbox-a', '127.10.0.0/16');
   await sb('ranges', 'add', 'sandbox-b', '127.20.0.0/16');
   await sb('ranges', 'add', 'hostile', '127.30.0.0/16');

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generateKeyPair, exportJWK } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { aggregatorTokenAudience, readAggregatorAccessToken } from '@switchboard/tokens';
 import {
   answerConsentOnDevice,
@@ -412,6 +413,68 @@ describe('through both sandboxes', () => {
     expect(
       await s.t.db.knex('backchannel_requests').where({ auth_req_id: started.body.auth_req_id }),
     ).toEqual([]);
+  });
+
+  /** A signed CIBA request (CIBA Core §7.1.1) from the backend app, with `aud` as given. */
+  async function signedRequest(aud: string, claims: Record<string, unknown>, jti = randomUUID()) {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...claims, iss: app.id, aud, iat: now, nbf: now, exp: now + 60, jti })
+      .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid! })
+      .sign(await importJWK(app.jwk, 'ES256'));
+  }
+  const signedClaims = { scope: SIM_SWAP, login_hint: 'tel:+346001000007' };
+
+  it.each([
+    ['the backchannel endpoint (ICM: RECOMMENDED)', () => `${s.agg.issuer}/bc-authorize`],
+    ['the issuer (ICM: MAY)', () => s.agg.issuer],
+  ])('accepts a signed request whose aud is %s, its parameters the only ones', async (_n, aud) => {
+    const request = await signedRequest(aud(), signedClaims);
+    // An outer login_hint outside the object does not count (CIBA Core §7.1.1).
+    const started = await bcAuthorize(second, app, { request, login_hint: 'tel:+346001000005' });
+    expect(started.status).toBe(200);
+    const done = await pollUntilDone([s.agg, second], app, started.body);
+    expect(await simSwapCheck(done.body.access_token)).toEqual({
+      status: 200,
+      json: { swapped: true },
+    });
+  });
+
+  it.each([
+    [
+      'another audience',
+      () => signedRequest('https://elsewhere.example/bc-authorize', signedClaims),
+    ],
+    [
+      'exp more than 300 s after iat',
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return new SignJWT({
+          ...signedClaims,
+          iss: app.id,
+          aud: `${s.agg.issuer}/bc-authorize`,
+          iat: now,
+          nbf: now,
+          exp: now + 400,
+          jti: randomUUID(),
+        })
+          .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid! })
+          .sign(await importJWK(app.jwk, 'ES256'));
+      },
+    ],
+  ])('refuses a signed request with %s: invalid_request_object', async (_n, make) => {
+    const res = await bcAuthorize(s.agg, app, { request: await make() });
+    expect(res).toMatchObject({ status: 400, body: { error: 'invalid_request_object' } });
+  });
+
+  it('refuses a signed request sent twice (jti single use, across processes)', async () => {
+    const request = await signedRequest(`${s.agg.issuer}/bc-authorize`, {
+      scope: SIM_SWAP,
+      login_hint: 'tel:+346001000005',
+    });
+    expect((await bcAuthorize(s.agg, app, { request })).status).toBe(200);
+    const again = await bcAuthorize(second, app, { request });
+    expect(again).toMatchObject({ status: 400, body: { error: 'invalid_request_object' } });
+    expect(String(again.body.error_description)).toMatch(/used already/);
   });
 
   it('polling faster than the interval → slow_down', async () => {

@@ -88,7 +88,7 @@ describe('operator API: isolation', () => {
   it('shows an operator its own profile, never credentials or admin switches', async () => {
     const r = await api(tokenA, 'GET', 'sandbox-a');
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ id: 'sandbox-a', clientAuthMethod: 'client_secret_basic' });
+    expect(r.json).toMatchObject({ id: 'sandbox-a', clientAuthMethod: 'private_key_jwt' });
     expect(r.json).not.toHaveProperty('allowInsecureHttp');
     expect(JSON.stringify(r.json)).not.toMatch(/credentials|clientSecret|demo-only/);
   });

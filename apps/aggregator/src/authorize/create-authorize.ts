@@ -11,6 +11,7 @@ import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import { ttlCached } from '../infra/ttl-cache.js';
 import type { BackendClient } from '../clients/client-service.js';
 import type { ProviderSecrets } from '../keys/key-service.js';
+import { createBackchannelFront } from './backend/backchannel-front.js';
 import { createCiba } from './backend/ciba.js';
 import { createJwtBearerGrant } from './backend/jwt-bearer.js';
 import { createTokenFront } from './backend/token-front.js';
@@ -172,6 +173,13 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
         sourceIp,
         clientMetadata: deps.clientMetadata,
         issuer,
+      }),
+      createBackchannelFront({
+        issuer,
+        endpoint: `${issuer}/bc-authorize`,
+        knex,
+        backendClient: deps.backendClient,
+        oidcHandler: oidc.handler,
       }),
       createTokenFront({ jwtBearer, oidcHandler: oidc.handler, budget: tokenBudget, logger }),
       oidc.handler,

@@ -137,8 +137,8 @@ Examples:
               ['prefixes', o.routes.prefixes],
               ['networks', o.routes.networks],
               ['routing url', o.routingUrl ?? ''],
-              ['backend flows', backendFlowsText(backend)],
               ...routingSyncLines(o),
+              ['backend flows', backendFlowsText(backend)],
             ]),
           );
       }),

@@ -1,11 +1,11 @@
-import type { IncomingMessage, RequestListener } from 'node:http';
-import { Readable } from 'node:stream';
+import type { RequestListener } from 'node:http';
 import express, { type Router } from 'express';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import type { Logger } from '@switchboard/telco-finder';
 import { JWT_BEARER_GRANT } from '../flow/operator-backend-client.js';
 import type { TokenBudget } from '../oidc/token-budget.js';
 import { GrantError, type createJwtBearerGrant } from './jwt-bearer.js';
+import { readRaw, replay } from './replayable-request.js';
 
 export interface TokenFrontDeps {
   readonly jwtBearer: ReturnType<typeof createJwtBearerGrant>;
@@ -14,9 +14,6 @@ export interface TokenFrontDeps {
   readonly budget: TokenBudget;
   readonly logger: Logger;
 }
-
-/** oidc-provider's own limit for a request body. */
-const MAX_BODY_BYTES = 56 * 1024;
 
 /**
  * The token endpoint's front: the JWT-bearer grant is served here, because its assertion is
@@ -75,47 +72,9 @@ export function createTokenFront(deps: TokenFrontDeps): Router {
   return router;
 }
 
-function sendError(res: express.Response, err: GrantError): void {
+export function sendError(res: express.Response, err: GrantError): void {
   res
     .status(err.status)
     .set({ 'cache-control': 'no-store', pragma: 'no-cache' })
     .json({ error: err.error, error_description: err.description });
-}
-
-function readRaw(req: IncomingMessage): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
-    return Promise.reject(new Error('too large'));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.destroy();
-        reject(new Error('too large'));
-      } else chunks.push(chunk);
-    });
-    req.once('error', reject);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
-  });
-}
-
-/**
- * The request again, its body unread: what koa (under oidc-provider) reads of a request, the
- * method, URL, headers and socket, with a stream of the same bytes.
- */
-function replay(req: IncomingMessage, raw: Buffer): IncomingMessage {
-  const body = Readable.from(raw.length ? [raw] : []);
-  return Object.assign(body, {
-    method: req.method,
-    url: req.url,
-    headers: req.headers,
-    rawHeaders: req.rawHeaders,
-    httpVersion: req.httpVersion,
-    httpVersionMajor: req.httpVersionMajor,
-    httpVersionMinor: req.httpVersionMinor,
-    socket: req.socket,
-    connection: req.socket,
-    complete: true,
-  }) as unknown as IncomingMessage;
 }

@@ -60,8 +60,12 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   }
 }
 
-/** sandbox-a's subscribers +346001000000…: one per flow in flight. */
-const subscriber = (n: number) => `tel:+346001${String(100 + (n % 900)).padStart(6, '0')}`;
+/** sandbox-a's subscriber on 127.10.a.b is +346001 aaa bbb: a different one per flow. */
+const subscriber = (n: number) => {
+  const k = 256 + (n % 4096);
+  const pad = (v: number) => String(v).padStart(3, '0');
+  return `tel:+346001${pad(Math.floor(k / 256))}${pad(k % 256)}`;
+};
 
 const wait = (seconds: unknown) => new Promise((r) => setTimeout(r, Number(seconds ?? 5) * 1000));
 

@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express, { type Router } from 'express';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import type { Logger } from '@switchboard/telco-finder';
-import { JWT_BEARER_GRANT } from '../flow/operator-backend-client.js';
+import { JWT_BEARER_GRANT } from '../grant-types.js';
 import type { TokenBudget } from '../oidc/token-budget.js';
 import { GrantError, type createJwtBearerGrant } from './jwt-bearer.js';
 import { readRaw, replay } from './replayable-request.js';

@@ -3,10 +3,7 @@ import * as client from 'openid-client';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import type { Operator, OperatorCredentials } from '@switchboard/telco-finder';
 import type { OperatorEgress } from '../../infra/egress/operator-egress.js';
-
-/** OIDC CIBA Core §10.1 and RFC 7523 §2.1 grant types. */
-export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+import { CIBA_GRANT, JWT_BEARER_GRANT } from '../grant-types.js';
 
 /** What an operator's discovery document says it offers for backend flows (ICM r4.2). */
 export interface BackendCapabilities {

@@ -1,4 +1,4 @@
-import { JWT_BEARER_GRANT } from '../flow/operator-backend-client.js';
+import { JWT_BEARER_GRANT } from '../grant-types.js';
 import type { KoaContext } from './oidc-provider-module.js';
 
 const DISCOVERY_PATHS = new Set([

@@ -7,7 +7,7 @@ import type { OidcModelStore } from '../store/oidc-model-store.js';
 import { createAggregatorPolicy } from './aggregator-policy.js';
 import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
 import type { createCiba } from '../backend/ciba.js';
-import { CIBA_GRANT } from '../flow/operator-backend-client.js';
+import { CIBA_GRANT } from '../grant-types.js';
 import { backendDiscovery } from './backend-discovery.js';
 import { icmErrorCodes } from './icm-error-codes.js';
 import { createAdapterClass } from './knex-adapter.js';

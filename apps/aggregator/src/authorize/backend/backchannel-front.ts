@@ -12,8 +12,8 @@ import type { Knex } from 'knex';
 import type { BackendClient } from '../../clients/client-service.js';
 import { spendAssertionId } from '../store/backchannel-store.js';
 import { GrantError } from './jwt-bearer.js';
-import { readRaw, replay } from './replayable-request.js';
-import { sendError } from './token-front.js';
+import { readForm, replay } from './replayable-request.js';
+import { sendError, UNREADABLE } from './token-front.js';
 
 export interface BackchannelFrontDeps {
   readonly issuer: string;
@@ -46,16 +46,9 @@ export function createBackchannelFront(deps: BackchannelFrontDeps): Router {
   const router = express.Router();
   router.post('/bc-authorize', async (req, res, next) => {
     if (!req.is('application/x-www-form-urlencoded')) return next();
-    let raw: Buffer;
-    try {
-      raw = await readRaw(req);
-    } catch {
-      return sendError(
-        res,
-        new GrantError('invalid_request', 'the request body could not be read'),
-      );
-    }
-    const params = new URLSearchParams(raw.toString('utf8'));
+    const form = await readForm(req);
+    if (!form) return sendError(res, UNREADABLE);
+    const { raw, params } = form;
     const request = params.getAll('request');
     if (request.length !== 1 || !addressedToEndpoint(request[0]!, deps.endpoint))
       return deps.oidcHandler(replay(req, raw), res);

@@ -43,3 +43,15 @@ export function replay(req: IncomingMessage, raw: Buffer, headers = req.headers)
     complete: true,
   }) as unknown as IncomingMessage;
 }
+
+/** A urlencoded body, read whole, with its parameters; undefined when it cannot be read. */
+export async function readForm(
+  req: IncomingMessage,
+): Promise<{ raw: Buffer; params: URLSearchParams } | undefined> {
+  try {
+    const raw = await readRaw(req);
+    return { raw, params: new URLSearchParams(raw.toString('utf8')) };
+  } catch {
+    return undefined;
+  }
+}

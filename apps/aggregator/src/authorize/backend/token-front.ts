@@ -5,7 +5,7 @@ import type { Logger } from '@switchboard/telco-finder';
 import { JWT_BEARER_GRANT } from '../grant-types.js';
 import type { TokenBudget } from '../oidc/token-budget.js';
 import { GrantError, type createJwtBearerGrant } from './jwt-bearer.js';
-import { readRaw, replay } from './replayable-request.js';
+import { readForm, replay } from './replayable-request.js';
 
 export interface TokenFrontDeps {
   readonly jwtBearer: ReturnType<typeof createJwtBearerGrant>;
@@ -25,16 +25,9 @@ export function createTokenFront(deps: TokenFrontDeps): Router {
   const router = express.Router();
   router.post('/token', async (req, res, next) => {
     if (!req.is('application/x-www-form-urlencoded')) return next();
-    let raw: Buffer;
-    try {
-      raw = await readRaw(req);
-    } catch {
-      return sendError(
-        res,
-        new GrantError('invalid_request', 'the request body could not be read'),
-      );
-    }
-    const params = new URLSearchParams(raw.toString('utf8'));
+    const form = await readForm(req);
+    if (!form) return sendError(res, UNREADABLE);
+    const { raw, params } = form;
     if (params.get('grant_type') !== JWT_BEARER_GRANT)
       return deps.oidcHandler(replay(req, raw), res);
     const named = deps.jwtBearer.claimedClient(params);
@@ -71,6 +64,9 @@ export function createTokenFront(deps: TokenFrontDeps): Router {
   });
   return router;
 }
+
+/** The body could not be read: too large, or the connection failed. */
+export const UNREADABLE = new GrantError('invalid_request', 'the request body could not be read');
 
 export function sendError(res: express.Response, err: GrantError): void {
   res

@@ -16,10 +16,17 @@ const DISCOVERY_PATHS = new Set([
  * then refuses. So the provider stays `public` inside and discovery says what apps receive.
  */
 export function pairwiseDiscovery() {
+  return amendDiscovery((doc) => {
+    doc.subject_types_supported = ['pairwise'];
+  });
+}
+
+/** A koa middleware that changes oidc-provider's discovery document on its way out. */
+export function amendDiscovery(amend: (doc: Record<string, unknown>) => void) {
   return async (ctx: KoaContext, next: () => Promise<void>) => {
     await next();
     const body = ctx.body;
     if (DISCOVERY_PATHS.has(ctx.path) && body !== null && typeof body === 'object')
-      (body as Record<string, unknown>).subject_types_supported = ['pairwise'];
+      amend(body as Record<string, unknown>);
   };
 }

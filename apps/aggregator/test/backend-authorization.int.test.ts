@@ -347,6 +347,17 @@ describe('through both sandboxes', () => {
     });
   });
 
+  it('ignores binding_message, user_code and requested_expiry (ICM), whatever they say', async () => {
+    const started = await bcAuthorize(s.agg, app, {
+      scope: SIM_SWAP,
+      login_hint: 'tel:+346001000005',
+      binding_message: 'not a valid CIBA binding message: far too long and with spaces',
+      user_code: 'anything',
+      requested_expiry: '5',
+    });
+    expect(started).toMatchObject({ status: 200, body: { expires_in: 120 } });
+  });
+
   it('never returns the operator auth_req_id', async () => {
     const started = await bcAuthorize(s.agg, app, {
       scope: SIM_SWAP,

@@ -195,6 +195,18 @@ describe('token endpoint', () => {
     expectRefused(await post('127.0.5.1', form()), /from this address/);
   });
 
+  it('per address, counting the CIBA backchannel endpoint as a token request', async () => {
+    const backchannel = (address: string) =>
+      from(address, `${s.agg.publicUrl}/bc-authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'login_hint=tel%3A%2B346001000005&scope=openid',
+      });
+    for (let i = 0; i < 3; i += 1) expect((await backchannel('127.0.5.2')).status).not.toBe(429);
+    expect((await post('127.0.5.2', form())).status).not.toBe(429);
+    expectRefused(await backchannel('127.0.5.2'), /from this address/);
+  });
+
   it('per client: counts the tokens an authenticated client gets, then refuses it before authentication', async () => {
     const finder = await registerFinderClient(s.agg);
     const basic = (secret: string) =>

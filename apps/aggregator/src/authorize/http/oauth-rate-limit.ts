@@ -31,6 +31,8 @@ export function createOAuthRateLimitRouter(deps: OAuthRateLimitDeps): Router {
   router.get('/auth', limitAuthorize(deps));
   router.post('/auth', limitAuthorize(deps));
   router.post('/token', limitToken(deps));
+  // A CIBA request starts work at an operator: it counts as a token request (ICM backend flows).
+  router.post('/bc-authorize', limitToken(deps));
   return router;
 }
 

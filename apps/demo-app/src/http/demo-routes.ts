@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import {
   API_SCOPES,
@@ -9,6 +8,7 @@ import {
   type SwitchboardClient,
   type VerificationSession,
 } from '@switchboard/sdk';
+import { sameToken } from './csrf.js';
 import { KYC_FIELDS, kycView, transferDecisionView } from './anti-fraud-views.js';
 import type { Logger } from '../logger.js';
 import { errorView, notVerifiedView, verifiedView, type ResultView } from './outcome.js';
@@ -200,11 +200,4 @@ function readForm(body: Record<string, unknown>): VerifyForm {
     askConsent: body.askConsent === 'yes',
     ...(useCase === 'details' ? { fields } : {}),
   };
-}
-
-function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

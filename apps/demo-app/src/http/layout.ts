@@ -36,19 +36,26 @@ export function escapeHtml(value: string): string {
   );
 }
 
-/** The page frame: language, viewport, landmarks, a skip-free single main region. */
-export function layout(title: string, body: string): string {
+/**
+ * The page frame: language, viewport, landmarks, a skip-free single main region. `refreshSeconds`
+ * reloads the page without JavaScript (a meta refresh, which the CSP does not govern).
+ */
+export function layout(title: string, body: string, refreshSeconds?: number): string {
+  const refresh =
+    refreshSeconds === undefined
+      ? ''
+      : `\n<meta http-equiv="refresh" content="${Math.max(1, Math.ceil(refreshSeconds))}">`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
 <title>${escapeHtml(title)} · Demo Bank</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header><div><a href="/">Demo Bank</a>
-<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a></nav></div></header>
+<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a><a href="/call-centre">Call centre</a></nav></div></header>
 <main id="main">
 ${body}
 </main>

@@ -23,6 +23,7 @@ a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f2b7
 input[type=text],input[type=date]{width:100%;font:inherit;padding:.5rem;border:2px solid #6b7685;border-radius:.375rem;margin-bottom:.6rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d8dee6}
 .match{color:var(--ok);font-weight:600}.mismatch{color:var(--bad);font-weight:600}.not-available{color:var(--muted)}
+fieldset{border:1px solid #d8dee6;border-radius:.375rem;margin:1rem 0 0;padding:.5rem 1rem}legend{font-weight:600;padding:0 .25rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
 `;
 

@@ -103,6 +103,16 @@ describe.each(['sandbox-a', 'sandbox-b'] as const)('call centre with %s', (opera
       expect(html).toContain('No recent SIM change');
     });
 
+    it('an operator that wants an ID document for KYC Match: SIM Swap’s answer stays', async () => {
+      const agent = device();
+      await check(agent, { phoneNumber: '+491700000008', givenName: 'Jonas' });
+      await answerConsentOnDevice(stack.sandbox.url, device('127.20.0.8'), 'approve');
+      const html = await untilDone(agent);
+      // Its SIM changed 12 hours before the sandbox started.
+      expect(html).toContain('SIM changed in the last 10 days — verify the caller another way');
+      expect(html).toContain('The details could not be checked');
+    });
+
     it('consent denied on the device: a clear message', async () => {
       const agent = device();
       await check(agent, { phoneNumber: '+491700000006' });

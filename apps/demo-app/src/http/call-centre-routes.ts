@@ -147,14 +147,26 @@ async function results(
   flow: CallCentreFlow,
 ): Promise<string> {
   const swapped = await client.simSwap.check(grant, { maxAge: CALL_CENTRE_SIM_SWAP_HOURS });
-  const details = flow.fields
-    ? callerDetailsView(flow.fields, await client.kycMatch(grant, flow.fields))
-    : undefined;
+  const details = flow.fields ? await matchDetails(deps, client, grant, flow.fields) : undefined;
   deps.logger.info('call-centre check completed', {
     swapped,
     fields: Object.keys(flow.fields ?? {}).length,
   });
   return callCentreResultPage(simSwapView(flow.phoneNumber, swapped), details);
+}
+
+/** KYC Match; its failure (e.g. an operator that wants an ID document) keeps SIM Swap's answer. */
+async function matchDetails(
+  deps: CallCentreRoutesDeps,
+  client: SwitchboardClient,
+  grant: VerificationSession,
+  fields: Readonly<Record<string, string>>,
+) {
+  try {
+    return callerDetailsView(fields, await client.kycMatch(grant, fields));
+  } catch (err) {
+    return { ...failure(deps, err), title: 'The details could not be checked' };
+  }
 }
 
 function failure(deps: CallCentreRoutesDeps, err: unknown) {

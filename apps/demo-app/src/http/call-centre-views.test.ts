@@ -64,6 +64,18 @@ describe('call-centre views', () => {
     expect(html).toContain('data-kyc="not-verified"');
   });
 
+  it('keeps SIM Swap’s answer when the details could not be checked', () => {
+    const failed = {
+      ...callCentreErrorView(new SwitchboardError('INTERNAL', 'boom')),
+      title: 'The details could not be checked',
+    };
+    const html = callCentreResultPage(simSwapView('+491700000005', false), failed);
+    expect(html).toContain('No recent SIM change');
+    expect(html).toContain('data-kyc="error"');
+    expect(html).toContain('Reference for support: <code>INTERNAL</code>');
+    expect(html).not.toContain('<table');
+  });
+
   it('explains denial, expiry, unknown numbers and outages, with a reference', () => {
     expect(callCentreErrorView(new AccessDeniedError('no')).title).toBe(
       'The customer did not approve',

@@ -111,7 +111,7 @@ export function callCentreResultPage(swap: ResultView, details: ResultView | und
   const kyc = details
     ? `<section class="card status ${details.status}" aria-labelledby="details-title">
 <h2 id="details-title" data-kyc="${details.status}">${e(details.title)}</h2>
-<p>${e(details.message)}</p>${rowsTable(details.rows ?? [], 'Caller said')}</section>`
+<p>${e(details.message)}</p>${details.rows?.length ? rowsTable(details.rows, 'Caller said') : ''}${reference(details)}</section>`
     : '';
   return layout(
     swap.title,
@@ -128,18 +128,20 @@ export function callCentreMessagePage(view: ResultView): string {
   const advice = view.advice.length
     ? `<h2>What you can do</h2><ul>${view.advice.map((a) => `<li>${e(a)}</li>`).join('')}</ul>`
     : '';
-  const reference = view.reference
-    ? `<p class="hint">Reference for support: <code>${e(view.reference)}</code></p>`
-    : '';
   return layout(
     view.title,
     `<section class="card status ${view.status}" role="status" aria-live="polite">
 <h1 data-result="${view.status}">${e(view.title)}</h1>
 <p>${e(view.message)}</p></section>
-${advice}${reference}
+${advice}${reference(view)}
 <p><a href="/call-centre">Check another caller</a></p>`,
   );
 }
+
+const reference = (view: ResultView) =>
+  view.reference
+    ? `<p class="hint">Reference for support: <code>${e(view.reference)}</code></p>`
+    : '';
 
 const ANOTHER_WAY = 'Verify the caller another way, e.g. with security questions.';
 

@@ -103,7 +103,8 @@ async function startCheck(deps: CallCentreRoutesDeps, req: Request, res: Respons
 async function showStatus(deps: CallCentreRoutesDeps, req: Request, res: Response) {
   const session = deps.sessions.read(req);
   const flow = session.callCentre;
-  const done: DemoSession = { csrf: session.csrf };
+  // A login flow under way in the same browser stays.
+  const done: DemoSession = { ...session, callCentre: undefined };
   if (!deps.backend || !flow) {
     deps.sessions.write(res, done);
     const err = new SwitchboardError('NO_CALL_CENTRE_CHECK', 'nothing started');

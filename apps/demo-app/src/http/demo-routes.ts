@@ -100,7 +100,7 @@ async function startVerification(deps: DemoRoutesDeps, req: Request, res: Respon
       useCase: form.useCase,
       ...(form.fields ? { fields: form.fields } : {}),
     };
-    deps.sessions.write(res, { csrf: session.csrf, pending });
+    deps.sessions.write(res, { ...session, pending });
     res.redirect(303, started.url);
   } catch (err) {
     sendResult(deps, res, session, form, failure(deps, err), 502);
@@ -111,7 +111,7 @@ async function completeVerification(deps: DemoRoutesDeps, req: Request, res: Res
   const session = deps.sessions.read(req);
   const { pending } = session;
   // The pending flow is spent whatever happens: a callback URL cannot be replayed.
-  const cleared: DemoSession = { csrf: session.csrf };
+  const cleared: DemoSession = { ...session, pending: undefined };
   if (!pending) {
     const view = errorView(new SwitchboardError('NO_PENDING_VERIFICATION', 'nothing started'));
     deps.sessions.write(res, cleared);

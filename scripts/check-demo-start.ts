@@ -2,7 +2,8 @@
 // promises a newcomer. `npm start` on a fresh data directory comes up and prints the log paths;
 // each process writes its log there (the master-key warning in the aggregator's); a browser at
 // 127.0.0.1 (sandbox-a's +34600000001) gets "Transfer approved" from "Confirm a transfer"
-// (Number Verification and SIM Swap in one authorization); Ctrl-C stops every process, exit 0.
+// (Number Verification and SIM Swap in one authorization), and "Call centre" answers for
+// +346001000005 through CIBA; Ctrl-C stops every process, exit 0.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,9 +14,18 @@ const root = path.resolve(import.meta.dirname, '..');
 const DEMO = 'http://127.0.0.1:3001';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A failed check: thrown, so the `finally` below still stops the stack it started. */
+class CheckFailed extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
 function fail(message: string, output = ''): never {
-  process.stderr.write(`demo start check failed: ${message}\n${output}`);
-  process.exit(1);
+  throw new CheckFailed(message, output);
 }
 
 async function main(): Promise<void> {
@@ -74,6 +84,8 @@ async function main(): Promise<void> {
       await browser.close();
     }
     say('== "Confirm a transfer" for +34600000001: Transfer approved');
+    await checkCallCentre();
+    say('== "Call centre" for +346001000005 (CIBA through the aggregator): No recent SIM change');
   } finally {
     if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGINT');
     // npm itself ends by the signal; the stack's own exit code is in its output otherwise.
@@ -100,4 +112,37 @@ async function main(): Promise<void> {
   say('demo start check passed');
 }
 
-main().catch((err: unknown) => fail((err as Error)?.stack ?? String(err)));
+/** The Call centre page's backend client was registered: CIBA, then SIM Swap, end to end. */
+async function checkCallCentre(): Promise<void> {
+  const agent = new DeviceBrowser('127.0.0.1');
+  try {
+    const form = await agent.get(`${DEMO}/call-centre`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    if (!csrf) fail('no CSRF token on /call-centre', form.text);
+    const started = await agent.postForm(`${DEMO}/call-centre`, {
+      csrf,
+      phoneNumber: '+346001000005',
+    });
+    if (started.status !== 303) fail(`starting the check answered ${started.status}`, started.text);
+    for (let i = 0; i < 30; i += 1) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const page = await agent.get(`${DEMO}/call-centre/status`);
+      if (page.text.includes('data-result="pending"')) continue;
+      if (!page.text.includes('No recent SIM change'))
+        fail('the call centre did not answer "No recent SIM change"', page.text);
+      return;
+    }
+    fail('the call centre check stayed pending');
+  } finally {
+    await agent.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  const [message, output] =
+    err instanceof CheckFailed
+      ? [err.message, err.output]
+      : [(err as Error)?.stack ?? String(err), ''];
+  process.stderr.write(`demo start check failed: ${message}\n${output}`);
+  process.exit(1);
+});

@@ -173,6 +173,12 @@ async function seedOperators(): Promise<void> {
       // The sandboxes serve the anti-fraud suite too; the proxy enforces this list.
       ...SANDBOX_APIS.flatMap((api) => ['--supported-api', api]),
     );
+  // The Call centre's CIBA finds the operator by the number's prefix, which only the routing
+  // tables give: fetch them now rather than at the first scheduled poll.
+  for (const id of ['sandbox-a', 'sandbox-b']) {
+    const r = await sb('routing', 'sync', id);
+    if (r.code !== 0) say(`routing sync ${id}: ${r.stderr.trim()}`);
+  }
 }
 
 let stopping = false;
@@ -202,10 +208,12 @@ async function startDemo(): Promise<void> {
   say('seeding the demo operators, ranges and client through the admin API…');
   await seedOperators();
   const demoEnv = await registerDemoClient();
+  const callCentreEnv = await registerCallCentreClient();
   start('demo app', 'apps/demo-app/src/main.ts', {
     PORT: String(DEMO_PORT),
     ISSUER: `http://127.0.0.1:${AGGREGATOR_PORT}`,
     ...demoEnv,
+    ...callCentreEnv,
   });
   await waitFor(`http://127.0.0.1:${DEMO_PORT}/health`, 'demo app');
   process.stdout.write(`
@@ -221,6 +229,9 @@ ${logFiles.map(([name, file]) => `  ${name.padEnd(24)} ${path.relative(root, fil
 
 This browser reaches the aggregator from 127.0.0.1, which the sandbox-a operator knows as
 +34600000001: enter that number to see it verified, any other to see "not verified".
+The Call centre page (http://127.0.0.1:${DEMO_PORT}/call-centre) checks a caller through CIBA:
++346001000007 had a SIM swap, +346001000005 did not; a sandbox-b number (+491700…) waits for the
+subscriber's consent on http://127.0.0.1:4002/consents, opened from the line's device address.
 `);
 }
 
@@ -266,6 +277,41 @@ async function registerDemoClient(): Promise<Record<string, string>> {
   fs.writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });
   fs.writeFileSync(stateFile, JSON.stringify({ clientId: created.client.id }), { mode: 0o600 });
   return { CLIENT_ID: created.client.id, PRIVATE_KEY_FILE: keyFile };
+}
+
+/** What the Call centre page asks through CIBA: SIM Swap's check and KYC Match. */
+const CALL_CENTRE_SCOPES = 'sim-swap:check,kyc-match:match';
+
+/**
+ * The Call centre page's backend client (ICM: private_key_jwt only, no redirect URI), registered
+ * once like the demo app's; its id and private key stay in the data directory (mode 0600).
+ */
+async function registerCallCentreClient(): Promise<Record<string, string>> {
+  const stateFile = path.join(dataDir, 'demo-call-centre.json');
+  const keyFile = path.join(dataDir, 'demo-call-centre-key.json');
+  const env = (clientId: string) => ({
+    BACKEND_CLIENT_ID: clientId,
+    BACKEND_PRIVATE_KEY_FILE: keyFile,
+  });
+  if (fs.existsSync(stateFile) && fs.existsSync(keyFile)) {
+    const { clientId } = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { clientId: string };
+    if ((await sb('clients', 'show', clientId)).code === 0) return env(clientId);
+  }
+  const r = await sb(
+    'clients',
+    'add',
+    '--name',
+    'Demo bank call centre',
+    '--backend',
+    '--generate-key',
+    '--scopes',
+    CALL_CENTRE_SCOPES,
+  );
+  if (r.code !== 0) throw new Error(`registering the call centre: ${r.stderr.trim()}`);
+  const created = r.json as { client: { id: string }; privateJwk: Record<string, unknown> };
+  fs.writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });
+  fs.writeFileSync(stateFile, JSON.stringify({ clientId: created.client.id }), { mode: 0o600 });
+  return env(created.client.id);
 }
 
 startDemo().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, SECRET_KEYS, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has working development defaults, and names them', () => {
@@ -54,5 +54,24 @@ describe('loadConfig', () => {
       'not both',
     );
     expect(() => loadConfig({ PRIVATE_KEY_FILE: join(dir, 'none') })).toThrow(/PRIVATE_KEY_FILE/);
+  });
+
+  it('configures the call centre’s backend client only with both its settings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-config-'));
+    const file = join(dir, 'backend-key.json');
+    writeFileSync(file, JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' }));
+    expect(loadConfig({}).backend).toBeUndefined();
+    const c = loadConfig({ BACKEND_CLIENT_ID: 'call-centre', BACKEND_PRIVATE_KEY_FILE: file });
+    expect(c.backend).toMatchObject({ clientId: 'call-centre', privateKey: { kty: 'EC' } });
+    expect(() => loadConfig({ BACKEND_CLIENT_ID: 'call-centre' })).toThrow(
+      'BACKEND_PRIVATE_KEY_FILE: is required with BACKEND_CLIENT_ID',
+    );
+    expect(() => loadConfig({ BACKEND_PRIVATE_KEY_FILE: file })).toThrow(
+      'BACKEND_CLIENT_ID: is required with BACKEND_PRIVATE_KEY_FILE',
+    );
+    expect(() =>
+      loadConfig({ BACKEND_CLIENT_ID: 'x', BACKEND_PRIVATE_KEY_FILE: join(dir, 'none') }),
+    ).toThrow(/BACKEND_PRIVATE_KEY_FILE: /);
+    expect(SECRET_KEYS).toContain('BACKEND_PRIVATE_KEY_FILE');
   });
 });

@@ -16,6 +16,8 @@ const schema = z.object({
   CLIENT_ID: z.string().min(1).default('demo-app'),
   CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  BACKEND_CLIENT_ID: z.string().min(1).optional(),
+  BACKEND_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   REDIRECT_URI: httpUrl.default('http://127.0.0.1:3001/callback'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -38,6 +40,8 @@ export interface DemoAppConfig {
   /** Secret: `private_key_jwt` key (a JWK object or a PKCS#8 PEM). */
   readonly privateKey: PrivateKeyInput | undefined;
   readonly redirectUri: string;
+  /** The call centre's backend client (CIBA, ICM: private_key_jwt only); absent: not configured. */
+  readonly backend: BackendClientConfig | undefined;
   readonly host: string;
   readonly port: number;
   readonly purpose: string;
@@ -51,8 +55,19 @@ export interface DemoAppConfig {
   readonly devDefaults: readonly string[];
 }
 
+export interface BackendClientConfig {
+  readonly clientId: string;
+  /** Secret: the backend client's `private_key_jwt` key. */
+  readonly privateKey: PrivateKeyInput;
+}
+
 /** Keys whose values never reach a log line. */
-export const SECRET_KEYS = ['CLIENT_SECRET', 'SESSION_SECRET', 'PRIVATE_KEY_FILE'];
+export const SECRET_KEYS = [
+  'CLIENT_SECRET',
+  'SESSION_SECRET',
+  'PRIVATE_KEY_FILE',
+  'BACKEND_PRIVATE_KEY_FILE',
+];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -83,8 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoAppConfig 
     issuer: c.ISSUER,
     clientId: c.CLIENT_ID,
     clientSecret: c.PRIVATE_KEY_FILE ? undefined : (c.CLIENT_SECRET ?? DEV_CLIENT_SECRET),
-    privateKey: c.PRIVATE_KEY_FILE ? readPrivateKey(c.PRIVATE_KEY_FILE) : undefined,
+    privateKey: c.PRIVATE_KEY_FILE
+      ? readPrivateKey('PRIVATE_KEY_FILE', c.PRIVATE_KEY_FILE)
+      : undefined,
     redirectUri: c.REDIRECT_URI,
+    backend: backendClient(c.BACKEND_CLIENT_ID, c.BACKEND_PRIVATE_KEY_FILE),
     host: c.HOST,
     port: c.PORT,
     purpose: c.PURPOSE,
@@ -106,18 +124,36 @@ function allowInsecure(flag: string | undefined, issuer: string, nodeEnv: string
   return LOOPBACK_HTTP.test(issuer);
 }
 
+/** The call centre's client: both settings or neither (then the page says it is not set up). */
+function backendClient(
+  clientId: string | undefined,
+  keyFile: string | undefined,
+): BackendClientConfig | undefined {
+  if (clientId === undefined && keyFile === undefined) return undefined;
+  if (clientId === undefined || keyFile === undefined) {
+    const [missing, given] =
+      clientId === undefined
+        ? ['BACKEND_CLIENT_ID', 'BACKEND_PRIVATE_KEY_FILE']
+        : ['BACKEND_PRIVATE_KEY_FILE', 'BACKEND_CLIENT_ID'];
+    throw new ConfigError(
+      `invalid configuration: ${missing}: is required with ${given} (a backend client authenticates with private_key_jwt only)`,
+    );
+  }
+  return { clientId, privateKey: readPrivateKey('BACKEND_PRIVATE_KEY_FILE', keyFile) };
+}
+
 /** A private JWK (JSON) or a PKCS#8 PEM file. */
-function readPrivateKey(file: string): PrivateKeyInput {
+function readPrivateKey(key: string, file: string): PrivateKeyInput {
   let text: string;
   try {
     text = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new ConfigError(`invalid configuration: PRIVATE_KEY_FILE: ${(err as Error).message}`);
+    throw new ConfigError(`invalid configuration: ${key}: ${(err as Error).message}`);
   }
   if (text.startsWith('-----BEGIN')) return text;
   try {
     return JSON.parse(text) as PrivateKeyInput;
   } catch {
-    throw new ConfigError('invalid configuration: PRIVATE_KEY_FILE: neither a PEM nor a JWK');
+    throw new ConfigError(`invalid configuration: ${key}: neither a PEM nor a JWK`);
   }
 }

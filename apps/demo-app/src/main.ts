@@ -23,7 +23,10 @@ async function main(): Promise<void> {
     logger.warn(`${key} not set: using the public development default (refused in production)`);
   }
   const app = await startDemoApp(config, { logger });
-  console.log(`Demo app: ${app.url}  (provider ${config.issuer}, client ${config.clientId})`);
+  const callCentre = config.backend ? `client ${config.backend.clientId}` : 'not configured';
+  console.log(
+    `Demo app: ${app.url}  (provider ${config.issuer}, client ${config.clientId}; call centre ${callCentre})`,
+  );
   const stop = () => {
     app.close().then(
       () => process.exit(0),

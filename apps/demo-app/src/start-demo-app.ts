@@ -12,6 +12,8 @@ export interface DemoAppDeps {
   readonly fetch?: typeof fetch;
   /** A ready client instead of one built from the config. */
   readonly client?: SwitchboardClient;
+  /** A ready backend client (call centre) instead of one built from the config. */
+  readonly backend?: SwitchboardClient;
 }
 
 export interface RunningDemoApp {
@@ -27,12 +29,14 @@ export async function startDemoApp(
 ): Promise<RunningDemoApp> {
   const logger = deps.logger ?? silentLogger;
   const client = deps.client ?? buildClient(config, deps.fetch);
+  const backend = deps.backend ?? buildBackendClient(config, deps.fetch);
   const sessions = createSessionCookie({
     secret: config.sessionSecret,
     secure: config.redirectUri.startsWith('https://'),
   });
   const app = createApp({
     client,
+    backend,
     sessions,
     purpose: config.purpose,
     callbackPath: new URL(config.redirectUri).pathname,
@@ -63,6 +67,19 @@ function buildClient(config: DemoAppConfig, fetchImpl: typeof fetch | undefined)
     clientSecret: config.clientSecret,
     privateKey: config.privateKey,
     redirectUri: config.redirectUri,
+    timeoutMs: config.timeoutMs,
+    allowInsecureRequests: config.allowInsecureIssuer,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+}
+
+/** The call centre's client: CIBA with private_key_jwt only, no redirect URI (ICM). */
+function buildBackendClient(config: DemoAppConfig, fetchImpl: typeof fetch | undefined) {
+  if (!config.backend) return undefined;
+  return createSwitchboardClient({
+    issuer: config.issuer,
+    clientId: config.backend.clientId,
+    privateKey: config.backend.privateKey,
     timeoutMs: config.timeoutMs,
     allowInsecureRequests: config.allowInsecureIssuer,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),

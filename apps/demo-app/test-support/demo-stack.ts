@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
 import { DeviceBrowser } from '@switchboard/operator-sandbox/test-support';
 import { decide, startInstance } from '@switchboard/operator-sandbox/test-support';
@@ -8,6 +12,20 @@ import { startDemoApp, type RunningDemoApp } from '../src/index.js';
 export { DeviceBrowser };
 
 const CLIENT_SECRET = 'demo-app-test-client-secret';
+/** The call centre's backend client at the sandbox (CIBA poll mode, private_key_jwt only). */
+const BACKEND_CLIENT_ID = 'demo-call-centre';
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+
+/** A fresh ES256 key: the public JWK for the sandbox, the private one in a file (0600). */
+async function backendKey(dir: string) {
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  const kid = 'demo-call-centre-1';
+  const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const file = path.join(dir, 'backend-key.json');
+  const privateJwk = { ...(await exportJWK(pair.privateKey)), kid, alg: 'ES256' };
+  writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600 });
+  return { publicJwk, file };
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -16,6 +34,10 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** An empty value in `env` unsets the setting (e.g. no call-centre client). */
+const withoutEmpty = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 
 export interface DemoStack {
   readonly sandbox: RunningSandbox;
@@ -34,6 +56,8 @@ export async function startDemoStack(
 ): Promise<DemoStack> {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/callback`;
+  const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-stack-'));
+  const backend = await backendKey(keyDir);
   const sandbox = await startInstance(operator, {
     scopeStyle: 'camara',
     clients: [
@@ -43,6 +67,16 @@ export async function startDemoStack(
         redirectUris: [redirectUri],
         tokenEndpointAuthMethod: 'client_secret_basic',
         clientSecret: CLIENT_SECRET,
+      },
+      {
+        clientId: BACKEND_CLIENT_ID,
+        clientName: 'Demo Bank call centre',
+        // The sandbox's schema wants one; CIBA never redirects.
+        redirectUris: [`http://127.0.0.1:${port}/unused`],
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        jwks: { keys: [backend.publicJwk] },
+        grantTypes: [CIBA_GRANT],
+        backchannelTokenDeliveryMode: 'poll',
       },
     ],
     ...sandboxOverrides,
@@ -55,7 +89,11 @@ export async function startDemoStack(
     REDIRECT_URI: redirectUri,
     PORT: String(port),
     SESSION_SECRET: 'demo-app-test-session-secret-0123456789',
-    ...env,
+    ...withoutEmpty({
+      BACKEND_CLIENT_ID,
+      BACKEND_PRIVATE_KEY_FILE: backend.file,
+      ...env,
+    }),
   });
   const demo = await startDemoApp(config);
   return {
@@ -64,6 +102,7 @@ export async function startDemoStack(
     async close() {
       await demo.close();
       await sandbox.close();
+      rmSync(keyDir, { recursive: true, force: true });
     },
   };
 }

@@ -79,6 +79,15 @@ async function startDemoAgainst(agg: Aggregator, keyDir: string): Promise<Runnin
   });
   const keyFile = path.join(keyDir, 'demo-app-key.json');
   writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });
+  // The Call centre's backend client, as `npm start` registers it (CIBA, private_key_jwt only).
+  const backend = await agg.clients.add({
+    name: 'Demo bank call centre',
+    grantType: 'backend',
+    generateKey: true,
+    allowedScopes: ['sim-swap:check', 'kyc-match:match'],
+  });
+  const backendKeyFile = path.join(keyDir, 'demo-call-centre-key.json');
+  writeFileSync(backendKeyFile, JSON.stringify(backend.privateJwk), { mode: 0o600 });
   const config = loadConfig({
     NODE_ENV: 'test',
     ISSUER: agg.issuer,
@@ -87,6 +96,8 @@ async function startDemoAgainst(agg: Aggregator, keyDir: string): Promise<Runnin
     REDIRECT_URI: redirectUri,
     PORT: String(port),
     SESSION_SECRET: 'demo-app-e2e-session-secret-0123456789',
+    BACKEND_CLIENT_ID: backend.client.id,
+    BACKEND_PRIVATE_KEY_FILE: backendKeyFile,
   });
   return startDemoApp(config);
 }
@@ -102,6 +113,10 @@ export async function startSwitchboardStack(): Promise<SwitchboardStack> {
   const sandboxes = await startSandboxes(agg.issuer);
   await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
   await agg.routes.addRanges('sandbox-a', [LOOPBACK], {}, ADMIN);
+  // CIBA's login_hint=tel:… finds the operator by prefix (npm start syncs the routing tables).
+  await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
+  await agg.routes.addPrefixes('sandbox-b', ['+491700'], {}, ADMIN);
+  await agg.index.refresh();
   const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-e2e-'));
   const demo = await startDemoAgainst(agg, keyDir);
   return {

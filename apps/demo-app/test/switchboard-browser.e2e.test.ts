@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DeviceBrowser, answerConsentOnDevice } from '@switchboard/operator-sandbox/test-support';
 import {
   SANDBOX_B_LOOPBACK_MSISDN,
   startSwitchboardStack,
@@ -125,6 +126,40 @@ describeBrowser('demo app through Switchboard in headless Chromium', () => {
     expect(checked.text).toMatch(/Given name\s+Carmen\s+Matches/);
     expect(checked.text).toMatch(/Family name\s+Ruiz\s+Does not match \(\d+% similar\)/);
     expect(checked.text).toMatch(/Postal code\s+28014\s+Matches/);
+  });
+
+  /** The Call centre page: the agent types the caller's number; CIBA through Switchboard. */
+  const callCentre = async (phoneNumber: string): Promise<Page> => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.demo.url}/call-centre`);
+    await page.getByLabel("Caller's mobile number").fill(phoneNumber);
+    await page.getByRole('button', { name: 'Check with the operator' }).click();
+    return page;
+  };
+  const callCentreResult = async (page: Page, name: string) => {
+    await page.waitForSelector('h1[data-result]:not([data-result="pending"])', { timeout: 20_000 });
+    return finish(page, name);
+  };
+
+  it('call centre: +346001000007’s recent SIM change, through Switchboard (CIBA, sandbox-a)', async () => {
+    const shown = await callCentreResult(await callCentre('+346001000007'), 'call-centre-result');
+    expect(shown.result).toBe('held');
+    expect(shown.text).toContain('SIM changed in the last 10 days — verify the caller another way');
+  });
+
+  it('call centre: pending until the sandbox-b subscriber approves on the device, then the result', async () => {
+    const page = await callCentre('+491700000005');
+    await page.waitForSelector('h1[data-result="pending"]');
+    await page.screenshot({ path: `${ARTIFACTS}call-centre-pending.png`, fullPage: true });
+    const device = new DeviceBrowser('127.20.0.5');
+    try {
+      await answerConsentOnDevice(stack.sandboxes[1]!.url, device, 'approve');
+    } finally {
+      await device.close();
+    }
+    const shown = await callCentreResult(page, 'call-centre-approved');
+    expect(shown.result).toBe('verified');
+    expect(shown.text).toContain('No recent SIM change');
   });
 
   describe('consent operator (127.0.0.1 routed to sandbox-b)', () => {

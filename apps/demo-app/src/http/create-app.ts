@@ -1,5 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { SwitchboardClient } from '@switchboard/sdk';
 import type { Logger } from '../logger.js';
+import { createCallCentreRoutes } from './call-centre-routes.js';
 import { createDemoRoutes, type DemoRoutesDeps } from './demo-routes.js';
 import { STYLE_HASH, layout } from './layout.js';
 import { notFoundPage } from './pages.js';
@@ -23,7 +25,13 @@ const securityHeaders: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function createApp(deps: DemoRoutesDeps & { readonly logger: Logger }): Express {
+export interface AppDeps extends DemoRoutesDeps {
+  readonly logger: Logger;
+  /** The call centre's backend client; absent when BACKEND_CLIENT_ID is not configured. */
+  readonly backend: SwitchboardClient | undefined;
+}
+
+export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
@@ -31,6 +39,7 @@ export function createApp(deps: DemoRoutesDeps & { readonly logger: Logger }): E
     res.json({ status: 'ok' });
   });
   app.use(createDemoRoutes(deps));
+  app.use(createCallCentreRoutes(deps));
   app.use((_req, res) => {
     res.status(404).type('html').send(notFoundPage());
   });

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import {
   API_SCOPES,
@@ -9,6 +8,7 @@ import {
   type SwitchboardClient,
   type VerificationSession,
 } from '@switchboard/sdk';
+import { sameToken } from './csrf.js';
 import { KYC_FIELDS, kycView, transferDecisionView } from './anti-fraud-views.js';
 import type { Logger } from '../logger.js';
 import { errorView, notVerifiedView, verifiedView, type ResultView } from './outcome.js';
@@ -100,7 +100,7 @@ async function startVerification(deps: DemoRoutesDeps, req: Request, res: Respon
       useCase: form.useCase,
       ...(form.fields ? { fields: form.fields } : {}),
     };
-    deps.sessions.write(res, { csrf: session.csrf, pending });
+    deps.sessions.write(res, { ...session, pending });
     res.redirect(303, started.url);
   } catch (err) {
     sendResult(deps, res, session, form, failure(deps, err), 502);
@@ -111,7 +111,7 @@ async function completeVerification(deps: DemoRoutesDeps, req: Request, res: Res
   const session = deps.sessions.read(req);
   const { pending } = session;
   // The pending flow is spent whatever happens: a callback URL cannot be replayed.
-  const cleared: DemoSession = { csrf: session.csrf };
+  const cleared: DemoSession = { ...session, pending: undefined };
   if (!pending) {
     const view = errorView(new SwitchboardError('NO_PENDING_VERIFICATION', 'nothing started'));
     deps.sessions.write(res, cleared);
@@ -200,11 +200,4 @@ function readForm(body: Record<string, unknown>): VerifyForm {
     askConsent: body.askConsent === 'yes',
     ...(useCase === 'details' ? { fields } : {}),
   };
-}
-
-function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -23,6 +23,7 @@ a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f2b7
 input[type=text],input[type=date]{width:100%;font:inherit;padding:.5rem;border:2px solid #6b7685;border-radius:.375rem;margin-bottom:.6rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d8dee6}
 .match{color:var(--ok);font-weight:600}.mismatch{color:var(--bad);font-weight:600}.not-available{color:var(--muted)}
+fieldset{border:1px solid #d8dee6;border-radius:.375rem;margin:1rem 0 0;padding:.5rem 1rem}legend{font-weight:600;padding:0 .25rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
 `;
 
@@ -36,19 +37,26 @@ export function escapeHtml(value: string): string {
   );
 }
 
-/** The page frame: language, viewport, landmarks, a skip-free single main region. */
-export function layout(title: string, body: string): string {
+/**
+ * The page frame: language, viewport, landmarks, a skip-free single main region. `refreshSeconds`
+ * reloads the page without JavaScript (a meta refresh, which the CSP does not govern).
+ */
+export function layout(title: string, body: string, refreshSeconds?: number): string {
+  const refresh =
+    refreshSeconds === undefined
+      ? ''
+      : `\n<meta http-equiv="refresh" content="${Math.max(1, Math.ceil(refreshSeconds))}">`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
 <title>${escapeHtml(title)} · Demo Bank</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header><div><a href="/">Demo Bank</a>
-<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a></nav></div></header>
+<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a><a href="/call-centre">Call centre</a></nav></div></header>
 <main id="main">
 ${body}
 </main>

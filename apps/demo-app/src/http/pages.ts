@@ -78,14 +78,15 @@ const OUTCOME_TEXT = {
   'not-available': 'Not on record',
 };
 
-function rowsTable(rows: readonly ResultRow[]): string {
+/** KYC Match, field by field; `typed` heads the column of what was given. */
+export function rowsTable(rows: readonly ResultRow[], typed = 'You typed'): string {
   const body = rows
     .map(
       (r) =>
         `<tr><th scope="row">${e(r.label)}</th><td>${e(r.value)}</td><td class="${r.outcome}" data-outcome="${r.outcome}">${OUTCOME_TEXT[r.outcome]}${r.note ? ` <span class="hint">(${e(r.note)})</span>` : ''}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th scope="col">Detail</th><th scope="col">You typed</th><th scope="col">Operator's record</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th scope="col">Detail</th><th scope="col">${e(typed)}</th><th scope="col">Operator's record</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 export function resultPage(

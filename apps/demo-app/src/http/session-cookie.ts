@@ -13,9 +13,24 @@ export interface PendingFlow {
   readonly fields?: Readonly<Record<string, string>>;
 }
 
+/** A call-centre check under way (CIBA): what the status page needs to poll at the right pace. */
+export interface CallCentreFlow {
+  readonly authReqId: string;
+  /** Seconds between polls; 5 more after each `slow_down` (CIBA Core §11). */
+  readonly interval: number;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+  /** When the status page last polled (ms), or when the request started. */
+  readonly lastPollAt: number;
+  readonly phoneNumber: string;
+  /** KYC Match: what the caller said, to match against the operator's record. */
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
 export interface DemoSession {
   readonly csrf: string;
   readonly pending?: PendingFlow | undefined;
+  readonly callCentre?: CallCentreFlow | undefined;
 }
 
 export interface SessionCookie {

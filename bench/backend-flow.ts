@@ -24,7 +24,7 @@ import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'backend-flow';
 const SECONDS = Number(process.env.BENCH_BACKEND_SECONDS ?? 6);
-const CONCURRENCY = 32;
+const CONCURRENCY = Number(process.env.BENCH_BACKEND_CONCURRENCY ?? 32);
 const SCOPE = `openid ${FRAUD} sim-swap:check`;
 const ADMIN = { kind: 'admin', id: 'bench' } as const;
 

@@ -32,6 +32,15 @@ export const CAMARA_ERRORS = {
     status: 405,
     message: 'The requested method is not allowed/supported on the target resource.',
   },
+  // Commonalities r4.4: the two codes that replace the deprecated 409 CONFLICT.
+  ALREADY_EXISTS: {
+    status: 409,
+    message: 'The resource that a client tried to create already exists.',
+  },
+  INCOMPATIBLE_STATE: {
+    status: 409,
+    message: "The resource's state is incompatible with the requested action.",
+  },
   NOT_ACCEPTABLE: {
     status: 406,
     message:

@@ -69,6 +69,28 @@ export const CAMARA_ERRORS = {
 
 export type CamaraErrorCode = keyof typeof CAMARA_ERRORS;
 
+/** CAMARA Commonalities r4.4 `ErrorInfo`: `code` maxLength 96, `message` maxLength 512. */
+export const ERROR_CODE_MAX_LENGTH = 96;
+export const ERROR_MESSAGE_MAX_LENGTH = 512;
+
+/**
+ * `text` cut to `max` characters (code points, as JSON Schema counts them, so no surrogate
+ * pair is split), ending in `…` when something was cut.
+ */
+export function boundedText(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A body within the Commonalities limits; only Switchboard's own bodies pass here. */
+export function boundedBody(status: number, code: string, message: string): CamaraErrorBody {
+  return {
+    status,
+    code: boundedText(code, ERROR_CODE_MAX_LENGTH),
+    message: boundedText(message, ERROR_MESSAGE_MAX_LENGTH),
+  };
+}
+
 export interface CamaraErrorBody {
   status: number;
   code: string;
@@ -128,9 +150,8 @@ export function isCamaraError(value: unknown): value is CamaraError {
  */
 export function toCamaraBody(err: unknown): CamaraErrorBody {
   if (!isCamaraError(err)) return defaultBody('INTERNAL');
-  if (err.status >= 500)
-    return { status: err.status, code: err.code, message: defaultMessage(err.code) };
-  return { status: err.status, code: err.code, message: err.message };
+  if (err.status >= 500) return boundedBody(err.status, err.code, defaultMessage(err.code));
+  return boundedBody(err.status, err.code, err.message);
 }
 
 function defaultBody(code: CamaraErrorCode): CamaraErrorBody {

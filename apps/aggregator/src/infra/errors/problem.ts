@@ -1,4 +1,11 @@
-import { isCamaraError, defaultMessage, type CamaraErrorCode } from '@switchboard/camara';
+import {
+  ERROR_CODE_MAX_LENGTH,
+  ERROR_MESSAGE_MAX_LENGTH,
+  boundedText,
+  defaultMessage,
+  isCamaraError,
+  type CamaraErrorCode,
+} from '@switchboard/camara';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import {
   ConflictError,
@@ -44,6 +51,16 @@ const BODY_ERRORS: Readonly<Record<string, string>> = {
 };
 
 export function toProblem(err: unknown): Problem {
+  const problem = mapProblem(err);
+  // CAMARA Commonalities r4.4 ErrorInfo: code ≤ 96 characters, message ≤ 512.
+  return {
+    ...problem,
+    code: boundedText(problem.code, ERROR_CODE_MAX_LENGTH),
+    publicMessage: boundedText(problem.publicMessage, ERROR_MESSAGE_MAX_LENGTH),
+  };
+}
+
+function mapProblem(err: unknown): Problem {
   if (isCamaraError(err)) {
     const server = err.status >= 500;
     return {

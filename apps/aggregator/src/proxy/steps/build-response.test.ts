@@ -36,4 +36,41 @@ describe('buildResponse', () => {
       expect(ctx.response?.headers['x-correlator']).toBe('app-corr-42');
     },
   );
+
+  it("Commonalities r4.4: no OUT_OF_RANGE from Number Verification (an operator's becomes INVALID_ARGUMENT)", () => {
+    const ctx = answered('c-1', {});
+    ctx.operation = nvOperation('number-verification');
+    ctx.upstreamResponse = {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"status":400,"code":"OUT_OF_RANGE","message":"phoneNumber too long"}'),
+    };
+    buildResponse(ctx);
+    expect(ctx.response?.status).toBe(400);
+    expect(JSON.parse(ctx.response!.body.toString())).toEqual({
+      status: 400,
+      code: 'INVALID_ARGUMENT',
+      message: 'phoneNumber too long',
+    });
+  });
+
+  it("passes another API's OUT_OF_RANGE unchanged", () => {
+    const ctx = answered('c-2', {});
+    ctx.operation = nvOperation('sim-swap');
+    const body = Buffer.from('{"status":400,"code":"OUT_OF_RANGE","message":"maxAge"}');
+    ctx.upstreamResponse = { status: 400, headers: {}, body };
+    buildResponse(ctx);
+    expect(ctx.response?.body).toBe(body);
+  });
 });
+
+function nvOperation(api: string): NonNullable<ProxyContext['operation']> {
+  return {
+    api,
+    version: 'v2',
+    operation: 'verify',
+    requiredScopes: [],
+    basePath: `/${api}/v2`,
+    apiPath: '/verify',
+  };
+}

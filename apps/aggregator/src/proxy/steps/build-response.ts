@@ -1,4 +1,4 @@
-import { X_CORRELATOR_HEADER } from '@switchboard/camara';
+import { boundedBody, defaultMessage, X_CORRELATOR_HEADER } from '@switchboard/camara';
 import { requireValue, type ProxyContext } from '../proxy-context.js';
 
 /**
@@ -24,5 +24,27 @@ export function buildResponse(ctx: ProxyContext): void {
   // CAMARA Commonalities r4.4: the app's own x-correlator comes back, whatever the operator
   // answered (another value, an invalid one, or none).
   headers[X_CORRELATOR_HEADER] = ctx.correlator;
-  ctx.response = { status: upstream.status, headers, body: upstream.body };
+  const body = ctx.operation?.api === 'number-verification' ? nvBody(upstream.body) : upstream.body;
+  ctx.response = { status: upstream.status, headers, body };
+}
+
+/**
+ * CAMARA Commonalities r4.4: Number Verification never answers OUT_OF_RANGE (NV 2.1 lists
+ * no such error); an operator's becomes INVALID_ARGUMENT, its message kept. Every other
+ * body passes unchanged, byte for byte.
+ */
+function nvBody(body: Buffer): Buffer {
+  if (!body.includes('OUT_OF_RANGE')) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  const error = parsed as { status?: unknown; code?: unknown; message?: unknown } | null;
+  if (error?.code !== 'OUT_OF_RANGE') return body;
+  const status = typeof error.status === 'number' ? error.status : 400;
+  const message =
+    typeof error.message === 'string' ? error.message : defaultMessage('INVALID_ARGUMENT');
+  return Buffer.from(JSON.stringify(boundedBody(status, 'INVALID_ARGUMENT', message)));
 }

@@ -161,7 +161,7 @@ describe('operator API: routes', () => {
     const claim = { ranges: ['88.10.0.0/16'] };
     const r = await api(tokenA, 'POST', 'sandbox-a/routes', claim);
     expect(r.status).toBe(409);
-    expect(r.json).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect(r.json).toMatchObject({ status: 409, code: 'ALREADY_EXISTS' });
     expect(r.json.message).toMatch(
       /88\.10\.0\.0\/16 of operator 'sandbox-a' overlaps 88\.0\.0\.0\/11 of operator 'sandbox-b'/,
     );
@@ -355,7 +355,7 @@ describe('operator API: claim bounds', () => {
     async (_name, claim, message) => {
       const r = await api(tokenB, 'POST', 'sandbox-b/routes', claim);
       expect(r.status).toBe(409);
-      expect(r.json.code).toBe('CONFLICT');
+      expect(r.json.code).toBe('INCOMPATIBLE_STATE');
       expect(r.json.message).toMatch(message);
       expect(r.json.message).toMatch(/switchboard overlaps approve sandbox-b/);
       const value = Object.values(claim as Record<string, string[]>)[0]![0]!;

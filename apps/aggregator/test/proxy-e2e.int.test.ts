@@ -108,6 +108,29 @@ describe('CAMARA Number Verification through the aggregator', () => {
     expect(bad.json).toMatchObject({ status: 400, code: 'INVALID_ARGUMENT' });
   });
 
+  it('Commonalities r4.4: x-correlator is echoed on GET device-phone-number; an invalid one is 400 INVALID_ARGUMENT', async () => {
+    const share =
+      'openid dpv:FraudPreventionAndDetection number-verification:device-phone-number:read';
+    const path = '/number-verification/v2/device-phone-number';
+    const longest = 'a'.repeat(256);
+    const echoed = await camara(path, await tokenFor('127.10.0.7', share), undefined, {
+      'x-correlator': longest,
+    });
+    expect(echoed.status).toBe(200);
+    expect(echoed.headers.get('x-correlator')).toBe(longest);
+    for (const invalid of ['a'.repeat(257), 'bad correlator!']) {
+      const bad = await camara(path, await tokenFor('127.10.0.7', share), undefined, {
+        'x-correlator': invalid,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.json).toEqual({
+        status: 400,
+        code: 'INVALID_ARGUMENT',
+        message: expect.any(String),
+      });
+    }
+  });
+
   it('passes the operator’s own CAMARA errors through unchanged', async () => {
     // Only the operator refuses this one (content negotiation): Switchboard forwards Accept.
     const res = await camara(

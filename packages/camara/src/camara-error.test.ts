@@ -46,3 +46,19 @@ describe('CAMARA error model', () => {
     expect(err.status).toBe(403);
   });
 });
+
+describe('Commonalities r4.4: code ≤ 96 characters and message ≤ 512', () => {
+  it('bounds a long code and message, cutting no character in half', () => {
+    const message = `${'m'.repeat(510)}😀😀 and more`;
+    const body = toCamaraBody(new CamaraError(400, `SANDBOX.${'C'.repeat(200)}`, message));
+    expect([...body.code].length).toBeLessThanOrEqual(96);
+    expect([...body.message].length).toBeLessThanOrEqual(512);
+    expect(body.message.startsWith('m'.repeat(510))).toBe(true);
+    expect(body.message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('leaves codes and messages within the limits unchanged', () => {
+    const message = 'x'.repeat(512);
+    expect(toCamaraBody(new CamaraError(400, 'INVALID_ARGUMENT', message)).message).toBe(message);
+  });
+});

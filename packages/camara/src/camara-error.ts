@@ -32,6 +32,15 @@ export const CAMARA_ERRORS = {
     status: 405,
     message: 'The requested method is not allowed/supported on the target resource.',
   },
+  // Commonalities r4.4: the two codes that replace the deprecated 409 CONFLICT.
+  ALREADY_EXISTS: {
+    status: 409,
+    message: 'The resource that a client tried to create already exists.',
+  },
+  INCOMPATIBLE_STATE: {
+    status: 409,
+    message: "The resource's state is incompatible with the requested action.",
+  },
   NOT_ACCEPTABLE: {
     status: 406,
     message:
@@ -59,6 +68,28 @@ export const CAMARA_ERRORS = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type CamaraErrorCode = keyof typeof CAMARA_ERRORS;
+
+/** CAMARA Commonalities r4.4 `ErrorInfo`: `code` maxLength 96, `message` maxLength 512. */
+export const ERROR_CODE_MAX_LENGTH = 96;
+export const ERROR_MESSAGE_MAX_LENGTH = 512;
+
+/**
+ * `text` cut to `max` characters (code points, as JSON Schema counts them, so no surrogate
+ * pair is split), ending in `…` when something was cut.
+ */
+export function boundedText(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A body within the Commonalities limits; only Switchboard's own bodies pass here. */
+export function boundedBody(status: number, code: string, message: string): CamaraErrorBody {
+  return {
+    status,
+    code: boundedText(code, ERROR_CODE_MAX_LENGTH),
+    message: boundedText(message, ERROR_MESSAGE_MAX_LENGTH),
+  };
+}
 
 export interface CamaraErrorBody {
   status: number;
@@ -119,9 +150,8 @@ export function isCamaraError(value: unknown): value is CamaraError {
  */
 export function toCamaraBody(err: unknown): CamaraErrorBody {
   if (!isCamaraError(err)) return defaultBody('INTERNAL');
-  if (err.status >= 500)
-    return { status: err.status, code: err.code, message: defaultMessage(err.code) };
-  return { status: err.status, code: err.code, message: err.message };
+  if (err.status >= 500) return boundedBody(err.status, err.code, defaultMessage(err.code));
+  return boundedBody(err.status, err.code, err.message);
 }
 
 function defaultBody(code: CamaraErrorCode): CamaraErrorBody {

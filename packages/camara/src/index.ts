@@ -1,6 +1,10 @@
 export {
   CAMARA_ERRORS,
   CamaraError,
+  ERROR_CODE_MAX_LENGTH,
+  ERROR_MESSAGE_MAX_LENGTH,
+  boundedBody,
+  boundedText,
   camaraError,
   defaultMessage,
   isCamaraError,

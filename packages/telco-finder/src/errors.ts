@@ -2,7 +2,7 @@ import type { ErrorDetail } from '@switchboard/contracts';
 import type { RouteViolation } from './route-change/violations.js';
 
 // Domain errors know nothing of HTTP; the admin API's error handler maps them
-// (InputError → 400, NotFoundError → 404, ConflictError → 409, UpstreamError → 502). Their
+// (InputError → 400, NotFoundError → 404, ConflictError → 409 by its kind, UpstreamError → 502). Their
 // details have the admin and operator APIs' error-detail shape. A refused route change also
 // carries its violations (ADR 0002), from which the HTTP and CLI layers add their own words.
 export type { ErrorDetail, RouteViolation };
@@ -28,9 +28,16 @@ export class NotFoundError extends Error {
   }
 }
 
+/**
+ * Why a change conflicts with what is stored (CAMARA Commonalities r4.4 replaced 409 CONFLICT
+ * by these two): the resource exists already, or its state forbids the action.
+ */
+export type ConflictKind = 'already-exists' | 'incompatible-state';
+
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
   constructor(
+    readonly kind: ConflictKind,
     message: string,
     readonly details: ErrorDetail[] = [],
     readonly violations: readonly RouteViolation[] = [],

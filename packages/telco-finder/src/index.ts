@@ -3,6 +3,7 @@ export {
   InputError,
   NotFoundError,
   UpstreamError,
+  type ConflictKind,
   type ErrorDetail,
 } from './errors.js';
 export {

@@ -59,7 +59,7 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
         (op) => ({ actor, action: 'operator.create', operatorId: op.id, detail: { after: op } }),
         async (trx) => {
           if (await getOperatorRow(trx, input.id))
-            throw new ConflictError(`operator '${input.id}' already exists`);
+            throw new ConflictError('already-exists', `operator '${input.id}' already exists`);
           const row = await insertOperatorRow(trx, {
             id: input.id,
             name: input.name,
@@ -141,6 +141,7 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
           const total = routes.ranges + routes.prefixes + routes.networks;
           if (total > 0 && !force) {
             throw new ConflictError(
+              'incompatible-state',
               `operator '${id}' still has ${routes.ranges} ranges, ${routes.prefixes} prefixes and ${routes.networks} networks; remove them first or use --force`,
             );
           }

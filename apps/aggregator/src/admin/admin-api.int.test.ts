@@ -131,6 +131,38 @@ describe('admin API', () => {
     for (const text of texts) expect(text).not.toContain('super-secret-value');
   });
 
+  it('Commonalities r4.4: 409 CONFLICT is replaced by ALREADY_EXISTS or INCOMPATIBLE_STATE', async () => {
+    const post = (p: string, body: unknown) =>
+      admin(p, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const operator = {
+      id: 'op-c409',
+      name: 'C',
+      country: 'es',
+      issuerUrl: 'https://c409.example',
+      apiRoot: 'https://c409.example/api',
+      clientId: 'sb',
+      credentials: { method: 'client_secret_basic', clientSecret: 'c409-secret-value' },
+    };
+    expect((await post('/operators', operator)).status).toBe(201);
+    const duplicate = await post('/operators', operator);
+    expect(duplicate.status).toBe(409);
+    expect(await duplicate.json()).toMatchObject({ status: 409, code: 'ALREADY_EXISTS' });
+    expect((await post('/ranges', { operatorId: 'op-c409', cidrs: ['89.64.0.0/16'] })).status).toBe(
+      201,
+    );
+    expect((await post('/operators', { ...operator, id: 'op-d409' })).status).toBe(201);
+    const held = await post('/ranges', { operatorId: 'op-d409', cidrs: ['89.64.0.0/16'] });
+    expect(held.status).toBe(409);
+    expect(await held.json()).toMatchObject({ status: 409, code: 'ALREADY_EXISTS' });
+    const inUse = await admin('/operators/op-c409', { method: 'DELETE' });
+    expect(inUse.status).toBe(409);
+    expect(await inUse.json()).toMatchObject({ status: 409, code: 'INCOMPATIBLE_STATE' });
+  });
+
   it('reports liveness and readiness on both ports', async () => {
     for (const base of [agg.publicUrl, agg.adminUrl]) {
       expect((await fetch(`${base}/health`)).status).toBe(200);

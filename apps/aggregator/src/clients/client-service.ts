@@ -109,13 +109,25 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
       const patch = parse(clientUpdateSchema, raw);
       const row = await mustGet(id);
       if (patch.redirectUris && grantTypeOf(row) === 'client_credentials')
-        throw new ConflictError(`client '${id}' uses client_credentials: it has no redirect URIs`);
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' uses client_credentials: it has no redirect URIs`,
+        );
       if (patch.jwks && row.auth_method !== 'private_key_jwt')
-        throw new ConflictError(`client '${id}' authenticates with a secret, not keys`);
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' authenticates with a secret, not keys`,
+        );
       if (patch.allowedScopes && grantTypeOf(row) === 'client_credentials')
-        throw new ConflictError(`client '${id}' uses client_credentials: it has no API scopes`);
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' uses client_credentials: it has no API scopes`,
+        );
       if (patch.trustTelSubject !== undefined && !row.backend)
-        throw new ConflictError(`client '${id}' is not a backend client: it sends no assertions`);
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' is not a backend client: it sends no assertions`,
+        );
       await updateClientRow(knex, id, {
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.redirectUris ? { redirect_uris: patch.redirectUris } : {}),
@@ -130,7 +142,10 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
     async rotateSecret(id) {
       const row = await mustGet(id);
       if (row.auth_method !== 'client_secret_basic')
-        throw new ConflictError(`client '${id}' uses private_key_jwt: update its keys instead`);
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' uses private_key_jwt: update its keys instead`,
+        );
       const clientSecret = newSecret();
       await updateClientRow(knex, id, { secret_enc: secretBox.seal(clientSecret, context(id)) });
       return { client: toView(await mustGet(id)), clientSecret };

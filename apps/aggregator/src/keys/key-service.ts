@@ -140,10 +140,16 @@ export function createKeyService(deps: {
       const row = rows.find((r) => r.kid === kid && r.status === 'active');
       if (!row) throw new NotFoundError(`no active key '${kid}'`);
       if (row.use !== 'token-encryption')
-        throw new ConflictError(`key '${kid}' is the provider's ${row.use} key, not a token key`);
+        throw new ConflictError(
+          'incompatible-state',
+          `key '${kid}' is the provider's ${row.use} key, not a token key`,
+        );
       const tokenKeys = rows.filter((r) => r.use === 'token-encryption');
       if (tokenKeys.filter((r) => r.status === 'active').length === 1)
-        throw new ConflictError(`key '${kid}' is the only token key: rotate first`);
+        throw new ConflictError(
+          'incompatible-state',
+          `key '${kid}' is the only token key: rotate first`,
+        );
       if (!options.force) refuseWhileInUse(row, tokenKeys);
       await retireKeyRow(knex, kid);
       cached = undefined;
@@ -167,12 +173,14 @@ export function createKeyService(deps: {
     const lifetimeMs = (deps.tokenLifetimeSeconds ?? 300) * 1000 + CACHE_MS;
     if (!Number.isFinite(replacedAt)) {
       throw new ConflictError(
+        'incompatible-state',
         `key '${row.kid}' is the current token key: new tokens are encrypted with it; rotate first and retire it once they expired, or force it (force: true; CLI: --force)`,
       );
     }
     const left = Math.ceil((replacedAt + lifetimeMs - now()) / 1000);
     if (left > 0) {
       throw new ConflictError(
+        'incompatible-state',
         `key '${row.kid}' was replaced ${Math.floor((now() - replacedAt) / 1000)} s ago and tokens encrypted with it may still be in use for ${left} s (the token lifetime, ACCESS_TOKEN_MAX_TTL, plus ${CACHE_MS / 1000} s of key caching): retire it then, or force it (force: true; CLI: --force) to cut them off now`,
       );
     }

@@ -79,7 +79,7 @@ describe('proxy in front of the public app', () => {
       expect(res.body).toEqual(body);
     });
 
-    it('returns content-type, x-correlator and retry-after, nothing else of the operator, and is never stored', async () => {
+    it('returns content-type and retry-after, nothing else of the operator (the x-correlator is the one it was sent), and is never stored', async () => {
       upstream.behave((req, res) => {
         res.writeHead(429, {
           'content-type': 'application/json; charset=utf-8',
@@ -97,7 +97,7 @@ describe('proxy in front of the public app', () => {
       expect(res.status).toBe(429);
       expect(res.headers).toMatchObject({
         'content-type': 'application/json; charset=utf-8',
-        'x-correlator': 'op-corr',
+        'x-correlator': upstream.received[0]!.headers['x-correlator'],
         'retry-after': '7',
         'cache-control': 'no-store',
         pragma: 'no-cache',

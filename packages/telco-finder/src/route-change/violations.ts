@@ -1,4 +1,10 @@
-import { ConflictError, InputError, NotFoundError, type ErrorDetail } from '../errors.js';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  type ConflictKind,
+  type ErrorDetail,
+} from '../errors.js';
 
 // Why a route change was refused (ADR 0002): a code and the facts behind it. The routing
 // domain gives each violation plain words (describeViolation); the admin API, the operator
@@ -123,7 +129,12 @@ export function refusal(violations: readonly RouteViolation[]): Error {
   const kind = errorClass(listed[0]!);
   if (kind === 'not-found') return new NotFoundError(message, listed);
   if (kind === 'input') return new InputError(message, details, listed);
-  return new ConflictError(message, details, listed);
+  return new ConflictError(conflictKind(listed[0]!), message, details, listed);
+}
+
+/** Another operator's value (exact or nested) exists already; other conflicts are a state. */
+function conflictKind(v: RouteViolation): ConflictKind {
+  return v.code === 'taken' || v.code === 'overlap' ? 'already-exists' : 'incompatible-state';
 }
 
 /** Throws the refusal if there is anything to refuse. */

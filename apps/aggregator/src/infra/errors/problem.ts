@@ -1,10 +1,18 @@
-import { isCamaraError, defaultMessage, type CamaraErrorCode } from '@switchboard/camara';
+import {
+  ERROR_CODE_MAX_LENGTH,
+  ERROR_MESSAGE_MAX_LENGTH,
+  boundedText,
+  defaultMessage,
+  isCamaraError,
+  type CamaraErrorCode,
+} from '@switchboard/camara';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import {
   ConflictError,
   InputError,
   NotFoundError,
   UpstreamError,
+  type ConflictKind,
   type ErrorDetail,
 } from '@switchboard/telco-finder';
 import { leadingMessage, violationDetails } from './route-violation-words.js';
@@ -28,6 +36,12 @@ export interface Problem {
   readonly privateDetail?: string;
 }
 
+/** CAMARA Commonalities r4.4 deprecated 409 CONFLICT for these two (ADR 0003). */
+const CONFLICT_CODES: Readonly<Record<ConflictKind, CamaraErrorCode>> = {
+  'already-exists': 'ALREADY_EXISTS',
+  'incompatible-state': 'INCOMPATIBLE_STATE',
+};
+
 /** body-parser's refusals (the `type` of its HttpErrors): the client's mistake, a 400. */
 const BODY_ERRORS: Readonly<Record<string, string>> = {
   'entity.parse.failed': 'request body is not valid JSON',
@@ -37,6 +51,16 @@ const BODY_ERRORS: Readonly<Record<string, string>> = {
 };
 
 export function toProblem(err: unknown): Problem {
+  const problem = mapProblem(err);
+  // CAMARA Commonalities r4.4 ErrorInfo: code ≤ 96 characters, message ≤ 512.
+  return {
+    ...problem,
+    code: boundedText(problem.code, ERROR_CODE_MAX_LENGTH),
+    publicMessage: boundedText(problem.publicMessage, ERROR_MESSAGE_MAX_LENGTH),
+  };
+}
+
+function mapProblem(err: unknown): Problem {
   if (isCamaraError(err)) {
     const server = err.status >= 500;
     return {
@@ -50,7 +74,7 @@ export function toProblem(err: unknown): Problem {
   }
   if (err instanceof InputError) return routeChange(400, 'INVALID_ARGUMENT', err);
   if (err instanceof NotFoundError) return routeChange(404, 'NOT_FOUND', err);
-  if (err instanceof ConflictError) return routeChange(409, 'CONFLICT', err);
+  if (err instanceof ConflictError) return routeChange(409, CONFLICT_CODES[err.kind], err);
   // An operator's own endpoint failed: the admin or operator who set it needs to know why.
   if (err instanceof UpstreamError) return domain(502, 'BAD_GATEWAY', err.message, err.details);
   const type = (err as { type?: unknown } | null)?.type;
@@ -62,8 +86,7 @@ export function toProblem(err: unknown): Problem {
 
 function domain(
   status: number,
-  // CONFLICT: CAMARA Commonalities' 409 (deprecated there for ALREADY_EXISTS/INCOMPATIBLE_STATE).
-  code: CamaraErrorCode | 'CONFLICT',
+  code: CamaraErrorCode,
   publicMessage: string,
   details?: readonly ErrorDetail[],
 ): Problem {
@@ -75,7 +98,7 @@ function domain(
 /** A domain refusal; a refused route change in the APIs' own words, with violation codes. */
 function routeChange(
   status: number,
-  code: 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'CONFLICT',
+  code: CamaraErrorCode,
   err: InputError | NotFoundError | ConflictError,
 ): Problem {
   const ownDetails = 'details' in err ? err.details : undefined;

@@ -8,6 +8,7 @@ describe('refused route changes over HTTP', () => {
   it("says how an admin approves an operator's overlapping claim", () => {
     const problem = toProblem(
       new ConflictError(
+        'already-exists',
         'domain words',
         [],
         [
@@ -23,6 +24,7 @@ describe('refused route changes over HTTP', () => {
       ),
     );
     expect(problem.status).toBe(409);
+    expect(problem.code).toBe('ALREADY_EXISTS');
     expect(problem.publicMessage).toMatch(
       /range 88\.10\.0\.0\/16 of operator 'op-b' overlaps 88\.0\.0\.0\/11 of operator 'op-a'.*overlaps approve op-b 88\.10\.0\.0\/16/,
     );

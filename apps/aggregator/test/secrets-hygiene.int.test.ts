@@ -242,6 +242,9 @@ describe('a full run', () => {
     const one = await flow(secretApp, '127.10.0.5');
     const v = '/number-verification/v2/verify';
     const replayed = await flow(secretApp, '127.10.0.8', undefined, true);
+    // The operator token is revoked after the reuse is answered (RFC 6749 §4.1.2): wait for
+    // the aggregator to say it is done rather than race it.
+    await aggregator.waitFor(/grant revoked after authorization code reuse/);
     expect((await call(v, replayed.token, { phoneNumber: '+346001000008' })).status).toBe(401);
     expect((await call(v, one.token, { phoneNumber: msisdns[0] })).json).toEqual({
       devicePhoneNumberVerified: true,

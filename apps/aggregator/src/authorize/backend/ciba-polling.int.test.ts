@@ -79,8 +79,8 @@ function poller() {
     BackchannelAuthenticationRequest: {
       find: async () => ({ jti: ID, accountId: 'acct', clientId: 'app' }),
     },
-    backchannelResult: async (id: string, result: unknown) => {
-      results.push([id, result]);
+    backchannelResult: async (request: string | { jti: string }, result: unknown) => {
+      results.push([typeof request === 'string' ? request : request.jti, result]);
     },
   } as unknown as OidcProvider;
   const builtIn: GrantHandler = async () => {

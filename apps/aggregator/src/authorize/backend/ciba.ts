@@ -188,7 +188,8 @@ export function createCiba(oidc: OidcProviderModule, deps: CibaDeps) {
         operatorAccessToken: tokens.accessToken,
         expiresAt: new Date(Date.now() + tokens.expiresIn * 1000),
       });
-      await provider.backchannelResult(id, grantId, {
+      // The request found above: oidc-provider records the grant on it without reading it again.
+      await provider.backchannelResult(request, grantId, {
         ...(tokens.amr ? { amr: tokens.amr } : {}),
         ...(tokens.acr ? { acr: tokens.acr } : {}),
       });

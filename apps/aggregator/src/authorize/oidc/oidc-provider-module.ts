@@ -80,7 +80,7 @@ export interface OidcProvider {
   };
   /** OIDC CIBA: records the outcome (a grant id or an OAuth error) the next poll receives. */
   backchannelResult(
-    request: string,
+    request: string | OidcBackchannelRequest,
     result: string | Error,
     options?: { amr?: string[]; acr?: string },
   ): Promise<void>;

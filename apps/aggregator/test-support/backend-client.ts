@@ -3,6 +3,7 @@ import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { request } from 'undici';
 import { API_SCOPES } from '@switchboard/camara';
 import type { Aggregator } from '../src/app.js';
+import { CIBA_GRANT, JWT_BEARER_GRANT } from '../src/authorize/grant-types.js';
 
 /** A service provider's server using the ICM backend flows (CIBA poll, JWT-bearer). */
 export interface BackendApp {
@@ -16,8 +17,7 @@ export interface Endpoints {
   readonly publicUrl: string;
 }
 
-export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export { CIBA_GRANT, JWT_BEARER_GRANT } from '../src/authorize/grant-types.js';
 
 export async function registerBackendApp(
   agg: Aggregator,

@@ -177,9 +177,13 @@ async function startSwitchboard(
 ): Promise<{ url: string; bearer: string; stop(): Promise<void> }> {
   // Rate limits on, as in production, with limits the bench never reaches: it measures the
   // per-request counting (two buckets per call), not refusals.
+  // wrk replays one token, and NV tokens are single use by default (CAMARA NV 2.1): the bench
+  // turns that off, so it measures the pass-through, not 401s. In production the single-use
+  // check adds one database insert per NV call.
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
+    PROXY_SINGLE_USE_TOKENS: 'false',
     RATE_LIMIT_PROXY_PER_IP: '1000000000',
     RATE_LIMIT_PROXY_PER_CLIENT: '1000000000',
   });

@@ -183,7 +183,9 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     instanceId: base.instanceId,
     afterChange: () => index.refresh(),
   };
-  const operators = createOperatorService(routingContext);
+  const operators = createOperatorService(routingContext, {
+    strictProfile: config.icmStrictProfile,
+  });
   const routes = createRouteService(routingContext);
   await index.start();
   const adminToken = await bootstrapAdminToken(knex, {
@@ -193,7 +195,11 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
   if (adminToken.source === 'generated')
     logger.info('admin token written for the local CLI', { file: adminToken.file });
 
-  const clients = createClientService({ knex, secretBox });
+  const clients = createClientService({
+    knex,
+    secretBox,
+    strictProfile: config.icmStrictProfile,
+  });
   const keys = createKeyService({
     knex,
     secretBox,

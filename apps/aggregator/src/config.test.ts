@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, developmentWarnings, loadConfig } from './config.js';
 
 describe('aggregator config', () => {
   it('has working development defaults', () => {
@@ -79,5 +79,29 @@ describe('aggregator config', () => {
         OPERATOR_DEV_MODE: 'true',
       }),
     ).toThrow(/OPERATOR_DEV_MODE: must not be true with NODE_ENV=production/);
+  });
+});
+
+describe('ICM strict profile: only private_key_jwt (ICM r4.2 Client Authentication), ICM_STRICT_PROFILE', () => {
+  const prod = { NODE_ENV: 'production', SWITCHBOARD_MASTER_KEY: 'p'.repeat(40) };
+
+  it('is on by default with NODE_ENV=production, off otherwise', () => {
+    expect(loadConfig(prod).icmStrictProfile).toBe(true);
+    expect(loadConfig({}).icmStrictProfile).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).icmStrictProfile).toBe(false);
+  });
+
+  it('follows an explicit setting, and warns when it is off', () => {
+    expect(loadConfig({ ICM_STRICT_PROFILE: 'true' }).icmStrictProfile).toBe(true);
+    const off = loadConfig({ ...prod, ICM_STRICT_PROFILE: 'false' });
+    expect(off.icmStrictProfile).toBe(false);
+    expect(developmentWarnings(off).join('\n')).toMatch(/ICM_STRICT_PROFILE is off/);
+    expect(developmentWarnings(loadConfig(prod))).toEqual([]);
+  });
+
+  it('names the key for a bad value', () => {
+    expect(() => loadConfig({ ICM_STRICT_PROFILE: 'yes' })).toThrow(
+      /ICM_STRICT_PROFILE: must be true or false/,
+    );
   });
 });

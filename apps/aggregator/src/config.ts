@@ -75,6 +75,8 @@ const schema = z.object({
   ROUTING_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  // Default from NODE_ENV (on in production), resolved in loadConfig.
+  ICM_STRICT_PROFILE: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
 
 function isCidr(value: string): boolean {
@@ -124,6 +126,13 @@ export interface AggregatorConfig {
   readonly operatorSelfService: OperatorSelfServiceConfig;
   /** Slow clients (slowloris): headers, and the whole request, must arrive within these. */
   readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number };
+  /**
+   * ICM r4.2 "Client Authentication" (CAMARA-Security-Interoperability.md): only
+   * `private_key_jwt`, for every client of the aggregator and toward operators. Off, as in
+   * development, `client_secret_basic` is accepted too. ICM_STRICT_PROFILE, default on with
+   * NODE_ENV=production.
+   */
+  readonly icmStrictProfile: boolean;
   /** CAMARA proxy: APIs, upstream timeouts, circuit breaker, metering (proxy/proxy-config.ts). */
   readonly proxy: ProxyConfig;
   /** Per-client and per-address limits of the public endpoints (infra/rate-limit/rate-limit-config.ts). */
@@ -215,6 +224,10 @@ export function loadConfig(
       syncJitter: c.ROUTING_SYNC_JITTER,
       fetchTimeoutMs: c.ROUTING_SYNC_TIMEOUT_MS,
     }),
+    icmStrictProfile:
+      c.ICM_STRICT_PROFILE === undefined
+        ? c.NODE_ENV === 'production'
+        : c.ICM_STRICT_PROFILE === 'true',
     proxy: loadPart(parseProxyConfig, env),
     rateLimit: loadPart(parseRateLimitConfig, env),
     http: Object.freeze({
@@ -238,6 +251,11 @@ export function developmentWarnings(config: AggregatorConfig): string[] {
     ...(config.operatorSelfService.devMode
       ? [
           'OPERATOR_DEV_MODE is on: operators may claim loopback/private ranges and register http:// endpoints. Never do this in production.',
+        ]
+      : []),
+    ...(!config.icmStrictProfile
+      ? [
+          'ICM_STRICT_PROFILE is off: clients and operators may authenticate with client_secret_basic (ICM requires private_key_jwt). Never do this in production.',
         ]
       : []),
     ...(config.usingDevMasterKey

@@ -104,7 +104,7 @@ export function createHarness(options: HarnessOptions): Harness {
     catalog,
     tokenVerifier: verifier,
     jtiStore: jtis,
-    singleUse: options.singleUse ?? false,
+    singleUse: () => options.singleUse ?? false,
     isRegisteredApiRoot: (operatorId, apiRoot) =>
       options.registeredRoots[operatorId]?.includes(apiRoot) ?? false,
     upstream: pool,

@@ -25,7 +25,8 @@ import {
 
 // Hostile input (docs/security.md, "Hostile input"): the CAMARA proxy (seed Annex steps 24–30) under random requests.
 // Whatever arrives, the answer is the operator's or a CAMARA error, never a 5xx, and
-// nothing but the usage meter (which records every call made with a verified token) writes.
+// nothing but the usage meter (which records every call made with a verified token) and the
+// single-use record of the one token (NV 2.1: its first call that reaches the operator spends it) writes.
 const ALL_SCOPES =
   'openid number-verification:verify number-verification:device-phone-number:read ' +
   'number-verification-verify-read number-verification-share-read';
@@ -138,9 +139,9 @@ function expectNvAnswer(res: FuzzResponse, sentCorrelator: string | null): void 
 describe('CAMARA proxy under hostile input', () => {
   const bodyRuns = fuzzRuns('CAMARA proxy bodies, paths and headers');
   it(
-    'never answers 5xx, always a CAMARA body, and writes nothing but usage records',
+    'never answers 5xx, always a CAMARA body, and writes nothing but usage records and the token use',
     async () => {
-      const tables = tablesExcept('usage_events');
+      const tables = tablesExcept('usage_events', 'access_token_uses');
       const before = await tableFingerprint(s.t.db.knex, tables);
       await fc.assert(
         fc.asyncProperty(proxyRequest(), async (r) => {
@@ -162,6 +163,8 @@ describe('CAMARA proxy under hostile input', () => {
         fuzzParameters(bodyRuns),
       );
       expect(await tableFingerprint(s.t.db.knex, tables)).toEqual(before);
+      const uses = await s.t.db.knex('access_token_uses').count({ n: '*' }).first();
+      expect(Number(uses?.n)).toBeLessThanOrEqual(1);
     },
     fuzzTimeout(bodyRuns),
   );

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FRAUD } from '../test-support/core-fixture.js';
 import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 
-// CAMARA NV 2.1: an access token serves a single API call. With PROXY_SINGLE_USE_TOKENS the
-// proxy records the use only when the call goes to the operator, and gives it back when the
-// operator gives no answer: a call refused by Switchboard itself never spends the token.
+// CAMARA NV 2.1 (camaraproject/NumberVerification, code/API_definitions/number-verification.yaml,
+// info.description "The Authentication Request", after PR #226): an access token with NV scopes
+// MUST be restricted to a single API call. By default (PROXY_SINGLE_USE_TOKENS names
+// number-verification) the proxy records the use only when the call goes to the operator, and
+// gives it back when the operator gives no answer: a call refused by Switchboard itself never
+// spends the token.
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 const SCOPE = `openid ${FRAUD} number-verification:verify`;
 
@@ -52,7 +55,7 @@ async function startGate(target: URL): Promise<Gate> {
 let s: CoreStack;
 let gate: Gate;
 beforeAll(async () => {
-  s = await startCoreStack({ PROXY_SINGLE_USE_TOKENS: 'true' });
+  s = await startCoreStack();
   gate = await startGate(new URL(s.sandboxes[0]!.url));
   // Before any flow, so every token of sandbox-a carries the gate as its api root.
   await s.agg.operators.update('sandbox-a', { apiRoot: gate.url }, ADMIN);
@@ -87,6 +90,28 @@ async function verify(token: string, body: unknown) {
 
 const spentCount = async () =>
   Number((await s.t.db.knex('access_token_uses').count({ n: '*' }).first())?.n);
+
+describe('NV tokens are single use (NV 2.1)', () => {
+  it('by default, a proxied NV call spends its token and the second call is 401 UNAUTHENTICATED', async () => {
+    const { token, msisdn } = await deviceToken();
+    const before = await spentCount();
+    expect(await verify(token, { phoneNumber: msisdn })).toEqual({
+      status: 200,
+      json: { devicePhoneNumberVerified: true },
+    });
+    expect(await spentCount()).toBe(before + 1);
+    const again = await verify(token, { phoneNumber: msisdn });
+    expect(again).toEqual({
+      status: 401,
+      json: {
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        message:
+          'Request not authenticated due to missing, invalid, or expired credentials. A new authentication is required.',
+      },
+    });
+  });
+});
 
 describe('single use spends tokens the call then refuses', () => {
   it('a token used successfully once is refused the second time', async () => {

@@ -30,6 +30,8 @@ export { listAudit, type AuditQuery } from './store/audit-store.js';
 export * from './model.js';
 export {
   createOperatorService,
+  OPERATOR_STRICT_PROFILE_REFUSAL,
+  type OperatorServiceOptions,
   operatorCredentialsContext,
   type OperatorService,
 } from './operator-service.js';

@@ -39,8 +39,31 @@ export interface OperatorService {
 /** The secret-box context (AAD) of an operator's credentials: a sealed value opens only in its row. */
 export const operatorCredentialsContext = (id: string) => `operator-credentials:${id}`;
 
-export function createOperatorService(ctx: RoutingContext): OperatorService {
+/**
+ * ICM r4.2 "Client Authentication" (IdentityAndConsentManagement,
+ * documentation/CAMARA-Security-Interoperability.md) and GSMA OPG.10: Switchboard, the API
+ * consumer at each operator, authenticates with private_key_jwt; the strict profile refuses
+ * client_secret_basic credentials.
+ */
+export const OPERATOR_STRICT_PROFILE_REFUSAL =
+  'the ICM strict profile (ICM_STRICT_PROFILE) allows only private_key_jwt credentials at operators, not client_secret_basic';
+
+export interface OperatorServiceOptions {
+  /** ICM strict profile: operator credentials must be private_key_jwt. */
+  readonly strictProfile?: boolean;
+}
+
+export function createOperatorService(
+  ctx: RoutingContext,
+  options: OperatorServiceOptions = {},
+): OperatorService {
   const context = operatorCredentialsContext;
+  const checkCredentials = (c: OperatorCredentials | undefined) => {
+    if (options.strictProfile && c?.method === 'client_secret_basic')
+      throw new InputError(
+        `invalid operator: credentials.method: ${OPERATOR_STRICT_PROFILE_REFUSAL}`,
+      );
+  };
   const seal = (id: string, c: OperatorCredentials) =>
     ctx.secretBox.seal(JSON.stringify(c), context(id));
 
@@ -53,6 +76,7 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
   return {
     async create(raw, actor) {
       const input = parse(operatorInputSchema, raw);
+      checkCredentials(input.credentials);
       checkUrls(input);
       return applyRoutingChange(
         ctx,
@@ -83,6 +107,7 @@ export function createOperatorService(ctx: RoutingContext): OperatorService {
     async update(id, raw, actor) {
       const patch = parse(operatorUpdateSchema, raw);
       if (Object.keys(patch).length === 0) throw new InputError('nothing to update');
+      checkCredentials(patch.credentials);
       let before: Operator | undefined;
       // Credentials never reach the audit log: only that they changed.
       const changed = Object.keys(patch).filter(

@@ -33,6 +33,10 @@ const AGGREGATOR_SETTINGS: Record<string, string> = {
   UPSTREAM_RESPONSE_TIMEOUT_MS: '3000',
   CIRCUIT_COOL_DOWN_MS: '5000',
   USAGE_FLUSH_INTERVAL_MS: '500',
+  // The call loops replay a few tokens to load the proxy during faults, as the sandboxes here
+  // accept (singleUseAccessTokens: false): NV single use (on by default) is tested in
+  // apps/aggregator/test/proxy-single-use.int.test.ts.
+  PROXY_SINGLE_USE_TOKENS: 'false',
 };
 
 /**

@@ -2,7 +2,13 @@ import type { RequestListener } from 'node:http';
 import type { Router } from 'express';
 import type { Knex } from 'knex';
 import { aggregatorTokenAudience, type SecretBox, type TokenKeyring } from '@switchboard/tokens';
-import type { Logger, OperatorService, TelcoFinder } from '@switchboard/telco-finder';
+import {
+  OPERATOR_STRICT_PROFILE_REFUSAL,
+  type Logger,
+  type OperatorCredentials,
+  type OperatorService,
+  type TelcoFinder,
+} from '@switchboard/telco-finder';
 import type { AggregatorConfig } from '../config.js';
 import type { OperatorEgress } from '../infra/egress/operator-egress.js';
 import type { DeviceIpResolver } from '../infra/http/device-ip.js';
@@ -17,7 +23,7 @@ import { createJwtBearerGrant } from './backend/jwt-bearer.js';
 import { createTokenFront } from './backend/token-front.js';
 import { createGrantRevocation } from './flow/grant-revocation.js';
 import { createNestedFlow } from './flow/nested-flow.js';
-import { createOperatorClient } from './flow/operator-client.js';
+import { createOperatorClient, OperatorAuthMethodRefused } from './flow/operator-client.js';
 import type { BackendCapabilities } from './flow/operator-backend-client.js';
 import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './http/flow-router.js';
 import { createInteractionRateLimitRouter } from './http/interaction-rate-limit.js';
@@ -32,7 +38,11 @@ import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.
 export interface AuthorizeDeps {
   readonly config: Pick<
     AggregatorConfig,
-    'operatorDiscoveryTtlSeconds' | 'operatorTimeoutMs' | 'accessTokenMaxTtl' | 'backchannel'
+    | 'operatorDiscoveryTtlSeconds'
+    | 'operatorTimeoutMs'
+    | 'accessTokenMaxTtl'
+    | 'backchannel'
+    | 'icmStrictProfile'
   >;
   readonly issuer: string;
   /** For this feature's own stores (OIDC models, operator flows and grants). */
@@ -62,6 +72,22 @@ export interface Authorize {
   stop(): void;
 }
 
+/**
+ * ICM r4.2 "Client Authentication": under the strict profile an operator still registered
+ * with client_secret_basic (from before) is never used; its flows fail saying why.
+ */
+function profileCredentials(
+  operatorId: string,
+  credentials: OperatorCredentials,
+  strict: boolean,
+): OperatorCredentials {
+  if (strict && credentials.method === 'client_secret_basic')
+    throw new OperatorAuthMethodRefused(
+      `operator ${operatorId}: ${OPERATOR_STRICT_PROFILE_REFUSAL}`,
+    );
+  return credentials;
+}
+
 const CLEANUP_MS = 60_000;
 /** An operator change reaches flows in flight within this time (discovery keys on updatedAt). */
 const OPERATOR_TTL_MS = 2_000;
@@ -78,7 +104,8 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
   const operator = ttlCached(OPERATOR_TTL_MS, (id) => deps.operators.get(id));
   const operatorClient = createOperatorClient({
     redirectUri: `${issuer}${OPERATOR_CALLBACK_PATH}`,
-    credentials: (id) => deps.operators.credentials(id),
+    credentials: async (id) =>
+      profileCredentials(id, await deps.operators.credentials(id), deps.config.icmStrictProfile),
     discoveryTtlMs: deps.config.operatorDiscoveryTtlSeconds * 1000,
     timeoutMs: deps.config.operatorTimeoutMs,
     egress: deps.egress,
@@ -116,6 +143,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     allowedApiScopes: deps.allowedApiScopes,
     tokenKeyring: deps.tokenKeyring,
     operatorGrants: grants,
+    strictProfile: deps.config.icmStrictProfile,
     accessTokenMaxTtl: deps.config.accessTokenMaxTtl,
     machineResource: deps.machineResource,
     errorDocument: errorPage,

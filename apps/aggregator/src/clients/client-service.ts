@@ -53,11 +53,25 @@ export interface BackendClient {
 /** Other processes see a disabled client or a new secret within this time. */
 const METADATA_TTL_MS = 2_000;
 
+/**
+ * ICM r4.2 "Client Authentication" (IdentityAndConsentManagement,
+ * documentation/CAMARA-Security-Interoperability.md): the API consumer MUST authenticate with
+ * private_key_jwt. Under the strict profile (ICM_STRICT_PROFILE) secret clients are refused.
+ */
+export const STRICT_PROFILE_REFUSAL =
+  'the ICM strict profile (ICM_STRICT_PROFILE) allows only private_key_jwt client authentication, not client_secret_basic';
+
 /** The secret-box context (AAD) of a client's secret. */
 export const clientSecretContext = (id: string) => `client-secret:${id}`;
 
-export function createClientService(deps: { knex: Knex; secretBox: SecretBox }): ClientService {
+export function createClientService(deps: {
+  knex: Knex;
+  secretBox: SecretBox;
+  /** ICM strict profile: no new secret clients, and existing ones cannot authenticate. */
+  strictProfile?: boolean;
+}): ClientService {
   const { knex, secretBox } = deps;
+  const strict = deps.strictProfile ?? false;
   const context = clientSecretContext;
 
   // Every step of a flow looks the client up; admin changes here clear the cache at once.
@@ -73,7 +87,8 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
   );
   const metadata = async (id: string) => {
     const row = await activeRow(id);
-    if (!row) return undefined;
+    // Strict profile: a secret client is unknown to oidc-provider (401 invalid_client).
+    if (!row || (strict && row.auth_method === 'client_secret_basic')) return undefined;
     return toMetadata(row, row.secret_enc ? secretBox.open(row.secret_enc, context(id)) : null);
   };
 
@@ -87,6 +102,8 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
   return {
     async add(raw) {
       const input = parse(clientAddSchema, raw);
+      if (strict && input.authMethod === 'client_secret_basic')
+        throw new InputError(`invalid client: authMethod: ${STRICT_PROFILE_REFUSAL}`);
       const id = `sb-${randomBytes(12).toString('base64url')}`;
       const once = await credentialsFor(input);
       await insertClientRow(knex, {
@@ -146,6 +163,8 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
           'incompatible-state',
           `client '${id}' uses private_key_jwt: update its keys instead`,
         );
+      if (strict)
+        throw new ConflictError('incompatible-state', `client '${id}': ${STRICT_PROFILE_REFUSAL}`);
       const clientSecret = newSecret();
       await updateClientRow(knex, id, { secret_enc: secretBox.seal(clientSecret, context(id)) });
       return { client: toView(await mustGet(id)), clientSecret };

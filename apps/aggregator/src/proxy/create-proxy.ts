@@ -64,13 +64,21 @@ function createUsage(w: ProxyWiring): UsageRecorder | undefined {
   });
 }
 
+/** PROXY_SINGLE_USE_TOKENS as a predicate on the called API's name. */
+function singleUsePredicate(policy: ProxyConfig['singleUse']): (api: string) => boolean {
+  if (policy.all) return () => true;
+  const names = new Set(policy.apis);
+  return (api) => names.has(api);
+}
+
 /** Composition of the proxy parts, so the app wires the whole proxy in a few lines. */
 export function createProxy(w: ProxyWiring): Proxy {
   const { config, metrics } = w;
-  if (config.singleUse && !w.jtiStore) {
-    throw new Error('PROXY_SINGLE_USE_TOKENS=true needs a jtiStore');
-  }
   const catalog = createApiCatalog(config.apis);
+  const singleUse = singleUsePredicate(config.singleUse);
+  if (catalog.apis.some((api) => singleUse(api.name)) && !w.jtiStore) {
+    throw new Error('PROXY_SINGLE_USE_TOKENS: single-use tokens need a jtiStore');
+  }
   const upstream = createUpstreamPool(config.upstream, w.connections);
   const breaker = createCircuitBreaker({
     ...config.circuit,
@@ -82,7 +90,7 @@ export function createProxy(w: ProxyWiring): Proxy {
     catalog,
     tokenVerifier: w.tokenVerifier,
     ...(w.jtiStore ? { jtiStore: w.jtiStore } : {}),
-    singleUse: config.singleUse,
+    singleUse,
     isRegisteredApiRoot: w.isRegisteredApiRoot,
     ...(w.offersApi ? { offersApi: w.offersApi } : {}),
     upstream,

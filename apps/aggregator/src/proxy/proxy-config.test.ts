@@ -6,7 +6,7 @@ describe('proxy config', () => {
     const c = parseProxyConfig({});
     expect(c).toEqual({
       apis: [],
-      singleUse: false,
+      singleUse: { all: false, apis: ['number-verification'] },
       maxRequestBytes: 65_536,
       upstream: {
         connectTimeoutMs: 2_000,
@@ -39,7 +39,7 @@ describe('proxy config', () => {
       CIRCUIT_FAILURE_THRESHOLD: '2',
     });
     expect(c.apis).toEqual(apis);
-    expect(c.singleUse).toBe(true);
+    expect(c.singleUse).toEqual({ all: true, apis: [] });
     expect(c.upstream.connectTimeoutMs).toBe(250);
     expect(c.circuit.failureThreshold).toBe(2);
   });
@@ -54,5 +54,45 @@ describe('proxy config', () => {
     [{ PROXY_SINGLE_USE_TOKENS: 'yes' }, 'PROXY_SINGLE_USE_TOKENS'],
   ])('fails naming the bad key (%j)', (env, message) => {
     expect(() => parseProxyConfig(env)).toThrow(message);
+  });
+});
+
+describe('NV tokens are single use (NV 2.1): PROXY_SINGLE_USE_TOKENS names the single-use APIs', () => {
+  it('is on for Number Verification by default', () => {
+    expect(parseProxyConfig({}).singleUse).toEqual({ all: false, apis: ['number-verification'] });
+  });
+
+  it('reads a comma-separated list of API names', () => {
+    expect(
+      parseProxyConfig({ PROXY_SINGLE_USE_TOKENS: ' number-verification , sim-swap ' }).singleUse,
+    ).toEqual({ all: false, apis: ['number-verification', 'sim-swap'] });
+    const apis = JSON.stringify([
+      {
+        name: 'device-status',
+        version: 'v1',
+        operations: [{ operation: 'get', method: 'POST', path: '/get', scopes: ['d:g'] }],
+      },
+    ]);
+    expect(
+      parseProxyConfig({ SWITCHBOARD_PROXY_APIS: apis, PROXY_SINGLE_USE_TOKENS: 'device-status' })
+        .singleUse,
+    ).toEqual({ all: false, apis: ['device-status'] });
+  });
+
+  it.each([
+    ['true', { all: true, apis: [] }],
+    ['false', { all: false, apis: [] }],
+    ['', { all: false, apis: [] }],
+  ])('keeps %j working (true: every API, false or empty: none)', (value, expected) => {
+    expect(parseProxyConfig({ PROXY_SINGLE_USE_TOKENS: value }).singleUse).toEqual(expected);
+  });
+
+  it.each([
+    ['yes', 'PROXY_SINGLE_USE_TOKENS: yes is not an API the proxy serves'],
+    ['number-verification,sim-swop', 'PROXY_SINGLE_USE_TOKENS: sim-swop is not an API'],
+    ['Number-Verification', 'PROXY_SINGLE_USE_TOKENS: must be true, false or'],
+    ['number-verification,,kyc-match', 'PROXY_SINGLE_USE_TOKENS: must be true, false or'],
+  ])('refuses %j naming the key', (value, message) => {
+    expect(() => parseProxyConfig({ PROXY_SINGLE_USE_TOKENS: value })).toThrow(message);
   });
 });

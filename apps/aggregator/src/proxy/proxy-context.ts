@@ -60,9 +60,10 @@ export interface ProxyOutcome {
 export interface ProxyDeps {
   readonly catalog: ApiCatalog;
   readonly tokenVerifier: TokenVerifier;
-  /** Required when `singleUse` is on. */
+  /** Required when any API is single use. */
   readonly jtiStore?: JtiStore;
-  readonly singleUse: boolean;
+  /** Whether a token spends itself on a call of this API (CAMARA NV 2.1: NV tokens do). */
+  readonly singleUse: (api: string) => boolean;
   /** Only api roots registered for that operator are ever contacted. */
   isRegisteredApiRoot(operatorId: string, apiRoot: string): boolean | Promise<boolean>;
   /** Whether the operator offers this API version (its supportedApis); omitted → every API. */

@@ -41,7 +41,7 @@ function setup(
     catalog: createApiCatalog(),
     tokenVerifier: verifier,
     jtiStore: jtis,
-    singleUse,
+    singleUse: () => singleUse,
     isRegisteredApiRoot: (op, root) => op === 'op-a' && registered.has(root),
     upstream,
     breaker,

@@ -60,7 +60,10 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
     )
     .option('--jwks-file <file>', "the app's public keys (JWKS JSON), for private_key_jwt")
     .option('--generate-key', 'generate an ES256 key pair; prints the private JWK once')
-    .option('--secret', 'use client_secret_basic with a generated secret instead of keys')
+    .option(
+      '--secret',
+      'use client_secret_basic with a generated secret instead of keys (development only: refused under the ICM strict profile, ICM_STRICT_PROFILE)',
+    )
     .option(
       '--scopes <scopes>',
       `${SCOPES_HELP} (default: the two verify scopes; not with --telco-finder)`,

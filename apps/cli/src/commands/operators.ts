@@ -229,7 +229,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 function withOperatorFlags(cmd: Command): Command {
   return cmd
-    .option('--client-secret <secret>', 'client_secret_basic secret (prefer --client-secret-file)')
+    .option(
+      '--client-secret <secret>',
+      'client_secret_basic secret (prefer --client-secret-file; refused under the ICM strict profile, ICM_STRICT_PROFILE)',
+    )
     .option('--client-secret-file <file>', 'file holding the client secret')
     .option('--private-key-file <file>', 'private key for private_key_jwt: JWK (JSON) or PEM')
     .addOption(

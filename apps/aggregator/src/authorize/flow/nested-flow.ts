@@ -6,7 +6,7 @@ import type { AuthorizationGateway, PendingAuthorization } from '../oidc/interac
 import type { OperatorGrants } from '../operator-grants.js';
 import { pairwiseSubject } from '../pairwise-subject.js';
 import type { OperatorFlowRow } from '../store/operator-flow-store.js';
-import type { OperatorClient } from './operator-client.js';
+import { OperatorAuthMethodRefused, type OperatorClient } from './operator-client.js';
 import {
   appErrorFor,
   FLOW_ERRORS,
@@ -108,7 +108,11 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
         });
       } catch (err) {
         logger.warn('operator discovery failed', { operatorId: op.id, error: String(err) });
-        return { url: await fail(pending.uid, FLOW_ERRORS.unreachable), binding: undefined };
+        const failure =
+          err instanceof OperatorAuthMethodRefused
+            ? FLOW_ERRORS.operatorAuthMethod
+            : FLOW_ERRORS.unreachable;
+        return { url: await fail(pending.uid, failure), binding: undefined };
       }
       await deps.flows.save(flow);
       logger.info('sent device to operator', { clientId: pending.clientId, operatorId: op.id });

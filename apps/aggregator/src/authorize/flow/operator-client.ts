@@ -58,6 +58,11 @@ export class OperatorMetadataError extends Error {
   override readonly name = 'OperatorMetadataError';
 }
 
+/** The operator's credentials are client_secret_basic and the ICM strict profile is on. */
+export class OperatorAuthMethodRefused extends Error {
+  override readonly name = 'OperatorAuthMethodRefused';
+}
+
 /** Operators whose discovery is kept at once; beyond it the least recently used is dropped. */
 const MAX_CACHED_OPERATORS = 1_000;
 

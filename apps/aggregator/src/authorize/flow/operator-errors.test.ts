@@ -63,3 +63,14 @@ describe('operator errors as the app sees them', () => {
     expect(isTimeout(new Error('invalid response'))).toBe(false);
   });
 });
+
+describe('ICM Appendix A error codes are used exactly (ICM r4.2 Appendix A)', () => {
+  it.each(['login_required', 'interaction_required'])(
+    "an operator's %s reaches the app as access_denied, a code Appendix A lists",
+    (code) => {
+      const { error, description } = appErrorFor(code);
+      expect(error).toBe('access_denied');
+      expect(description).toMatch(/^the mobile operator /);
+    },
+  );
+});

@@ -18,6 +18,17 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 const UNEXPECTED = 'the mobile operator answered with an unexpected error';
 
+/**
+ * ICM r4.2 Appendix A (CAMARA-Security-Interoperability.md, "Authentication Error Response",
+ * Authorization Code Flow) lists no `login_required` nor `interaction_required`: a subscriber
+ * the operator cannot authenticate without interaction is a denied request (`access_denied`,
+ * "the user cannot be authenticated"), with our text saying which.
+ */
+const AS_LISTED: Readonly<Record<string, string>> = {
+  login_required: 'access_denied',
+  interaction_required: 'access_denied',
+};
+
 export interface AppError {
   readonly error: string;
   readonly description: string;
@@ -45,9 +56,8 @@ export function appErrorFor(operatorError: string, operatorDescription?: string 
   const description = Object.hasOwn(DESCRIPTIONS, operatorError)
     ? DESCRIPTIONS[operatorError]
     : undefined;
-  return description
-    ? { error: operatorError, description }
-    : { error: 'server_error', description: UNEXPECTED };
+  const error = Object.hasOwn(AS_LISTED, operatorError) ? AS_LISTED[operatorError]! : operatorError;
+  return description ? { error, description } : { error: 'server_error', description: UNEXPECTED };
 }
 
 /** Flow failures on Switchboard's side of the operator leg, as the app sees them. */
@@ -63,6 +73,12 @@ export const FLOW_ERRORS = {
   invalidTokenResponse: {
     error: 'server_error',
     description: 'the mobile operator returned an invalid token response',
+  },
+  // ICM strict profile: the subscriber's operator is registered with client_secret_basic.
+  operatorAuthMethod: {
+    error: 'server_error',
+    description:
+      'the mobile operator of the subscriber is not configured for private_key_jwt, which the ICM profile requires',
   },
   // RFC 6749 §10.12: the operator's answer came back in a browser that did not start the flow.
   otherBrowser: {

@@ -10,6 +10,7 @@ import type { createCiba } from '../backend/ciba.js';
 import { CIBA_GRANT } from '../grant-types.js';
 import { backendDiscovery } from './backend-discovery.js';
 import { icmErrorCodes } from './icm-error-codes.js';
+import { ignoreAcrValues } from './icm-ignored-parameters.js';
 import { createAdapterClass } from './knex-adapter.js';
 import { outagePage } from './outage-page.js';
 import { pairwiseDiscovery } from './pairwise-discovery.js';
@@ -35,6 +36,8 @@ export interface OidcProviderDeps {
   readonly allowedApiScopes: (clientId: string) => Promise<readonly string[]>;
   readonly tokenKeyring: () => Promise<TokenKeyring>;
   readonly operatorGrants: OperatorGrants;
+  /** ICM strict profile: private_key_jwt only (ICM r4.2 "Client Authentication"). */
+  readonly strictProfile: boolean;
   /** Upper bound of an AggregatorAccessToken's lifetime, seconds (≤ 300, NV). */
   readonly accessTokenMaxTtl: number;
   /**
@@ -81,6 +84,7 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   provider.use(pairwiseDiscovery());
   provider.use(backendDiscovery());
   provider.use(icmErrorCodes());
+  provider.use(ignoreAcrValues());
   provider.registerGrantType(
     CIBA_GRANT,
     deps.ciba.pollingGrant(provider, await builtInGrantHandler(provider, CIBA_GRANT)),
@@ -131,7 +135,9 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
       clientMetadata: deps.clientMetadata,
       unavailable,
     }),
-    clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
+    clientAuthMethods: deps.strictProfile
+      ? ['private_key_jwt']
+      : ['private_key_jwt', 'client_secret_basic'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],

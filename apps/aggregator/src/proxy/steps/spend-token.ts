@@ -3,13 +3,15 @@ import { isDatabaseUnavailable } from '@switchboard/db';
 import { requireValue, type ProxyContext } from '../proxy-context.js';
 
 /**
- * CAMARA NV 2.1: an access token serves a single API call (a setting here). The use is
- * recorded only now, after every check of ours (scope, body, route), just before the call
- * leaves: a call Switchboard refuses itself never spends the token. Synchronous when the
- * setting is off (no promise on the hot path).
+ * CAMARA NV 2.1 (NumberVerification, number-verification.yaml, "The Authentication Request"):
+ * an access token with NV scopes serves a single API call (PROXY_SINGLE_USE_TOKENS, per API).
+ * The use is recorded only now, after every check of ours (scope, body, route), just before
+ * the call leaves: a call Switchboard refuses itself never spends the token. Synchronous for
+ * an API whose tokens are reusable (no promise on the hot path).
  */
 export function spendToken(ctx: ProxyContext): Promise<void> | undefined {
-  return ctx.deps.singleUse ? consumeJti(ctx) : undefined;
+  const operation = requireValue(ctx.operation, 'operation');
+  return ctx.deps.singleUse(operation.api) ? consumeJti(ctx) : undefined;
 }
 
 async function consumeJti(ctx: ProxyContext): Promise<void> {
@@ -28,8 +30,7 @@ async function consumeJti(ctx: ProxyContext): Promise<void> {
       );
     throw err;
   });
-  if (!fresh) {
-    throw camaraError('UNAUTHENTICATED', 'The access token has already been used.');
-  }
+  // NV 2.1 Generic401: a used-up token needs a new authentication, like an expired one.
+  if (!fresh) throw camaraError('UNAUTHENTICATED');
   ctx.spentJti = claims.jti;
 }

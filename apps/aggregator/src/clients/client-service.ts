@@ -100,6 +100,7 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
         allowed_scopes: allowedScopesFor(input),
         backend: input.grantType === 'backend',
         trust_tel_subject: input.trustTelSubject,
+        require_signed_request_object: input.requireSignedRequestObject,
       });
       return { client: toView(await mustGet(id)), ...withoutJwks(once) };
     },
@@ -128,6 +129,14 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
           'incompatible-state',
           `client '${id}' is not a backend client: it sends no assertions`,
         );
+      if (
+        patch.requireSignedRequestObject &&
+        (grantTypeOf(row) !== 'authorization_code' || row.auth_method !== 'private_key_jwt')
+      )
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' is not an authorization_code client with keys: it signs no request objects`,
+        );
       await updateClientRow(knex, id, {
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.redirectUris ? { redirect_uris: patch.redirectUris } : {}),
@@ -135,6 +144,9 @@ export function createClientService(deps: { knex: Knex; secretBox: SecretBox }):
         ...(patch.allowedScopes ? { allowed_scopes: patch.allowedScopes } : {}),
         ...(patch.trustTelSubject !== undefined
           ? { trust_tel_subject: patch.trustTelSubject }
+          : {}),
+        ...(patch.requireSignedRequestObject !== undefined
+          ? { require_signed_request_object: patch.requireSignedRequestObject }
           : {}),
       });
       return toView(await mustGet(id));
@@ -237,6 +249,8 @@ function toMetadata(row: ClientRow, secret: string | null): Record<string, unkno
     ...(secret ? { client_secret: secret } : {}),
     // Public keys for client assertions and signed request objects (ICM).
     ...(row.jwks ? { jwks: row.jwks } : {}),
+    // ICM "Signed Authentication Requests": oidc-provider refuses an unsigned request.
+    require_signed_request_object: row.require_signed_request_object,
   };
 }
 
@@ -252,6 +266,7 @@ function toView(row: ClientRow): ClientView {
     ...(row.operator_id ? { operatorId: row.operator_id } : {}),
     allowedScopes: row.allowed_scopes,
     trustTelSubject: row.trust_tel_subject,
+    requireSignedRequestObject: row.require_signed_request_object,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { request } from 'undici';
 import { CAMARA_APIS } from '@switchboard/camara';
 import type { Database } from '@switchboard/db';
@@ -199,23 +199,67 @@ export function authorizeUrl(
   return { url: `${issuer}/auth?${params}`, state, verifier };
 }
 
+export interface RequestObjectOptions {
+  /** Claims added to the object or replacing its own (`undefined` is sent as given). */
+  readonly claims?: Record<string, unknown>;
+  /** Claims or parameters left out of the object. */
+  readonly omitClaims?: readonly string[];
+  /** Query parameters added beside `request`, or replacing the outer ones. */
+  readonly query?: Record<string, string>;
+  /** Outer (query) parameters left out. */
+  readonly omitQuery?: readonly string[];
+  /** Signed with a key the client never registered. */
+  readonly forgeSignature?: boolean;
+}
+
+/**
+ * A signed request object as CAMARA ICM r4.2 profiles it ("Signed Authentication Requests"):
+ * `iss`, `aud` (the issuer), `iat`, `exp`, `jti` and every parameter inside, with `scope`,
+ * `response_type`, `client_id` and `redirect_uri` repeated in the query.
+ */
+export async function requestObjectUrl(
+  issuer: string,
+  app: Extract<AppClient, { method: 'key' }>,
+  o: RequestObjectOptions = {},
+): Promise<AuthorizeRequest> {
+  const plain = authorizeUrl(issuer, app, { prompt: 'none' });
+  const params = Object.fromEntries(new URL(plain.url).searchParams);
+  const now = Math.floor(Date.now() / 1000);
+  const claims: Record<string, unknown> = {
+    ...params,
+    iss: app.id,
+    aud: issuer,
+    iat: now,
+    exp: now + 60,
+    jti: randomUUID(),
+    ...o.claims,
+  };
+  for (const name of o.omitClaims ?? []) delete claims[name];
+  const key = o.forgeSignature
+    ? (await generateKeyPair('ES256')).privateKey
+    : await importJWK(app.jwk, 'ES256');
+  const jwt = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid!, typ: 'oauth-authz-req+jwt' })
+    .sign(key);
+  const outer: Record<string, string> = {
+    client_id: app.id,
+    response_type: 'code',
+    scope: params.scope!,
+    redirect_uri: params.redirect_uri!,
+    request: jwt,
+    ...o.query,
+  };
+  for (const name of o.omitQuery ?? []) delete outer[name];
+  return { ...plain, url: `${issuer}/auth?${new URLSearchParams(outer)}` };
+}
+
 /** The same request as a signed request object (ICM: must be supported). */
 export async function signedAuthorizeUrl(
   issuer: string,
   app: Extract<AppClient, { method: 'key' }>,
   extra: Record<string, string> = {},
 ): Promise<AuthorizeRequest> {
-  const plain = authorizeUrl(issuer, app, { prompt: 'none' });
-  const params = { ...Object.fromEntries(new URL(plain.url).searchParams), ...extra };
-  const jwt = await new SignJWT(params)
-    .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid!, typ: 'oauth-authz-req+jwt' })
-    .setIssuer(app.id)
-    .setAudience(issuer)
-    .setIssuedAt()
-    .setExpirationTime('60s')
-    .sign(await importJWK(app.jwk, 'ES256'));
-  const outer = new URLSearchParams({ client_id: app.id, response_type: 'code', request: jwt });
-  return { ...plain, url: `${issuer}/auth?${outer}` };
+  return requestObjectUrl(issuer, app, { claims: extra });
 }
 
 /** The app backend's token request (Annex step 18). */

@@ -56,6 +56,8 @@ export const clientAddSchema = z
     allowedScopes: allowedScopesSchema.optional(),
     /** ICM JWT-bearer: the client's assertions may name a `tel:` subject (an admin's trust). */
     trustTelSubject: z.boolean().default(false),
+    /** CAMARA ICM r4.2: the app's authorization requests must be signed request objects. */
+    requireSignedRequestObject: z.boolean().default(false),
   })
   .strict()
   // An app needs at least one redirect URI; machine and backend clients redirect nowhere.
@@ -77,6 +79,16 @@ export const clientAddSchema = z
     path: ['trustTelSubject'],
     message: 'only a backend client sends JWT-bearer assertions',
   })
+  // A request object is signed with the app's key (ICM: the one of its private_key_jwt).
+  .refine(
+    (c) =>
+      !c.requireSignedRequestObject ||
+      (c.grantType === 'authorization_code' && c.authMethod === 'private_key_jwt'),
+    {
+      path: ['requireSignedRequestObject'],
+      message: 'only an authorization_code client with private_key_jwt signs request objects',
+    },
+  )
   // Operators authenticate with private_key_jwt only (ICM); they never redirect anywhere.
   .refine(
     (c) =>
@@ -97,6 +109,7 @@ export const clientUpdateSchema = z
     jwks: publicJwksSchema,
     allowedScopes: allowedScopesSchema,
     trustTelSubject: z.boolean(),
+    requireSignedRequestObject: z.boolean(),
   })
   .partial()
   .strict();
@@ -126,6 +139,8 @@ export const clientViewSchema = z
     allowedScopes: z.array(z.string()),
     /** A backend client's JWT-bearer assertions may name a `tel:` subject. */
     trustTelSubject: z.boolean(),
+    /** The app's authorization requests must be signed request objects (ICM). */
+    requireSignedRequestObject: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { SwitchboardError } from './errors.js';
 import { createSwitchboardClient } from './switchboard-client.js';
 
@@ -123,5 +124,55 @@ describe('startVerification', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SwitchboardError);
     expect(err).toMatchObject({ code: 'INVALID_SAVED_STATE' });
+  });
+});
+
+describe('ICM signed request objects (issue 15, point 2): startVerification({ signedRequest })', () => {
+  it('signs the request with the private key: iss, aud, iat, exp, jti, and the four parameters also in the query', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(privateKey)), kid: 'k1', alg: 'ES256' };
+    const signing = createSwitchboardClient({
+      issuer: ISSUER,
+      clientId: 'demo-bank',
+      privateKey: jwk,
+      redirectUri: 'https://bank.example/callback',
+      fetch: discoveryOnly,
+    });
+    const { url, state, saved } = await signing.startVerification({
+      purpose: 'dpv:FraudPreventionAndDetection',
+      prompt: 'none',
+      signedRequest: true,
+    });
+    const query = Object.fromEntries(new URL(url).searchParams);
+    expect(Object.keys(query).sort()).toEqual([
+      'client_id',
+      'redirect_uri',
+      'request',
+      'response_type',
+      'scope',
+    ]);
+    const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] });
+    const { payload } = await jwtVerify(query.request!, keys, {
+      issuer: 'demo-bank',
+      audience: ISSUER,
+      requiredClaims: ['iat', 'exp', 'jti'],
+    });
+    expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(300);
+    expect(payload).toMatchObject({
+      client_id: query.client_id,
+      response_type: query.response_type,
+      scope: query.scope,
+      redirect_uri: query.redirect_uri,
+      state,
+      nonce: saved.nonce,
+      prompt: 'none',
+      code_challenge_method: 'S256',
+    });
+  });
+
+  it('refuses signedRequest without a private key', async () => {
+    await expect(
+      client().startVerification({ purpose: 'dpv:X', signedRequest: true }),
+    ).rejects.toThrow(/privateKey/);
   });
 });

@@ -3,7 +3,7 @@ import { createAntiFraudApis, type AntiFraudApis } from './anti-fraud.js';
 import { createBackendFlows, type BackendFlows } from './backend-flows.js';
 import { callCamara, type CamaraApiDeps } from './camara-api.js';
 import { systemClock, type Clock } from './clock.js';
-import { createClientAuth, type ClientCredentials } from './client-auth.js';
+import { createClientAuth, importSigningKey, type ClientCredentials } from './client-auth.js';
 import { OAuthError, SwitchboardError } from './errors.js';
 import { toSwitchboardError } from './map-error.js';
 import { hashPhoneNumber, isE164 } from './phone-number.js';
@@ -49,6 +49,12 @@ export interface StartVerificationOptions {
    * `[API_SCOPES.simSwapCheck]` (the app must be allowed them: `clients update --scopes`).
    */
   readonly scopes?: readonly string[];
+  /**
+   * Send the request as a signed request object (CAMARA ICM "Signed Authentication Requests",
+   * RFC 9101), signed with `privateKey`: required for an app registered with
+   * `clients add|update --require-signed-request`.
+   */
+  readonly signedRequest?: boolean;
 }
 
 /**
@@ -120,7 +126,7 @@ export function createSwitchboardClient(options: SwitchboardClientOptions): Swit
       clock: options.clock ?? systemClock,
     }),
     async startVerification(o) {
-      return startVerification(await configuration(), redirectUri(options), o);
+      return startVerification(await configuration(), redirectUri(options), o, options);
     },
     async completeVerification(callbackUrl, saved) {
       return completeVerification(await configuration(), redirectUri(options), callbackUrl, saved);
@@ -180,6 +186,7 @@ async function startVerification(
   config: oidc.Configuration,
   redirectUri: string,
   o: StartVerificationOptions,
+  credentials: ClientCredentials,
 ): Promise<StartedVerification> {
   if (o.phoneNumber !== undefined && !isE164(o.phoneNumber)) throw invalidNumber();
   const purpose = normalisePurpose(o.purpose);
@@ -191,7 +198,7 @@ async function startVerification(
     purpose,
     scope: buildScope(purpose, o.operations, o.scopes),
   };
-  const url = oidc.buildAuthorizationUrl(config, {
+  const params = {
     response_type: 'code',
     redirect_uri: redirectUri,
     scope: saved.scope,
@@ -201,8 +208,33 @@ async function startVerification(
     code_challenge_method: 'S256',
     ...(o.prompt ? { prompt: o.prompt } : {}),
     ...(o.phoneNumber ? { login_hint: `tel:${o.phoneNumber}` } : {}),
-  });
+  };
+  const url = o.signedRequest
+    ? await signedRequestUrl(config, params, credentials)
+    : oidc.buildAuthorizationUrl(config, params);
   return { url: url.href, state: saved.state, saved };
+}
+
+/**
+ * CAMARA ICM r4.2 "Signed Authentication Requests": every parameter in the object (openid-client
+ * adds `iss`, `aud` = the issuer, `iat`, `exp` 60 s later, `jti`), and `scope`, `response_type`,
+ * `client_id`, `redirect_uri` repeated in the query with the same values.
+ */
+async function signedRequestUrl(
+  config: oidc.Configuration,
+  params: Record<string, string>,
+  credentials: ClientCredentials,
+): Promise<URL> {
+  if (credentials.privateKey === undefined)
+    throw new TypeError(
+      'signedRequest needs privateKey: the request object is signed with it (ICM)',
+    );
+  const { key, kid } = await importSigningKey(credentials);
+  const url = await oidc.buildAuthorizationUrlWithJAR(config, params, { key, kid });
+  url.searchParams.set('response_type', params.response_type!);
+  url.searchParams.set('scope', params.scope!);
+  url.searchParams.set('redirect_uri', params.redirect_uri!);
+  return url;
 }
 
 async function completeVerification(

@@ -251,3 +251,54 @@ describe('no per-app scope allow-list: admins set the CAMARA API scopes each app
     expect(patched.status).toBe(409);
   });
 });
+
+describe('ICM signed request objects (issue 15, point 2): a per-client setting requires signed requests', () => {
+  const send = (method: string, p: string, body?: unknown) =>
+    admin(p, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const app = { name: 'Signing app', redirectUris: ['https://sign.example/cb'], generateKey: true };
+
+  it('POST and PATCH /clients set requireSignedRequestObject; every client view shows it', async () => {
+    const created = await send('POST', '/clients', { ...app, requireSignedRequestObject: true });
+    expect(created.status).toBe(201);
+    const { client } = (await created.json()) as { client: { id: string } };
+    expect(await (await admin(`/clients/${client.id}`)).json()).toMatchObject({
+      requireSignedRequestObject: true,
+    });
+    const relaxed = await send('PATCH', `/clients/${client.id}`, {
+      requireSignedRequestObject: false,
+    });
+    expect(await relaxed.json()).toMatchObject({ requireSignedRequestObject: false });
+    const plain = await send('POST', '/clients', app);
+    expect(((await plain.json()) as { client: unknown }).client).toMatchObject({
+      requireSignedRequestObject: false,
+    });
+  });
+
+  it('refuses it for a client that signs no request objects: 400 on create, 409 INCOMPATIBLE_STATE on update', async () => {
+    for (const other of [
+      { ...app, generateKey: false, authMethod: 'client_secret_basic' },
+      { name: 'Finder', grantType: 'client_credentials', authMethod: 'client_secret_basic' },
+      { name: 'Engine', grantType: 'backend', generateKey: true },
+    ]) {
+      const res = await send('POST', '/clients', { ...other, requireSignedRequestObject: true });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/^invalid client: requireSignedRequestObject/),
+      });
+    }
+    const secret = await send('POST', '/clients', {
+      ...app,
+      generateKey: false,
+      authMethod: 'client_secret_basic',
+    });
+    const { client } = (await secret.json()) as { client: { id: string } };
+    const res = await send('PATCH', `/clients/${client.id}`, { requireSignedRequestObject: true });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'INCOMPATIBLE_STATE' });
+  });
+});

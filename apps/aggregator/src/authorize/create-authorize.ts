@@ -32,6 +32,7 @@ import { createOidcProvider, type MachineResource } from './oidc/create-oidc-pro
 import type { AuthorizationGateway } from './oidc/interaction-gateway.js';
 import { loadOidcProvider } from './oidc/oidc-provider-module.js';
 import { createOperatorGrants } from './operator-grants.js';
+import { spendAssertionId } from './store/backchannel-store.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 
@@ -150,6 +151,9 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     onGrantRevoked: createGrantRevocation({ grants, operator, operatorClient, logger }),
     tokenBudget,
     ciba,
+    // The `request:` kind is shared with signed CIBA requests (backchannel-front.ts).
+    spendRequestObjectId: (clientId, jti, expiresAt) =>
+      spendAssertionId(knex, clientId, `request:${jti}`, expiresAt),
     logger,
   });
   late.gateway = oidc.interactions;

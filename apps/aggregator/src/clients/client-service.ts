@@ -117,6 +117,7 @@ export function createClientService(deps: {
         allowed_scopes: allowedScopesFor(input),
         backend: input.grantType === 'backend',
         trust_tel_subject: input.trustTelSubject,
+        require_signed_request_object: input.requireSignedRequestObject,
       });
       return { client: toView(await mustGet(id)), ...withoutJwks(once) };
     },
@@ -145,6 +146,14 @@ export function createClientService(deps: {
           'incompatible-state',
           `client '${id}' is not a backend client: it sends no assertions`,
         );
+      if (
+        patch.requireSignedRequestObject &&
+        (grantTypeOf(row) !== 'authorization_code' || row.auth_method !== 'private_key_jwt')
+      )
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' is not an authorization_code client with keys: it signs no request objects`,
+        );
       await updateClientRow(knex, id, {
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.redirectUris ? { redirect_uris: patch.redirectUris } : {}),
@@ -152,6 +161,9 @@ export function createClientService(deps: {
         ...(patch.allowedScopes ? { allowed_scopes: patch.allowedScopes } : {}),
         ...(patch.trustTelSubject !== undefined
           ? { trust_tel_subject: patch.trustTelSubject }
+          : {}),
+        ...(patch.requireSignedRequestObject !== undefined
+          ? { require_signed_request_object: patch.requireSignedRequestObject }
           : {}),
       });
       return toView(await mustGet(id));
@@ -256,6 +268,8 @@ function toMetadata(row: ClientRow, secret: string | null): Record<string, unkno
     ...(secret ? { client_secret: secret } : {}),
     // Public keys for client assertions and signed request objects (ICM).
     ...(row.jwks ? { jwks: row.jwks } : {}),
+    // ICM "Signed Authentication Requests": oidc-provider refuses an unsigned request.
+    require_signed_request_object: row.require_signed_request_object,
   };
 }
 
@@ -271,6 +285,7 @@ function toView(row: ClientRow): ClientView {
     ...(row.operator_id ? { operatorId: row.operator_id } : {}),
     allowedScopes: row.allowed_scopes,
     trustTelSubject: row.trust_tel_subject,
+    requireSignedRequestObject: row.require_signed_request_object,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -300,3 +300,52 @@ describe('switchboard clients and keys', () => {
     );
   });
 });
+
+describe('ICM signed request objects (issue 15, point 2): a per-client setting requires signed requests', () => {
+  it('clients add|update --require-signed-request sets and clears it, shown in --json and show', async () => {
+    const created = await json(
+      'clients',
+      'add',
+      '--name',
+      'Signing bank',
+      '--redirect-uri',
+      'https://signing.example/cb',
+      '--generate-key',
+      '--require-signed-request',
+    );
+    expect(created.client).toMatchObject({ requireSignedRequestObject: true });
+    const id = created.client.id;
+    expect((await h.cli('clients', 'show', id)).stdout).toMatch(/signed requests\s+required/);
+    const relaxed = await json('clients', 'update', id, '--no-require-signed-request');
+    expect(relaxed.requireSignedRequestObject).toBe(false);
+    expect((await h.cli('clients', 'show', id)).stdout).toMatch(/signed requests\s+optional/);
+    expect(
+      (await json('clients', 'update', id, '--require-signed-request')).requireSignedRequestObject,
+    ).toBe(true);
+  });
+
+  it.each([
+    [['--redirect-uri', 'https://s.example/cb', '--secret'], /--require-signed-request.*keys/],
+    [['--telco-finder', '--secret'], /--require-signed-request.*keys/],
+    [['--backend', '--generate-key'], /--backend does not take --require-signed-request/],
+  ])('refuses --require-signed-request with %j', async (flags, message) => {
+    const run = await h.cli('clients', 'add', '--name', 'X', ...flags, '--require-signed-request');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('refuses to require signed requests of a client with a secret (409 INCOMPATIBLE_STATE)', async () => {
+    const secret = await json(
+      'clients',
+      'add',
+      '--name',
+      'Secret app',
+      '--redirect-uri',
+      'https://secret.example/cb',
+      '--secret',
+    );
+    const run = await h.cli('clients', 'update', secret.client.id, '--require-signed-request');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/signs no request objects/);
+  });
+});

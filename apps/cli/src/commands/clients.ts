@@ -21,6 +21,7 @@ interface ClientFlags {
   telcoFinder?: boolean;
   backend?: boolean;
   trustTelSubject?: boolean;
+  requireSignedRequest?: boolean;
   scopes?: string;
 }
 
@@ -58,6 +59,10 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
       '--trust-tel-subject',
       'with --backend: its JWT-bearer assertions may name the subscriber (sub=tel:+…); an admin trusts the client for that',
     )
+    .option(
+      '--require-signed-request',
+      'an app with keys: its authorization requests must be signed request objects (CAMARA ICM; unsigned ones get invalid_request)',
+    )
     .option('--jwks-file <file>', "the app's public keys (JWKS JSON), for private_key_jwt")
     .option('--generate-key', 'generate an ES256 key pair; prints the private JWK once')
     .option(
@@ -74,6 +79,9 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
 Examples:
   $ switchboard clients add --name "Demo bank" --redirect-uri https://bank.example/cb --generate-key
   $ switchboard clients add --name "Shop" --redirect-uri https://shop.example/cb --jwks-file shop-jwks.json
+  $ switchboard clients add --name "Strict bank" --redirect-uri https://strict.example/cb \\
+      --generate-key --require-signed-request
+      then: GET /auth?client_id=…&response_type=code&scope=…&redirect_uri=…&request=<signed JWT>
   $ switchboard clients add --name "Legacy" --redirect-uri https://legacy.example/cb --secret
   $ switchboard clients add --name "Onboarding" --redirect-uri https://kyc.example/cb --generate-key \\
       --scopes number-verification:verify,number-verification:device-phone-number:read
@@ -95,6 +103,7 @@ ${SCOPE_EXAMPLES}`,
           ...(flags.telcoFinder ? { grantType: 'client_credentials' } : {}),
           ...(flags.backend ? { grantType: 'backend' } : {}),
           ...(flags.trustTelSubject ? { trustTelSubject: true } : {}),
+          ...(flags.requireSignedRequest ? { requireSignedRequestObject: true } : {}),
           authMethod: flags.secret ? 'client_secret_basic' : 'private_key_jwt',
           ...(flags.jwksFile ? { jwks: readJwks(flags.jwksFile) } : {}),
           ...(flags.generateKey ? { generateKey: true } : {}),
@@ -144,7 +153,7 @@ ${SCOPE_EXAMPLES}`,
     .command('update')
     .argument('<id>')
     .description(
-      "change an app's name, redirect URIs, public keys, allowed API scopes or tel: trust",
+      "change an app's name, redirect URIs, public keys, allowed API scopes, signed-request requirement or tel: trust",
     )
     .option('--name <name>')
     .option('--redirect-uri <uri>', 'replaces all redirect URIs (repeatable)', collect)
@@ -155,6 +164,11 @@ ${SCOPE_EXAMPLES}`,
       'backend clients: allow JWT-bearer assertions with sub=tel:+… (--no-trust-tel-subject withdraws it)',
     )
     .option('--no-trust-tel-subject', 'backend clients: refuse tel: subjects again')
+    .option(
+      '--require-signed-request',
+      'apps with keys: accept only signed request objects (--no-require-signed-request accepts unsigned requests again)',
+    )
+    .option('--no-require-signed-request', 'apps: accept unsigned authorization requests again')
     .addHelpText(
       'after',
       `
@@ -163,6 +177,8 @@ Examples:
   $ switchboard clients update sb-123 --scopes number-verification:verify,number-verification:device-phone-number:read
   $ switchboard clients update sb-123 --scopes number-verification:verify
       (withdraws the device-phone-number scope: new flows asking for it get invalid_scope)
+  $ switchboard clients update sb-123 --require-signed-request
+      (unsigned authorization requests of the app get invalid_request from now on)
   $ switchboard clients update sb-456 --no-trust-tel-subject
       (a backend client: its JWT-bearer assertions with sub=tel:+… get invalid_grant)
 ${SCOPE_EXAMPLES}`,
@@ -176,6 +192,9 @@ ${SCOPE_EXAMPLES}`,
           ...(flags.scopes !== undefined ? { allowedScopes: scopeList(flags.scopes) } : {}),
           ...(flags.trustTelSubject !== undefined
             ? { trustTelSubject: flags.trustTelSubject }
+            : {}),
+          ...(flags.requireSignedRequest !== undefined
+            ? { requireSignedRequestObject: flags.requireSignedRequest }
             : {}),
         };
         if (Object.keys(patch).length === 0) throw new CliError('nothing to change');
@@ -233,6 +252,8 @@ function checkAddFlags(flags: ClientFlags): void {
       flags.redirectUri && '--redirect-uri (a backend client redirects nowhere)',
       flags.telcoFinder && '--telco-finder (a backend client is not a machine client)',
       flags.secret && '--secret (a backend client authenticates with private_key_jwt: ICM)',
+      flags.requireSignedRequest &&
+        '--require-signed-request (a backend client sends no authorization requests)',
     ].filter(Boolean);
     if (refused.length) throw new CliError(`--backend does not take ${refused.join(', ')}`);
     if ([flags.jwksFile, flags.generateKey].filter(Boolean).length !== 1)
@@ -241,6 +262,10 @@ function checkAddFlags(flags: ClientFlags): void {
   }
   if (flags.trustTelSubject)
     throw new CliError('--trust-tel-subject is for --backend clients (JWT-bearer assertions)');
+  if (flags.requireSignedRequest && (flags.secret || flags.telcoFinder || !flags.redirectUri))
+    throw new CliError(
+      '--require-signed-request is for apps with --redirect-uri and keys (--jwks-file or --generate-key)',
+    );
   const chosen = [flags.jwksFile, flags.generateKey, flags.secret].filter(Boolean).length;
   if (chosen !== 1) throw new CliError('give exactly one of --jwks-file, --generate-key, --secret');
   if (!flags.telcoFinder && !flags.redirectUri)
@@ -253,6 +278,12 @@ function checkAddFlags(flags: ClientFlags): void {
 function telTrust(c: ClientView): string {
   if (c.grantType !== 'backend') return '-';
   return c.trustTelSubject ? 'trusted' : 'not trusted';
+}
+
+/** ICM: whether an app's authorization requests must be signed request objects. */
+function signedRequests(c: ClientView): string {
+  if (c.grantType !== 'authorization_code') return '-';
+  return c.requireSignedRequestObject ? 'required' : 'optional';
 }
 
 const path = (id: string) => `/clients/${idSegment(id, 'the client id')}`;
@@ -274,6 +305,7 @@ function showClient(c: ClientView): string {
     ['auth', c.authMethod],
     ['grant', c.grantType],
     ['tel subject', telTrust(c)],
+    ['signed requests', signedRequests(c)],
     ...(c.operatorId ? ([['operator API of', c.operatorId]] as Array<[string, string]>) : []),
     ['redirect uris', c.redirectUris.join(' ')],
     ['allowed scopes', c.allowedScopes.length ? c.allowedScopes.join(' ') : '(none)'],

@@ -13,6 +13,11 @@ import { icmErrorCodes } from './icm-error-codes.js';
 import { ignoreAcrValues } from './icm-ignored-parameters.js';
 import { createAdapterClass } from './knex-adapter.js';
 import { outagePage } from './outage-page.js';
+import {
+  requestObjectDescriptions,
+  requestObjectProfile,
+  type SpendRequestObjectId,
+} from './request-object-profile.js';
 import { pairwiseDiscovery } from './pairwise-discovery.js';
 import {
   builtInGrantHandler,
@@ -55,6 +60,8 @@ export interface OidcProviderDeps {
   readonly tokenBudget?: TokenBudget;
   /** CIBA poll mode nested with the subscriber's operator (authorize/backend/ciba.ts). */
   readonly ciba: ReturnType<typeof createCiba>;
+  /** ICM: a signed request object's `jti` is single use across processes. */
+  readonly spendRequestObjectId: SpendRequestObjectId;
   readonly logger: Logger;
 }
 
@@ -85,6 +92,7 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   provider.use(backendDiscovery());
   provider.use(icmErrorCodes());
   provider.use(ignoreAcrValues());
+  provider.use(requestObjectDescriptions(deps.issuer));
   provider.registerGrantType(
     CIBA_GRANT,
     deps.ciba.pollingGrant(provider, await builtInGrantHandler(provider, CIBA_GRANT)),
@@ -237,8 +245,13 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLo
 function features(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
   return {
     devInteractions: { enabled: false },
-    // ICM: signed request objects must be supported (unsigned ones stay accepted).
-    requestObjects: { enabled: true, requireSignedRequestObject: false },
+    // ICM: signed request objects must be supported, as profiled in request-object-profile.ts;
+    // unsigned requests stay accepted unless the client's `require_signed_request_object`.
+    requestObjects: {
+      enabled: true,
+      requireSignedRequestObject: false,
+      assertJwtClaimsAndHeader: requestObjectProfile(oidc, deps.spendRequestObjectId),
+    },
     // AggregatorAccessTokens are encrypted JWTs: userinfo cannot read them.
     userinfo: { enabled: false },
     rpInitiatedLogout: { enabled: false },

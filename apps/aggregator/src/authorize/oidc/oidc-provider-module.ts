@@ -113,6 +113,7 @@ export interface OidcProviderModule {
     TemporarilyUnavailable: ErrorClass;
     InvalidClientAuth: new () => Error;
     InvalidRequest: ErrorClass;
+    InvalidRequestObject: ErrorClass;
     UnknownUserId: ErrorClass;
     AccessDenied: ErrorClass;
     SlowDown: ErrorClass;

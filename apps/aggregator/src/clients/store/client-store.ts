@@ -17,6 +17,8 @@ export interface ClientRow {
   backend: boolean;
   /** The client's JWT-bearer assertions may name a `tel:` subject. */
   trust_tel_subject: boolean;
+  /** The app must send signed request objects (ICM "Signed Authentication Requests"). */
+  require_signed_request_object: boolean;
   created_at: Date | string;
   updated_at: Date | string;
 }

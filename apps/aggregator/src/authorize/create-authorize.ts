@@ -28,6 +28,8 @@ import { loadOidcProvider } from './oidc/oidc-provider-module.js';
 import { createOperatorGrants } from './operator-grants.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
+import type { LegRecorder } from '../conformance/leg-recorder.js';
+import { timedOperatorClient } from '../conformance/leg-timing.js';
 
 export interface AuthorizeDeps {
   readonly config: Pick<
@@ -52,6 +54,8 @@ export interface AuthorizeDeps {
   readonly limits: RateLimits;
   readonly deviceIp: DeviceIpResolver;
   readonly logger: Logger;
+  /** Times the nested flow's operator legs for the scorecard (docs/operator-conformance.md). */
+  readonly legs?: LegRecorder;
 }
 
 export interface Authorize {
@@ -141,7 +145,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
   const flow = createNestedFlow({
     finder: deps.finder,
     operator,
-    operatorClient,
+    operatorClient: deps.legs ? timedOperatorClient(operatorClient, deps.legs) : operatorClient,
     flows: { save: (row) => saveOperatorFlow(knex, row), take: (s) => takeOperatorFlow(knex, s) },
     grants,
     interactions: oidc.interactions,

@@ -28,8 +28,7 @@ import { loadOidcProvider } from './oidc/oidc-provider-module.js';
 import { createOperatorGrants } from './operator-grants.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
-import type { LegRecorder } from '../conformance/leg-recorder.js';
-import { timedOperatorClient } from '../conformance/leg-timing.js';
+import { timedOperatorClient, type OperatorLegSink } from './flow/operator-leg-timing.js';
 
 export interface AuthorizeDeps {
   readonly config: Pick<
@@ -55,7 +54,7 @@ export interface AuthorizeDeps {
   readonly deviceIp: DeviceIpResolver;
   readonly logger: Logger;
   /** Times the nested flow's operator legs for the scorecard (docs/operator-conformance.md). */
-  readonly legs?: LegRecorder;
+  readonly legs?: OperatorLegSink;
 }
 
 export interface Authorize {

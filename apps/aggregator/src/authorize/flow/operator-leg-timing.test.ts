@@ -1,20 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Operator } from '@switchboard/telco-finder';
-import type { OperatorClient } from '../authorize/flow/operator-client.js';
-import type { LegEvent, LegRecorder } from './leg-recorder.js';
-import { timedOperatorClient } from './leg-timing.js';
+import type { OperatorClient } from './operator-client.js';
+import {
+  timedOperatorClient,
+  type OperatorLegEvent,
+  type OperatorLegSink,
+} from './operator-leg-timing.js';
 
 const op = { id: 'op-a' } as Operator;
 const request = { state: 's1', nonce: 'n', codeChallenge: 'c', scope: 'openid', promptNone: true };
 const checks = { state: 's1', nonce: 'n', codeVerifier: 'v' };
 
 function setup(exchange: OperatorClient['exchange']) {
-  const events: LegEvent[] = [];
-  const legs: LegRecorder = {
-    record: (e) => void events.push(e),
-    flush: async () => {},
-    close: async () => {},
-  };
+  const events: OperatorLegEvent[] = [];
+  const legs: OperatorLegSink = { record: (e) => void events.push(e) };
   let now = 1_000;
   const inner = {
     authorizationUrl: async () => new URL('https://op.example/auth'),
@@ -26,11 +25,12 @@ function setup(exchange: OperatorClient['exchange']) {
 
 describe('operator leg timing (scorecard)', () => {
   it('times redirect → callback and the token exchange of one flow', async () => {
-    let t: ReturnType<typeof setup>;
-    t = setup(async () => {
-      t.advance(40);
+    let advance = (_ms: number): unknown => undefined;
+    const t = setup(async () => {
+      advance(40);
       return { accessToken: 'a', expiresIn: 300, sub: 's', amr: undefined, acr: undefined };
     });
+    advance = t.advance;
     await t.client.authorizationUrl(op, request);
     t.advance(250);
     await t.client.exchange(op, new URL('https://agg.example/cb?code=x&state=s1'), checks);

@@ -1,6 +1,18 @@
-import type { OperatorClient } from '../authorize/flow/operator-client.js';
-import { isTimeout } from '../authorize/flow/operator-errors.js';
-import type { LegRecorder } from './leg-recorder.js';
+import type { OperatorClient } from './operator-client.js';
+import { isTimeout } from './operator-errors.js';
+
+/** One operator leg of the nested flow, for the scorecard (docs/operator-conformance.md). */
+export interface OperatorLegEvent {
+  readonly operatorId: string;
+  readonly leg: 'authorize' | 'token';
+  readonly outcome: 'ok' | 'error' | 'timeout';
+  readonly latencyMs: number;
+}
+
+/** Where leg events go (the conformance feature's batched recorder); must not block. */
+export interface OperatorLegSink {
+  record(event: OperatorLegEvent): void;
+}
 
 /** Flows whose start is remembered at once; beyond it the oldest are forgotten (not timed). */
 const MAX_PENDING = 10_000;
@@ -12,7 +24,7 @@ const MAX_PENDING = 10_000;
  */
 export function timedOperatorClient(
   inner: OperatorClient,
-  legs: LegRecorder,
+  legs: OperatorLegSink,
   clock: () => number = () => performance.now(),
 ): OperatorClient {
   const started = new Map<string, number>();

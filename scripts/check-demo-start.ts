@@ -3,11 +3,14 @@
 // each process writes its log there (the master-key warning in the aggregator's); a browser at
 // 127.0.0.1 (sandbox-a's +34600000001) gets "Transfer approved" from "Confirm a transfer"
 // (Number Verification and SIM Swap in one authorization), and "Call centre" answers for
-// +346001000005 through CIBA; Ctrl-C stops every process, exit 0.
-import { spawn } from 'node:child_process';
+// +346001000005 through CIBA; `switchboard operators health` then shows both sandboxes, with
+// sandbox-a's operator legs and proxied calls; Ctrl-C stops every process, exit 0.
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import type { HealthReport } from '@switchboard/contracts';
 import { DeviceBrowser } from '@switchboard/aggregator/test-support/device-browser';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -86,6 +89,8 @@ async function main(): Promise<void> {
     say('== "Confirm a transfer" for +34600000001: Transfer approved');
     await checkCallCentre();
     say('== "Call centre" for +346001000005 (CIBA through the aggregator): No recent SIM change');
+    await checkHealth(dataDir);
+    say("== operators health: sandbox-a and sandbox-b, with sandbox-a's legs and calls");
   } finally {
     if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGINT');
     // npm itself ends by the signal; the stack's own exit code is in its output otherwise.
@@ -110,6 +115,36 @@ async function main(): Promise<void> {
     if (open.length) fail(`ports ${open.join(', ')} still answer 30 s after Ctrl-C`, output);
   }
   say('demo start check passed');
+}
+
+/**
+ * `switchboard operators health --json` after the demo traffic: both sandboxes listed, and
+ * sandbox-a's authorize and token legs and proxied calls counted (usage is written within
+ * about a second, so the report is read again until it shows them).
+ */
+async function checkHealth(dataDir: string): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 20; i += 1) {
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['switchboard', 'operators', 'health', '--json'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          SWITCHBOARD_ADMIN_URL: 'http://127.0.0.1:3100',
+          SWITCHBOARD_DATA_DIR: dataDir,
+        },
+      },
+    );
+    last = stdout;
+    const report = JSON.parse(stdout) as HealthReport;
+    const a = report.items.find((h) => h.operatorId === 'sandbox-a');
+    const b = report.items.find((h) => h.operatorId === 'sandbox-b');
+    if (a && b && a.authorizeLeg.count > 0 && a.tokenLeg.count > 0 && a.calls.count > 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  fail('operators health does not show the sandboxes after the demo traffic', last);
 }
 
 /** The Call centre page's backend client was registered: CIBA, then SIM Swap, end to end. */

@@ -15,6 +15,7 @@ import { createAdminRouter } from './admin/admin-router.js';
 import { bootstrapAdminToken, createAdminTokens } from './admin/admin-tokens.js';
 import { createAuthorize } from './authorize/create-authorize.js';
 import { createClientService, type ClientService } from './clients/client-service.js';
+import { createConformance } from './conformance/create-conformance.js';
 import { createTelcoFinderApi } from './finder-api/create-telco-finder-api.js';
 import { telcoFinderResource } from './finder-api/telco-finder-scope.js';
 import type { EgressNetwork } from './infra/egress/host-guard.js';
@@ -222,6 +223,14 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
   const deviceIp = createDeviceIpResolver(config.trustProxy);
   const tokenKeyring = () => keys.tokenKeyring();
   const usage = createUsageStore(knex);
+  const conformance = createConformance({
+    knex,
+    issuer,
+    operators,
+    egress,
+    timeoutMs: config.operatorTimeoutMs,
+    logger,
+  });
 
   const authorize = await createAuthorize({
     config,
@@ -244,6 +253,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     limits,
     deviceIp,
     logger,
+    legs: conformance.legs,
   });
   // Seed Annex steps 24–30: the CAMARA proxy reads the token authorize minted in step 19.
   const proxy = createPublicProxy(config, {
@@ -256,7 +266,15 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     ...operatorRegistryPorts(index, egress),
     usageSink: usage,
     limits,
-    metrics,
+    // Circuit openings also go to the scorecard (operator_leg_events).
+    metrics: {
+      ...metrics,
+      setCircuitState: (operatorId, state) => {
+        metrics.setCircuitState(operatorId, state);
+        if (state === 'open')
+          conformance.legs.record({ operatorId, leg: 'circuit', outcome: 'open', latencyMs: null });
+      },
+    },
     logger,
   });
   const sourceIp = (req: {
@@ -284,6 +302,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     usage,
     selfService,
     backendCapabilities: (id) => authorize.backendCapabilities(id),
+    conformance,
   });
   const reporting = { logger, countServerError: metrics.recordServerError };
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
@@ -308,6 +327,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     async close() {
       authorize.stop();
       await proxy.close();
+      await conformance.close();
       await limits.stop();
       await egress.close();
     },

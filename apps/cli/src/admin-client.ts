@@ -8,7 +8,7 @@ export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:3100';
 export interface AdminClient {
   readonly url: string;
   get<T>(path: string, query?: Record<string, string | undefined>): Promise<T>;
-  send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
   upload<T>(
     path: string,
     file: string,

@@ -148,3 +148,19 @@ export {
   type RotateMasterRequest,
   type SealedColumnReport,
 } from './key-contracts.js';
+export {
+  healthQuerySchema,
+  MAX_WINDOW_MS,
+  scenarioOutcomeSchema,
+  testSubscriberSchema,
+  WINDOW_PATTERN,
+  windowMs,
+  type ConformanceResult,
+  type HealthReport,
+  type LatencySummary,
+  type OperatorHealth,
+  type ScenarioOutcome,
+  type ScenarioResult,
+  type TestSubscriber,
+  type TestSubscriberInput,
+} from './conformance-contracts.js';

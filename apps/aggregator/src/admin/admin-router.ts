@@ -26,6 +26,10 @@ import { requireAdminToken } from './admin-auth.js';
 import { mountClientAdmin, type ClientAdminDeps } from '../clients/admin-clients-router.js';
 import { mountUsageAdmin, type UsageAdminDeps } from '../usage/admin-usage-router.js';
 import {
+  mountConformanceAdmin,
+  type ConformanceAdminDeps,
+} from '../conformance/admin-conformance-router.js';
+import {
   mountSelfServiceAdmin,
   type SelfServiceAdminDeps,
 } from '../operator-api/admin-self-service-router.js';
@@ -44,6 +48,8 @@ export interface AdminRouterDeps {
   selfService: Omit<SelfServiceAdminDeps, 'operators' | 'clients'>;
   /** An operator's backend flows, read from its discovery document now. */
   backendCapabilities: (operatorId: string) => Promise<OperatorCapabilities>;
+  /** The operator conformance check and the scorecard. */
+  conformance: ConformanceAdminDeps['conformance'];
 }
 
 const ADMIN: Actor = { kind: 'admin', id: 'admin-api' };
@@ -135,6 +141,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   });
   mountClientAdmin(router, deps.core);
   mountUsageAdmin(router, { usage: deps.usage });
+  mountConformanceAdmin(router, { conformance: deps.conformance, operators: deps.operators });
   mountSelfServiceAdmin(
     router,
     { ...deps.selfService, operators: deps.operators, clients: deps.core.clients },

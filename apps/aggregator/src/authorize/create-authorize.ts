@@ -35,6 +35,7 @@ import { createOperatorGrants } from './operator-grants.js';
 import { spendAssertionId } from './store/backchannel-store.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
+import { timedOperatorClient, type OperatorLegSink } from './flow/operator-leg-timing.js';
 
 export interface AuthorizeDeps {
   readonly config: Pick<
@@ -63,6 +64,8 @@ export interface AuthorizeDeps {
   readonly limits: RateLimits;
   readonly deviceIp: DeviceIpResolver;
   readonly logger: Logger;
+  /** Times the nested flow's operator legs for the scorecard (docs/operator-conformance.md). */
+  readonly legs?: OperatorLegSink;
 }
 
 export interface Authorize {
@@ -173,7 +176,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
   const flow = createNestedFlow({
     finder: deps.finder,
     operator,
-    operatorClient,
+    operatorClient: deps.legs ? timedOperatorClient(operatorClient, deps.legs) : operatorClient,
     flows: { save: (row) => saveOperatorFlow(knex, row), take: (s) => takeOperatorFlow(knex, s) },
     grants,
     interactions: oidc.interactions,

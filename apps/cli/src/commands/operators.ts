@@ -16,8 +16,18 @@ import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
 import { registerOperatorCredentialsCommand } from './operator-credentials.js';
 import { parseSupportedApi, routingSyncLines } from './operator-fields.js';
+import {
+  conformanceOf,
+  lastConformanceText,
+  putTestSubscriber,
+  registerConformanceCommands,
+  requireSomething,
+  testSubscriberPatch,
+  withTestSubscriberFlags,
+  type TestSubscriberFlags,
+} from './operator-conformance.js';
 
-interface OperatorFlags {
+interface OperatorFlags extends TestSubscriberFlags {
   id?: string;
   name?: string;
   country?: string;
@@ -72,6 +82,8 @@ Examples:
           allowInsecureHttp: !!flags.insecure,
         };
         const created = await ctx.client().send<Operator>('POST', '/operators', body);
+        const subscriber = testSubscriberPatch(flags);
+        if (subscriber) await putTestSubscriber(ctx, created.id, subscriber);
         ctx.out().result(created, () => `operator ${created.id} added`);
       }),
     );
@@ -115,9 +127,11 @@ Examples:
             (c) => ({ ...c, error: undefined }),
             (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
           );
+        const conformance = await conformanceOf(ctx, path);
+        const t = conformance.testSubscriber;
         ctx
           .out()
-          .result({ ...o, backendFlows: backend }, () =>
+          .result({ ...o, backendFlows: backend, ...conformance }, () =>
             keyValues([
               ['id', o.id],
               ['name', o.name],
@@ -139,6 +153,9 @@ Examples:
               ['routing url', o.routingUrl ?? ''],
               ...routingSyncLines(o),
               ['backend flows', backendFlowsText(backend)],
+              ['test device ip', t.deviceIp ?? ''],
+              ['test phone number', t.phoneNumber ?? ''],
+              ['last conformance', lastConformanceText(conformance.lastConformance)],
             ]),
           );
       }),
@@ -178,11 +195,14 @@ Examples:
             supportedApis: flags.supportedApi?.map(parseSupportedApi),
           } satisfies OperatorUpdate).filter(([, v]) => v !== undefined),
         );
-        if (Object.keys(patch).length === 0)
-          throw new CliError('nothing to update: give at least one option');
-        const o = await ctx
-          .client()
-          .send<Operator>('PATCH', `/operators/${idSegment(id, 'the operator id')}`, patch);
+        const subscriber = testSubscriberPatch(flags);
+        requireSomething(patch, subscriber);
+        const path = `/operators/${idSegment(id, 'the operator id')}`;
+        const o =
+          Object.keys(patch).length > 0
+            ? await ctx.client().send<Operator>('PATCH', path, patch)
+            : await ctx.client().get<Operator>(path);
+        if (subscriber) await putTestSubscriber(ctx, o.id, subscriber);
         ctx.out().result(o, () => `operator ${o.id} updated`);
       }),
     );
@@ -223,12 +243,13 @@ Examples:
     );
 
   registerOperatorCredentialsCommand(ops, ctx);
+  registerConformanceCommands(ops, ctx);
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function withOperatorFlags(cmd: Command): Command {
-  return cmd
+  return withTestSubscriberFlags(cmd)
     .option(
       '--client-secret <secret>',
       'client_secret_basic secret (prefer --client-secret-file; refused under the ICM strict profile, ICM_STRICT_PROFILE)',

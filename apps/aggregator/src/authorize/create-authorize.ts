@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { Router } from 'express';
 import type { Knex } from 'knex';
 import { aggregatorTokenAudience, type SecretBox, type TokenKeyring } from '@switchboard/tokens';
-import type { Logger, OperatorService, TelcoFinder } from '@switchboard/telco-finder';
+import type { Logger, Operator, OperatorService, TelcoFinder } from '@switchboard/telco-finder';
 import type { AggregatorConfig } from '../config.js';
 import type { OperatorEgress } from '../infra/egress/operator-egress.js';
 import type { DeviceIpResolver } from '../infra/http/device-ip.js';
@@ -57,6 +57,8 @@ export interface AuthorizeDeps {
 export interface Authorize {
   /** Public routes in mount order; oidc-provider last, as it answers every path it gets. */
   readonly routes: ReadonlyArray<Router | RequestListener>;
+  /** Switchboard's own client-credentials token at an operator (OPG.10 Network Id, telco finder). */
+  operatorMachineToken(op: Operator): Promise<{ accessToken: string; expiresIn: number }>;
   /** What an operator's discovery document offers for the backend flows (CIBA, JWT-bearer). */
   backendCapabilities(operatorId: string): Promise<BackendCapabilities>;
   stop(): void;
@@ -184,6 +186,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
       createTokenFront({ jwtBearer, oidcHandler: oidc.handler, budget: tokenBudget, logger }),
       oidc.handler,
     ],
+    operatorMachineToken: (op) => operatorClient.backend.clientCredentials(op),
     backendCapabilities: async (operatorId) =>
       operatorClient.backend.capabilities(await deps.operators.get(operatorId)),
     stop: () => clearInterval(timer),

@@ -8,6 +8,7 @@ import * as m0006 from './20261202_0006_resilience.js';
 import * as m0007 from './20261203_0007_operator_flow_binding.js';
 import * as m0008 from './20261203_0008_client_allowed_scopes.js';
 import * as m0009 from './20261203_0009_backend_authorization.js';
+import * as m0012 from './20261204_0012_dynamic_routes.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
@@ -20,4 +21,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['20261203_0007_operator_flow_binding', m0007],
   ['20261203_0008_client_allowed_scopes', m0008],
   ['20261203_0009_backend_authorization', m0009],
+  ['20261204_0012_dynamic_routes', m0012],
 ];

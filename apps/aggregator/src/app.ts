@@ -17,6 +17,8 @@ import { createAuthorize } from './authorize/create-authorize.js';
 import { createClientService, type ClientService } from './clients/client-service.js';
 import { createTelcoFinderApi } from './finder-api/create-telco-finder-api.js';
 import { createNetworkIdClient } from './finder-api/network-id-client.js';
+import { createOperatorMachineTokens } from './finder-api/operator-machine-tokens.js';
+import { createSecondLevelFinderClient } from './finder-api/second-level-finder-client.js';
 import { telcoFinderResource } from './finder-api/telco-finder-scope.js';
 import type { EgressNetwork } from './infra/egress/host-guard.js';
 import { createOperatorEgress } from './infra/egress/operator-egress.js';
@@ -258,13 +260,20 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     socket: { remoteAddress?: string | undefined };
     get(h: string): string | undefined;
   }) => deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
+  const machineTokens = createOperatorMachineTokens((op) => authorize.operatorMachineToken(op));
   const networkId = createNetworkIdClient({
-    token: (op) => authorize.operatorMachineToken(op),
+    tokens: machineTokens,
     dispatcher: (op) => egress.forOperator(op).dispatcher,
     timeoutMs: config.operatorTimeoutMs,
     cacheTtlMs: config.networkIdCacheSeconds * 1000,
   });
-  const finderApi = createTelcoFinderApi({ issuer, index, networkId, keys, clients, metrics, logger, limits, sourceIp }); // prettier-ignore
+  const secondLevel = createSecondLevelFinderClient({
+    tokens: machineTokens,
+    egress: egress.operatorChosen,
+    timeoutMs: config.operatorTimeoutMs,
+    cacheTtlMs: config.dynamicRoutingCacheSeconds * 1000,
+  });
+  const finderApi = createTelcoFinderApi({ issuer, index, networkId, secondLevel, keys, clients, metrics, logger, limits, sourceIp }); // prettier-ignore
   const operatorApi = createOperatorApi({
     issuer,
     keys,

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { isCamaraError } from '@switchboard/camara';
 import type { Operator, RouteMatch } from '@switchboard/telco-finder';
 import type { FinderLookupResult } from '../infra/metrics/metrics.js';
-import { createFinderSearch } from './finder-search.js';
+import { createFinderSearch, type FinderSearchResult } from './finder-search.js';
 
 const operator = {
   id: 'op-a',
@@ -39,6 +39,7 @@ function setup(ported: Record<string, string> = {}) {
         return id;
       },
     },
+    secondLevel: { search: () => Promise.reject(new Error('no dynamic routes here')) },
     recordLookup: (r) => lookups.push(r),
   });
   return { search, lookups, asked, networkIds };
@@ -174,5 +175,72 @@ describe('GSMA OPG telco finder: DEEP asks the Network Id API of the prefix hold
       ),
     ).toBe('404 NOT_FOUND');
     expect(networkIds).toEqual([]);
+  });
+});
+
+describe('GSMA OPG telco finder: dynamic routing rules are followed to the second-level telco finder (OPG.10 Dynamic Routing)', () => {
+  const dynamic = { telcoFinder: 'https://brands.op-a.example/telco-finder/v1' };
+  function dynamicSetup(answer: (target: unknown) => Promise<FinderSearchResult | undefined>) {
+    const asked: Array<{ operatorId: string; request: unknown }> = [];
+    const lookups: FinderLookupResult[] = [];
+    const search = createFinderSearch({
+      index: {
+        lookupIp: () => undefined,
+        lookupPhoneNumber: (n) => (n.startsWith('+3461') ? { ...match, dynamic } : undefined),
+        lookupNetwork: () => undefined,
+      },
+      networkId: { resolve: () => Promise.reject(new Error('unused')) },
+      secondLevel: {
+        async search(m, request) {
+          asked.push({
+            operatorId: m.operator.id,
+            request: { ...request, url: m.dynamic?.telcoFinder },
+          });
+          return answer(request.target);
+        },
+      },
+      recordLookup: (r) => lookups.push(r),
+    });
+    return { search, asked, lookups };
+  }
+
+  it("answers the second-level finder's brand, asking it with the same target and flags", async () => {
+    const { search, asked } = dynamicSetup(async () => ({
+      operatorId: 'op-a-brand',
+      apiRoot: 'https://api.brand.example',
+    }));
+    const body = { target: { phoneNumber: '+34611000001' }, includeApiRoot: true };
+    await expect(search.search(body)).resolves.toEqual({
+      operatorId: 'op-a-brand',
+      apiRoot: 'https://api.brand.example',
+    });
+    expect(asked).toEqual([
+      {
+        operatorId: 'op-a',
+        request: {
+          target: { phoneNumber: '+34611000001' },
+          includeApiRoot: true,
+          includeAuthProviderConfiguration: false,
+          portabilitySearchMode: 'SHALLOW',
+          url: dynamic.telcoFinder,
+        },
+      },
+    ]);
+  });
+
+  it('answers 404 NOT_FOUND when the second-level finder serves no brand for the target', async () => {
+    const { search, lookups } = dynamicSetup(async () => undefined);
+    expect(await codeOf(() => search.search({ target: { phoneNumber: '+34611000001' } }))).toBe(
+      '404 NOT_FOUND',
+    );
+    expect(lookups).toEqual(['not-found']);
+  });
+
+  it('answers 503 UNAVAILABLE when the second-level finder fails', async () => {
+    const { search, lookups } = dynamicSetup(() => Promise.reject(new Error('timed out')));
+    expect(await codeOf(() => search.search({ target: { phoneNumber: '+34611000001' } }))).toBe(
+      '503 UNAVAILABLE',
+    );
+    expect(lookups).toEqual(['error']);
   });
 });

@@ -23,9 +23,24 @@ export interface NetworkIdResolver {
   resolve(holder: Operator, phoneNumber: string): Promise<string>;
 }
 
+/** What a second-level telco finder is asked: the caller's target and flags, unchanged. */
+export interface SecondLevelRequest {
+  target: SearchRequest['target'];
+  includeApiRoot: boolean;
+  includeAuthProviderConfiguration: boolean;
+  portabilitySearchMode: 'SHALLOW' | 'DEEP';
+}
+
+/** GSMA OPG.10 "Dynamic Routing": the operator's own telco finder names the brand. */
+export interface SecondLevelFinder {
+  /** The brand's answer; undefined when it serves no brand for the target; throws on failure. */
+  search(match: RouteMatch, request: SecondLevelRequest): Promise<FinderSearchResult | undefined>;
+}
+
 export interface FinderSearchDeps {
   readonly index: Pick<RoutingIndex, 'lookupIp' | 'lookupPhoneNumber' | 'lookupNetwork'>;
   readonly networkId: NetworkIdResolver;
+  readonly secondLevel: SecondLevelFinder;
   readonly recordLookup: (result: FinderLookupResult) => void;
 }
 
@@ -67,16 +82,17 @@ export function createFinderSearch(deps: FinderSearchDeps): FinderSearch {
   return {
     async search(body) {
       const request = parse(body);
-      let match: RouteMatch | undefined;
+      let answer: FinderSearchResult | undefined;
       try {
-        match = await resolve(deps, request);
+        const match = await resolve(deps, request);
+        answer = match && (await answerFor(deps, match, request));
       } catch (e) {
         deps.recordLookup('error');
         throw e;
       }
-      deps.recordLookup(match ? 'found' : 'not-found');
-      if (!match) throw camaraError('NOT_FOUND', 'No operator serves the given target.');
-      return present(match, request);
+      deps.recordLookup(answer ? 'found' : 'not-found');
+      if (!answer) throw camaraError('NOT_FOUND', 'No operator serves the given target.');
+      return answer;
     },
   };
 }
@@ -132,6 +148,31 @@ function lookup(
   if (t.ipv4Address !== undefined) return index.lookupIp(t.ipv4Address.publicAddress);
   // IPv4-mapped IPv6 addresses are folded to IPv4 by the index (RFC 4291 §2.5.5.2).
   return t.ipv6Address === undefined ? undefined : index.lookupIp(t.ipv6Address);
+}
+
+/**
+ * A static route answers its operator; a dynamic one asks the operator's second-level telco
+ * finder with the same target and flags (OPG.10 "IP address lookup", "MSISDN lookup").
+ */
+async function answerFor(
+  deps: FinderSearchDeps,
+  match: RouteMatch,
+  request: SearchRequest,
+): Promise<FinderSearchResult | undefined> {
+  if (!match.dynamic) return present(match, request);
+  try {
+    return await deps.secondLevel.search(match, {
+      target: request.target,
+      includeApiRoot: request.includeApiRoot,
+      includeAuthProviderConfiguration: request.includeAuthProviderConfiguration,
+      portabilitySearchMode: request.portabilitySearchMode,
+    });
+  } catch {
+    throw camaraError(
+      'UNAVAILABLE',
+      "The operator's own telco finder (dynamic routing) is unavailable; retry later.",
+    );
+  }
 }
 
 function present(match: RouteMatch, request: SearchRequest): FinderSearchResult {

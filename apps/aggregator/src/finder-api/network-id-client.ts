@@ -1,14 +1,15 @@
 import { request, type Dispatcher } from 'undici';
 import type { Operator } from '@switchboard/telco-finder';
 import { ttlCached } from '../infra/ttl-cache.js';
+import { withMachineToken, type OperatorMachineTokens } from './operator-machine-tokens.js';
 import type { NetworkIdResolver } from './finder-search.js';
 
 /** GSMA OPG.10 "API End-points": the Network Id API under an operator's API root. */
 export const NETWORK_ID_PATH = '/network-id/v0/resolve-network-id';
 
 export interface NetworkIdClientDeps {
-  /** Switchboard's client-credentials token at the operator (its registered credentials). */
-  readonly token: (op: Operator) => Promise<{ accessToken: string; expiresIn: number }>;
+  /** Switchboard's client-credentials tokens at operators (their registered credentials). */
+  readonly tokens: OperatorMachineTokens;
   /** The operator's keep-alive pool, under its egress policy (operator-egress.ts). */
   readonly dispatcher: (op: Operator) => Dispatcher;
   readonly timeoutMs: number;
@@ -16,33 +17,16 @@ export interface NetworkIdClientDeps {
   readonly cacheTtlMs: number;
 }
 
-/** A token is used until this long before it expires. */
-const TOKEN_MARGIN_MS = 10_000;
 const NETWORK_ID = /^[0-9]{5,6}$/;
 
 /**
  * Asks the operator holding a number's prefix which network (MCC-MNC) the number belongs to
- * now. Tokens are kept per operator until shortly before they expire; a 401 drops the token
- * and asks once more with a fresh one. Answers are kept for `cacheTtlMs`, failures never.
+ * now, with Switchboard's client-credentials token there (a 401 is retried once with a fresh
+ * token). Answers are kept for `cacheTtlMs`, failures never.
  */
 export function createNetworkIdClient(deps: NetworkIdClientDeps): NetworkIdResolver {
-  const tokens = new Map<string, { value: string; until: number }>();
-  async function tokenFor(op: Operator): Promise<string> {
-    const kept = tokens.get(op.id);
-    if (kept && kept.until > Date.now()) return kept.value;
-    const issued = await deps.token(op);
-    const until = Date.now() + issued.expiresIn * 1000 - TOKEN_MARGIN_MS;
-    tokens.set(op.id, { value: issued.accessToken, until });
-    return issued.accessToken;
-  }
-  async function ask(op: Operator, phoneNumber: string): Promise<string> {
-    const first = await call(op, phoneNumber, await tokenFor(op));
-    if (first !== 401) return first;
-    tokens.delete(op.id);
-    const second = await call(op, phoneNumber, await tokenFor(op));
-    if (second === 401) throw new Error(`operator ${op.id} refused Switchboard's token`);
-    return second;
-  }
+  const ask = (op: Operator, phoneNumber: string) =>
+    withMachineToken(deps.tokens, op, (token) => call(op, phoneNumber, token));
   async function call(op: Operator, phoneNumber: string, token: string): Promise<string | 401> {
     const res = await request(`${op.apiRoot.replace(/\/+$/, '')}${NETWORK_ID_PATH}`, {
       dispatcher: deps.dispatcher(op),

@@ -9,6 +9,7 @@ import * as m0007 from './20261203_0007_operator_flow_binding.js';
 import * as m0008 from './20261203_0008_client_allowed_scopes.js';
 import * as m0009 from './20261203_0009_backend_authorization.js';
 import * as m0011 from './20261204_0011_request_objects.js';
+import * as m0012 from './20261204_0012_dynamic_routes.js';
 import * as m0013 from './20261204_0013_operator_conformance.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
@@ -23,5 +24,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['20261203_0008_client_allowed_scopes', m0008],
   ['20261203_0009_backend_authorization', m0009],
   ['20261204_0011_request_objects', m0011],
+  ['20261204_0012_dynamic_routes', m0012],
   ['20261204_0013_operator_conformance', m0013],
 ];

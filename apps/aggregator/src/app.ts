@@ -17,6 +17,9 @@ import { createAuthorize } from './authorize/create-authorize.js';
 import { createClientService, type ClientService } from './clients/client-service.js';
 import { createConformance } from './conformance/create-conformance.js';
 import { createTelcoFinderApi } from './finder-api/create-telco-finder-api.js';
+import { createNetworkIdClient } from './finder-api/network-id-client.js';
+import { createOperatorMachineTokens } from './finder-api/operator-machine-tokens.js';
+import { createSecondLevelFinderClient } from './finder-api/second-level-finder-client.js';
 import { telcoFinderResource } from './finder-api/telco-finder-scope.js';
 import type { EgressNetwork } from './infra/egress/host-guard.js';
 import { createOperatorEgress } from './infra/egress/operator-egress.js';
@@ -281,7 +284,20 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     socket: { remoteAddress?: string | undefined };
     get(h: string): string | undefined;
   }) => deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
-  const finderApi = createTelcoFinderApi({ issuer, index, keys, clients, metrics, logger, limits, sourceIp }); // prettier-ignore
+  const machineTokens = createOperatorMachineTokens((op) => authorize.operatorMachineToken(op));
+  const networkId = createNetworkIdClient({
+    tokens: machineTokens,
+    dispatcher: (op) => egress.forOperator(op).dispatcher,
+    timeoutMs: config.operatorTimeoutMs,
+    cacheTtlMs: config.networkIdCacheSeconds * 1000,
+  });
+  const secondLevel = createSecondLevelFinderClient({
+    tokens: machineTokens,
+    egress: egress.operatorChosen,
+    timeoutMs: config.operatorTimeoutMs,
+    cacheTtlMs: config.dynamicRoutingCacheSeconds * 1000,
+  });
+  const finderApi = createTelcoFinderApi({ issuer, index, networkId, secondLevel, keys, clients, metrics, logger, limits, sourceIp }); // prettier-ignore
   const operatorApi = createOperatorApi({
     issuer,
     keys,

@@ -64,6 +64,8 @@ const schema = z.object({
   ACCESS_TOKEN_MAX_TTL: z.coerce.number().int().min(1).max(300).default(300),
   OPERATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   OPERATOR_DISCOVERY_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  NETWORK_ID_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  DYNAMIC_ROUTING_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   BACKCHANNEL_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(1),
   BACKCHANNEL_MAX_EXPIRES_SECONDS: z.coerce.number().int().min(10).max(3_600).default(600),
   OPERATOR_DEV_MODE: z
@@ -116,6 +118,10 @@ export interface AggregatorConfig {
   readonly accessTokenMaxTtl: number;
   readonly operatorTimeoutMs: number;
   readonly operatorDiscoveryTtlSeconds: number;
+  /** How long a DEEP telco-finder search remembers a number's network (OPG.10 Network Id); 0: never. */
+  readonly networkIdCacheSeconds: number;
+  /** How long a second-level telco finder's answer (OPG.10 dynamic routing) is remembered; 0: never. */
+  readonly dynamicRoutingCacheSeconds: number;
   /**
    * CIBA through the aggregator (ICM r4.2): the shortest polling interval given to apps and
    * kept toward operators (an operator's own longer interval wins), and the longest a request
@@ -214,6 +220,8 @@ export function loadConfig(
     accessTokenMaxTtl: c.ACCESS_TOKEN_MAX_TTL,
     operatorTimeoutMs: c.OPERATOR_TIMEOUT_MS,
     operatorDiscoveryTtlSeconds: c.OPERATOR_DISCOVERY_TTL_SECONDS,
+    networkIdCacheSeconds: c.NETWORK_ID_CACHE_SECONDS,
+    dynamicRoutingCacheSeconds: c.DYNAMIC_ROUTING_CACHE_SECONDS,
     backchannel: Object.freeze({
       minIntervalSeconds: c.BACKCHANNEL_MIN_INTERVAL_SECONDS,
       maxExpiresSeconds: c.BACKCHANNEL_MAX_EXPIRES_SECONDS,

@@ -52,6 +52,15 @@ const routing = z.strictObject({
     .default([]),
 });
 
+/**
+ * GSMA OPG.10 "Network Id API": numbers of this instance's prefixes that were ported to
+ * another network. The instance answers their network; its own numbers get `routing.network[0]`.
+ */
+const portedNumber = z.strictObject({
+  phoneNumber: e164,
+  networkId: z.string().regex(/^[0-9]{5,6}$/, 'must be an MCC-MNC such as 21407'),
+});
+
 const client = z
   .strictObject({
     clientId: z.string().min(1),
@@ -137,6 +146,7 @@ const instance = z.strictObject({
     .optional(),
   clients: z.array(client).min(1),
   routing: routing.optional(),
+  portedNumbers: z.array(portedNumber).default([]),
   kycMatch: kycMatchConfig.optional(),
   deviceLocations: deviceLocationsSchema.default({}),
   locationVerification: locationVerificationSchema,
@@ -153,6 +163,7 @@ export type SandboxInstanceConfig = Readonly<z.output<typeof instance>>;
 export type SandboxClientConfig = Readonly<z.output<typeof client>>;
 export type SubscriberRule = Readonly<z.output<typeof subscriberRule>>;
 export type RoutingConfig = Readonly<z.output<typeof routing>>;
+export type PortedNumber = Readonly<z.output<typeof portedNumber>>;
 export type LawfulBasis = z.output<typeof instance>['purposes'][string];
 export interface SandboxConfig {
   /** Where consents and subscriber state persist (`<dataDir>/<instanceId>/`); null keeps them in memory. */

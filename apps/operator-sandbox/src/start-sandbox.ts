@@ -28,6 +28,8 @@ import { createSubscriberDirectory } from './services/subscriber-directory.js';
 import { createSandboxStateStore, type SandboxStateStore } from './store/sandbox-state-store.js';
 import { createSimSwapHistory } from './simswap/sim-swap-history.js';
 import { createSimSwapRouter } from './http/sim-swap-router.js';
+import { createNetworkIdRouter } from './http/network-id-router.js';
+import { createNetworkIdService } from './network-id/network-id-service.js';
 import { createSimSwapService } from './simswap/sim-swap-service.js';
 
 export interface SandboxDeps {
@@ -174,6 +176,15 @@ async function buildApp(
         history: createSimSwapHistory(instance, instance.simSwap, clock.now()),
         clock,
         logger,
+      }),
+      logger,
+    }),
+    networkId: createNetworkIdRouter({
+      service: createNetworkIdService({
+        tokens: oidc.tokens,
+        clock,
+        routing: instance.routing,
+        portedNumbers: instance.portedNumbers,
       }),
       logger,
     }),

@@ -24,7 +24,13 @@ export {
   type RouteViolationCode,
 } from './route-change/violations.js';
 export { createOverlapApprovals, type OverlapApprovals } from './overlap-approvals.js';
-export { parseRoutingTable, type ParsedRoutingTable } from './routing-table.js';
+export {
+  finderUrlProblem,
+  parseRoutingTable,
+  type DynamicRoute,
+  type ParsedRoutingTable,
+} from './routing-table.js';
+export type { DynamicRouteRecord } from './store/dynamic-route-store.js';
 export { createRoutingSync, type RoutingSync } from './routing-sync.js';
 export { listAudit, type AuditQuery } from './store/audit-store.js';
 export * from './model.js';
@@ -41,6 +47,7 @@ export type { RoutingContext } from './routing-context.js';
 export {
   createRoutingIndex,
   type Logger,
+  type DynamicTarget,
   type RouteMatch,
   type RoutingIndex,
   type RoutingIndexDeps,

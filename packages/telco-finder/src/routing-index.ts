@@ -4,6 +4,8 @@ import { MsisdnPrefixIndex } from './msisdn/msisdn-prefix-index.js';
 import type { IndexStats, LookupResult, Operator } from '@switchboard/contracts';
 import { allPrefixes, allRanges, listNetworks, ROUTING_CHANNEL } from './store/routing-store.js';
 import { listOperatorRows, toOperator } from './store/operator-store.js';
+import { listDynamicRoutes, type DynamicRouteRecord } from './store/dynamic-route-store.js';
+import { canonicalCidr } from './route-change/normalize.js';
 
 export interface Logger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -14,6 +16,17 @@ export interface Logger {
 export interface RouteMatch {
   operator: Operator;
   matched: LookupResult['matched'];
+  /**
+   * GSMA OPG.10 "Dynamic Routing": the matched route belongs to `operator` but resolves
+   * through its second-level telco finder (multi-brand operators).
+   */
+  dynamic?: DynamicTarget;
+}
+
+export interface DynamicTarget {
+  /** The second-level finder's base URL; its search is `{telcoFinder}/search`. */
+  telcoFinder: string;
+  authProviderConfiguration?: string;
 }
 
 /** The hot-path question: which operator serves this device? Never touches the database. */
@@ -30,6 +43,8 @@ interface Snapshot {
   msisdn: MsisdnPrefixIndex;
   networks: Map<string, string>;
   operators: Map<string, Operator>;
+  /** `kind:value` (canonical) → the dynamic target, for routes of active operators. */
+  dynamic: Map<string, DynamicRouteRecord>;
   builtAt: string | undefined;
   buildMs: number;
 }
@@ -56,6 +71,7 @@ const EMPTY: Snapshot = {
   msisdn: MsisdnPrefixIndex.empty(),
   networks: new Map(),
   operators: new Map(),
+  dynamic: new Map(),
   builtAt: undefined,
   buildMs: 0,
 };
@@ -70,7 +86,7 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
   async function build(): Promise<void> {
     const started = performance.now();
     // Read everything in one snapshot-consistent transaction.
-    const { operators, ranges, prefixes, networks } = await deps.knex.transaction(
+    const { operators, ranges, prefixes, networks, dynamic } = await deps.knex.transaction(
       async (trx) => ({
         operators: (await listOperatorRows(trx))
           .filter((o) => o.status === 'active')
@@ -78,6 +94,7 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
         ranges: await allRanges(trx, true),
         prefixes: await allPrefixes(trx, true),
         networks: await listNetworks(trx),
+        dynamic: await listDynamicRoutes(trx),
       }),
       { isolationLevel: 'repeatable read', readOnly: true },
     );
@@ -89,6 +106,9 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
         networks.filter((n) => active.has(n.operatorId)).map((n) => [n.mccMnc, n.operatorId]),
       ),
       operators: active,
+      dynamic: new Map(
+        dynamic.filter((d) => active.has(d.operatorId)).map((d) => [`${d.kind}:${d.value}`, d]),
+      ),
       builtAt: new Date().toISOString(),
       buildMs: Math.round(performance.now() - started),
     };
@@ -130,22 +150,39 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
     operatorId: string | undefined,
     type: RouteMatch['matched']['type'],
     value: string,
+    dynamicKey?: () => string,
   ): RouteMatch | undefined => {
     const operator = operatorId === undefined ? undefined : snapshot.operators.get(operatorId);
-    return operator ? { operator, matched: { type, value } } : undefined;
+    if (!operator) return undefined;
+    const found = { operator, matched: { type, value } };
+    const d =
+      dynamicKey && snapshot.dynamic.size > 0 ? snapshot.dynamic.get(dynamicKey()) : undefined;
+    // A dynamic mark counts only for the route's own operator (a stale mark is ignored).
+    if (!d || d.operatorId !== operator.id) return found;
+    const dynamic: DynamicTarget = {
+      telcoFinder: d.telcoFinder,
+      ...(d.authProviderConfiguration === undefined
+        ? {}
+        : { authProviderConfiguration: d.authProviderConfiguration }),
+    };
+    return { ...found, dynamic };
   };
 
   return {
     lookupIp(ip) {
       const m = snapshot.ip.lookup(ip);
-      return m ? match(m.operatorId, 'ip', m.cidr) : undefined;
+      return m
+        ? match(m.operatorId, 'ip', m.cidr, () => `range:${canonicalCidr(m.cidr)}`)
+        : undefined;
     },
     lookupPhoneNumber(phoneNumber) {
       const m = snapshot.msisdn.lookup(phoneNumber);
-      return m ? match(m.operatorId, 'msisdn', `+${m.prefix}`) : undefined;
+      return m
+        ? match(m.operatorId, 'msisdn', `+${m.prefix}`, () => `prefix:${m.prefix}`)
+        : undefined;
     },
     lookupNetwork(mccMnc) {
-      return match(snapshot.networks.get(mccMnc), 'network', mccMnc);
+      return match(snapshot.networks.get(mccMnc), 'network', mccMnc, () => `network:${mccMnc}`);
     },
     operator: (id) => snapshot.operators.get(id),
     refresh,

@@ -4,7 +4,15 @@ import type { Actor } from './model.js';
 import type { OperatorRoutes } from './operator-routes.js';
 import type { RoutingContext } from './routing-context.js';
 import type { Logger } from './routing-index.js';
-import { parseRoutingTable } from './routing-table.js';
+import { applyRoutingChange } from './routing-context.js';
+import { canonicalCidr, canonicalMccMnc, canonicalPrefix } from './route-change/normalize.js';
+import { parseRoutingTable, type DynamicRoute } from './routing-table.js';
+import {
+  deleteOperatorDynamicRoutes,
+  listDynamicRoutes,
+  upsertDynamicRoutes,
+  type DynamicRouteRecord,
+} from './store/dynamic-route-store.js';
 import { getOperatorRow } from './store/operator-store.js';
 import {
   listDueSources,
@@ -58,7 +66,12 @@ export function createRoutingSync(deps: RoutingSyncDeps): RoutingSync {
     const body = await deps.fetchTable(routingUrl);
     const table = parseTable(
       body,
-      { id: row.id, apiRoot: row.api_root, issuerUrl: row.issuer_url },
+      {
+        id: row.id,
+        apiRoot: row.api_root,
+        issuerUrl: row.issuer_url,
+        allowInsecureHttp: row.allow_insecure_http,
+      },
       routingUrl,
     );
     const diff = await deps.routes.change(
@@ -68,6 +81,7 @@ export function createRoutingSync(deps: RoutingSyncDeps): RoutingSync {
       actor,
       'routing.sync',
     );
+    await replaceDynamicRoutes(ctx, operatorId, table.dynamic, actor);
     return { operatorId, routingUrl, rules: table.rules, diff, warnings: table.warnings };
   }
 
@@ -118,6 +132,54 @@ export function createRoutingSync(deps: RoutingSyncDeps): RoutingSync {
     tryLease: (holder, ttlMs) => tryLease(ctx.knex, LEASE, holder, ttlMs),
     releaseLease: (holder) => releaseLease(ctx.knex, LEASE, holder),
   };
+}
+
+/**
+ * The table's dynamic rules replace the operator's dynamic marks (its routes were claimed just
+ * before, so each value is the operator's). Nothing changed: no audit, no rebuild.
+ */
+async function replaceDynamicRoutes(
+  ctx: RoutingContext,
+  operatorId: string,
+  published: DynamicRoute[],
+  actor: Actor,
+): Promise<void> {
+  const wanted = published.map((d) => canonicalDynamic(d, operatorId));
+  await applyRoutingChange(
+    ctx,
+    (changed) =>
+      changed
+        ? { actor, action: 'routing.sync.dynamic', operatorId, detail: { routes: wanted.length } }
+        : undefined,
+    async (trx) => {
+      const before = await listDynamicRoutes(trx, operatorId);
+      if (sameRoutes(before, wanted)) return false;
+      await deleteOperatorDynamicRoutes(trx, operatorId);
+      await upsertDynamicRoutes(trx, wanted);
+      return true;
+    },
+  );
+}
+
+function canonicalDynamic(d: DynamicRoute, operatorId: string): DynamicRouteRecord {
+  const canonical = { range: canonicalCidr, prefix: canonicalPrefix, network: canonicalMccMnc };
+  return {
+    kind: d.kind,
+    value: canonical[d.kind](d.value),
+    operatorId,
+    telcoFinder: d.telcoFinder,
+    ...(d.authProviderConfiguration === undefined
+      ? {}
+      : { authProviderConfiguration: d.authProviderConfiguration }),
+  };
+}
+
+const routeKey = (d: DynamicRouteRecord) =>
+  JSON.stringify([d.kind, d.value, d.telcoFinder, d.authProviderConfiguration ?? null]);
+
+function sameRoutes(a: DynamicRouteRecord[], b: DynamicRouteRecord[]): boolean {
+  const keys = new Set(a.map(routeKey));
+  return a.length === new Set(b.map(routeKey)).size && b.every((d) => keys.has(routeKey(d)));
 }
 
 function parseTable(body: unknown, op: Parameters<typeof parseRoutingTable>[1], url: string) {

@@ -5,6 +5,7 @@ import { aggregatorTokenAudience, type SecretBox, type TokenKeyring } from '@swi
 import {
   OPERATOR_STRICT_PROFILE_REFUSAL,
   type Logger,
+  type Operator,
   type OperatorCredentials,
   type OperatorService,
   type TelcoFinder,
@@ -71,6 +72,8 @@ export interface AuthorizeDeps {
 export interface Authorize {
   /** Public routes in mount order; oidc-provider last, as it answers every path it gets. */
   readonly routes: ReadonlyArray<Router | RequestListener>;
+  /** Switchboard's own client-credentials token at an operator (OPG.10 Network Id, telco finder). */
+  operatorMachineToken(op: Operator): Promise<{ accessToken: string; expiresIn: number }>;
   /** What an operator's discovery document offers for the backend flows (CIBA, JWT-bearer). */
   backendCapabilities(operatorId: string): Promise<BackendCapabilities>;
   stop(): void;
@@ -219,6 +222,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
       createTokenFront({ jwtBearer, oidcHandler: oidc.handler, budget: tokenBudget, logger }),
       oidc.handler,
     ],
+    operatorMachineToken: (op) => operatorClient.backend.clientCredentials(op),
     backendCapabilities: async (operatorId) =>
       operatorClient.backend.capabilities(await deps.operators.get(operatorId)),
     stop: () => clearInterval(timer),

@@ -1,4 +1,10 @@
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import { camaraError } from '@switchboard/camara';
 import type { Logger } from '@switchboard/telco-finder';
 import { authenticate, correlator } from '../infra/http/camara-steps.js';
@@ -41,8 +47,8 @@ export function createTelcoFinderRouter(deps: TelcoFinderRouterDeps): Router {
     authenticate(deps.tokens),
     limit(deps, (_req, res) => ({ clientId: String(res.locals.clientId) }), 'this client'),
     express.json({ limit: BODY_LIMIT, strict: true, type: () => true }),
-    (req: Request, res: Response) => {
-      res.status(200).json(deps.search.search(req.body));
+    (req: Request, res: Response, next: NextFunction) => {
+      deps.search.search(req.body).then((answer) => res.status(200).json(answer), next);
     },
   );
   router.all(TELCO_FINDER_SEARCH_PATH, (_req, _res, next) =>

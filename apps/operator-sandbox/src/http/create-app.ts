@@ -10,6 +10,8 @@ export interface AppDeps {
   readonly kycMatch: Router;
   readonly locationVerification: Router;
   readonly simSwap: Router;
+  /** GSMA OPG.10 Network Id API (number portability). */
+  readonly networkId: Router;
   readonly interactions: Router;
   readonly consents: Router;
   readonly telcoRouting: Router;
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/kyc-match', deps.kycMatch);
   app.use('/location-verification', deps.locationVerification);
   app.use('/sim-swap', deps.simSwap);
+  app.use('/network-id', deps.networkId);
   app.use(deps.interactions);
   app.use(deps.consents);
   app.use(deps.backendEndpoints);

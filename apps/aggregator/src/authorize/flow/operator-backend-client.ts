@@ -37,6 +37,12 @@ export interface OperatorBackendClient {
   ): Promise<OperatorBackchannelStart>;
   /** One poll of the operator's token endpoint; OAuth errors throw openid-client's ResponseBodyError. */
   pollBackchannel(op: Operator, authReqId: string): Promise<OperatorBackendTokens>;
+  /**
+   * A two-legged token of Switchboard itself at the operator (RFC 6749 §4.4), authenticated
+   * with Switchboard's registered credentials: GSMA OPG.10 "API End-points" (Network Id,
+   * telco finder).
+   */
+  clientCredentials(op: Operator): Promise<{ accessToken: string; expiresIn: number }>;
   /** ICM JWT-bearer: Switchboard's own assertion for `subject`, signed with its key at the operator. */
   jwtBearer(
     op: Operator,
@@ -83,6 +89,10 @@ export function createOperatorBackendClient(deps: OperatorBackendDeps): Operator
       return tokensOf(
         await client.genericGrantRequest(config, CIBA_GRANT, { auth_req_id: authReqId }),
       );
+    },
+    async clientCredentials(op) {
+      const tokens = await client.clientCredentialsGrant(await deps.configFor(op));
+      return { accessToken: tokens.access_token, expiresIn: tokens.expiresIn() ?? 300 };
     },
     async jwtBearer(op, request) {
       const config = await deps.configFor(op);

@@ -36,7 +36,8 @@ export const sequence =
 export const slowHeaders =
   (delayMs: number): Behaviour =>
   (_req, res) => {
-    setTimeout(() => json(200, { late: true })(_req, res, ''), delayMs);
+    // unref: a stand-in kept waiting longer than its test must not hold the test process.
+    setTimeout(() => json(200, { late: true })(_req, res, ''), delayMs).unref();
   };
 
 /** Sends headers at once, then one byte every `everyMs`: never idle, never finished in time. */
@@ -54,6 +55,7 @@ export const tricklingBody =
       res.write('x');
       sent += 1;
     }, everyMs);
+    tick.unref();
   };
 
 export const hugeBody =

@@ -93,9 +93,11 @@ export function createHarness(options: HarnessOptions): Harness {
     coolDownMs: 10_000,
     clock: () => now,
   });
+  // Generous by default: an operator stand-in that answers at once must never race a timeout,
+  // however busy the machine. Tests of timeouts set short ones against a stand-in that hangs.
   const pool = createUpstreamPool({
-    headersTimeoutMs: 300,
-    responseTimeoutMs: 500,
+    headersTimeoutMs: 10_000,
+    responseTimeoutMs: 10_000,
     maxResponseBytes: 10_000,
     ...options.upstream,
   });

@@ -29,6 +29,9 @@ let metrics: SwitchboardMetrics;
 let usage: UsageRecorder;
 let written: UsageRecord[];
 
+const TIMEOUT_MS = 2_000;
+const SLOW_MS = 60_000;
+
 const rootA = () => `${opA.origin}/a`;
 const rootB = () => `${opB.origin}/b`;
 
@@ -56,6 +59,9 @@ beforeEach(() => {
   });
   h = createHarness({
     registeredRoots: { 'op-a': [rootA()], 'op-b': [rootB()], 'op-dead': [deadRoot] },
+    // Timeouts far below the slow stand-ins' delays (so a timeout is certain) and far above
+    // what a prompt answer takes on a busy machine (so a prompt answer never times out).
+    upstream: { headersTimeoutMs: TIMEOUT_MS, responseTimeoutMs: TIMEOUT_MS },
     onComplete: createProxyTelemetry({ metrics, usage }),
   });
   h.verifier.add('tok-a', { operatorId: 'op-a', apiRoot: rootA(), clientId: 'client-1' });
@@ -84,8 +90,8 @@ async function metricValue(name: string, labels: Record<string, string>): Promis
 
 describe('proxy: operator failures', () => {
   it.each<[string, number, string, Behaviour]>([
-    ['slow headers', 504, 'TIMEOUT', slowHeaders(2_000)],
-    ['a trickling body', 504, 'TIMEOUT', tricklingBody(50, 1_000)],
+    ['slow headers', 504, 'TIMEOUT', slowHeaders(SLOW_MS)],
+    ['a trickling body', 504, 'TIMEOUT', tricklingBody(50, SLOW_MS / 50)],
     ['a huge body', 502, 'BAD_GATEWAY', hugeBody(50_000, false)],
     ['malformed JSON', 502, 'BAD_GATEWAY', malformedJson],
     ['64 KiB of headers', 502, 'BAD_GATEWAY', hugeHeaders],
@@ -143,7 +149,7 @@ describe('proxy: circuit breaker per operator', () => {
     opA.behave(json(400, { status: 400, code: 'INVALID_ARGUMENT', message: 'x' }));
     for (let i = 0; i < 5; i += 1) await verify('tok-a');
     expect(h.breaker.state('op-a')).toBe('closed');
-    opA.behave(slowHeaders(1_000));
+    opA.behave(slowHeaders(SLOW_MS));
     for (let i = 0; i < 3; i += 1) expect((await verify('tok-a')).status).toBe(504);
     expect(h.breaker.state('op-a')).toBe('open');
   });

@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 import type { BackendClient } from '../../clients/client-service.js';
 import { spendAssertionId } from '../store/backchannel-store.js';
 import { GrantError } from './jwt-bearer.js';
-import { readForm, replay } from './replayable-request.js';
+import { readForm, replay } from '../../infra/http/replayable-request.js';
 import { sendError, UNREADABLE } from './token-front.js';
 
 export interface BackchannelFrontDeps {

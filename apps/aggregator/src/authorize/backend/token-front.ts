@@ -5,7 +5,7 @@ import type { Logger } from '@switchboard/telco-finder';
 import { JWT_BEARER_GRANT } from '../grant-types.js';
 import type { TokenBudget } from '../oidc/token-budget.js';
 import { GrantError, type createJwtBearerGrant } from './jwt-bearer.js';
-import { readForm, replay } from './replayable-request.js';
+import { readForm, replay } from '../../infra/http/replayable-request.js';
 
 export interface TokenFrontDeps {
   readonly jwtBearer: ReturnType<typeof createJwtBearerGrant>;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { readRaw, replay } from '../backend/replayable-request.js';
+import { readRaw, replay } from '../../infra/http/replayable-request.js';
 import type { KoaContext } from './oidc-provider-module.js';
 
 /**

@@ -450,19 +450,21 @@ describe('through both sandboxes', () => {
     });
   });
 
+  const toEndpoint = () => `${s.agg.issuer}/bc-authorize`;
+  const toIssuer = () => s.agg.issuer;
   it.each([
     [
       'another audience',
       () => signedRequest('https://elsewhere.example/bc-authorize', signedClaims),
     ],
-    [
-      'exp more than 300 s after iat',
+    ...[toEndpoint, toIssuer].map((aud) => [
+      `exp more than 300 s after iat (aud ${aud === toIssuer ? 'the issuer' : 'the endpoint'})`,
       async () => {
         const now = Math.floor(Date.now() / 1000);
         return new SignJWT({
           ...signedClaims,
           iss: app.id,
-          aud: `${s.agg.issuer}/bc-authorize`,
+          aud: aud(),
           iat: now,
           nbf: now,
           exp: now + 400,
@@ -471,22 +473,31 @@ describe('through both sandboxes', () => {
           .setProtectedHeader({ alg: 'ES256', kid: app.jwk.kid! })
           .sign(await importJWK(app.jwk, 'ES256'));
       },
-    ],
-  ])('refuses a signed request with %s: invalid_request_object', async (_n, make) => {
-    const res = await bcAuthorize(s.agg, app, { request: await make() });
-    expect(res).toMatchObject({ status: 400, body: { error: 'invalid_request_object' } });
-  });
+    ]),
+  ] as Array<[string, () => Promise<string>]>)(
+    'refuses a signed request with %s: invalid_request_object',
+    async (_n, make) => {
+      const res = await bcAuthorize(s.agg, app, { request: await make() });
+      expect(res).toMatchObject({ status: 400, body: { error: 'invalid_request_object' } });
+    },
+  );
 
-  it('refuses a signed request sent twice (jti single use, across processes)', async () => {
-    const request = await signedRequest(`${s.agg.issuer}/bc-authorize`, {
-      scope: SIM_SWAP,
-      login_hint: 'tel:+346001000005',
-    });
-    expect((await bcAuthorize(s.agg, app, { request })).status).toBe(200);
-    const again = await bcAuthorize(second, app, { request });
-    expect(again).toMatchObject({ status: 400, body: { error: 'invalid_request_object' } });
-    expect(String(again.body.error_description)).toMatch(/used already/);
-  });
+  it.each([
+    ['the endpoint', toEndpoint],
+    ['the issuer', toIssuer],
+  ])(
+    'refuses a signed request to %s sent twice (jti single use, across processes)',
+    async (_n, aud) => {
+      const request = await signedRequest(aud(), {
+        scope: SIM_SWAP,
+        login_hint: 'tel:+346001000005',
+      });
+      expect((await bcAuthorize(s.agg, app, { request })).status).toBe(200);
+      const again = await bcAuthorize(second, app, { request });
+      expect(again).toMatchObject({ status: 400, body: { error: 'invalid_request_object' } });
+      expect(String(again.body.error_description)).toMatch(/used already/);
+    },
+  );
 
   it('polling faster than the interval → slow_down', async () => {
     const slow = await startTestAggregator(s.t.db, s.agg.issuer, {

@@ -45,17 +45,30 @@ export function requestObjectProblem(
   // ICM: the audience must be "associated with the authorization server"; here exactly the issuer.
   if (aud !== c.issuer && !(Array.isArray(aud) && aud.length === 1 && aud[0] === c.issuer))
     return { description: `Request Object 'aud' must be the issuer (${c.issuer})` };
+  return (
+    lifetimeProblem(iat, exp, jti, c.now) ??
+    REPEATED_PARAMETERS.map((name) => parameterProblem(name, claims, query)).find(Boolean)
+  );
+}
+
+/** ICM's `iat`, `exp` and `jti` rules, for signed requests at either endpoint. */
+function lifetimeProblem(
+  iat: unknown,
+  exp: unknown,
+  jti: unknown,
+  now: number,
+): RequestObjectProblem | undefined {
   if (typeof iat !== 'number' || typeof exp !== 'number')
     return { description: "Request Object 'iat' and 'exp' must be numbers" };
-  if (iat > c.now + CLOCK_SKEW) return { description: "Request Object 'iat' is in the future" };
+  if (iat > now + CLOCK_SKEW) return { description: "Request Object 'iat' is in the future" };
   if (exp - iat > MAX_REQUEST_OBJECT_LIFETIME)
     return {
       description: `Request Object 'exp' must be at most ${MAX_REQUEST_OBJECT_LIFETIME} seconds after 'iat'`,
     };
-  if (exp <= c.now) return { description: "Request Object has expired ('exp')" };
+  if (exp <= now) return { description: "Request Object has expired ('exp')" };
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256)
     return { description: "Request Object 'jti' must be a string of 1 to 256 characters" };
-  return REPEATED_PARAMETERS.map((name) => parameterProblem(name, claims, query)).find(Boolean);
+  return undefined;
 }
 
 function parameterProblem(
@@ -106,7 +119,8 @@ export type SpendRequestObjectId = (
  * checks and before verifying the signature. At the authorization endpoint the ICM rules are
  * checked, then the signature (so a forged object cannot spend a genuine `jti`), then the `jti`
  * is spent in the database, once for every aggregator process. At the backchannel endpoint
- * oidc-provider's default (CIBA Core §7.1.1) stays.
+ * oidc-provider's default claims (CIBA Core §7.1.1) are required, then the same lifetime,
+ * signature and `jti` rules apply (the `jti` shared with requests addressed to the endpoint).
  */
 export function requestObjectProfile(oidc: OidcProviderModule, spend: SpendRequestObjectId) {
   const refuse = (problem: RequestObjectProblem) =>
@@ -119,14 +133,22 @@ export function requestObjectProfile(oidc: OidcProviderModule, spend: SpendReque
     _header: unknown,
     client: RequestObjectClient,
   ) => {
-    if (ctx.oidc.route !== 'authorization') return cibaDefault(oidc, claims);
-    const query = (ctx.method === 'POST' ? ctx.oidc.body : ctx.query) ?? {};
     const now = Math.floor(Date.now() / 1000);
-    const problem = requestObjectProblem(claims, query, {
-      issuer: ctx.oidc.issuer,
-      clientId: client.clientId,
-      now,
-    });
+    let problem: RequestObjectProblem | undefined;
+    if (ctx.oidc.route === 'authorization') {
+      const query = (ctx.method === 'POST' ? ctx.oidc.body : ctx.query) ?? {};
+      problem = requestObjectProblem(claims, query, {
+        issuer: ctx.oidc.issuer,
+        clientId: client.clientId,
+        now,
+      });
+    } else {
+      // A signed CIBA request addressed to the issuer (one addressed to the endpoint is checked
+      // in backchannel-front.ts): CIBA Core §7.1.1's claims, and the same lifetime and
+      // single-use `jti` as every other signed request.
+      cibaDefault(oidc, claims);
+      problem = lifetimeProblem(claims.iat, claims.exp, claims.jti, now);
+    }
     if (problem) throw refuse(problem);
     await verifySignature(oidc, String(ctx.oidc.params?.request), client);
     const { jti, exp } = claims as { jti: string; exp: number };

@@ -11,6 +11,8 @@ export const lookupResultSchema = z
     operatorName: z.string(),
     /** The route that matched: a range, an MSISDN prefix (digits) or an MCC-MNC network. */
     matched: z.object({ type: z.enum(['ip', 'msisdn', 'network']), value: z.string() }).strict(),
+    /** The matched route is dynamic: its operator's second-level telco finder (GSMA OPG.10). */
+    telcoFinder: z.string().optional(),
   })
   .strict();
 export type LookupResult = z.output<typeof lookupResultSchema>;

@@ -31,6 +31,16 @@ function addBody<S extends z.ZodRawShape>(list: S) {
       ...list,
       /** Let these overlap another operator's entries (recorded in the audit log). */
       allowOverlap: z.boolean({ error: 'allowOverlap must be true or false' }).optional(),
+      /**
+       * GSMA OPG.10 dynamic routing: these routes resolve through the operator's second-level
+       * telco finder at this URL (its search is `{telcoFinder}/search`). Absent: static.
+       */
+      telcoFinder: z.string({ error: 'telcoFinder must be a URL' }).max(2048).optional(),
+      /** The discovery URL of a dynamic rule (OPG.10 `dynamic.authProviderConfiguration`). */
+      authProviderConfiguration: z
+        .string({ error: 'authProviderConfiguration must be a URL' })
+        .max(2048)
+        .optional(),
     },
     JSON_OBJECT,
   );
@@ -71,7 +81,13 @@ export type AdminRouteRemove<K extends RouteKind> = z.input<
   (typeof ADMIN_ROUTE_BODIES)[K]['remove']
 >;
 /** The canonical values added or removed, all or none. */
-export const routesAddedSchema = z.object({ added: z.array(z.string()) }).strict();
+export const routesAddedSchema = z
+  .object({
+    added: z.array(z.string()),
+    /** Present when the routes were added as dynamic (GSMA OPG.10 second-level telco finder). */
+    telcoFinder: z.string().optional(),
+  })
+  .strict();
 export type RoutesAdded = z.output<typeof routesAddedSchema>;
 export const routesRemovedSchema = z.object({ removed: z.array(z.string()) }).strict();
 export type RoutesRemoved = z.output<typeof routesRemovedSchema>;

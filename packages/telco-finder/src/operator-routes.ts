@@ -12,6 +12,7 @@ import { normalizeSet } from './route-change/normalize.js';
 import { planDiff } from './route-change/plan.js';
 import { operatorPolicy } from './route-change/policies.js';
 import { applyRoutingChange, type RoutingContext } from './routing-context.js';
+import { deleteDynamicRoutes, DYNAMIC_KIND } from './store/dynamic-route-store.js';
 
 export interface OperatorClaimOptions {
   /** Development only: accept private, loopback, documentation… ranges (the sandboxes use loopback). */
@@ -67,6 +68,9 @@ export function createOperatorRoutes(
             const approved = await approvalsFor(trx, store, operatorId);
             const claims = d.added.map((value) => ({ operatorId, value }));
             await claimRoutes(trx, store, claims, policy, { approved });
+            // Routes removed or newly claimed here are static (a routing sync marks its
+            // dynamic ones after this change, routing-sync.ts).
+            await deleteDynamicRoutes(trx, DYNAMIC_KIND[kind], [...d.removed, ...d.added]);
             diff[kind] = d;
           }
           return diff;

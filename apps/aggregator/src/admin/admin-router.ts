@@ -9,6 +9,7 @@ import {
   type RouteKind,
 } from '@switchboard/contracts';
 import {
+  type AddOptions,
   importPrefixes,
   importRanges,
   InputError,
@@ -97,21 +98,23 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   });
 
   mountRouteKind(router, 'ranges', {
-    add: (op, values, allow) => deps.routes.addRanges(op, values, { allowOverlap: allow }, ADMIN),
+    add: (op, values, allow, dynamic) =>
+      deps.routes.addRanges(op, values, { allowOverlap: allow, ...dynamic }, ADMIN),
     remove: (values, op) => deps.routes.removeRanges(values, ADMIN, op),
     list: (op) => deps.routes.listRanges(op),
     import: (lines, allow) =>
       importRanges(deps.routingContext, lines, { allowOverlap: allow }, ADMIN),
   });
   mountRouteKind(router, 'prefixes', {
-    add: (op, values, allow) => deps.routes.addPrefixes(op, values, { allowOverlap: allow }, ADMIN),
+    add: (op, values, allow, dynamic) =>
+      deps.routes.addPrefixes(op, values, { allowOverlap: allow, ...dynamic }, ADMIN),
     remove: (values, op) => deps.routes.removePrefixes(values, ADMIN, op),
     list: (op) => deps.routes.listPrefixes(op),
     import: (lines, allow) =>
       importPrefixes(deps.routingContext, lines, { allowOverlap: allow }, ADMIN),
   });
   mountRouteKind(router, 'networks', {
-    add: (op, values) => deps.routes.addNetworks(op, values, ADMIN),
+    add: (op, values, _allow, dynamic) => deps.routes.addNetworks(op, values, ADMIN, dynamic),
     remove: (values, op) => deps.routes.removeNetworks(values, ADMIN, op),
     list: (op) => deps.routes.listNetworks(op),
   });
@@ -151,7 +154,12 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
 }
 
 interface RouteKindHandlers {
-  add(operatorId: string, values: string[], allowOverlap: boolean): Promise<string[]>;
+  add(
+    operatorId: string,
+    values: string[],
+    allowOverlap: boolean,
+    dynamic: Pick<AddOptions, 'dynamic'>,
+  ): Promise<string[]>;
   remove(values: string[], operatorId?: string): Promise<string[]>;
   list(operatorId?: string): Promise<unknown[]>;
   import?(lines: AsyncIterable<string>, allowOverlap: boolean): Promise<unknown>;
@@ -164,12 +172,27 @@ function mountRouteKind(router: Router, kind: RouteKind, h: RouteKindHandlers): 
   });
   router.post(`/${kind}`, async (req, res) => {
     const body = parseRequest(bodies.add, req.body);
+    if (body.authProviderConfiguration !== undefined && body.telcoFinder === undefined)
+      throw new InputError('authProviderConfiguration is only for a dynamic route (telcoFinder)');
+    const dynamic =
+      body.telcoFinder === undefined
+        ? {}
+        : {
+            dynamic: {
+              telcoFinder: body.telcoFinder,
+              ...(body.authProviderConfiguration === undefined
+                ? {}
+                : { authProviderConfiguration: body.authProviderConfiguration }),
+            },
+          };
     res.status(201).json({
       added: await h.add(
         body.operatorId,
         valuesOf(body),
         'allowOverlap' in body && !!body.allowOverlap,
+        dynamic,
       ),
+      ...(body.telcoFinder === undefined ? {} : { telcoFinder: body.telcoFinder }),
     });
   });
   router.post(`/${kind}/remove`, async (req, res) => {
@@ -190,7 +213,12 @@ function mountRouteKind(router: Router, kind: RouteKind, h: RouteKindHandlers): 
 
 function lookupResult(m: ReturnType<RoutingIndex['lookupIp']>, what: string): LookupResult {
   if (!m) throw new NotFoundError(`no operator serves ${what}`);
-  return { operatorId: m.operator.id, operatorName: m.operator.name, matched: m.matched };
+  return {
+    operatorId: m.operator.id,
+    operatorName: m.operator.name,
+    matched: m.matched,
+    ...(m.dynamic ? { telcoFinder: m.dynamic.telcoFinder } : {}),
+  };
 }
 
 /** The body's one list of values, whichever kind's field names it (`cidrs`, `prefixes`…). */

@@ -31,13 +31,16 @@ export function registerLookupCommand(program: Command, ctx: CommandContext): vo
           }
           throw e;
         }
-        ctx.out().result(r, () =>
-          keyValues([
-            ['operator', r.operatorId],
-            ['name', r.operatorName],
-            [`matched ${r.matched.type}`, r.matched.value],
-          ]),
-        );
+        ctx
+          .out()
+          .result(r, () =>
+            keyValues([
+              ['operator', r.operatorId],
+              ['name', r.operatorName],
+              [`matched ${r.matched.type}`, r.matched.value],
+              ...(r.telcoFinder ? [['dynamic: asks', r.telcoFinder] as [string, string]] : []),
+            ]),
+          );
       }),
     );
 }

@@ -70,6 +70,13 @@ async function refuseIfSynced(ctx: CommandContext, kind: Kind, operatorId: strin
   );
 }
 
+interface AddFlags {
+  allowOverlap?: boolean;
+  force?: boolean;
+  telcoFinder?: string;
+  authProviderConfiguration?: string;
+}
+
 export function registerRouteCommands(program: Command, ctx: CommandContext, io: CliIo): void {
   for (const kind of KINDS) registerKind(program, ctx, io, kind);
 }
@@ -85,7 +92,7 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
     .description(`add ${kind.nouns} to an operator`)
     .addHelpText(
       'after',
-      `\nExample:\n  $ switchboard ${kind.command} add es-movistar ${kind.example}`,
+      `\nExamples:\n  $ switchboard ${kind.command} add es-movistar ${kind.example}\n  $ switchboard ${kind.command} add es-movistar ${kind.example} --telco-finder https://apis.movistar.example/telco-finder/v1`,
     );
   if (kind.canOverlap)
     add.option(
@@ -96,29 +103,38 @@ function registerKind(program: Command, ctx: CommandContext, io: CliIo, kind: Ki
     '--force',
     'add them although the operator publishes a routing table (the next sync removes them)',
   );
+  add.option(
+    '--telco-finder <url>',
+    "dynamic routes (GSMA OPG.10): resolve them through the operator's second-level telco finder at this URL (e.g. https://apis.operator.example/telco-finder/v1); without it the routes are static",
+  );
+  add.option(
+    '--auth-provider-configuration <url>',
+    "with --telco-finder: the operator's OpenID discovery URL the dynamic rule names",
+  );
   add.action(
     ctx.run(
-      overlapHint(
-        async (
-          operatorId: string,
-          values: string[],
-          flags: { allowOverlap?: boolean; force?: boolean },
-        ) => {
-          if (!flags.force) await refuseIfSynced(ctx, kind, operatorId);
-          const r = await ctx.client().send<RoutesAdded>('POST', `/${kind.command}`, {
-            operatorId,
-            [kind.field]: values,
-            allowOverlap: !!flags.allowOverlap,
-          });
-          ctx
-            .out()
-            .result(
-              r,
-              () =>
-                `added ${r.added.length} ${kind.noun}(s) to ${operatorId}: ${r.added.join(', ')}`,
-            );
-        },
-      ),
+      overlapHint(async (operatorId: string, values: string[], flags: AddFlags) => {
+        if (flags.authProviderConfiguration !== undefined && flags.telcoFinder === undefined)
+          throw new CliError('--auth-provider-configuration needs --telco-finder');
+        if (!flags.force) await refuseIfSynced(ctx, kind, operatorId);
+        const r = await ctx.client().send<RoutesAdded>('POST', `/${kind.command}`, {
+          operatorId,
+          [kind.field]: values,
+          ...(kind.canOverlap ? { allowOverlap: !!flags.allowOverlap } : {}),
+          ...(flags.telcoFinder === undefined ? {} : { telcoFinder: flags.telcoFinder }),
+          ...(flags.authProviderConfiguration === undefined
+            ? {}
+            : { authProviderConfiguration: flags.authProviderConfiguration }),
+        });
+        const how = r.telcoFinder ? ` (dynamic: asks ${r.telcoFinder})` : '';
+        ctx
+          .out()
+          .result(
+            r,
+            () =>
+              `added ${r.added.length} ${kind.noun}(s) to ${operatorId}: ${r.added.join(', ')}${how}`,
+          );
+      }),
     ),
   );
 

@@ -1,3 +1,4 @@
+import type { RouteKind } from '@switchboard/contracts';
 import type { Db } from './routing-store.js';
 
 /** A stored dynamic route (GSMA OPG.10 "Dynamic Routing"); `value` is canonical. */
@@ -8,6 +9,13 @@ export interface DynamicRouteRecord {
   telcoFinder: string;
   authProviderConfiguration?: string;
 }
+
+/** The dynamic-route kind of each route kind of the admin and operator APIs. */
+export const DYNAMIC_KIND: Record<RouteKind, DynamicRouteRecord['kind']> = {
+  ranges: 'range',
+  prefixes: 'prefix',
+  networks: 'network',
+};
 
 interface Row {
   kind: DynamicRouteRecord['kind'];

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 // The stack module alone: the package's test-support index also holds Jest-only helpers, and
 // `npm run check:sdk-package` runs this outside Jest.
-import { startCoreStack } from '@switchboard/aggregator/test-support/core-stack';
+import { startCoreStack, type CoreStack } from '@switchboard/aggregator/test-support/core-stack';
 
 /** The number sandbox-a's network gives device address 127.10.<x>.<y> (config/sandbox.json). */
 const numberOf = (address: string) => {
@@ -26,17 +26,22 @@ interface ExampleModule {
  * Runs one of the SDK's examples (`packages/sdk/examples/*.mjs`, or a copy in an app that
  * installed the packed SDK) against a real stack: an aggregator, the sandbox operators and an
  * app registered for the example's own callback. A device on sandbox-a's network posts its own
- * number (the example must answer "Verified") and another number (it must not).
+ * number (the example must answer "Verified") and another number (it must not). Given a running
+ * `stack`, the example runs against it and leaves it running; otherwise it starts and stops its own.
  */
-export async function checkExample(moduleUrl: string, startPath: string): Promise<void> {
-  const stack = await startCoreStack();
+export async function checkExample(
+  moduleUrl: string,
+  startPath: string,
+  shared?: CoreStack,
+): Promise<void> {
+  const stack = shared ?? (await startCoreStack());
   const server = http.createServer();
   try {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const redirectUri = `${origin}/callback`;
     const created = await stack.agg.clients.add({
-      name: 'SDK example',
+      name: `SDK example ${moduleUrl.slice(moduleUrl.lastIndexOf('/') + 1)}`,
       redirectUris: [redirectUri],
       authMethod: 'private_key_jwt',
       generateKey: true,
@@ -73,6 +78,6 @@ export async function checkExample(moduleUrl: string, startPath: string): Promis
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await stack.stop();
+    if (!shared) await stack.stop();
   }
 }

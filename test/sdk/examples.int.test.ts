@@ -1,16 +1,28 @@
 import fs from 'node:fs';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startCoreStack, type CoreStack } from '@switchboard/aggregator/test-support/core-stack';
 import { checkExample } from './example-scenario.js';
 
 const examples = new URL('../../packages/sdk/examples/', import.meta.url);
 
+// One stack for both examples, started before them: each test is then only the example's two
+// verifications, not a stack's start-up as well (which, twice within one test's budget, timed
+// out on a busy machine).
+let stack: CoreStack;
+beforeAll(async () => {
+  stack = await startCoreStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
 describe("the SDK's examples run as written", () => {
   it('express-app.mjs (sessions by express-session) verifies a device’s own number, not another', async () => {
-    await checkExample(new URL('express-app.mjs', examples).href, '/verify');
+    await checkExample(new URL('express-app.mjs', examples).href, '/verify', stack);
   });
 
   it('express-helper.mjs (@switchboard/sdk/express) does the same', async () => {
-    await checkExample(new URL('express-helper.mjs', examples).href, '/verification/start');
+    await checkExample(new URL('express-helper.mjs', examples).href, '/verification/start', stack);
   });
 
   it('the README shows exactly these files', () => {

@@ -255,6 +255,7 @@ describe('operatorToken.credential (guide Step 1)', () => {
     ['another API scope', { scope: 'dpv:A sim-swap:check' }, /scope/],
     ['double spaces', { scope: 'dpv:A  number-verification:verify' }, /scope/],
     ['a bad lang', { lang: 'not a language' }, /lang/],
+    ['a lang of 36 characters', { lang: `pt-${'abcdefgh-'.repeat(3)}abcdef` }, /lang/],
   ])('refuses %s before any request (INVALID_ARGUMENT)', async (_name, patch, message) => {
     const agg = fakeAggregator();
     const err = await client(agg.fetch)

@@ -30,7 +30,8 @@ const APP_TOKEN_SCOPE = 'openid4vp';
 const RENEW_BEFORE_MS = 30_000;
 const MAX_CARRIER_IDS = 8;
 const MAX_CARRIER_ID = 2 ** 31 - 1;
-const LANG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
+/** BCP 47, as Switchboard takes it: a 2–3 letter language, subtags, at most 35 characters. */
+const LANG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 interface Cancellable {
   /** Aborts the request in flight; the error is then `AbortedError` (`ABORTED`). */
@@ -155,7 +156,10 @@ function credentialRequest(o: OperatorTokenCredentialOptions): Record<string, un
     throw invalidArgument(
       `carrierIds must be 1 to ${MAX_CARRIER_IDS} Android carrier ids (integers 1 to ${MAX_CARRIER_ID}), one per active SIM`,
     );
-  if (o.lang !== undefined && (typeof o.lang !== 'string' || !LANG.test(o.lang)))
+  if (
+    o.lang !== undefined &&
+    (typeof o.lang !== 'string' || o.lang.length > 35 || !LANG.test(o.lang))
+  )
     throw invalidArgument('lang must be a BCP 47 language tag, e.g. en or pt-BR');
   return { scope, nonce, carrier_ids: [...new Set(ids)], ...(o.lang ? { lang: o.lang } : {}) };
 }

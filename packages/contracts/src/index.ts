@@ -45,6 +45,19 @@ export {
   type SupportedApi,
 } from './operator-contracts.js';
 export {
+  allowedOriginsSchema,
+  apkKeyHashesSchema,
+  apkKeyHashSchema,
+  carrierIdSchema,
+  carrierIdsSchema,
+  MAX_ALLOWED_ORIGINS,
+  MAX_APK_KEY_HASHES,
+  MAX_CARRIER_ID,
+  MAX_CARRIER_IDS,
+  OPERATOR_TOKEN_NEEDS_CARRIER_IDS,
+  originSchema,
+} from './operator-token-rules.js';
+export {
   ALLOWABLE_SCOPES,
   allowedScopesSchema,
   clientAddSchema,
@@ -52,6 +65,7 @@ export {
   clientUpdateSchema,
   clientViewSchema,
   grantTypeSchema,
+  OPERATOR_TOKEN_BACKEND_ONLY,
   operatorClientRequestSchema,
   type ClientAdd,
   type ClientAddInput,

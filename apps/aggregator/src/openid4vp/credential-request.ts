@@ -61,7 +61,7 @@ export interface CredentialRequestDeps {
   readonly secretBox: SecretBox;
   readonly keys: Pick<OpenId4VpKeys, 'signer'>;
   /** Every operator of the routing index (eligibility: active, operator tokens on, carrier id). */
-  readonly operators: () => readonly Operator[];
+  readonly operators: () => Promise<readonly Operator[]>;
   readonly policyUrl?: string | undefined;
   readonly now?: () => number;
 }
@@ -100,10 +100,9 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
     return { nvScope, scope: [purposes[0]!, nvScope].join(' ') };
   }
 
-  function checkCarriers(carrierIds: readonly number[]): void {
+  async function checkCarriers(carrierIds: readonly number[]): Promise<void> {
     const eligible = new Set(
-      deps
-        .operators()
+      (await deps.operators())
         .filter((op) => op.status === 'active' && op.operatorToken)
         .flatMap((op) => op.carrierIds),
     );
@@ -122,7 +121,7 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
   ): Promise<DcqlCredential> {
     const input = parseBody(body);
     const { nvScope, scope } = checkScope(input.scope, client);
-    checkCarriers(input.carrier_ids);
+    await checkCarriers(input.carrier_ids);
     const id = `sb-ot-${randomBytes(16).toString('base64url')}`;
     const vct = VCT_BY_SCOPE[nvScope]!;
     const { privateKey, publicKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });

@@ -1,7 +1,10 @@
+// The one module of the aggregator that sets up @peculiar/x509: its dependency injection
+// (tsyringe) needs the Reflect metadata polyfill loaded first; it signs and verifies through
+// WebCrypto, Node's.
+import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-// @peculiar/x509 signs and verifies through WebCrypto; Node's is the standard one.
 x509.cryptoProvider.set(globalThis.crypto);
 
 export type CryptoKey = webcrypto.CryptoKey;

@@ -37,15 +37,24 @@ const CARRIER_ID = z
 export const credentialRequestSchema = z
   .object(
     {
-      scope: z.string('scope: must be a string').min(1, 'scope: must not be empty').max(1024, 'scope: at most 1024 characters'),
+      scope: z
+        .string('scope: must be a string')
+        .min(1, 'scope: must not be empty')
+        .max(1024, 'scope: at most 1024 characters'),
       lang: z
         .string('lang: must be a BCP 47 language tag, e.g. en or es-ES')
-        .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'lang: must be a BCP 47 language tag, e.g. en or es-ES')
+        .regex(
+          /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/,
+          'lang: must be a BCP 47 language tag, e.g. en or es-ES',
+        )
         .max(35, 'lang: must be a BCP 47 language tag, e.g. en or es-ES')
         .optional(),
       nonce: z
         .string('nonce: must be a string')
-        .regex(/^[A-Za-z0-9._~-]{16,256}$/, 'nonce: must be 16 to 256 characters of A-Z a-z 0-9 . _ ~ -'),
+        .regex(
+          /^[A-Za-z0-9._~-]{16,256}$/,
+          'nonce: must be 16 to 256 characters of A-Z a-z 0-9 . _ ~ -',
+        ),
       carrier_ids: z
         .array(CARRIER_ID, 'carrier_ids: must be an array of integers')
         .min(1, 'carrier_ids: give 1 to 8 carrier ids')
@@ -79,8 +88,13 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
     if (r.success) return r.data;
     const issue = r.error.issues[0]!;
     const field = issue.path.join('.');
-    const message = issue.code === 'unrecognized_keys' ? `unknown member(s) ${issue.keys.join(', ')}` : issue.message;
-    throw invalidRequest(field && !message.startsWith(`${String(issue.path[0])}:`) ? `${field}: ${message}` : message);
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown member(s) ${issue.keys.join(', ')}`
+        : issue.message;
+    throw invalidRequest(
+      field && !message.startsWith(`${String(issue.path[0])}:`) ? `${field}: ${message}` : message,
+    );
   }
 
   function checkScope(scope: string, client: BackendClient): { nvScope: string; scope: string } {
@@ -94,7 +108,8 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
     if (!nvScope)
       throw bad(`scope must name exactly one of ${Object.keys(VCT_BY_SCOPE).join(', ')}`);
     const other = words.filter((w) => !w.startsWith('dpv:') && w !== 'openid' && w !== nvScope);
-    if (other.length) throw bad(`scope: ${other.join(' ')} is not served by the operator-token path`);
+    if (other.length)
+      throw bad(`scope: ${other.join(' ')} is not served by the operator-token path`);
     if (new Set(words).size !== words.length) throw bad('scope: a word is repeated');
     if (!client.allowedScopes.includes(nvScope)) throw bad(`this app may not request ${nvScope}`);
     return { nvScope, scope: [purposes[0]!, nvScope].join(' ') };
@@ -124,7 +139,10 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
     await checkCarriers(input.carrier_ids);
     const id = `sb-ot-${randomBytes(16).toString('base64url')}`;
     const vct = VCT_BY_SCOPE[nvScope]!;
-    const { privateKey, publicKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });
+    const { privateKey, publicKey } = await generateKeyPair('ECDH-ES', {
+      crv: 'P-256',
+      extractable: true,
+    });
     const { kty, crv, x, y } = await exportJWK(publicKey);
     const consent = consentData(input.lang ?? 'en', client.name, nvScope, deps.policyUrl);
     const consentDataText = Buffer.from(JSON.stringify(consent)).toString('base64url');
@@ -167,4 +185,5 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
 }
 
 /** base64url(SHA-256(ascii(text))): `consent_data_hash` and `sd_hash` (the guide, Step 3). */
-export const sha256 = (text: string) => createHash('sha256').update(text, 'ascii').digest('base64url');
+export const sha256 = (text: string) =>
+  createHash('sha256').update(text, 'ascii').digest('base64url');

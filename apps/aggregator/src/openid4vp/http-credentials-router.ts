@@ -39,9 +39,17 @@ export function createCredentialsRouter(deps: CredentialsRouterDeps): Router {
   router.post(
     OPENID4VP_CREDENTIALS_PATH,
     noStore,
-    limit(deps, (req) => ({ ip: deps.sourceIp?.(req) ?? req.socket.remoteAddress }), 'this address'),
+    limit(
+      deps,
+      (req) => ({ ip: deps.sourceIp?.(req) ?? req.socket.remoteAddress }),
+      'this address',
+    ),
     authenticate(deps),
-    limit(deps, (_req, res) => ({ clientId: (res.locals.client as BackendClient).id }), 'this client'),
+    limit(
+      deps,
+      (_req, res) => ({ clientId: (res.locals.client as BackendClient).id }),
+      'this client',
+    ),
     express.json({ limit: BODY_LIMIT, strict: true, type: () => true }),
     (req: Request, res: Response, next: NextFunction) => {
       deps
@@ -67,7 +75,8 @@ const invalidToken = (description: string) => new OpenId4VpError(401, 'invalid_t
 function authenticate(deps: CredentialsRouterDeps): RequestHandler {
   return (req, res, next) => {
     const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
-    if (!bearer) return next(invalidToken('send Authorization: Bearer <access token with scope openid4vp>'));
+    if (!bearer)
+      return next(invalidToken('send Authorization: Bearer <access token with scope openid4vp>'));
     deps.tokens
       .verify(bearer)
       .then(async (caller) => {
@@ -75,15 +84,26 @@ function authenticate(deps: CredentialsRouterDeps): RequestHandler {
         if (!client) throw invalidToken('the token is not a backend client token');
         res.locals.client = client;
       })
-      .then(() => next(), (err: unknown) => next(tokenFailure(err)));
+      .then(
+        () => next(),
+        (err: unknown) => next(tokenFailure(err)),
+      );
   };
 }
 
 function tokenFailure(err: unknown): unknown {
   if (!isCamaraError(err)) return err;
   if (err.status === 403)
-    return new OpenId4VpError(403, 'insufficient_scope', 'the access token lacks the openid4vp scope');
-  return invalidToken(err.status === 401 && /expired/.test(err.message) ? 'the access token has expired' : 'the access token is invalid');
+    return new OpenId4VpError(
+      403,
+      'insufficient_scope',
+      'the access token lacks the openid4vp scope',
+    );
+  return invalidToken(
+    err.status === 401 && /expired/.test(err.message)
+      ? 'the access token has expired'
+      : 'the access token is invalid',
+  );
 }
 
 function limit(
@@ -108,8 +128,7 @@ function limit(
 function errorHandler(logger: Logger) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     const answer = toError(err, logger);
-    if (answer.status === 401)
-      res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+    if (answer.status === 401) res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
     if (answer.status === 403)
       res.setHeader('www-authenticate', 'Bearer error="insufficient_scope", scope="openid4vp"');
     res.status(answer.status).json(answer.body());
@@ -121,11 +140,20 @@ function toError(err: unknown, logger: Logger): OpenId4VpError {
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.too.large')
     return new OpenId4VpError(413, 'invalid_request', `the body must be at most ${BODY_LIMIT}`);
-  if (e?.type === 'entity.parse.failed' || e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+  if (
+    e?.type === 'entity.parse.failed' ||
+    e?.type === 'charset.unsupported' ||
+    e?.type === 'encoding.unsupported'
+  )
     return invalidRequest('the body must be a JSON object');
-  if (e?.status === 400 || e?.type === 'request.aborted') return invalidRequest('the request body could not be read');
+  if (e?.status === 400 || e?.type === 'request.aborted')
+    return invalidRequest('the request body could not be read');
   if (isDatabaseUnavailable(err))
-    return new OpenId4VpError(503, 'temporarily_unavailable', 'the aggregator cannot reach its database; retry shortly');
+    return new OpenId4VpError(
+      503,
+      'temporarily_unavailable',
+      'the aggregator cannot reach its database; retry shortly',
+    );
   logger.error('openid4vp credential request failed', { error: String(err) });
   return new OpenId4VpError(500, 'server_error', 'the credential request could not be completed');
 }

@@ -130,13 +130,19 @@ export function createOpenId4VpKeys(deps: {
     const [leaf] = await listOpenId4VpKeys(db, 'leaf');
     const root = leaf?.issuer_kid ? await getOpenId4VpKey(db, leaf.issuer_kid) : undefined;
     if (!leaf || !root)
-      throw new Error('the OpenID4VP signing keys are missing: the aggregator creates them at boot');
+      throw new Error(
+        'the OpenID4VP signing keys are missing: the aggregator creates them at boot',
+      );
     return { leaf, root };
   }
 
   async function load(): Promise<OpenId4VpSigner> {
     const { leaf, root } = await current(knex);
-    const signer = { kid: leaf.kid, privateKey: await open(leaf), x5c: [leaf.certificate, root.certificate] };
+    const signer = {
+      kid: leaf.kid,
+      privateKey: await open(leaf),
+      x5c: [leaf.certificate, root.certificate],
+    };
     cached = { signer, until: now() + CACHE_MS };
     return signer;
   }

@@ -48,7 +48,8 @@ export async function verifySdJwt(
   now: Date,
 ): Promise<VerifiedSdJwt> {
   const parts = SD_JWT.exec(sdJwt);
-  if (!parts) fail('the SD-JWT must be two compact JWS joined by exactly one ~ (<Issuer JWT>~<Binding JWT>)');
+  if (!parts)
+    fail('the SD-JWT must be two compact JWS joined by exactly one ~ (<Issuer JWT>~<Binding JWT>)');
   const [, issuerJwt, bindingJwt] = parts as unknown as [string, string, string];
   const issuer = await verifyIssuerJwt(issuerJwt, anchors, now);
   const cnfKey = await cnfKeyOf(issuer);
@@ -66,7 +67,8 @@ async function verifyIssuerJwt(
   now: Date,
 ): Promise<JWTPayload> {
   const header = headerOf(jwt, 'Issuer JWT');
-  if (header.typ !== 'dc-authorization+sd-jwt') fail('the Issuer JWT typ must be dc-authorization+sd-jwt');
+  if (header.typ !== 'dc-authorization+sd-jwt')
+    fail('the Issuer JWT typ must be dc-authorization+sd-jwt');
   if (header.alg !== 'ES256') fail('the Issuer JWT alg must be ES256');
   const chain = parseChain(header.x5c);
   await checkChain(chain, anchors, now);
@@ -75,7 +77,14 @@ async function verifyIssuerJwt(
     format: 'der',
     type: 'spki',
   });
-  const payload = await verifyJws(jwt, leafKey, 'dc-authorization+sd-jwt', 'Issuer JWT', now, 'its x5c leaf key');
+  const payload = await verifyJws(
+    jwt,
+    leafKey,
+    'dc-authorization+sd-jwt',
+    'Issuer JWT',
+    now,
+    'its x5c leaf key',
+  );
   if (payload.iss !== 'Telephony') fail('the Issuer JWT iss must be Telephony');
   if (typeof payload.exp !== 'number') fail('the Issuer JWT needs an exp claim');
   return payload;
@@ -111,7 +120,9 @@ async function checkChain(
 ): Promise<void> {
   for (const [i, cert] of chain.entries()) {
     if (cert.notBefore > now || cert.notAfter < now)
-      fail(`the Issuer JWT x5c[${i}] certificate is not valid now (${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`);
+      fail(
+        `the Issuer JWT x5c[${i}] certificate is not valid now (${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`,
+      );
     const next = chain[i + 1];
     if (next && !(await signedBy(cert, next)))
       fail(`the Issuer JWT x5c[${i}] certificate is not signed by x5c[${i + 1}]`);
@@ -125,7 +136,10 @@ async function checkChain(
   fail('the Issuer JWT x5c chain does not end at a configured Telephony trust anchor');
 }
 
-async function signedBy(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
+async function signedBy(
+  cert: x509.X509Certificate,
+  issuer: x509.X509Certificate,
+): Promise<boolean> {
   if (cert.issuer !== issuer.subject) return false;
   try {
     return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
@@ -167,7 +181,11 @@ async function verifyJws(
       return fail(`the ${what} signature does not verify with ${keyName}`);
     if (err instanceof joseErrors.JOSEAlgNotAllowed) return fail(`the ${what} alg must be ES256`);
     if (err instanceof joseErrors.JWTClaimValidationFailed)
-      return fail(err.claim === 'typ' ? `the ${what} typ must be ${typ}` : `the ${what} ${err.claim} claim is invalid`);
+      return fail(
+        err.claim === 'typ'
+          ? `the ${what} typ must be ${typ}`
+          : `the ${what} ${err.claim} claim is invalid`,
+      );
     return fail(`the ${what} is not a valid signed JWT`);
   }
 }

@@ -50,7 +50,8 @@ export interface OperatorTokenResult {
 
 const invalid = (description: string) => new GrantError('invalid_grant', description);
 const MCC_MNC = /^[0-9]{5,6}$/;
-const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const COMPACT_JWE =
+  /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * The `vp_token:` subject of the JWT-bearer grant: the guide's §5.1 (SD-JWT checks), §5.2 (the
@@ -74,27 +75,38 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
     const { binding, issuer, issuerJwt } = verified;
     const aud = binding.aud;
     if (typeof aud !== 'string' || !allowedAudiences(input.client).has(aud))
-      throw invalid("the Binding JWT aud is not one of this client's allowed origins or APK key hashes");
+      throw invalid(
+        "the Binding JWT aud is not one of this client's allowed origins or APK key hashes",
+      );
     const nonce = binding.nonce;
     const request =
       typeof nonce === 'string' && nonce.length <= 256
         ? await findOpenId4VpRequest(deps.knex, input.client.id, nonce, now())
         : undefined;
-    if (!request) throw invalid('the Binding JWT nonce names no unexpired credential request of this client');
+    if (!request)
+      throw invalid('the Binding JWT nonce names no unexpired credential request of this client');
     if (VCT_BY_SCOPE[nvScopeOf(input.scope) ?? ''] !== request.vct)
-      throw invalid(`the assertion scope does not ask for what the credential request did (${request.scope})`);
+      throw invalid(
+        `the assertion scope does not ask for what the credential request did (${request.scope})`,
+      );
     if (issuer.vct !== request.vct) throw invalid(`the Issuer JWT vct must be ${request.vct}`);
     if (binding.sd_hash !== sha256(`${issuerJwt}~`))
       throw invalid('the Binding JWT sd_hash is not the hash of the Issuer JWT and ~');
     if (binding.consent_data_hash !== request.consent_data_hash)
       throw invalid('the Binding JWT consent_data_hash is not the hash of the consent_data shown');
-    if (typeof binding.encrypted_credential !== 'string' || !COMPACT_JWE.test(binding.encrypted_credential))
+    if (
+      typeof binding.encrypted_credential !== 'string' ||
+      !COMPACT_JWE.test(binding.encrypted_credential)
+    )
       throw invalid('the Binding JWT encrypted_credential must be a compact JWE');
     return { binding, request, jwe: binding.encrypted_credential };
   }
 
   /** §5.2: the key leaves the database to one caller; it is used once, then dropped. */
-  async function decryptTempToken(request: Omit<OpenId4VpRequestRow, 'ephemeral_key_enc'>, jwe: string) {
+  async function decryptTempToken(
+    request: Omit<OpenId4VpRequestRow, 'ephemeral_key_enc'>,
+    jwe: string,
+  ) {
     const sealed = await takeEphemeralKey(deps.knex, request.id);
     if (sealed === undefined) throw invalid('the ephemeral key was used already');
     let kid: unknown;
@@ -106,13 +118,17 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
     if (kid !== request.id) throw invalid('the encrypted_credential kid is not the credential id');
     let plaintext: Uint8Array;
     try {
-      const jwk = JSON.parse(deps.secretBox.open(sealed, ephemeralKeyContext(request.id, request.client_id))) as JWK;
+      const jwk = JSON.parse(
+        deps.secretBox.open(sealed, ephemeralKeyContext(request.id, request.client_id)),
+      ) as JWK;
       ({ plaintext } = await compactDecrypt(jwe, await importJWK(jwk, 'ECDH-ES'), {
         keyManagementAlgorithms: ['ECDH-ES'],
         contentEncryptionAlgorithms: ['A128GCM'],
       }));
     } catch {
-      throw invalid("the encrypted_credential does not decrypt (ECDH-ES, A128GCM) with the credential request's key");
+      throw invalid(
+        "the encrypted_credential does not decrypt (ECDH-ES, A128GCM) with the credential request's key",
+      );
     }
     const temp = parseTempToken(plaintext);
     if (!temp) throw invalid('the encrypted_credential holds no temp_token');
@@ -146,7 +162,9 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
         error: operatorText(err instanceof Error ? err.message : String(err)),
       });
       if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant')
-        throw invalid(`the operator refused the operator token: ${operatorText(err.error_description ?? err.error)}`);
+        throw invalid(
+          `the operator refused the operator token: ${operatorText(err.error_description ?? err.error)}`,
+        );
       const refusal = operatorRefusal(err);
       if (refusal.error === 'temporarily_unavailable')
         throw new GrantError(refusal.error, refusal.description, 503);
@@ -195,13 +213,18 @@ function allowedAudiences(client: BackendClient): Set<string> {
 
 function parseTempToken(plaintext: Uint8Array): string | undefined {
   try {
-    const value = (JSON.parse(Buffer.from(plaintext).toString('utf8')) as { temp_token?: unknown }).temp_token;
-    return typeof value === 'string' && value.length > 0 && value.length <= 1024 ? value : undefined;
+    const value = (JSON.parse(Buffer.from(plaintext).toString('utf8')) as { temp_token?: unknown })
+      .temp_token;
+    return typeof value === 'string' && value.length > 0 && value.length <= 1024
+      ? value
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 function hint(value: unknown): string | number | null {
-  return typeof value === 'number' || (typeof value === 'string' && value.length <= 32) ? value : null;
+  return typeof value === 'number' || (typeof value === 'string' && value.length <= 32)
+    ? value
+    : null;
 }

@@ -83,17 +83,15 @@ export interface CredentialRequestDeps {
 export function createCredentialRequest(deps: CredentialRequestDeps) {
   const now = deps.now ?? Date.now;
 
+  /** Each rule's message names its field (`nonce: …`); an unknown member is named too. */
   function parseBody(body: unknown) {
     const r = credentialRequestSchema.safeParse(body);
     if (r.success) return r.data;
     const issue = r.error.issues[0]!;
-    const field = issue.path.join('.');
-    const message =
+    throw invalidRequest(
       issue.code === 'unrecognized_keys'
         ? `unknown member(s) ${issue.keys.join(', ')}`
-        : issue.message;
-    throw invalidRequest(
-      field && !message.startsWith(`${String(issue.path[0])}:`) ? `${field}: ${message}` : message,
+        : issue.message,
     );
   }
 

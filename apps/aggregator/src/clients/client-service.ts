@@ -279,7 +279,9 @@ function toMetadata(row: ClientRow, secret: string | null): Record<string, unkno
     client_id: row.id,
     client_name: row.name,
     redirect_uris: row.redirect_uris,
-    grant_types: [grant === 'backend' ? CIBA_GRANT_TYPE : grant],
+    // A backend client also gets client_credentials, for its /openid4vp/credentials token
+    // (the operator-token path, docs/operator-token.md).
+    grant_types: grant === 'backend' ? [CIBA_GRANT_TYPE, 'client_credentials'] : [grant],
     response_types: code ? ['code'] : [],
     // ICM: CIBA in poll mode only.
     ...(grant === 'backend' ? { backchannel_token_delivery_mode: 'poll' } : {}),

@@ -114,12 +114,29 @@ function parseChain(x5c: unknown): ChainCertificate[] {
   return (x5c as unknown[]).map((der, i) => {
     if (typeof der !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(der))
       fail(`the Issuer JWT x5c[${i}] is not base64 DER`);
+    const known = parsedCertificates.get(der as string);
+    if (known) return known;
     try {
-      return chainCertificate(new X509Certificate(Buffer.from(der as string, 'base64')));
+      const parsed = chainCertificate(new X509Certificate(Buffer.from(der as string, 'base64')));
+      remember(parsedCertificates, der as string, parsed);
+      return parsed;
     } catch {
       return fail(`the Issuer JWT x5c[${i}] is not an X.509 certificate`);
     }
   });
+}
+
+/**
+ * Telephony's certificates recur across presentations: each x5c entry is parsed once (a pure
+ * function of its bytes; every check still runs on each request), and a signature that
+ * verified is remembered by the two certificates' DER (also a fact about bytes). Bounded.
+ */
+const CACHE_ENTRIES = 256;
+const parsedCertificates = new Map<string, ChainCertificate>();
+const verifiedSignatures = new Map<string, true>();
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
 }
 
 /** Throws when OpenSSL parsed the DER but its dates are not dates. */
@@ -180,11 +197,16 @@ function checkChain(
 
 /** `issuer` names `cert`'s issuer and its key verifies `cert`'s signature. */
 function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  const key = `${cert.fingerprint256}>${issuer.fingerprint256}`;
+  if (verifiedSignatures.has(key)) return true;
+  let signed: boolean;
   try {
-    return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+    signed = cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
   } catch {
-    return false;
+    signed = false;
   }
+  if (signed) remember(verifiedSignatures, key, true);
+  return signed;
 }
 
 function leafKeyOf(leaf: X509Certificate): KeyObject {

@@ -81,6 +81,21 @@ const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256
 const invalid = (description: string) => new GrantError('invalid_grant', description);
 
 /**
+ * A client's key set per registered JWKS object. jose keeps the keys it imported inside the
+ * set, so a client's key is imported once while its row stays cached, not per assertion; an
+ * admin change to the client brings a new row and so a new set.
+ */
+const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+function keySetOf(client: BackendClient) {
+  let keySet = keySets.get(client.jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(client.jwks as JSONWebKeySet);
+    keySets.set(client.jwks, keySet);
+  }
+  return keySet;
+}
+
+/**
  * The JWT-bearer grant (RFC 7523, ICM r4.2 "JWT Bearer Flow") through the aggregator: the
  * app's assertion, which is also its client authentication, is checked here; Switchboard then
  * signs its own assertion for the subscriber's operator, exchanges it, and wraps the
@@ -125,7 +140,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
   async function verifySignatureAndTimes(assertion: string, client: BackendClient) {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks as JSONWebKeySet), {
+      ({ payload } = await jwtVerify(assertion, keySetOf(client), {
         issuer: client.id,
         audience: deps.tokenEndpoint,
         algorithms: ALGORITHMS,

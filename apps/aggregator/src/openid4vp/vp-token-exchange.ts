@@ -26,7 +26,7 @@ import { nodeCertificates } from './x509-certificates.js';
 import { writeExchangeAudit, type ExchangeAuditDetail } from './store/openid4vp-audit-store.js';
 import {
   findOpenId4VpRequest,
-  takeEphemeralKey,
+  spendJtiAndTakeEphemeralKey,
   type OpenId4VpRequestRow,
 } from './store/openid4vp-request-store.js';
 
@@ -49,8 +49,11 @@ export interface VpTokenExchangeInput {
   /** The assertion's checked scope: one `dpv:` purpose and the API scopes. */
   readonly scope: string;
   readonly sdJwt: string;
-  /** Spends the app assertion's `jti`; false when it was used already. */
-  readonly spendJti: () => Promise<boolean>;
+  /**
+   * The app assertion's `jti` and `exp`: spent in the statement that takes the ephemeral key,
+   * once the SD-JWT passed its checks (refused input writes nothing).
+   */
+  readonly assertion: { readonly jti: string; readonly expiresAt: Date };
 }
 
 export interface OperatorTokenResult {
@@ -115,12 +118,12 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
     return { binding, request, jwe: binding.encrypted_credential };
   }
 
-  /** §5.2: the key leaves the database to one caller; it is used once, then dropped. */
+  /** §5.2: the key left the database to this caller alone; it is used once, then dropped. */
   async function decryptTempToken(
     request: Omit<OpenId4VpRequestRow, 'ephemeral_key_enc'>,
+    sealed: string | undefined,
     jwe: string,
   ) {
-    const sealed = await takeEphemeralKey(deps.knex, request.id);
     if (sealed === undefined) throw invalid('the ephemeral key was used already');
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
@@ -185,7 +188,12 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
 
   return async function exchange(input: VpTokenExchangeInput): Promise<OperatorTokenResult> {
     const { binding, request, jwe } = await checkSdJwt(input);
-    if (!(await input.spendJti())) throw invalid('the assertion jti was used already');
+    const { spent, sealed } = await spendJtiAndTakeEphemeralKey(
+      deps.knex,
+      { clientId: input.client.id, ...input.assertion },
+      request.id,
+    );
+    if (!spent) throw invalid('the assertion jti was used already');
     const audit: { -readonly [K in keyof ExchangeAuditDetail]: ExchangeAuditDetail[K] } = {
       clientId: input.client.id,
       credentialId: request.id,
@@ -197,7 +205,7 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
     };
     let operatorId: string | null = null;
     try {
-      const tempToken = await decryptTempToken(request, jwe);
+      const tempToken = await decryptTempToken(request, sealed, jwe);
       const op = operatorFor(binding.carrier_hint, input.scope);
       operatorId = op.id;
       const tokens = await operatorToken(op, tempToken, input.scope, input.client.id);

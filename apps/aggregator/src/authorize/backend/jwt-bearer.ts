@@ -128,13 +128,15 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
     const payload = await verifySignatureAndTimes(assertion, client);
     const scope = scopeOf(payload, client);
     const subject = subjectOf(payload, client);
-    const spendJti = () =>
-      spendAssertionId(deps.knex, client.id, payload.jti!, new Date(payload.exp! * 1000));
-    // The vp_token: path spends the jti once the SD-JWT passed its checks: refused input
-    // writes nothing.
-    if (subject.kind === 'tel' && !(await spendJti()))
+    const spent = { jti: payload.jti!, expiresAt: new Date(payload.exp! * 1000) };
+    // The vp_token: path spends the jti once the SD-JWT passed its checks (refused input
+    // writes nothing), in the statement that takes the ephemeral key.
+    if (
+      subject.kind === 'tel' &&
+      !(await spendAssertionId(deps.knex, client.id, spent.jti, spent.expiresAt))
+    )
       throw invalid('the assertion jti was used already');
-    return { client, scope, subject, spendJti };
+    return { client, scope, subject, spent };
   }
 
   async function verifySignatureAndTimes(assertion: string, client: BackendClient) {
@@ -209,7 +211,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
         client,
         scope,
         sdJwt: subject.sdJwt,
-        spendJti: verified.spendJti,
+        assertion: verified.spent,
       });
       return mint(client, scope, result.operator, result, `openid4vp:${result.credentialId}`);
     }

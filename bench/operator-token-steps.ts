@@ -2,16 +2,21 @@
 // §5.1–§5.3), measured in-process for bench/operator-token.ts: the aggregator's own SD-JWT
 // verifier, its X.509 and JWS parts alone, the ECDH-ES decryption with a sealed ephemeral key,
 // and the operator hop.
-import { createPublicKey, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  verify,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   CompactEncrypt,
-  compactDecrypt,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
-  jwtVerify,
   SignJWT,
   type JWK,
 } from 'jose';
@@ -20,9 +25,10 @@ import { acquireTemporaryToken } from '@switchboard/handset';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
 import { createSecretBox } from '@switchboard/tokens';
 import {
-  certificateFromDer,
   certificatesFromPem,
+  decryptEcdhEsA128Gcm,
   ephemeralKeyContext,
+  nodeCertificates,
   sha256,
   verifySdJwt,
 } from '@switchboard/aggregator/test-support/openid4vp-internals';
@@ -89,38 +95,42 @@ export async function stepCosts({
   scope,
   steps,
 }: StepInput): Promise<StepCosts> {
-  const anchors = certificatesFromPem(anchorsPem);
+  const anchors = nodeCertificates(certificatesFromPem(anchorsPem));
   const [issuerJwt, bindingJwt] = sdJwt.split('~') as [string, string];
   const x5c = decodeProtectedHeader(issuerJwt).x5c!;
-  const leaf = certificateFromDer(x5c[0]!);
+  const leafKey = new X509Certificate(Buffer.from(x5c[0]!, 'base64')).publicKey;
   const now = new Date();
   const costs = await interleaved(steps, {
     sdJwt: () => verifySdJwt(sdJwt, anchors, now),
     x509: async () => {
-      const chain = x5c.map((der) => certificateFromDer(der));
+      const chain = x5c.map((der) => new X509Certificate(Buffer.from(der, 'base64')));
       for (const [i, cert] of chain.entries()) {
-        if (cert.notBefore > now || cert.notAfter < now) throw new Error('certificate not valid');
+        if (new Date(cert.validFrom) > now || new Date(cert.validTo) < now)
+          throw new Error('certificate not valid');
         const next = chain[i + 1];
-        if (next && !(await cert.verify({ publicKey: next.publicKey, signatureOnly: true })))
+        if (next && !(next.ca && cert.checkIssued(next) && cert.verify(next.publicKey)))
           throw new Error('chain does not verify');
       }
-      if (!Buffer.from(chain.at(-1)!.rawData).equals(Buffer.from(anchors[0]!.rawData)))
-        throw new Error('not the anchor');
+      if (!chain.at(-1)!.raw.equals(anchors[0]!.raw)) throw new Error('not the anchor');
     },
     jws: async () => {
-      const leafKey = createPublicKey({
-        key: Buffer.from(leaf.publicKey.rawData),
-        format: 'der',
-        type: 'spki',
-      });
-      const { payload } = await jwtVerify(issuerJwt, leafKey, { typ: 'dc-authorization+sd-jwt' });
-      const cnf = await importJWK((payload.cnf as { jwk: JWK }).jwk, 'ES256');
-      const binding = await jwtVerify(bindingJwt, cnf, { typ: 'kb+jwt' });
-      if (binding.payload.sd_hash !== sha256(`${issuerJwt}~`)) throw new Error('sd_hash');
+      const issuer = es256(issuerJwt, leafKey);
+      const { kty, crv, x, y } = (issuer.cnf as { jwk: JWK }).jwk;
+      const cnf = createPublicKey({ key: { kty, crv, x, y }, format: 'jwk' });
+      if (es256(bindingJwt, cnf).sd_hash !== sha256(`${issuerJwt}~`)) throw new Error('sd_hash');
     },
     ecdh: await ecdhStep(),
   });
   return { ...costs, hop: await hopCost(sandboxA, scope, Math.max(1, Math.floor(steps / 10))) };
+}
+
+/** An ES256 compact JWS verified as the aggregator does (node:crypto); its payload. */
+function es256(jwt: string, key: KeyObject): Record<string, unknown> {
+  const [h, p, s] = jwt.split('.') as [string, string, string];
+  const signature = Buffer.from(s, 'base64url');
+  if (!verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, signature))
+    throw new Error('signature');
+  return JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 /** §5.2 as the aggregator does it: open the sealed ephemeral JWK, import it, decrypt. */
@@ -142,10 +152,11 @@ async function ecdhStep(): Promise<() => Promise<unknown>> {
     .encrypt(publicKey);
   return async () => {
     const jwk = JSON.parse(box.open(sealed, ephemeralKeyContext(id, 'c'))) as JWK;
-    await compactDecrypt(jwe, await importJWK(jwk, 'ECDH-ES'), {
-      keyManagementAlgorithms: ['ECDH-ES'],
-      contentEncryptionAlgorithms: ['A128GCM'],
-    });
+    decryptEcdhEsA128Gcm(
+      jwe,
+      decodeProtectedHeader(jwe),
+      createPrivateKey({ key: jwk, format: 'jwk' }),
+    );
   };
 }
 

@@ -286,8 +286,20 @@ describe('the operator-token path: refusals (invalid_grant naming the check)', (
       scope: DPN,
     });
     const sdJwt = await handset.present(credential, nonce, 0);
+    // "The other process" takes the key just before this one's consume statement (the raw
+    // query that spends the jti and takes the key), after its reads and checks.
+    const knex = stack.t.db.knex;
+    const racingKnex = new Proxy(knex, {
+      get: (target, property, receiver) =>
+        property === 'raw'
+          ? async (...args: Parameters<typeof knex.raw>) => {
+              await takeEphemeralKey(knex, credential.id);
+              return target.raw(...args);
+            }
+          : (Reflect.get(target, property, receiver) as unknown),
+    });
     const exchange = createVpTokenExchange({
-      knex: stack.t.db.knex,
+      knex: racingKnex,
       secretBox: createSecretBox(loadConfig({}).masterKeys),
       finder: stack.agg.index,
       backend: {} as never,
@@ -299,7 +311,7 @@ describe('the operator-token path: refusals (invalid_grant naming the check)', (
       client,
       scope: DPN,
       sdJwt,
-      spendJti: async () => (await takeEphemeralKey(stack.t.db.knex, credential.id)) !== undefined,
+      assertion: { jti: 'race-jti', expiresAt: new Date(Date.now() + 60_000) },
     });
     await expect(refusal).rejects.toMatchObject({
       error: 'invalid_grant',

@@ -9,7 +9,13 @@ import {
 } from '@switchboard/handset';
 import { createTestCredential } from '@switchboard/handset/test-support';
 import { verifySdJwt, BINDING_MAX_AGE } from './sd-jwt-verifier.js';
-import { certificatesFromPem } from './x509-certificates.js';
+import {
+  certificateFromDer,
+  certificatesFromPem,
+  createLeafCertificate,
+  generateP256,
+  nodeCertificates,
+} from './x509-certificates.js';
 
 let telephony: TelephonyPki;
 let other: TelephonyPki;
@@ -48,7 +54,7 @@ async function present(tamper: Tamper = {}, now = Date.now()) {
   return handset.present(credential, NONCE, 0, { tempToken: 'temp-1', ...tamper });
 }
 
-const anchors = () => certificatesFromPem(telephony.rootPem);
+const anchors = () => nodeCertificates(certificatesFromPem(telephony.rootPem));
 const check = (sdJwt: string, at = new Date()) => verifySdJwt(sdJwt, anchors(), at);
 
 describe('verifySdJwt (the guide §5.1 steps 1–3)', () => {
@@ -102,6 +108,35 @@ describe('verifySdJwt (the guide §5.1 steps 1–3)', () => {
     const sdJwt = await present({ issuerHeader: { x5c: [telephony.x5c[0], other.x5c[1]] } });
     await expect(check(sdJwt)).rejects.toThrow(
       'the Issuer JWT x5c[0] certificate is not signed by x5c[1]',
+    );
+  });
+
+  /** A certificate signed by the Telephony leaf, which is not a CA (basicConstraints cA false). */
+  async function signedByTheLeaf() {
+    const { publicKey } = await generateP256();
+    const day = 86_400_000;
+    return createLeafCertificate(
+      'Signed by a non-CA',
+      publicKey,
+      { certificate: certificateFromDer(telephony.x5c[0]!), privateKey: telephony.issuerKey },
+      { notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + day) },
+    );
+  }
+
+  it('refuses a chain whose signer is not a CA certificate', async () => {
+    const sub = await signedByTheLeaf();
+    const sdJwt = await present({ issuerHeader: { x5c: [sub.der, ...telephony.x5c] } });
+    await expect(check(sdJwt)).rejects.toThrow(
+      'the Issuer JWT x5c[1] certificate is not a CA certificate',
+    );
+  });
+
+  it('refuses a chain signed by an anchor that is not a CA certificate', async () => {
+    const sub = await signedByTheLeaf();
+    const sdJwt = await present({ issuerHeader: { x5c: [sub.der] } });
+    const leafAsAnchor = nodeCertificates([certificateFromDer(telephony.x5c[0]!)]);
+    await expect(verifySdJwt(sdJwt, leafAsAnchor, new Date())).rejects.toThrow(
+      'the Issuer JWT x5c chain does not end at a configured Telephony trust anchor',
     );
   });
 

@@ -33,10 +33,7 @@ describe('the vp_token: exchange without Telephony trust anchors', () => {
         client,
         scope: 'dpv:ServiceProvision number-verification:verify',
         sdJwt: 'a.b.c~d.e.f',
-        spendJti: async () => {
-          touched = true;
-          return true;
-        },
+        assertion: { jti: 'jti-1', expiresAt: new Date() },
       }),
     ).rejects.toMatchObject({
       error: 'invalid_grant',

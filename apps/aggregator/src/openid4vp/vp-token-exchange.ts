@@ -1,5 +1,13 @@
 import type * as x509 from '@peculiar/x509';
-import { compactDecrypt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import {
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  type KeyObject,
+} from 'node:crypto';
+import { decodeProtectedHeader, type JWK } from 'jose';
 import type { Knex } from 'knex';
 import * as oauth from 'openid-client';
 import { offersScope } from '@switchboard/camara';
@@ -14,10 +22,11 @@ import type { BackendClient } from '../clients/client-service.js';
 import { ephemeralKeyContext, sha256 } from './credential-request.js';
 import { nvScopeOf, VCT_BY_SCOPE } from './openid4vp-scope.js';
 import { SdJwtError, verifySdJwt, type VerifiedSdJwt } from './sd-jwt-verifier.js';
+import { nodeCertificates } from './x509-certificates.js';
 import { writeExchangeAudit, type ExchangeAuditDetail } from './store/openid4vp-audit-store.js';
 import {
   findOpenId4VpRequest,
-  takeEphemeralKey,
+  spendJtiAndTakeEphemeralKey,
   type OpenId4VpRequestRow,
 } from './store/openid4vp-request-store.js';
 
@@ -26,7 +35,10 @@ export interface VpTokenExchangeDeps {
   readonly secretBox: SecretBox;
   readonly finder: TelcoFinder;
   readonly backend: OperatorBackendClient;
-  /** OPENID4VP_TELEPHONY_TRUST_ANCHORS, parsed; undefined: every exchange is refused. */
+  /**
+   * OPENID4VP_TELEPHONY_TRUST_ANCHORS, parsed; undefined: every exchange is refused. Converted
+   * to node:crypto certificates once, here.
+   */
   readonly trustAnchors: readonly x509.X509Certificate[] | undefined;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -37,8 +49,11 @@ export interface VpTokenExchangeInput {
   /** The assertion's checked scope: one `dpv:` purpose and the API scopes. */
   readonly scope: string;
   readonly sdJwt: string;
-  /** Spends the app assertion's `jti`; false when it was used already. */
-  readonly spendJti: () => Promise<boolean>;
+  /**
+   * The app assertion's `jti` and `exp`: spent in the statement that takes the ephemeral key,
+   * once the SD-JWT passed its checks (refused input writes nothing).
+   */
+  readonly assertion: { readonly jti: string; readonly expiresAt: Date };
 }
 
 export interface OperatorTokenResult {
@@ -62,12 +77,13 @@ const COMPACT_JWE =
  */
 export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
   const now = () => new Date((deps.now ?? Date.now)());
+  const trustAnchors = deps.trustAnchors && nodeCertificates(deps.trustAnchors);
 
   async function checkSdJwt(input: VpTokenExchangeInput) {
-    if (!deps.trustAnchors) throw invalid('no Telephony trust anchors are configured');
+    if (!trustAnchors) throw invalid('no Telephony trust anchors are configured');
     let verified: VerifiedSdJwt;
     try {
-      verified = await verifySdJwt(input.sdJwt, deps.trustAnchors, now());
+      verified = await verifySdJwt(input.sdJwt, trustAnchors, now());
     } catch (err) {
       if (err instanceof SdJwtError) throw invalid(err.message);
       throw err;
@@ -102,29 +118,27 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
     return { binding, request, jwe: binding.encrypted_credential };
   }
 
-  /** §5.2: the key leaves the database to one caller; it is used once, then dropped. */
+  /** §5.2: the key left the database to this caller alone; it is used once, then dropped. */
   async function decryptTempToken(
     request: Omit<OpenId4VpRequestRow, 'ephemeral_key_enc'>,
+    sealed: string | undefined,
     jwe: string,
   ) {
-    const sealed = await takeEphemeralKey(deps.knex, request.id);
     if (sealed === undefined) throw invalid('the ephemeral key was used already');
-    let kid: unknown;
+    let header: ReturnType<typeof decodeProtectedHeader>;
     try {
-      kid = decodeProtectedHeader(jwe).kid;
+      header = decodeProtectedHeader(jwe);
     } catch {
       throw invalid('the encrypted_credential header is not a JSON object');
     }
-    if (kid !== request.id) throw invalid('the encrypted_credential kid is not the credential id');
-    let plaintext: Uint8Array;
+    if (header.kid !== request.id)
+      throw invalid('the encrypted_credential kid is not the credential id');
+    let plaintext: Buffer;
     try {
       const jwk = JSON.parse(
         deps.secretBox.open(sealed, ephemeralKeyContext(request.id, request.client_id)),
       ) as JWK;
-      ({ plaintext } = await compactDecrypt(jwe, await importJWK(jwk, 'ECDH-ES'), {
-        keyManagementAlgorithms: ['ECDH-ES'],
-        contentEncryptionAlgorithms: ['A128GCM'],
-      }));
+      plaintext = decryptEcdhEsA128Gcm(jwe, header, createPrivateKey({ key: jwk, format: 'jwk' }));
     } catch {
       throw invalid(
         "the encrypted_credential does not decrypt (ECDH-ES, A128GCM) with the credential request's key",
@@ -174,7 +188,12 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
 
   return async function exchange(input: VpTokenExchangeInput): Promise<OperatorTokenResult> {
     const { binding, request, jwe } = await checkSdJwt(input);
-    if (!(await input.spendJti())) throw invalid('the assertion jti was used already');
+    const { spent, sealed } = await spendJtiAndTakeEphemeralKey(
+      deps.knex,
+      { clientId: input.client.id, ...input.assertion },
+      request.id,
+    );
+    if (!spent) throw invalid('the assertion jti was used already');
     const audit: { -readonly [K in keyof ExchangeAuditDetail]: ExchangeAuditDetail[K] } = {
       clientId: input.client.id,
       credentialId: request.id,
@@ -186,7 +205,7 @@ export function createVpTokenExchange(deps: VpTokenExchangeDeps) {
     };
     let operatorId: string | null = null;
     try {
-      const tempToken = await decryptTempToken(request, jwe);
+      const tempToken = await decryptTempToken(request, sealed, jwe);
       const op = operatorFor(binding.carrier_hint, input.scope);
       operatorId = op.id;
       const tokens = await operatorToken(op, tempToken, input.scope, input.client.id);
@@ -211,10 +230,9 @@ function allowedAudiences(client: BackendClient): Set<string> {
   ]);
 }
 
-function parseTempToken(plaintext: Uint8Array): string | undefined {
+function parseTempToken(plaintext: Buffer): string | undefined {
   try {
-    const value = (JSON.parse(Buffer.from(plaintext).toString('utf8')) as { temp_token?: unknown })
-      .temp_token;
+    const value = (JSON.parse(plaintext.toString('utf8')) as { temp_token?: unknown }).temp_token;
     return typeof value === 'string' && value.length > 0 && value.length <= 1024
       ? value
       : undefined;
@@ -227,4 +245,75 @@ function hint(value: unknown): string | number | null {
   return typeof value === 'number' || (typeof value === 'string' && value.length <= 32)
     ? value
     : null;
+}
+
+/**
+ * A compact JWE (RFC 7516) with `alg` ECDH-ES (direct key agreement) and `enc` A128GCM, on
+ * node:crypto: Z = ECDH(our key, `epk`); the CEK = Concat KDF (RFC 7518 §4.6.2, SHA-256,
+ * AlgorithmID "A128GCM", 128 bits); AES-128-GCM with the protected header as AAD
+ * (RFC 7516 §5.2). Throws on anything else: another alg or enc, `zip`, `crit`, an encrypted
+ * key, a bad IV or tag, a failed tag check.
+ */
+export function decryptEcdhEsA128Gcm(
+  jwe: string,
+  header: ReturnType<typeof decodeProtectedHeader>,
+  privateKey: KeyObject,
+): Buffer {
+  const [protectedHeader, encryptedKey, iv, ciphertext, tag] = jwe.split('.') as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const epk = header.epk as JWK | undefined;
+  if (
+    header.alg !== 'ECDH-ES' ||
+    header.enc !== 'A128GCM' ||
+    header.zip !== undefined ||
+    header.crit !== undefined ||
+    encryptedKey !== '' ||
+    !epk ||
+    epk.kty !== 'EC' ||
+    epk.crv !== 'P-256' ||
+    typeof epk.x !== 'string' ||
+    typeof epk.y !== 'string'
+  )
+    throw new Error('not an ECDH-ES A128GCM JWE');
+  const publicKey = createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: epk.x, y: epk.y },
+    format: 'jwk',
+  });
+  const z = diffieHellman({ privateKey, publicKey });
+  const field = (value: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(value.length);
+    return [length, value];
+  };
+  const partyInfo = (value: unknown) =>
+    field(typeof value === 'string' ? Buffer.from(value, 'base64url') : Buffer.alloc(0));
+  const round = Buffer.alloc(4);
+  round.writeUInt32BE(1);
+  const keyBits = Buffer.alloc(4);
+  keyBits.writeUInt32BE(128);
+  const cek = createHash('sha256')
+    .update(
+      Buffer.concat([
+        round,
+        z,
+        ...field(Buffer.from('A128GCM', 'ascii')),
+        ...partyInfo(header.apu),
+        ...partyInfo(header.apv),
+        keyBits,
+      ]),
+    )
+    .digest()
+    .subarray(0, 16);
+  const ivBytes = Buffer.from(iv, 'base64url');
+  const tagBytes = Buffer.from(tag, 'base64url');
+  if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new Error('bad IV or tag length');
+  const decipher = createDecipheriv('aes-128-gcm', cek, ivBytes, { authTagLength: 16 })
+    .setAAD(Buffer.from(protectedHeader, 'ascii'))
+    .setAuthTag(tagBytes);
+  return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
 }

@@ -1,8 +1,9 @@
 // The one module of the aggregator that sets up @peculiar/x509: its dependency injection
 // (tsyringe) needs the Reflect metadata polyfill loaded first; it signs and verifies through
-// WebCrypto, Node's.
+// WebCrypto, Node's. It generates certificates; the request path (sd-jwt-verifier.ts) parses and
+// verifies them with node:crypto's `X509Certificate` (OpenSSL), several times faster.
 import 'reflect-metadata';
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash, X509Certificate as NodeX509Certificate, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(globalThis.crypto);
@@ -99,3 +100,12 @@ export function certificatesFromPem(pem: string): x509.X509Certificate[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((block) => new x509.X509Certificate(block));
 }
+
+/**
+ * Trust anchors in the form the request path verifies with (node:crypto, OpenSSL): converted
+ * once, when the aggregator starts, not per request.
+ */
+export const nodeCertificates = (
+  certificates: readonly x509.X509Certificate[],
+): NodeX509Certificate[] =>
+  certificates.map((c) => new NodeX509Certificate(Buffer.from(c.rawData)));

@@ -81,6 +81,21 @@ const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256
 const invalid = (description: string) => new GrantError('invalid_grant', description);
 
 /**
+ * A client's key set per registered JWKS object. jose keeps the keys it imported inside the
+ * set, so a client's key is imported once while its row stays cached, not per assertion; an
+ * admin change to the client brings a new row and so a new set.
+ */
+const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+function keySetOf(client: BackendClient) {
+  let keySet = keySets.get(client.jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(client.jwks as JSONWebKeySet);
+    keySets.set(client.jwks, keySet);
+  }
+  return keySet;
+}
+
+/**
  * The JWT-bearer grant (RFC 7523, ICM r4.2 "JWT Bearer Flow") through the aggregator: the
  * app's assertion, which is also its client authentication, is checked here; Switchboard then
  * signs its own assertion for the subscriber's operator, exchanges it, and wraps the
@@ -113,19 +128,21 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
     const payload = await verifySignatureAndTimes(assertion, client);
     const scope = scopeOf(payload, client);
     const subject = subjectOf(payload, client);
-    const spendJti = () =>
-      spendAssertionId(deps.knex, client.id, payload.jti!, new Date(payload.exp! * 1000));
-    // The vp_token: path spends the jti once the SD-JWT passed its checks: refused input
-    // writes nothing.
-    if (subject.kind === 'tel' && !(await spendJti()))
+    const spent = { jti: payload.jti!, expiresAt: new Date(payload.exp! * 1000) };
+    // The vp_token: path spends the jti once the SD-JWT passed its checks (refused input
+    // writes nothing), in the statement that takes the ephemeral key.
+    if (
+      subject.kind === 'tel' &&
+      !(await spendAssertionId(deps.knex, client.id, spent.jti, spent.expiresAt))
+    )
       throw invalid('the assertion jti was used already');
-    return { client, scope, subject, spendJti };
+    return { client, scope, subject, spent };
   }
 
   async function verifySignatureAndTimes(assertion: string, client: BackendClient) {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks as JSONWebKeySet), {
+      ({ payload } = await jwtVerify(assertion, keySetOf(client), {
         issuer: client.id,
         audience: deps.tokenEndpoint,
         algorithms: ALGORITHMS,
@@ -194,7 +211,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
         client,
         scope,
         sdJwt: subject.sdJwt,
-        spendJti: verified.spendJti,
+        assertion: verified.spent,
       });
       return mint(client, scope, result.operator, result, `openid4vp:${result.credentialId}`);
     }

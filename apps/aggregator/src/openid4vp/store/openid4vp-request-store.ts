@@ -49,3 +49,31 @@ export async function takeEphemeralKey(knex: Knex, id: string): Promise<string |
     .returning('ephemeral_key_enc')) as Array<{ ephemeral_key_enc: string }>;
   return rows[0]?.ephemeral_key_enc;
 }
+
+/**
+ * Steps 9's one round trip: spends the app assertion's `jti` (table assertion_uses, as the
+ * `tel:` path does) and, only when it was unspent, takes the sealed ephemeral key out of the
+ * database in the same statement. Either `spent` is false and nothing changed, or the jti is
+ * spent and `sealed` is the key for exactly one caller across processes (the row lock of the
+ * DELETE: a concurrent caller finds the row gone and gets undefined).
+ */
+export async function spendJtiAndTakeEphemeralKey(
+  knex: Knex,
+  assertion: { clientId: string; jti: string; expiresAt: Date },
+  id: string,
+): Promise<{ spent: boolean; sealed: string | undefined }> {
+  const { rows } = (await knex.raw(
+    `WITH spent AS (
+       INSERT INTO assertion_uses (client_id, jti, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (client_id, jti) DO NOTHING
+       RETURNING jti
+     ), taken AS (
+       DELETE FROM openid4vp_requests WHERE id = ? AND EXISTS (SELECT 1 FROM spent)
+       RETURNING ephemeral_key_enc
+     )
+     SELECT EXISTS (SELECT 1 FROM spent) AS spent, (SELECT ephemeral_key_enc FROM taken) AS sealed`,
+    [assertion.clientId, assertion.jti, assertion.expiresAt, id],
+  )) as { rows: Array<{ spent: boolean; sealed: string | null }> };
+  const row = rows[0];
+  return { spent: row?.spent === true, sealed: row?.sealed ?? undefined };
+}

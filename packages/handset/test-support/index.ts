@@ -1,0 +1,2 @@
+export * from './test-credential.js';
+export * from './fake-entitlement.js';

@@ -94,6 +94,24 @@ export class ConsentDeniedError extends AccessDeniedError {
   }
 }
 
+/**
+ * `POST /openid4vp/credentials` answered `carrier_not_supported`: none of the device's carriers
+ * offers operator tokens through this aggregator (CAMARA NV "Operator Token Acquisition" guide,
+ * Step 1.3 "Fallback path"). Do not start the Digital Credentials request; use one of
+ * `fallbackOptions` instead (Switchboard names `network_authentication`: the front-channel flow,
+ * `startVerification`, over mobile data). `code` is `carrier_not_supported`, as on the wire.
+ */
+export class CarrierNotSupportedError extends OAuthError {
+  override readonly name: string = 'CarrierNotSupportedError';
+  /** The alternatives the aggregator offers, e.g. `['network_authentication']`; may be empty. */
+  readonly fallbackOptions: readonly string[];
+
+  constructor(description: string | undefined, fallbackOptions: readonly string[]) {
+    super('carrier_not_supported', description, { code: 'carrier_not_supported' });
+    this.fallbackOptions = Object.freeze([...fallbackOptions]);
+  }
+}
+
 /** A CAMARA API error `{status, code, message}` (CAMARA API design guidelines §3). */
 export class CamaraApiError extends SwitchboardError {
   override readonly name: string = 'CamaraApiError';

@@ -13,6 +13,7 @@ export {
   AccessDeniedError,
   AuthorizationExpiredError,
   CamaraApiError,
+  CarrierNotSupportedError,
   ConsentDeniedError,
   ConsentRequiredError,
   NetworkNotIdentifiedError,
@@ -47,3 +48,15 @@ export type {
 } from './backend-flows.js';
 export type { DeviceAddress, Subject } from './login-hint.js';
 export type { Clock } from './clock.js';
+export type {
+  OperatorTokenCredentialOptions,
+  OperatorTokenExchangeOptions,
+  OperatorTokenFlows,
+} from './operator-token.js';
+export {
+  OPERATOR_TOKEN_VCT,
+  extractSdJwt,
+  openid4vpRequest,
+  type DcqlCredential,
+  type OpenId4VpRequest,
+} from './openid4vp.js';

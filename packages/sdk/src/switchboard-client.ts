@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock.js';
 import { createClientAuth, importSigningKey, type ClientCredentials } from './client-auth.js';
 import { OAuthError, SwitchboardError } from './errors.js';
 import { toSwitchboardError } from './map-error.js';
+import { createOperatorTokenFlows, type OperatorTokenFlows } from './operator-token.js';
 import { hashPhoneNumber, isE164 } from './phone-number.js';
 import { buildScope, normalisePurpose, type NumberVerificationOperation } from './scope.js';
 import { toSession, type VerificationSession } from './session.js';
@@ -85,6 +86,11 @@ export interface ApiCallOptions {
 export interface SwitchboardClient extends AntiFraudApis {
   /** The ICM backend flows, no browser: CIBA (`authorize`, or `start` + `poll`) and JWT-bearer. */
   readonly backend: BackendFlows;
+  /**
+   * NV without mobile data (CAMARA NV "Operator Token Acquisition" guide): the DCQL credential
+   * for the device's wallet, then the wallet's SD-JWT for a session. A backend client's flow.
+   */
+  readonly operatorToken: OperatorTokenFlows;
   /** Builds the authorization URL (PKCE S256, state, nonce, one purpose) and what to save. */
   startVerification(options: StartVerificationOptions): Promise<StartedVerification>;
   /** Validates the callback (state, code, PKCE, ID token, nonce) and returns the session. */
@@ -113,18 +119,20 @@ export function createSwitchboardClient(options: SwitchboardClientOptions): Swit
     timeoutMs: options.timeoutMs ?? 10_000,
   };
   const configuration = cachedDiscovery(issuer, options, fetchImpl, api.timeoutMs);
+  const tokenEndpoint = {
+    clientId: options.clientId,
+    credentials: options,
+    discovery: configuration,
+    fetch: fetchImpl,
+    timeoutMs: api.timeoutMs,
+    allowInsecureRequests: options.allowInsecureRequests === true,
+    clock: options.clock ?? systemClock,
+  };
 
   return {
     ...createAntiFraudApis({ fetch: fetchImpl, apiRoot, timeoutMs: api.timeoutMs }),
-    backend: createBackendFlows({
-      clientId: options.clientId,
-      credentials: options,
-      discovery: configuration,
-      fetch: fetchImpl,
-      timeoutMs: api.timeoutMs,
-      allowInsecureRequests: options.allowInsecureRequests === true,
-      clock: options.clock ?? systemClock,
-    }),
+    backend: createBackendFlows(tokenEndpoint),
+    operatorToken: createOperatorTokenFlows({ ...tokenEndpoint, issuer }),
     async startVerification(o) {
       return startVerification(await configuration(), redirectUri(options), o, options);
     },

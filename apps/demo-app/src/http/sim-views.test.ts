@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { OAuthError, SwitchboardError, TimeoutError } from '@switchboard/sdk';
+import { HandsetError } from '@switchboard/handset';
+import { CarrierNotSupportedError, OAuthError, TimeoutError } from '@switchboard/sdk';
 import { homePage } from './pages.js';
 import {
   consentSheetPage,
@@ -81,7 +82,7 @@ describe('SIM path results', () => {
   });
 
   it('carrier_not_supported: says so and points to the network path', () => {
-    const err = new SwitchboardError('carrier_not_supported', 'none eligible');
+    const err = new CarrierNotSupportedError('none eligible', ['network_authentication']);
     const view = simErrorView(err);
     expect(view.title).toBe('Your mobile operator does not offer this');
     expect(view.advice.join(' ')).toContain('verify silently over mobile data');
@@ -89,12 +90,11 @@ describe('SIM path results', () => {
   });
 
   it('a refusal of the phone: words for the user and its code', () => {
-    const err = Object.assign(new Error('root not allowlisted'), {
-      code: 'aggregator_not_allowlisted',
-    });
-    const view = simErrorView(err);
+    const view = simErrorView(new HandsetError('aggregator_not_allowlisted', 'not allowlisted'));
     expect(view.title).toBe('Your phone refused the request');
     expect(view.reference).toBe('aggregator_not_allowlisted');
+    const invalid = simErrorView(new HandsetError('invalid_options', 'bad'));
+    expect(invalid.title).toBe('Verification could not be completed');
   });
 
   it('an exchange refused by the aggregator, a timeout, anything else: no stack trace', () => {

@@ -1,3 +1,4 @@
+import { HandsetError } from '@switchboard/handset';
 import { SwitchboardError } from '@switchboard/sdk';
 import { escapeHtml as e, layout } from './layout.js';
 import { errorView, type ResultView } from './outcome.js';
@@ -146,19 +147,24 @@ const HANDSET_MESSAGES: Record<string, [title: string, message: string]> = {
     'No SIM can do this',
     'None of the SIM cards in this phone belongs to an operator that can confirm your number this way.',
   ],
+  entitlement_failed: [
+    'Your SIM could not be checked',
+    'Your phone could not get a one-time token from your mobile operator for this SIM.',
+  ],
 };
 
 /** Any failure of the path, in words for the user, with a code for support (never a trace). */
 export function simErrorView(err: unknown): ResultView {
-  const code = (err as { code?: unknown } | undefined)?.code;
   if (err instanceof SwitchboardError) {
     if (err.code === 'carrier_not_supported') return carrierNotSupportedView(err);
     const view = errorView(err);
     return { ...view, advice: [...view.advice.filter((a) => !a.includes('Wi-Fi')), NETWORK_PATH] };
   }
-  if (typeof code === 'string' && HANDSET_MESSAGES[code]) {
-    const [title, message] = HANDSET_MESSAGES[code];
-    return { status: 'error', title, message, advice: [NETWORK_PATH], ...none, reference: code };
+  const handset = err instanceof HandsetError ? HANDSET_MESSAGES[err.code] : undefined;
+  if (handset) {
+    const [title, message] = handset;
+    const reference = (err as HandsetError).code;
+    return { status: 'error', title, message, advice: [NETWORK_PATH], ...none, reference };
   }
   return {
     status: 'error',

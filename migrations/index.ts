@@ -11,6 +11,8 @@ import * as m0009 from './20261203_0009_backend_authorization.js';
 import * as m0011 from './20261204_0011_request_objects.js';
 import * as m0012 from './20261204_0012_dynamic_routes.js';
 import * as m0013 from './20261204_0013_operator_conformance.js';
+import * as m0014 from './20261205_0014_operator_token_settings.js';
+import * as m0015 from './20261205_0015_openid4vp.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
@@ -26,4 +28,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['20261204_0011_request_objects', m0011],
   ['20261204_0012_dynamic_routes', m0012],
   ['20261204_0013_operator_conformance', m0013],
+  ['20261205_0014_operator_token_settings', m0014],
+  ['20261205_0015_openid4vp', m0015],
 ];

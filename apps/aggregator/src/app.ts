@@ -44,6 +44,13 @@ import { operatorRegistryPorts } from './proxy/operator-registry-ports.js';
 import { createPublicProxy } from './proxy/create-public-proxy.js';
 import { returnAccessTokenUse, spendAccessToken } from './proxy/store/access-token-use-store.js';
 import { createUsageStore } from './usage/usage-store.js';
+import { mountOpenId4VpAdmin } from './openid4vp/admin-openid4vp-router.js';
+import { createOpenId4VpApi } from './openid4vp/create-openid4vp.js';
+import { createOpenId4VpKeys } from './openid4vp/openid4vp-keys.js';
+import { openId4VpResource } from './openid4vp/openid4vp-scope.js';
+import { writeKeyRotationAudit } from './openid4vp/store/openid4vp-audit-store.js';
+import { certificatesFromPem } from './openid4vp/x509-certificates.js';
+import { ttlCached } from './infra/ttl-cache.js';
 
 export interface Aggregator {
   readonly publicUrl: string;
@@ -75,6 +82,9 @@ export interface AggregatorDeps {
    */
   drainWait?: (ms: number) => Promise<void>;
 }
+
+/** Other processes' operator changes reach the carrier-id eligibility within this time. */
+const OPERATOR_LIST_TTL_MS = 2_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -210,6 +220,8 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     tokenLifetimeSeconds: config.accessTokenMaxTtl,
   });
   const secrets = await keys.bootstrap();
+  const openId4VpKeys = createOpenId4VpKeys({ knex, secretBox, name: new URL(issuer).host });
+  await openId4VpKeys.bootstrap();
   const metrics = createMetrics();
   const egress = createOperatorEgress({
     timeoutMs: config.operatorTimeoutMs,
@@ -247,11 +259,18 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     allowedApiScopes: (id) => clients.allowedScopes(id),
     backendClient: (id) => clients.backendClient(id),
     tokenKeyring,
-    // A machine client reaches one API: its operator's self-service API, else the finder.
+    // A machine client reaches one API: its operator's self-service API, else the finder; a
+    // backend client's client_credentials token is for /openid4vp/credentials.
     machineResource: async (clientId) => {
       const operatorId = await clients.operatorOf(clientId);
-      return operatorId ? operatorApiResource(issuer, operatorId) : telcoFinderResource(issuer);
+      if (operatorId) return operatorApiResource(issuer, operatorId);
+      return (await clients.backendClient(clientId))
+        ? openId4VpResource(issuer)
+        : telcoFinderResource(issuer);
     },
+    telephonyTrustAnchors: config.openId4Vp.telephonyTrustAnchorsPem
+      ? certificatesFromPem(config.openId4Vp.telephonyTrustAnchorsPem)
+      : undefined,
     egress,
     limits,
     deviceIp,
@@ -297,6 +316,20 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     timeoutMs: config.operatorTimeoutMs,
     cacheTtlMs: config.dynamicRoutingCacheSeconds * 1000,
   });
+  const operatorList = ttlCached(OPERATOR_LIST_TTL_MS, () => operators.list());
+  const openId4VpApi = createOpenId4VpApi({
+    issuer,
+    knex,
+    secretBox,
+    keys: openId4VpKeys,
+    operators: () => operatorList(''),
+    backendClient: (id) => clients.backendClient(id),
+    tokenKeyring: (kid) => keys.tokenKeyring(kid),
+    policyUrl: config.openId4Vp.policyUrl,
+    logger,
+    limits,
+    sourceIp,
+  });
   const finderApi = createTelcoFinderApi({ issuer, index, networkId, secondLevel, keys, clients, metrics, logger, limits, sourceIp }); // prettier-ignore
   const operatorApi = createOperatorApi({
     issuer,
@@ -320,6 +353,10 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     backendCapabilities: (id) => authorize.backendCapabilities(id),
     conformance,
   });
+  mountOpenId4VpAdmin(adminRouter, {
+    keys: openId4VpKeys,
+    audit: (detail) => writeKeyRotationAudit(knex, 'admin:admin-api', detail),
+  });
   const reporting = { logger, countServerError: metrics.recordServerError };
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
   return {
@@ -328,7 +365,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     front: proxy.front,
     publicApp: createPublicApp({
       health: base.health.public,
-      routes: [finderApi, operatorApi, ...authorize.routes],
+      routes: [finderApi, operatorApi, openId4VpApi, ...authorize.routes],
       isTrustedProxy,
       reporting,
     }),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
@@ -77,6 +78,10 @@ const schema = z.object({
   ROUTING_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  OPENID4VP_TELEPHONY_TRUST_ANCHORS: z.string().min(1, 'must be a file path').optional(),
+  OPENID4VP_POLICY_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .optional(),
   // Default from NODE_ENV (on in production), resolved in loadConfig.
   ICM_STRICT_PROFILE: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
@@ -143,6 +148,19 @@ export interface AggregatorConfig {
   readonly proxy: ProxyConfig;
   /** Per-client and per-address limits of the public endpoints (infra/rate-limit/rate-limit-config.ts). */
   readonly rateLimit: RateLimitConfig;
+  /** The operator-token path (CAMARA NV "Operator Token Acquisition" guide; docs/operator-token.md). */
+  readonly openId4Vp: OpenId4VpConfig;
+}
+
+export interface OpenId4VpConfig {
+  /**
+   * The Telephony trust anchors the Issuer JWT's x5c chain must end at, as PEM
+   * (OPENID4VP_TELEPHONY_TRUST_ANCHORS, a file read at start); undefined: the vp_token grant
+   * refuses every SD-JWT.
+   */
+  readonly telephonyTrustAnchorsPem: string | undefined;
+  /** `policy_link` of the consent the OS shows (OPENID4VP_POLICY_URL); none when unset. */
+  readonly policyUrl: string | undefined;
 }
 
 export interface OperatorSelfServiceConfig {
@@ -238,11 +256,35 @@ export function loadConfig(
         : c.ICM_STRICT_PROFILE === 'true',
     proxy: loadPart(parseProxyConfig, env),
     rateLimit: loadPart(parseRateLimitConfig, env),
+    openId4Vp: Object.freeze({
+      telephonyTrustAnchorsPem: readTrustAnchors(c.OPENID4VP_TELEPHONY_TRUST_ANCHORS, cwd),
+      policyUrl: c.OPENID4VP_POLICY_URL,
+    }),
     http: Object.freeze({
       headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS,
     }),
   });
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/;
+
+/** The PEM file's text; refused at start when unreadable or without a certificate. */
+function readTrustAnchors(file: string | undefined, cwd: string): string | undefined {
+  if (file === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      `invalid configuration: OPENID4VP_TELEPHONY_TRUST_ANCHORS: cannot read ${file}: ${(e as Error).message}`,
+    );
+  }
+  if (!PEM_CERTIFICATE.test(pem))
+    throw new ConfigError(
+      `invalid configuration: OPENID4VP_TELEPHONY_TRUST_ANCHORS: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
+  return pem;
 }
 
 function loadPart<T>(parse: (env: NodeJS.ProcessEnv) => T, env: NodeJS.ProcessEnv): T {

@@ -9,6 +9,7 @@ import {
 } from './field-rules.js';
 import { publicJwksSchema } from './jwk-rules.js';
 import { clientAuthMethodSchema } from './operator-contracts.js';
+import { allowedOriginsSchema, apkKeyHashesSchema } from './operator-token-rules.js';
 
 // Admin API `/admin/v1/clients…`: service providers' OIDC clients (apps) and machine clients
 // of the telco finder and operator APIs.
@@ -43,6 +44,10 @@ const redirectUriSchema = z
     message: 'must be an absolute https URL (http only for localhost/127.0.0.1) without fragment',
   });
 
+/** Operator-token settings belong to backend clients (CAMARA ICM r4.2 JWT-bearer). */
+export const OPERATOR_TOKEN_BACKEND_ONLY =
+  'only a backend client exchanges operator tokens (allowedOrigins, apkKeyHashes)';
+
 /** `POST /clients`. */
 export const clientAddSchema = z
   .object({
@@ -58,6 +63,10 @@ export const clientAddSchema = z
     trustTelSubject: z.boolean().default(false),
     /** CAMARA ICM r4.2: the app's authorization requests must be signed request objects. */
     requireSignedRequestObject: z.boolean().default(false),
+    /** Operator tokens: the web origins a Telephony Binding JWT `aud` may name for this app. */
+    allowedOrigins: allowedOriginsSchema.default([]),
+    /** Operator tokens: the Android apps (`android:apk-key-hash:<h>`) a Binding JWT `aud` may name. */
+    apkKeyHashes: apkKeyHashesSchema.default([]),
   })
   .strict()
   // An app needs at least one redirect URI; machine and backend clients redirect nowhere.
@@ -78,6 +87,15 @@ export const clientAddSchema = z
   .refine((c) => c.grantType === 'backend' || !c.trustTelSubject, {
     path: ['trustTelSubject'],
     message: 'only a backend client sends JWT-bearer assertions',
+  })
+  // The operator-token exchange is a JWT-bearer grant, so only a backend client makes one.
+  .refine((c) => c.grantType === 'backend' || c.allowedOrigins.length === 0, {
+    path: ['allowedOrigins'],
+    message: OPERATOR_TOKEN_BACKEND_ONLY,
+  })
+  .refine((c) => c.grantType === 'backend' || c.apkKeyHashes.length === 0, {
+    path: ['apkKeyHashes'],
+    message: OPERATOR_TOKEN_BACKEND_ONLY,
   })
   // A request object is signed with the app's key (ICM: the one of its private_key_jwt).
   .refine(
@@ -110,6 +128,10 @@ export const clientUpdateSchema = z
     allowedScopes: allowedScopesSchema,
     trustTelSubject: z.boolean(),
     requireSignedRequestObject: z.boolean(),
+    /** Replaces the list; [] clears it. */
+    allowedOrigins: allowedOriginsSchema,
+    /** Replaces the list; [] clears it. */
+    apkKeyHashes: apkKeyHashesSchema,
   })
   .partial()
   .strict();
@@ -141,6 +163,10 @@ export const clientViewSchema = z
     trustTelSubject: z.boolean(),
     /** The app's authorization requests must be signed request objects (ICM). */
     requireSignedRequestObject: z.boolean(),
+    /** Operator tokens: web origins a Telephony Binding JWT `aud` may name. */
+    allowedOrigins: z.array(z.string()),
+    /** Operator tokens: APK key hashes (`android:apk-key-hash:<h>`) a Binding JWT `aud` may name. */
+    apkKeyHashes: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

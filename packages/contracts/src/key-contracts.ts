@@ -62,3 +62,31 @@ export const masterKeyRotationReportSchema = z
   })
   .strict();
 export type MasterKeyRotationReport = z.output<typeof masterKeyRotationReportSchema>;
+
+/** One certificate of the aggregator's OpenID4VP chain (never the private key). */
+export const openId4VpCertificateViewSchema = z
+  .object({
+    kid: z.string(),
+    /** SHA-256 of the certificate's DER, lowercase hex (Google's allowlist holds the root's). */
+    fingerprint: z.string(),
+    notAfter: z.string(),
+    createdAt: z.string(),
+  })
+  .strict();
+
+/** `GET /keys/openid4vp`, `POST /keys/openid4vp/rotate`: the chain that signs new requests. */
+export const openId4VpKeyViewSchema = z
+  .object({
+    root: openId4VpCertificateViewSchema,
+    leaf: openId4VpCertificateViewSchema,
+    /** `[leaf, root]`, standard base64 DER, as in each credential_authorization_jwt. */
+    x5c: z.array(z.string()),
+  })
+  .strict();
+export type OpenId4VpKeyView = z.output<typeof openId4VpKeyViewSchema>;
+
+/** `POST /keys/openid4vp/rotate`: a new leaf; `root: true` a new root too. No body: a leaf. */
+export const rotateOpenId4VpRequestSchema = z
+  .object({ root: z.boolean('root: must be true or false').optional() }, JSON_OBJECT)
+  .optional();
+export type RotateOpenId4VpRequest = z.input<typeof rotateOpenId4VpRequestSchema>;

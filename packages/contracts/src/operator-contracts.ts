@@ -2,6 +2,7 @@ import { SCOPE_STYLES } from '@switchboard/camara';
 import { z } from 'zod';
 import { displayNameSchema, endpointUrlSchema, OPERATOR_ID } from './field-rules.js';
 import { privateJwkSchema } from './jwk-rules.js';
+import { carrierIdsSchema, OPERATOR_TOKEN_NEEDS_CARRIER_IDS } from './operator-token-rules.js';
 
 // Admin API `/admin/v1/operators…` and operator API `/operators/v1/operators/{id}`: an
 // operator as admins register it and as both read it back.
@@ -66,6 +67,10 @@ const operatorFields = {
   /** GSMA OPG.10 `GET /telco-routing/v1/routing` Switchboard polls, when the operator publishes one. */
   routingUrl: endpointUrlSchema.nullable(),
   supportedApis: supportedApisSchema,
+  /** The Android carrier ids of the operator's SIMs (the operator-token path's eligibility). */
+  carrierIds: carrierIdsSchema,
+  /** The operator accepts `sub=operatortoken:<temp_token>` JWT-bearer grants (TS.43). */
+  operatorToken: z.boolean(),
 };
 
 /** `POST /operators`. */
@@ -77,8 +82,14 @@ export const operatorInputSchema = z
     status: operatorFields.status.default('active'),
     routingUrl: operatorFields.routingUrl.default(null),
     supportedApis: operatorFields.supportedApis.default([]),
+    carrierIds: operatorFields.carrierIds.default([]),
+    operatorToken: operatorFields.operatorToken.default(false),
   })
-  .strict();
+  .strict()
+  .refine((o) => !o.operatorToken || o.carrierIds.length > 0, {
+    path: ['operatorToken'],
+    message: OPERATOR_TOKEN_NEEDS_CARRIER_IDS,
+  });
 export type OperatorInput = z.input<typeof operatorInputSchema>;
 
 const { id: _id, ...updatable } = operatorFields;
@@ -89,7 +100,8 @@ export type OperatorUpdate = z.input<typeof operatorUpdateSchema>;
 
 /**
  * Operator API `PATCH /operators/v1/operators/{id}`: what an operator may change itself, with
- * the admin fields' rules; status, country and "insecure" stay with admins.
+ * the admin fields' rules; status, country and "insecure" stay with admins. Its Android carrier
+ * ids and whether it offers operator tokens are the operator's own product.
  */
 export const operatorProfileUpdateSchema = operatorUpdateSchema.pick({
   name: true,
@@ -100,6 +112,8 @@ export const operatorProfileUpdateSchema = operatorUpdateSchema.pick({
   clientId: true,
   credentials: true,
   routingUrl: true,
+  carrierIds: true,
+  operatorToken: true,
 });
 export type OperatorProfileUpdate = z.input<typeof operatorProfileUpdateSchema>;
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import {
+  OPERATOR_TOKEN_NEEDS_CARRIER_IDS,
   operatorInputSchema,
   operatorUpdateSchema,
   type Operator,
@@ -98,6 +99,8 @@ export function createOperatorService(
             allow_insecure_http: input.allowInsecureHttp,
             routing_url: input.routingUrl,
             supported_apis: JSON.stringify(input.supportedApis),
+            carrier_ids: input.carrierIds,
+            operator_token: input.operatorToken,
           });
           return toOperator(row);
         },
@@ -124,7 +127,9 @@ export function createOperatorService(
         async (trx) => {
           const current = toOperator(await mustGet(trx, id));
           before = current;
-          checkUrls({ ...current, ...stripUndefined(patch) });
+          const merged = { ...current, ...stripUndefined(patch) };
+          checkUrls(merged);
+          checkOperatorToken(merged);
           const updated = await updateOperatorRow(trx, id, {
             ...(patch.name !== undefined && { name: patch.name }),
             ...(patch.country !== undefined && { country: patch.country }),
@@ -144,6 +149,8 @@ export function createOperatorService(
             ...(patch.supportedApis !== undefined && {
               supported_apis: JSON.stringify(patch.supportedApis),
             }),
+            ...(patch.carrierIds !== undefined && { carrier_ids: patch.carrierIds }),
+            ...(patch.operatorToken !== undefined && { operator_token: patch.operatorToken }),
           });
           if (patch.routingUrl !== undefined && patch.routingUrl !== current.routingUrl)
             await resetSyncState(trx, id);
@@ -205,6 +212,14 @@ function checkUrls(op: Parameters<typeof insecureUrlProblems>[0]): void {
       problems.map((message) => ({ message })),
     );
   }
+}
+
+/** Eligibility for operator tokens goes by Android carrier id: one is needed to be found. */
+function checkOperatorToken(op: Pick<Operator, 'operatorToken' | 'carrierIds'>): void {
+  if (op.operatorToken && op.carrierIds.length === 0)
+    throw new InputError(`operatorToken: ${OPERATOR_TOKEN_NEEDS_CARRIER_IDS}`, [
+      { field: 'operatorToken', message: `operatorToken: ${OPERATOR_TOKEN_NEEDS_CARRIER_IDS}` },
+    ]);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import type * as x509 from '@peculiar/x509';
 import type { Router } from 'express';
 import type { Knex } from 'knex';
 import { aggregatorTokenAudience, type SecretBox, type TokenKeyring } from '@switchboard/tokens';
@@ -37,6 +38,7 @@ import { spendAssertionId } from './store/backchannel-store.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 import { timedOperatorClient, type OperatorLegSink } from './flow/operator-leg-timing.js';
+import { createVpTokenExchange } from '../openid4vp/vp-token-exchange.js';
 
 export interface AuthorizeDeps {
   readonly config: Pick<
@@ -67,6 +69,11 @@ export interface AuthorizeDeps {
   readonly logger: Logger;
   /** Times the nested flow's operator legs for the scorecard (docs/operator-conformance.md). */
   readonly legs?: OperatorLegSink;
+  /**
+   * The operator-token path's `vp_token:` subjects: the Telephony trust anchors
+   * (OPENID4VP_TELEPHONY_TRUST_ANCHORS); undefined refuses every SD-JWT, saying so.
+   */
+  readonly telephonyTrustAnchors?: readonly x509.X509Certificate[] | undefined;
 }
 
 export interface Authorize {
@@ -175,6 +182,14 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     pairwiseSecret: deps.secrets.pairwiseSecret,
     accessTokenMaxTtl: deps.config.accessTokenMaxTtl,
     logger,
+    vpToken: createVpTokenExchange({
+      knex,
+      secretBox: deps.secretBox,
+      finder: deps.finder,
+      backend: operatorClient.backend,
+      trustAnchors: deps.telephonyTrustAnchors,
+      logger,
+    }),
   });
   const flow = createNestedFlow({
     finder: deps.finder,

@@ -9,6 +9,7 @@ import {
   type ClientCredentialsOnce,
   type ClientView,
   type GrantType,
+  OPERATOR_TOKEN_BACKEND_ONLY,
 } from '@switchboard/contracts';
 import { ConflictError, InputError, NotFoundError } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
@@ -45,9 +46,15 @@ export interface ClientService {
 /** What the JWT-bearer grant needs of a backend client. */
 export interface BackendClient {
   readonly id: string;
+  /** The app's name, shown to the user in the operator-token consent text. */
+  readonly name: string;
   readonly jwks: { keys: Array<Record<string, unknown>> };
   readonly trustTelSubject: boolean;
   readonly allowedScopes: readonly string[];
+  /** Web origins a Telephony Binding JWT `aud` may name (operator tokens). */
+  readonly allowedOrigins: readonly string[];
+  /** APK key hashes: a Binding JWT `aud` may be `android:apk-key-hash:<h>` for each. */
+  readonly apkKeyHashes: readonly string[];
 }
 
 /** Other processes see a disabled client or a new secret within this time. */
@@ -118,6 +125,8 @@ export function createClientService(deps: {
         backend: input.grantType === 'backend',
         trust_tel_subject: input.trustTelSubject,
         require_signed_request_object: input.requireSignedRequestObject,
+        allowed_origins: input.allowedOrigins,
+        apk_key_hashes: input.apkKeyHashes,
       });
       return { client: toView(await mustGet(id)), ...withoutJwks(once) };
     },
@@ -154,6 +163,11 @@ export function createClientService(deps: {
           'incompatible-state',
           `client '${id}' is not an authorization_code client with keys: it signs no request objects`,
         );
+      if (!row.backend && (patch.allowedOrigins?.length || patch.apkKeyHashes?.length))
+        throw new ConflictError(
+          'incompatible-state',
+          `client '${id}' is not a backend client: ${OPERATOR_TOKEN_BACKEND_ONLY}`,
+        );
       await updateClientRow(knex, id, {
         ...(patch.name ? { name: patch.name } : {}),
         ...(patch.redirectUris ? { redirect_uris: patch.redirectUris } : {}),
@@ -165,6 +179,8 @@ export function createClientService(deps: {
         ...(patch.requireSignedRequestObject !== undefined
           ? { require_signed_request_object: patch.requireSignedRequestObject }
           : {}),
+        ...(patch.allowedOrigins ? { allowed_origins: patch.allowedOrigins } : {}),
+        ...(patch.apkKeyHashes ? { apk_key_hashes: patch.apkKeyHashes } : {}),
       });
       return toView(await mustGet(id));
     },
@@ -198,9 +214,12 @@ export function createClientService(deps: {
       if (!row?.backend || !row.jwks) return undefined;
       return {
         id,
+        name: row.name,
         jwks: row.jwks,
         trustTelSubject: row.trust_tel_subject,
         allowedScopes: row.allowed_scopes,
+        allowedOrigins: row.allowed_origins,
+        apkKeyHashes: row.apk_key_hashes,
       };
     },
   };
@@ -260,7 +279,9 @@ function toMetadata(row: ClientRow, secret: string | null): Record<string, unkno
     client_id: row.id,
     client_name: row.name,
     redirect_uris: row.redirect_uris,
-    grant_types: [grant === 'backend' ? CIBA_GRANT_TYPE : grant],
+    // A backend client also gets client_credentials, for its /openid4vp/credentials token
+    // (the operator-token path, docs/operator-token.md).
+    grant_types: grant === 'backend' ? [CIBA_GRANT_TYPE, 'client_credentials'] : [grant],
     response_types: code ? ['code'] : [],
     // ICM: CIBA in poll mode only.
     ...(grant === 'backend' ? { backchannel_token_delivery_mode: 'poll' } : {}),
@@ -286,6 +307,8 @@ function toView(row: ClientRow): ClientView {
     allowedScopes: row.allowed_scopes,
     trustTelSubject: row.trust_tel_subject,
     requireSignedRequestObject: row.require_signed_request_object,
+    allowedOrigins: row.allowed_origins,
+    apkKeyHashes: row.apk_key_hashes,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -6,9 +6,13 @@ import { resealBatch, type SealedColumn } from './store/sealed-value-store.js';
 import { clientSecretContext } from '../clients/client-service.js';
 import { aggregatorKeyContext } from './key-service.js';
 import { operatorTokenContext } from '../authorize/operator-grants.js';
+import { openId4VpKeyContext } from '../openid4vp/openid4vp-keys.js';
+import { ephemeralKeyContext } from '../openid4vp/credential-request.js';
 
 /** Every value sealed with the master key (docs/security.md lists the same table). */
-export const SEALED_COLUMNS: ReadonlyArray<SealedColumn & { context(key: string): string }> = [
+export const SEALED_COLUMNS: ReadonlyArray<
+  SealedColumn & { context(key: string, contextValue?: string): string }
+> = [
   {
     table: 'operators',
     key: 'id',
@@ -22,6 +26,14 @@ export const SEALED_COLUMNS: ReadonlyArray<SealedColumn & { context(key: string)
     key: 'grant_id',
     column: 'access_token_enc',
     context: operatorTokenContext,
+  },
+  { table: 'openid4vp_keys', key: 'kid', column: 'private_key_enc', context: openId4VpKeyContext },
+  {
+    table: 'openid4vp_requests',
+    key: 'id',
+    column: 'ephemeral_key_enc',
+    contextColumn: 'client_id',
+    context: (id, clientId) => ephemeralKeyContext(id, clientId ?? ''),
   },
 ];
 
@@ -49,8 +61,13 @@ export function createMasterKeyRotation(deps: {
         const failed: string[] = [];
         let after: string | undefined;
         do {
-          const batch = await resealBatch(deps.knex, spec, after, batchSize, (key, sealed) =>
-            deps.secretBox.reseal(sealed, spec.context(key)),
+          const batch = await resealBatch(
+            deps.knex,
+            spec,
+            after,
+            batchSize,
+            (key, sealed, contextValue) =>
+              deps.secretBox.reseal(sealed, spec.context(key, contextValue)),
           );
           report.scanned += batch.scanned;
           report.resealed += batch.resealed;

@@ -22,6 +22,9 @@ export interface OperatorRow {
   allow_insecure_http: boolean;
   routing_url: string | null;
   supported_apis: SupportedApi[] | string;
+  /** integer[]: the Android carrier ids of the operator's SIMs. */
+  carrier_ids: number[];
+  operator_token: boolean;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -47,6 +50,8 @@ export function toOperator(row: OperatorRow): Operator {
       typeof row.supported_apis === 'string'
         ? (JSON.parse(row.supported_apis) as SupportedApi[])
         : row.supported_apis,
+    carrierIds: row.carrier_ids.map(Number),
+    operatorToken: row.operator_token,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

@@ -8,7 +8,7 @@ import {
 } from 'jose';
 import type { Knex } from 'knex';
 import { API_SCOPES, offersScope } from '@switchboard/camara';
-import type { Logger, TelcoFinder } from '@switchboard/telco-finder';
+import type { Logger, Operator, TelcoFinder } from '@switchboard/telco-finder';
 import { mintAggregatorAccessToken, type TokenKeyring } from '@switchboard/tokens';
 import type { BackendClient } from '../../clients/client-service.js';
 import {
@@ -20,8 +20,13 @@ import { translateScope } from '../flow/scope-translation.js';
 import { appTokenScope } from '../oidc/scopes.js';
 import { pairwiseSubject } from '../pairwise-subject.js';
 import { spendAssertionId } from '../store/backchannel-store.js';
+import { nvScopeOf, VCT_BY_SCOPE } from '../../openid4vp/openid4vp-scope.js';
 import { operatorRefusal } from './backend-errors.js';
 import { parseSubject } from './login-hint.js';
+import type {
+  OperatorTokenResult,
+  VpTokenExchangeInput,
+} from '../../openid4vp/vp-token-exchange.js';
 
 /** An OAuth token error response (RFC 6749 §5.2). */
 export class GrantError extends Error {
@@ -57,7 +62,15 @@ export interface JwtBearerDeps {
   /** Seconds (≤ 300). */
   readonly accessTokenMaxTtl: number;
   readonly logger: Logger;
+  /**
+   * The operator-token path (`sub = vp_token:<SD-JWT>`, CAMARA NV "Operator Token
+   * Acquisition" guide §5); absent, such subjects are refused.
+   */
+  readonly vpToken?: (input: VpTokenExchangeInput) => Promise<OperatorTokenResult>;
 }
+
+/** The guide's subject prefix for an operator token presented by an app (§5.1 step 0). */
+export const VP_TOKEN_PREFIX = 'vp_token:';
 
 /** ICM "JWT Bearer Flow": at most 300 s between `iat` and `exp`, and from receipt to `exp`. */
 const MAX_LIFETIME = 300;
@@ -100,11 +113,13 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
     const payload = await verifySignatureAndTimes(assertion, client);
     const scope = scopeOf(payload, client);
     const subject = subjectOf(payload, client);
-    if (
-      !(await spendAssertionId(deps.knex, client.id, payload.jti!, new Date(payload.exp! * 1000)))
-    )
+    const spendJti = () =>
+      spendAssertionId(deps.knex, client.id, payload.jti!, new Date(payload.exp! * 1000));
+    // The vp_token: path spends the jti once the SD-JWT passed its checks: refused input
+    // writes nothing.
+    if (subject.kind === 'tel' && !(await spendJti()))
       throw invalid('the assertion jti was used already');
-    return { client, scope, subject };
+    return { client, scope, subject, spendJti };
   }
 
   async function verifySignatureAndTimes(assertion: string, client: BackendClient) {
@@ -149,7 +164,16 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
   }
 
   function subjectOf(payload: JWTPayload, client: BackendClient) {
-    const subject = parseSubject(String(payload.sub));
+    const sub = String(payload.sub);
+    if (sub.startsWith(VP_TOKEN_PREFIX)) {
+      if (!deps.vpToken) throw invalid('vp_token: subjects are not served by this aggregator');
+      if (!nvScopeOf(String(payload.scope)))
+        throw invalid(
+          `scope: a vp_token: subject needs exactly one of ${Object.keys(VCT_BY_SCOPE).join(', ')}`,
+        );
+      return { kind: 'vp_token' as const, sdJwt: sub.slice(VP_TOKEN_PREFIX.length) };
+    }
+    const subject = parseSubject(sub);
     if ('refusal' in subject) throw invalid(`sub: ${subject.refusal}`);
     if (subject.kind !== 'tel')
       throw invalid('sub must be tel:+E164 for the JWT-bearer grant (ICM)');
@@ -163,7 +187,12 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
   async function grant(
     params: URLSearchParams,
   ): Promise<{ clientId: string; body: TokenResponse }> {
-    const { client, scope, subject } = await verify(params);
+    const verified = await verify(params);
+    const { client, scope, subject } = verified;
+    if (subject.kind === 'vp_token') {
+      const result = await deps.vpToken!({ client, scope, sdJwt: subject.sdJwt, spendJti: verified.spendJti });
+      return mint(client, scope, result.operator, result, `openid4vp:${result.credentialId}`);
+    }
     const match = deps.finder.lookupPhoneNumber(subject.phoneNumber);
     if (!match || match.operator.status !== 'active')
       throw invalid('no mobile operator served by this aggregator knows this subscriber');
@@ -182,13 +211,24 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
       if (err instanceof GrantError) throw err;
       throw operatorFailure(err, client.id, op.id);
     }
+    return mint(client, scope, op, tokens, subject.hint);
+  }
+
+  /** The AggregatorAccessToken around the operator's token, routed to that operator. */
+  async function mint(
+    client: BackendClient,
+    scope: string,
+    op: Operator,
+    tokens: { accessToken: string; expiresIn: number },
+    subjectHint: string,
+  ): Promise<{ clientId: string; body: TokenResponse }> {
     const ttl = Math.max(1, Math.min(tokens.expiresIn, deps.accessTokenMaxTtl));
     const { token } = await mintAggregatorAccessToken({
       keyring: await deps.tokenKeyring(),
       issuer: deps.issuer,
       audience: deps.audience,
       clientId: client.id,
-      subject: pairwiseSubject(deps.pairwiseSecret, client.id, op.id, subject.hint),
+      subject: pairwiseSubject(deps.pairwiseSecret, client.id, op.id, subjectHint),
       scope,
       ttl,
       routing: { operatorId: op.id, apiRoot: op.apiRoot, operatorAccessToken: tokens.accessToken },

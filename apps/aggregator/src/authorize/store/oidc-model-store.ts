@@ -77,6 +77,7 @@ export async function deleteExpiredFlowState(knex: Knex): Promise<void> {
     'access_token_uses',
     'backchannel_requests',
     'assertion_uses',
+    'openid4vp_requests',
   ])
     await knex(table).where('expires_at', '<=', knex.fn.now()).delete();
 }

@@ -19,13 +19,18 @@ export interface ClientRow {
   trust_tel_subject: boolean;
   /** The app must send signed request objects (ICM "Signed Authentication Requests"). */
   require_signed_request_object: boolean;
+  /** text[]: web origins a Telephony Binding JWT `aud` may name (operator tokens). */
+  allowed_origins: string[];
+  /** text[]: base64url SHA-256 APK signing-key hashes a Binding JWT `aud` may name. */
+  apk_key_hashes: string[];
   created_at: Date | string;
   updated_at: Date | string;
 }
 
 export type ClientRowInput = Omit<ClientRow, 'created_at' | 'updated_at' | 'status'>;
 
-// jsonb columns are written as JSON text: node-postgres would send a JS array as a SQL array.
+// jsonb columns are written as JSON text: node-postgres would send a JS array as a SQL array
+// (which is what the text[] columns allowed_origins and apk_key_hashes take).
 const encode = (row: Partial<ClientRowInput & { status: string }>) => ({
   ...row,
   ...(row.redirect_uris ? { redirect_uris: JSON.stringify(row.redirect_uris) } : {}),

@@ -6,6 +6,7 @@ export const RATE_LIMITED_ENDPOINTS = [
   'interaction',
   'token',
   'finder',
+  'openid4vp',
   'proxy',
 ] as const;
 export type RateLimitedEndpoint = (typeof RATE_LIMITED_ENDPOINTS)[number];
@@ -44,6 +45,8 @@ export const rateLimitEnvSchema = z.object({
   RATE_LIMIT_TOKEN_PER_IP: limit.default(6_000),
   RATE_LIMIT_FINDER_PER_CLIENT: limit.default(60_000),
   RATE_LIMIT_FINDER_PER_IP: limit.default(6_000),
+  RATE_LIMIT_OPENID4VP_PER_CLIENT: limit.default(60_000),
+  RATE_LIMIT_OPENID4VP_PER_IP: limit.default(6_000),
   RATE_LIMIT_PROXY_PER_CLIENT: limit.default(600_000),
   RATE_LIMIT_PROXY_PER_IP: limit.default(60_000),
 });
@@ -66,6 +69,10 @@ export function parseRateLimitConfig(
       interaction: { perClient: 0, perIp: c.RATE_LIMIT_INTERACTION_PER_IP },
       token: { perClient: c.RATE_LIMIT_TOKEN_PER_CLIENT, perIp: c.RATE_LIMIT_TOKEN_PER_IP },
       finder: { perClient: c.RATE_LIMIT_FINDER_PER_CLIENT, perIp: c.RATE_LIMIT_FINDER_PER_IP },
+      openid4vp: {
+        perClient: c.RATE_LIMIT_OPENID4VP_PER_CLIENT,
+        perIp: c.RATE_LIMIT_OPENID4VP_PER_IP,
+      },
       proxy: { perClient: c.RATE_LIMIT_PROXY_PER_CLIENT, perIp: c.RATE_LIMIT_PROXY_PER_IP },
     }),
   });

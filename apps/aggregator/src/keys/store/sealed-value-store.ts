@@ -5,6 +5,8 @@ export interface SealedColumn {
   readonly table: string;
   readonly key: string;
   readonly column: string;
+  /** A second column the context is built from, besides the row key (e.g. the client id). */
+  readonly contextColumn?: string;
 }
 
 export interface ResealBatch {
@@ -26,23 +28,27 @@ export async function resealBatch(
   spec: SealedColumn,
   after: string | undefined,
   limit: number,
-  reseal: (key: string, sealed: string) => string | undefined,
+  reseal: (key: string, sealed: string, contextValue?: string) => string | undefined,
 ): Promise<ResealBatch> {
   return knex.transaction(async (trx) => {
     const query = trx(spec.table)
-      .select({ key: spec.key, sealed: spec.column })
+      .select({
+        key: spec.key,
+        sealed: spec.column,
+        ...(spec.contextColumn ? { contextValue: spec.contextColumn } : {}),
+      })
       .whereNotNull(spec.column)
       .orderBy(spec.key)
       .limit(limit)
       .forUpdate();
     if (after !== undefined) query.where(spec.key, '>', after);
-    const rows = (await query) as Array<{ key: string; sealed: string }>;
+    const rows = (await query) as Array<{ key: string; sealed: string; contextValue?: string }>;
     let resealed = 0;
     const failed: string[] = [];
     for (const row of rows) {
       let next: string | undefined;
       try {
-        next = reseal(row.key, row.sealed);
+        next = reseal(row.key, row.sealed, row.contextValue);
       } catch {
         failed.push(row.key);
         continue;

@@ -221,6 +221,25 @@ describe('operator API: profile', () => {
     });
   });
 
+  it('sets its own Android carrier ids and operator-token switch (issue 14: its product)', async () => {
+    expect((await api(tokenB, 'GET', 'sandbox-b')).json).toMatchObject({
+      carrierIds: [],
+      operatorToken: false,
+    });
+    const r = await api(tokenB, 'PATCH', 'sandbox-b', {
+      carrierIds: [90001],
+      operatorToken: true,
+    });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ carrierIds: [90001], operatorToken: true });
+    expect(agg.index.operator('sandbox-b')).toMatchObject({
+      carrierIds: [90001],
+      operatorToken: true,
+    });
+    const off = await api(tokenB, 'PATCH', 'sandbox-b', { carrierIds: [], operatorToken: false });
+    expect(off.json).toMatchObject({ carrierIds: [], operatorToken: false });
+  });
+
   it.each([
     ['an http issuer', { issuerUrl: 'http://auth.a.example' }, /issuerUrl must be an https URL/],
     ['an http api root', { apiRoot: 'http://api.a.example' }, /apiRoot must be an https URL/],
@@ -275,6 +294,16 @@ describe('operator API: profile', () => {
       'an http routing URL',
       { routingUrl: 'http://a.example/telco-routing/v1/routing' },
       /routingUrl must be an https URL/,
+    ],
+    [
+      'operator tokens without a carrier id',
+      { operatorToken: true },
+      /^operatorToken: an operator offering operator tokens needs at least one Android carrier id$/,
+    ],
+    [
+      'a carrier id twice',
+      { carrierIds: [90001, 90001] },
+      /^carrierIds\.1: carrier id 90001 is listed twice$/,
     ],
     ['an admin-only field', { allowInsecureHttp: true }, /Unrecognized key/],
     ['a status change', { status: 'disabled' }, /Unrecognized key/],

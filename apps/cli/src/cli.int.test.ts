@@ -188,3 +188,61 @@ describe('switchboard CLI against a running aggregator', () => {
     expect(JSON.parse(run.stdout).operatorId).toBe('op-a');
   });
 });
+
+describe('switchboard operators: operator tokens (issue 14)', () => {
+  const NEEDS =
+    'operatorToken: an operator offering operator tokens needs at least one Android carrier id';
+
+  it('adds and updates carrier ids and the operator-token switch; show, list and --json print them', async () => {
+    const added = await addOperator('op-ot', '--carrier-ids', '90001, 90002', '--operator-token');
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    const shown = await h.cli('operators', 'show', 'op-ot');
+    expect(shown.stdout).toMatch(/carrier ids\s+90001,90002\noperator token\s+offered/);
+    expect(JSON.parse((await h.cli('--json', 'operators', 'show', 'op-ot')).stdout)).toMatchObject({
+      carrierIds: [90001, 90002],
+      operatorToken: true,
+    });
+    expect((await h.cli('operators', 'list')).stdout).toMatch(
+      /OPERATOR TOKEN[\s\S]*op-ot\s+Op op-ot\s+ES\s+active\s+client_secret_basic\s+camara\s+90001,90002\s/,
+    );
+    const updated = await h.cli('--json', 'operators', 'update', 'op-ot', '--carrier-ids', '1839');
+    expect(JSON.parse(updated.stdout)).toMatchObject({ carrierIds: [1839], operatorToken: true });
+    const off = await h.cli('--json', 'operators', 'update', 'op-ot', '--no-operator-token');
+    expect(JSON.parse(off.stdout)).toMatchObject({ carrierIds: [1839], operatorToken: false });
+    const cleared = await h.cli('--json', 'operators', 'update', 'op-ot', '--carrier-ids', '');
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ carrierIds: [], operatorToken: false });
+    expect((await h.cli('operators', 'show', 'op-ot')).stdout).toMatch(
+      /carrier ids\s+\(none\)\noperator token\s+not offered/,
+    );
+    // Without the flags an operator offers none.
+    expect((await addOperator('op-no-ot')).code).toBe(0);
+    expect(
+      JSON.parse((await h.cli('--json', 'operators', 'show', 'op-no-ot')).stdout),
+    ).toMatchObject({ carrierIds: [], operatorToken: false });
+  });
+
+  it.each([
+    [['--operator-token'], NEEDS],
+    [['--carrier-ids', '90001,x'], "--carrier-ids: 'x' is not an Android carrier id"],
+    [['--carrier-ids', '-3'], "--carrier-ids: '-3' is not an Android carrier id"],
+    [
+      ['--carrier-ids', '2147483648'],
+      'carrierIds.0: must be an Android carrier id, at most 2147483647',
+    ],
+    [['--carrier-ids', '7,7'], 'carrierIds.1: carrier id 7 is listed twice'],
+  ])('refuses operators update %j with exit 2 and a clear message', async (flags, message) => {
+    const run = await h.cli('operators', 'update', 'op-no-ot', ...flags);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it('documents the flags in --help', async () => {
+    for (const verb of ['add', 'update']) {
+      const help = (await h.cli('operators', verb, '--help')).stdout;
+      expect(help).toMatch(/--carrier-ids <ids>/);
+      expect(help).toMatch(/--operator-token/);
+      expect(help).toMatch(/--no-operator-token/);
+      expect(help).toMatch(/Operator tokens \(CAMARA Number Verification/);
+    }
+  });
+});

@@ -53,12 +53,12 @@ export const allowedOriginsSchema = z
 
 /**
  * An Android app's signing-key hash: base64url (no padding) of a SHA-256 digest, 43 characters;
- * the last one carries 2 bits and 4 zero bits, so it is one of A, Q, g, w.
+ * the last one carries 4 bits and 2 zero bits, so its value is a multiple of 4.
  */
 export const apkKeyHashSchema = z
   .string()
   .regex(
-    /^[A-Za-z0-9_-]{42}[AQgw]$/,
+    /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/,
     'must be the base64url (unpadded) SHA-256 of the APK signing key: 43 characters',
   );
 

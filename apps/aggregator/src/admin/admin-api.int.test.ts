@@ -302,3 +302,123 @@ describe('ICM signed request objects (issue 15, point 2): a per-client setting r
     expect(await res.json()).toMatchObject({ code: 'INCOMPATIBLE_STATE' });
   });
 });
+
+describe('operator tokens (issue 14): operators carry Android carrier ids, backend clients the audiences of their tokens', () => {
+  const send = (method: string, p: string, body?: unknown) =>
+    admin(p, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const operator = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    name: `Operator ${id}`,
+    country: 'ES',
+    issuerUrl: `https://${id}.example/auth`,
+    apiRoot: `https://${id}.example/api`,
+    clientId: 'switchboard',
+    credentials: { method: 'client_secret_basic', clientSecret: 'a-long-client-secret' },
+    ...extra,
+  });
+  const HASH = '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU';
+
+  it('POST and PATCH /operators set carrierIds and operatorToken; views and the audit log show them', async () => {
+    const created = await send(
+      'POST',
+      '/operators',
+      operator('ot-admin-a', { carrierIds: [90001], operatorToken: true }),
+    );
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ carrierIds: [90001], operatorToken: true });
+    const plain = await send('POST', '/operators', operator('ot-admin-b'));
+    expect(await plain.json()).toMatchObject({ carrierIds: [], operatorToken: false });
+    const patched = await send('PATCH', '/operators/ot-admin-a', { carrierIds: [90001, 1839] });
+    expect(patched.status).toBe(200);
+    expect(await (await admin('/operators/ot-admin-a')).json()).toMatchObject({
+      carrierIds: [90001, 1839],
+      operatorToken: true,
+    });
+    const { items } = (await (await admin('/operators')).json()) as {
+      items: Array<{ id: string; carrierIds: number[] }>;
+    };
+    expect(items.find((o) => o.id === 'ot-admin-a')?.carrierIds).toEqual([90001, 1839]);
+    const audit = (await (await admin('/audit?operator=ot-admin-a')).json()) as {
+      items: Array<{ action: string; detail: Record<string, unknown> }>;
+    };
+    expect(audit.items.find((e) => e.action === 'operator.update')?.detail).toMatchObject({
+      changed: ['carrierIds'],
+      before: { carrierIds: [90001], operatorToken: true },
+      after: { carrierIds: [90001, 1839], operatorToken: true },
+    });
+    expect(audit.items.find((e) => e.action === 'operator.create')?.detail).toMatchObject({
+      after: { carrierIds: [90001], operatorToken: true },
+    });
+  });
+
+  it('refuses operator tokens without a carrier id, and bad carrier ids, with 400 naming the field', async () => {
+    const none = await send('POST', '/operators', operator('ot-admin-c', { operatorToken: true }));
+    expect(none.status).toBe(400);
+    expect(await none.json()).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message:
+        'operatorToken: an operator offering operator tokens needs at least one Android carrier id',
+    });
+    const cleared = await send('PATCH', '/operators/ot-admin-a', { carrierIds: [] });
+    expect(cleared.status).toBe(400);
+    expect(await cleared.json()).toMatchObject({
+      message:
+        'operatorToken: an operator offering operator tokens needs at least one Android carrier id',
+    });
+    const big = await send('PATCH', '/operators/ot-admin-b', { carrierIds: [2 ** 31] });
+    expect(await big.json()).toMatchObject({
+      status: 400,
+      message: 'carrierIds.0: must be an Android carrier id, at most 2147483647',
+    });
+  });
+
+  it("POST and PATCH /clients set a backend client's allowedOrigins and apkKeyHashes; [] clears; other clients refuse them", async () => {
+    const created = await send('POST', '/clients', {
+      name: 'Shop backend',
+      grantType: 'backend',
+      generateKey: true,
+      allowedOrigins: ['https://Shop.example:443'],
+      apkKeyHashes: [HASH],
+    });
+    expect(created.status).toBe(201);
+    const { client } = (await created.json()) as { client: { id: string } };
+    expect(client).toMatchObject({
+      allowedOrigins: ['https://shop.example'],
+      apkKeyHashes: [HASH],
+    });
+    const patched = await send('PATCH', `/clients/${client.id}`, {
+      allowedOrigins: ['http://localhost:5173', 'https://m.shop.example'],
+      apkKeyHashes: [],
+    });
+    expect(await patched.json()).toMatchObject({
+      allowedOrigins: ['http://localhost:5173', 'https://m.shop.example'],
+      apkKeyHashes: [],
+    });
+    const bad = await send('PATCH', `/clients/${client.id}`, {
+      allowedOrigins: ['http://shop.example'],
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message:
+        'invalid client: allowedOrigins.0: must be an https origin (http only for localhost, 127.0.0.1 or [::1]) without user info',
+    });
+    const app = await send('POST', '/clients', {
+      name: 'Web app',
+      redirectUris: ['https://app.example/cb'],
+      generateKey: true,
+    });
+    const appId = ((await app.json()) as { client: { id: string } }).client.id;
+    const refused = await send('PATCH', `/clients/${appId}`, { apkKeyHashes: [HASH] });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'INCOMPATIBLE_STATE' });
+    expect(await (await admin(`/clients/${appId}`)).json()).toMatchObject({
+      allowedOrigins: [],
+      apkKeyHashes: [],
+    });
+  });
+});

@@ -349,3 +349,127 @@ describe('ICM signed request objects (issue 15, point 2): a per-client setting r
     expect(run.stderr).toMatch(/signs no request objects/);
   });
 });
+
+describe('switchboard clients: operator-token audiences (issue 14)', () => {
+  const HASH = '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU';
+  const HASH_2 = 'ypeBEsobvcr6wjGzmiPcTaeG7_gUfE5yuYB3ha_uSLs';
+
+  it('adds a backend client with origins and APK key hashes; update replaces, --no-… clears; show and --json print them', async () => {
+    const created = await json(
+      'clients',
+      'add',
+      '--name',
+      'Shop app',
+      '--backend',
+      '--generate-key',
+      '--allowed-origin',
+      'https://Shop.example',
+      '--allowed-origin',
+      'http://localhost:5173',
+      '--apk-key-hash',
+      HASH,
+    );
+    expect(created.client).toMatchObject({
+      allowedOrigins: ['https://shop.example', 'http://localhost:5173'],
+      apkKeyHashes: [HASH],
+    });
+    const id = created.client.id;
+    expect((await h.cli('clients', 'show', id)).stdout).toMatch(
+      new RegExp(
+        `allowed origins\\s+https://shop\\.example http://localhost:5173\\napk key hashes\\s+${HASH}`,
+      ),
+    );
+    const replaced = await json(
+      'clients',
+      'update',
+      id,
+      '--allowed-origin',
+      'https://m.shop.example',
+      '--apk-key-hash',
+      HASH,
+      '--apk-key-hash',
+      HASH_2,
+    );
+    expect(replaced).toMatchObject({
+      allowedOrigins: ['https://m.shop.example'],
+      apkKeyHashes: [HASH, HASH_2],
+    });
+    const cleared = await json('clients', 'update', id, '--no-allowed-origins');
+    expect(cleared).toMatchObject({ allowedOrigins: [], apkKeyHashes: [HASH, HASH_2] });
+    const both = await json('clients', 'update', id, '--no-apk-key-hashes');
+    expect(both).toMatchObject({ allowedOrigins: [], apkKeyHashes: [] });
+    expect((await h.cli('clients', 'show', id)).stdout).toMatch(
+      /allowed origins\s+\(none\)\napk key hashes\s+\(none\)/,
+    );
+  });
+
+  it.each([
+    [
+      ['--allowed-origin', 'http://shop.example'],
+      'allowedOrigins.0: must be an https origin (http only for localhost, 127.0.0.1 or [::1]) without user info',
+    ],
+    [
+      ['--allowed-origin', 'https://shop.example/login'],
+      'allowedOrigins.0: must be an origin scheme://host[:port], without path, query or fragment',
+    ],
+    [
+      ['--apk-key-hash', 'abc'],
+      'apkKeyHashes.0: must be the base64url (unpadded) SHA-256 of the APK signing key: 43 characters',
+    ],
+    [
+      ['--allowed-origin', 'https://a.example', '--no-allowed-origins'],
+      'give --allowed-origin or --no-allowed-origins, not both',
+    ],
+  ])('refuses clients update %j with exit 2 and a clear message', async (flags, message) => {
+    const { client } = await json('clients', 'add', '--name', 'B', '--backend', '--generate-key');
+    const run = await h.cli('clients', 'update', client.id, ...flags);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it('keeps them to backend clients', async () => {
+    const app = await h.cli(
+      'clients',
+      'add',
+      '--name',
+      'Web',
+      '--redirect-uri',
+      'https://w.example/cb',
+      '--generate-key',
+      '--apk-key-hash',
+      HASH,
+    );
+    expect(app.code).toBe(2);
+    expect(app.stderr).toMatch(/--allowed-origin and --apk-key-hash are for --backend clients/);
+    const web = await json(
+      'clients',
+      'add',
+      '--name',
+      'Web',
+      '--redirect-uri',
+      'https://w.example/cb',
+      '--generate-key',
+    );
+    const run = await h.cli(
+      'clients',
+      'update',
+      web.client.id,
+      '--allowed-origin',
+      'https://w.example',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /is not a backend client: only a backend client exchanges operator tokens/,
+    );
+  });
+
+  it('documents the flags in --help', async () => {
+    const add = (await h.cli('clients', 'add', '--help')).stdout;
+    expect(add).toMatch(/--allowed-origin <origin>/);
+    expect(add).toMatch(/--apk-key-hash <hash>/);
+    const update = (await h.cli('clients', 'update', '--help')).stdout;
+    expect(update).toMatch(/--no-allowed-origins/);
+    expect(update).toMatch(/--no-apk-key-hashes/);
+    expect(update).toMatch(/Operator tokens \(CAMARA Number Verification/);
+  });
+});

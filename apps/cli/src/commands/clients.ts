@@ -23,6 +23,12 @@ interface ClientFlags {
   trustTelSubject?: boolean;
   requireSignedRequest?: boolean;
   scopes?: string;
+  allowedOrigin?: string[];
+  apkKeyHash?: string[];
+  /** false: --no-allowed-origins (commander's negation alone defaults to true). */
+  allowedOrigins?: boolean;
+  /** false: --no-apk-key-hashes. */
+  apkKeyHashes?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -33,6 +39,13 @@ const SCOPE_EXAMPLES = `
 Scopes: an app may request only the CAMARA API scopes it is allowed. A new app gets
 number-verification:verify and number-verification-verify-read (verify a number it already
 has); the device-phone-number scopes return the phone number itself: allow them with --scopes.`;
+
+const OPERATOR_TOKEN_HELP = `
+Operator tokens (CAMARA Number Verification, "Operator Token Acquisition"): a backend client
+whose app runs on Android handsets can exchange a SIM-based operator token. The handset's
+Telephony names the calling app in the token's audience: a web origin (--allowed-origin,
+scheme://host[:port], https or http on localhost/127.0.0.1/[::1]) or an Android app
+(--apk-key-hash, base64url SHA-256 of its signing key, 43 characters); at most 20 of each.`;
 
 /** `a,b c` → ['a', 'b', 'c']; the admin API names any scope it does not know. */
 const scopeList = (value: string) => value.split(/[\s,]+/).filter(Boolean);
@@ -73,6 +86,16 @@ export function registerClientCommands(program: Command, ctx: CommandContext): v
       '--scopes <scopes>',
       `${SCOPES_HELP} (default: the two verify scopes; not with --telco-finder)`,
     )
+    .option(
+      '--allowed-origin <origin>',
+      'with --backend: a web origin its operator tokens may name, e.g. https://shop.example (repeatable)',
+      collect,
+    )
+    .option(
+      '--apk-key-hash <hash>',
+      'with --backend: an Android app (base64url SHA-256 of its signing key) its operator tokens may name (repeatable)',
+      collect,
+    )
     .addHelpText(
       'after',
       `
@@ -92,7 +115,12 @@ Examples:
   $ switchboard clients add --name "Call centre" --backend --jwks-file cc-jwks.json \\
       --trust-tel-subject --scopes sim-swap:check,kyc-match:match
       then also: JWT-bearer (POST /token grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer)
-${SCOPE_EXAMPLES}`,
+  $ switchboard clients add --name "Shop app" --backend --generate-key \\
+      --scopes number-verification:verify --allowed-origin https://shop.example \\
+      --apk-key-hash 47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU
+      then also: operator tokens (POST /openid4vp/credentials, JWT-bearer sub=vp_token:…)
+${SCOPE_EXAMPLES}
+${OPERATOR_TOKEN_HELP}`,
     )
     .action(
       ctx.run(async (flags: ClientFlags) => {
@@ -108,6 +136,8 @@ ${SCOPE_EXAMPLES}`,
           ...(flags.jwksFile ? { jwks: readJwks(flags.jwksFile) } : {}),
           ...(flags.generateKey ? { generateKey: true } : {}),
           ...(flags.scopes !== undefined ? { allowedScopes: scopeList(flags.scopes) } : {}),
+          ...(flags.allowedOrigin ? { allowedOrigins: flags.allowedOrigin } : {}),
+          ...(flags.apkKeyHash ? { apkKeyHashes: flags.apkKeyHash } : {}),
         };
         const created = await ctx.client().send<ClientCredentialsOnce>('POST', '/clients', body);
         ctx.out().result(created, () => describeCreated(created));
@@ -123,6 +153,7 @@ ${SCOPE_EXAMPLES}`,
         ctx.out().result(items, () =>
           table(
             ['id', 'name', 'status', 'auth', 'grant', 'tel subject', 'redirect uris', 'scopes'],
+            // Origins and APK key hashes are long: `clients show` prints them.
             items.map((c) => [
               c.id,
               c.name,
@@ -153,7 +184,7 @@ ${SCOPE_EXAMPLES}`,
     .command('update')
     .argument('<id>')
     .description(
-      "change an app's name, redirect URIs, public keys, allowed API scopes, signed-request requirement or tel: trust",
+      "change an app's name, redirect URIs, public keys, allowed API scopes, signed-request requirement, tel: trust or operator-token audiences",
     )
     .option('--name <name>')
     .option('--redirect-uri <uri>', 'replaces all redirect URIs (repeatable)', collect)
@@ -169,6 +200,18 @@ ${SCOPE_EXAMPLES}`,
       'apps with keys: accept only signed request objects (--no-require-signed-request accepts unsigned requests again)',
     )
     .option('--no-require-signed-request', 'apps: accept unsigned authorization requests again')
+    .option(
+      '--allowed-origin <origin>',
+      'backend clients: a web origin its operator tokens may name (repeatable; replaces the list)',
+      collect,
+    )
+    .option('--no-allowed-origins', 'backend clients: clear the allowed origins')
+    .option(
+      '--apk-key-hash <hash>',
+      'backend clients: an Android app key hash its operator tokens may name (repeatable; replaces the list)',
+      collect,
+    )
+    .option('--no-apk-key-hashes', 'backend clients: clear the APK key hashes')
     .addHelpText(
       'after',
       `
@@ -181,10 +224,22 @@ Examples:
       (unsigned authorization requests of the app get invalid_request from now on)
   $ switchboard clients update sb-456 --no-trust-tel-subject
       (a backend client: its JWT-bearer assertions with sub=tel:+… get invalid_grant)
-${SCOPE_EXAMPLES}`,
+  $ switchboard clients update sb-456 --allowed-origin https://shop.example \\
+      --allowed-origin https://m.shop.example
+  $ switchboard clients update sb-456 --no-apk-key-hashes
+${SCOPE_EXAMPLES}
+${OPERATOR_TOKEN_HELP}`,
     )
     .action(
       ctx.run(async (id: string, flags: ClientFlags) => {
+        const allowedOrigins = listFlag(flags.allowedOrigin, flags.allowedOrigins, [
+          '--allowed-origin',
+          '--no-allowed-origins',
+        ]);
+        const apkKeyHashes = listFlag(flags.apkKeyHash, flags.apkKeyHashes, [
+          '--apk-key-hash',
+          '--no-apk-key-hashes',
+        ]);
         const patch: ClientUpdateInput = {
           ...(flags.name ? { name: flags.name } : {}),
           ...(flags.redirectUri ? { redirectUris: flags.redirectUri } : {}),
@@ -196,6 +251,8 @@ ${SCOPE_EXAMPLES}`,
           ...(flags.requireSignedRequest !== undefined
             ? { requireSignedRequestObject: flags.requireSignedRequest }
             : {}),
+          ...(allowedOrigins ? { allowedOrigins } : {}),
+          ...(apkKeyHashes ? { apkKeyHashes } : {}),
         };
         if (Object.keys(patch).length === 0) throw new CliError('nothing to change');
         const c = await ctx.client().send<ClientView>('PATCH', path(id), patch);
@@ -262,6 +319,10 @@ function checkAddFlags(flags: ClientFlags): void {
   }
   if (flags.trustTelSubject)
     throw new CliError('--trust-tel-subject is for --backend clients (JWT-bearer assertions)');
+  if (flags.allowedOrigin || flags.apkKeyHash)
+    throw new CliError(
+      '--allowed-origin and --apk-key-hash are for --backend clients (operator tokens are exchanged with JWT-bearer)',
+    );
   if (flags.requireSignedRequest && (flags.secret || flags.telcoFinder || !flags.redirectUri))
     throw new CliError(
       '--require-signed-request is for apps with --redirect-uri and keys (--jwks-file or --generate-key)',
@@ -272,6 +333,16 @@ function checkAddFlags(flags: ClientFlags): void {
     throw new CliError(
       'give --redirect-uri (an app), --backend (a backend client) or --telco-finder (a machine client)',
     );
+}
+
+/** `--x <v>` (repeatable) replaces a list, `--no-xs` clears it; both at once is a mistake. */
+function listFlag(
+  values: string[] | undefined,
+  keep: boolean | undefined,
+  [set, clear]: [string, string],
+): string[] | undefined {
+  if (values && keep === false) throw new CliError(`give ${set} or ${clear}, not both`);
+  return values ?? (keep === false ? [] : undefined);
 }
 
 /** A backend client's JWT-bearer `tel:` trust; other clients send no assertions. */
@@ -309,6 +380,12 @@ function showClient(c: ClientView): string {
     ...(c.operatorId ? ([['operator API of', c.operatorId]] as Array<[string, string]>) : []),
     ['redirect uris', c.redirectUris.join(' ')],
     ['allowed scopes', c.allowedScopes.length ? c.allowedScopes.join(' ') : '(none)'],
+    ...(c.grantType === 'backend'
+      ? ([
+          ['allowed origins', c.allowedOrigins.length ? c.allowedOrigins.join(' ') : '(none)'],
+          ['apk key hashes', c.apkKeyHashes.length ? c.apkKeyHashes.join(' ') : '(none)'],
+        ] as Array<[string, string]>)
+      : []),
     ['key ids', c.jwks?.keys.map((k) => String(k.kid ?? '(no kid)')).join(' ')],
     ['created', c.createdAt],
   ]);

@@ -1,4 +1,4 @@
-import type { OperatorDetails, SupportedApi } from '@switchboard/contracts';
+import type { Operator, OperatorDetails, SupportedApi } from '@switchboard/contracts';
 import { CliError } from '../io.js';
 
 export function parseSupportedApi(value: string): SupportedApi {
@@ -25,5 +25,29 @@ export function routingSyncLines(
           ['failures in a row', s.consecutiveFailures],
         ] as Array<[string, string | number]>)
       : []),
+  ];
+}
+
+/** `--carrier-ids 1839,2034`: Android carrier ids; the admin API checks their range and count. */
+export function carrierIdList(value: string): number[] {
+  return value
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((id) => {
+      if (!/^[0-9]{1,10}$/.test(id))
+        throw new CliError(
+          `--carrier-ids: '${id}' is not an Android carrier id (a positive integer)`,
+        );
+      return Number(id);
+    });
+}
+
+/** What `operators show` prints of the operator-token path. */
+export function operatorTokenLines(
+  o: Pick<Operator, 'carrierIds' | 'operatorToken'>,
+): Array<[string, string]> {
+  return [
+    ['carrier ids', o.carrierIds.length ? o.carrierIds.join(',') : '(none)'],
+    ['operator token', o.operatorToken ? 'offered' : 'not offered'],
   ];
 }

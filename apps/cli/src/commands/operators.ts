@@ -15,7 +15,12 @@ import type { CommandContext } from '../context.js';
 import { CliError, idSegment } from '../io.js';
 import { keyValues, table } from '../output.js';
 import { registerOperatorCredentialsCommand } from './operator-credentials.js';
-import { parseSupportedApi, routingSyncLines } from './operator-fields.js';
+import {
+  carrierIdList,
+  operatorTokenLines,
+  parseSupportedApi,
+  routingSyncLines,
+} from './operator-fields.js';
 import {
   conformanceOf,
   lastConformanceText,
@@ -41,6 +46,8 @@ interface OperatorFlags extends TestSubscriberFlags {
   insecure?: boolean;
   routingUrl?: string | false;
   supportedApi?: string[];
+  carrierIds?: number[];
+  operatorToken?: boolean;
 }
 
 export function registerOperatorCommands(program: Command, ctx: CommandContext): void {
@@ -62,7 +69,9 @@ Examples:
       --client-id switchboard --private-key-file movistar-key.json
   $ switchboard operators add --id sandbox-a --name "Sandbox A" --country ES --insecure \\
       --issuer http://127.0.0.1:4001 --api-root http://127.0.0.1:4001 \\
-      --client-id switchboard --client-secret-file secret.txt`,
+      --client-id switchboard --client-secret-file secret.txt \\
+      --carrier-ids 90001 --operator-token
+${OPERATOR_TOKEN_HELP}`,
     )
     .action(
       ctx.run(async (flags: OperatorFlags) => {
@@ -80,6 +89,8 @@ Examples:
           credentials,
           scopeStyle: flags.scopeStyle ?? 'camara',
           allowInsecureHttp: !!flags.insecure,
+          ...(flags.carrierIds !== undefined ? { carrierIds: flags.carrierIds } : {}),
+          ...(flags.operatorToken !== undefined ? { operatorToken: flags.operatorToken } : {}),
         };
         const created = await ctx.client().send<Operator>('POST', '/operators', body);
         const subscriber = testSubscriberPatch(flags);
@@ -96,7 +107,7 @@ Examples:
         const { items } = await ctx.client().get<ItemList<Operator>>('/operators');
         ctx.out().result(items, () =>
           table(
-            ['id', 'name', 'country', 'status', 'auth', 'scope style', 'issuer'],
+            ['id', 'name', 'country', 'status', 'auth', 'scope style', 'operator token', 'issuer'],
             items.map((o) => [
               o.id,
               o.name,
@@ -104,6 +115,7 @@ Examples:
               o.status,
               o.clientAuthMethod,
               o.scopeStyle,
+              o.operatorToken ? o.carrierIds.join(',') : '-',
               o.issuerUrl,
             ]),
           ),
@@ -152,6 +164,7 @@ Examples:
               ['networks', o.routes.networks],
               ['routing url', o.routingUrl ?? ''],
               ...routingSyncLines(o),
+              ...operatorTokenLines(o),
               ['backend flows', backendFlowsText(backend)],
               ['test device ip', t.deviceIp ?? ''],
               ['test phone number', t.phoneNumber ?? ''],
@@ -178,6 +191,15 @@ Examples:
       'a CAMARA API it offers, e.g. sim-swap:v2 (repeatable; replaces the list, which is enforced; none: number-verification only)',
       collect,
     )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ switchboard operators update es-movistar --carrier-ids 1839,2034 --operator-token
+  $ switchboard operators update es-movistar --no-operator-token
+  $ switchboard operators update es-movistar --carrier-ids ''   (clears them; needs --no-operator-token)
+${OPERATOR_TOKEN_HELP}`,
+    )
     .action(
       ctx.run(async (id: string, flags: OperatorFlags & { secure?: boolean }) => {
         const credentials = readCredentials(flags);
@@ -193,6 +215,8 @@ Examples:
             allowInsecureHttp: flags.insecure ? true : flags.secure ? false : undefined,
             routingUrl: flags.routingUrl === false ? null : flags.routingUrl,
             supportedApis: flags.supportedApi?.map(parseSupportedApi),
+            carrierIds: flags.carrierIds,
+            operatorToken: flags.operatorToken,
           } satisfies OperatorUpdate).filter(([, v]) => v !== undefined),
         );
         const subscriber = testSubscriberPatch(flags);
@@ -248,6 +272,12 @@ Examples:
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+const OPERATOR_TOKEN_HELP = `
+Operator tokens (CAMARA Number Verification, "Operator Token Acquisition"): an app on an
+Android handset without mobile data gets a TS.43 temp_token from the operator through the
+handset and exchanges it at Switchboard. --carrier-ids are the Android carrier ids the
+operator's SIMs report (positive integers, at most 64); --operator-token says the operator
+accepts such tokens (sub=operatortoken:…) and needs at least one carrier id.`;
 function withOperatorFlags(cmd: Command): Command {
   return withTestSubscriberFlags(cmd)
     .option(
@@ -261,7 +291,17 @@ function withOperatorFlags(cmd: Command): Command {
         scopeStyleSchema.options,
       ),
     )
-    .option('--insecure', 'allow plain-http issuer and API root (sandbox/dev only)');
+    .option('--insecure', 'allow plain-http issuer and API root (sandbox/dev only)')
+    .option(
+      '--carrier-ids <ids>',
+      "the Android carrier ids of its SIMs, comma-separated, e.g. 1839,2034 (replaces the list; '' clears it)",
+      carrierIdList,
+    )
+    .option(
+      '--operator-token',
+      'it accepts operator tokens (TS.43 temp_token, JWT-bearer sub=operatortoken:…); needs --carrier-ids',
+    )
+    .option('--no-operator-token', 'it does not accept operator tokens (the default)');
 }
 
 function readCredentials(flags: OperatorFlags): OperatorCredentials | undefined {

@@ -10,20 +10,50 @@ import {
   type RunningSandbox,
 } from '@switchboard/operator-sandbox';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import {
+  createTelephonyPki,
+  telephonyPkiToJson,
+  type HandsetSim,
+  type TelephonyPki,
+} from '@switchboard/handset';
 import type { Aggregator } from '@switchboard/aggregator';
 import { registerOperators, startTestAggregator } from '@switchboard/aggregator/test-support';
 import { loadConfig } from '../src/config.js';
 import { startDemoApp, type RunningDemoApp } from '../src/index.js';
 
 const ADMIN = { kind: 'admin', id: 'demo-app-e2e' } as const;
+const ADMIN_TOKEN = 'demo-app-e2e-admin-token-0123456789';
 const LOOPBACK = '127.0.0.1/32';
 const SANDBOX_CONFIG = fileURLToPath(new URL('../../../config/sandbox.json', import.meta.url));
 
 /** What sandbox-b calls the browser's line, so its consent page can be reached from here. */
 export const SANDBOX_B_LOOPBACK_MSISDN = '+491700000001';
 
+/**
+ * The simulated phone's SIMs (contract §5, config/sandbox.json `operatorToken`): slot 0
+ * sandbox-a's +346001000005, slot 1 sandbox-b's +491700000005.
+ */
+export const PHONE_SIMS = [
+  {
+    operatorId: 'sandbox-a',
+    carrierId: 90001,
+    mccMnc: '99901',
+    msisdn: '+346001000005',
+    secret: 'sim-secret-a-5',
+  },
+  {
+    operatorId: 'sandbox-b',
+    carrierId: 90002,
+    mccMnc: '99902',
+    msisdn: '+491700000005',
+    secret: 'sim-secret-b-5',
+  },
+] as const;
+
 export interface SwitchboardStack {
   readonly agg: Aggregator;
+  /** The simulated phone's Telephony PKI, whose root the aggregator trusts. */
+  readonly telephony: TelephonyPki;
   readonly sandboxes: readonly RunningSandbox[];
   readonly demo: RunningDemoApp;
   /** Routes the browser's address (127.0.0.1/32) to this operator instead of the current one. */
@@ -66,9 +96,15 @@ async function startSandboxes(issuer: string): Promise<RunningSandbox[]> {
  * The demo app as a `private_key_jwt` client of the aggregator, like `npm start` registers it,
  * configured through its own config module with the generated key in a temporary file.
  */
-async function startDemoAgainst(agg: Aggregator, keyDir: string): Promise<RunningDemoApp> {
+async function startDemoAgainst(
+  agg: Aggregator,
+  keyDir: string,
+  sandboxes: readonly RunningSandbox[],
+  telephony: TelephonyPki,
+): Promise<RunningDemoApp> {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/callback`;
+  const simEnv = await simPath(agg, keyDir, sandboxes, telephony, `http://127.0.0.1:${port}`);
   const created = await agg.clients.add({
     name: 'Demo Bank',
     redirectUris: [redirectUri],
@@ -98,29 +134,96 @@ async function startDemoAgainst(agg: Aggregator, keyDir: string): Promise<Runnin
     SESSION_SECRET: 'demo-app-e2e-session-secret-0123456789',
     BACKEND_CLIENT_ID: backend.client.id,
     BACKEND_PRIVATE_KEY_FILE: backendKeyFile,
+    ...simEnv,
   });
   return startDemoApp(config);
 }
 
 /**
+ * "Verify with your SIM", as `npm start` sets it up: a backend client named "Demo Bank" allowed
+ * for the demo's origin, and the simulated dual-SIM phone (HANDSET_FILE) whose allowlist holds
+ * the aggregator's OpenID4VP root fingerprint, read from the admin API.
+ */
+async function simPath(
+  agg: Aggregator,
+  keyDir: string,
+  sandboxes: readonly RunningSandbox[],
+  telephony: TelephonyPki,
+  origin: string,
+): Promise<Record<string, string>> {
+  const client = await agg.clients.add({
+    name: 'Demo Bank',
+    grantType: 'backend',
+    generateKey: true,
+    allowedScopes: ['number-verification:verify', 'number-verification:device-phone-number:read'],
+    allowedOrigins: [origin],
+  });
+  const keyFile = path.join(keyDir, 'demo-sim-key.json');
+  writeFileSync(keyFile, JSON.stringify(client.privateJwk), { mode: 0o600 });
+  const keys = await fetch(`${agg.adminUrl}/admin/v1/keys/openid4vp`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!keys.ok) throw new Error(`GET /admin/v1/keys/openid4vp answered ${keys.status}`);
+  const { root } = (await keys.json()) as { root: { fingerprint: string } };
+  const sims: HandsetSim[] = PHONE_SIMS.map((sim, slot) => ({
+    slot,
+    subscriptionId: slot + 1,
+    carrierId: sim.carrierId,
+    mccMnc: sim.mccMnc,
+    msisdn: sim.msisdn,
+    secret: sim.secret,
+    entitlementUrl: sandboxes[slot]!.url,
+    label: slot === 0 ? 'Sandbox Operator A' : 'Sandbox Operator B',
+  }));
+  const handsetFile = path.join(keyDir, 'handset.json');
+  const allowlist = Object.fromEntries(PHONE_SIMS.map((sim) => [sim.mccMnc, [root.fingerprint]]));
+  const contents = { telephony: await telephonyPkiToJson(telephony), sims, allowlist };
+  writeFileSync(handsetFile, JSON.stringify(contents), { mode: 0o600 });
+  return {
+    OPERATOR_TOKEN_CLIENT_ID: client.client.id,
+    OPERATOR_TOKEN_PRIVATE_KEY_FILE: keyFile,
+    HANDSET_FILE: handsetFile,
+  };
+}
+
+/**
  * Fresh test database, the aggregator, both sandbox operators and the demo app registered at
  * the aggregator: the browser goes demo app → Switchboard → operator → Switchboard → demo app.
- * 127.0.0.1/32 starts routed to sandbox-a (as `npm start` seeds it).
+ * 127.0.0.1/32 starts routed to sandbox-a (as `npm start` seeds it). The operator-token path is
+ * set up too: both operators offer operator tokens, and the demo app's simulated phone holds
+ * SIMs of both (PHONE_SIMS).
  */
 export async function startSwitchboardStack(): Promise<SwitchboardStack> {
   const t: TestDatabase = await createTestDatabase();
-  const agg = await startTestAggregator(t.db);
+  const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-e2e-'));
+  // The simulated phone's Telephony root is the aggregator's trust anchor (contract §3.5).
+  const telephony = await createTelephonyPki('Demo e2e Telephony');
+  const anchors = path.join(keyDir, 'telephony-root.pem');
+  writeFileSync(anchors, telephony.rootPem);
+  const agg = await startTestAggregator(t.db, undefined, {
+    OPENID4VP_TELEPHONY_TRUST_ANCHORS: anchors,
+    SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
+  });
   const sandboxes = await startSandboxes(agg.issuer);
   await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
+  // Both offer operator tokens; the SD-JWT's carrier_hint (MCC-MNC) finds them by network.
+  for (const sim of PHONE_SIMS) {
+    await agg.operators.update(
+      sim.operatorId,
+      { carrierIds: [sim.carrierId], operatorToken: true },
+      ADMIN,
+    );
+    await agg.routes.addNetworks(sim.operatorId, [sim.mccMnc], ADMIN);
+  }
   await agg.routes.addRanges('sandbox-a', [LOOPBACK], {}, ADMIN);
   // CIBA's login_hint=tel:… finds the operator by prefix (npm start syncs the routing tables).
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addPrefixes('sandbox-b', ['+491700'], {}, ADMIN);
   await agg.index.refresh();
-  const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-e2e-'));
-  const demo = await startDemoAgainst(agg, keyDir);
+  const demo = await startDemoAgainst(agg, keyDir, sandboxes, telephony);
   return {
     agg,
+    telephony,
     sandboxes,
     demo,
     async routeLoopbackTo(operatorId) {

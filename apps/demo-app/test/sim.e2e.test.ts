@@ -73,7 +73,8 @@ describeBrowser('"Verify with your SIM" through Switchboard in headless Chromium
   it('shows the OS consent sheet with the aggregator’s consent text and both SIMs; SIM 1 → sandbox-a’s number', async () => {
     const page = await openSheet('', 'sim-consent-sheet');
     const sheet = page.getByRole('dialog');
-    expect(await sheet.innerText()).toContain('Simulated Android system dialog');
+    // (textContent: the badge's CSS writes it in capitals.)
+    expect(await sheet.textContent()).toContain('Simulated Android system dialog');
     // The consent text is the aggregator's (consent_data of the credential_authorization_jwt),
     // naming the app by its client name.
     expect(await sheet.locator('[data-consent-text]').innerText()).toBe(

@@ -265,7 +265,7 @@ describe('"Verify with your SIM" routes', () => {
     const res = await agent.post('/sim').type('form').send({ csrf, phoneNumber: '' });
     expect(res.status).toBe(200);
     expect(res.text).toContain('Your mobile operator does not offer this');
-    expect(res.text).toContain('verify silently over mobile data');
+    expect(res.text).toContain('“Verify silently” over mobile data');
     expect(res.text).toContain('<code>carrier_not_supported</code>');
   });
 

@@ -85,7 +85,7 @@ describe('SIM path results', () => {
     const err = new CarrierNotSupportedError('none eligible', ['network_authentication']);
     const view = simErrorView(err);
     expect(view.title).toBe('Your mobile operator does not offer this');
-    expect(view.advice.join(' ')).toContain('verify silently over mobile data');
+    expect(view.advice.join(' ')).toContain('“Verify silently” over mobile data');
     expect(view.reference).toBe('carrier_not_supported');
   });
 

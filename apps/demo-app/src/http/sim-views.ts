@@ -87,7 +87,7 @@ this dialog, and the app never sees the SIM's secrets.</p>`,
 }
 
 const none = { offerConsent: false, reference: undefined } as const;
-const NETWORK_PATH = 'Or verify silently over mobile data instead.';
+const NETWORK_PATH = 'Turn off Wi-Fi and use “Verify silently” over mobile data instead.';
 
 /** The operator confirmed the number: NV verify (typed) or device-phone-number (none typed). */
 export function simVerifiedView(phoneNumber: string, sim: string, typed: boolean): ResultView {
@@ -127,7 +127,7 @@ export function carrierNotSupportedView(err: SwitchboardError): ResultView {
     title: 'Your mobile operator does not offer this',
     message:
       'None of the SIM cards in this phone belongs to an operator that can confirm your number this way.',
-    advice: ['Turn off Wi-Fi and verify silently over mobile data instead.'],
+    advice: [NETWORK_PATH],
     offerConsent: false,
     reference: err.code,
   };

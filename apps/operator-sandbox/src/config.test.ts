@@ -99,6 +99,58 @@ describe('sandbox config', () => {
     );
   });
 
+  it('reads operator-token data: the demo SIMs, a 120 s temp_token lifetime by default', () => {
+    const config = loadSandboxConfig(REPO_CONFIG);
+    expect(config.instances.map((i) => i.operatorToken)).toEqual([
+      {
+        carrierId: 90001,
+        tempTokenTtlSeconds: 120,
+        sims: [
+          { msisdn: '+346001000005', secret: 'sim-secret-a-5' },
+          { msisdn: '+346001000006', secret: 'sim-secret-a-6' },
+        ],
+      },
+      {
+        carrierId: 90002,
+        tempTokenTtlSeconds: 120,
+        sims: [{ msisdn: '+491700000005', secret: 'sim-secret-b-5' }],
+      },
+    ]);
+    const defaults = minimal();
+    Object.assign(defaults.instances[0]!, { operatorToken: { carrierId: 7, sims: [] } });
+    expect(parseSandboxConfig(defaults).instances[0]!.operatorToken?.tempTokenTtlSeconds).toBe(120);
+  });
+
+  it.each([
+    [{ carrierId: 0, sims: [] }, 'instances[0].operatorToken.carrierId'],
+    [
+      { carrierId: 7, tempTokenTtlSeconds: 0, sims: [] },
+      'instances[0].operatorToken.tempTokenTtlSeconds',
+    ],
+    [{ carrierId: 7, sims: [{ msisdn: '+346001000005', secret: 'short' }] }, 'sims[0].secret'],
+    [
+      { carrierId: 7, sims: [{ msisdn: '+491700000005', secret: 'long-enough' }] },
+      'instances[0].operatorToken.sims[0].msisdn: +491700000005 is not a subscriber of this instance',
+    ],
+    [
+      {
+        carrierId: 7,
+        sims: [
+          { msisdn: '+346001000005', secret: 'long-enough' },
+          { msisdn: '+346001000005', secret: 'long-enough' },
+        ],
+      },
+      'instances[0].operatorToken.sims[1].msisdn: +346001000005 is listed twice',
+    ],
+  ])('refuses operatorToken %j naming %s', (operatorToken, message) => {
+    const config = minimal();
+    Object.assign(config.instances[0]!, {
+      subscribers: [{ cidr: '127.10.0.0/16', msisdnPrefix: '+346001' }],
+      operatorToken,
+    });
+    expect(configErrorOf(() => parseSandboxConfig(config))).toContain(message);
+  });
+
   it('requires the poll delivery mode with the CIBA grant and keys with the JWT-bearer grant', () => {
     const ciba = minimal();
     Object.assign(ciba.instances[0]!.clients[0]!, {

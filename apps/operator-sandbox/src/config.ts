@@ -6,6 +6,10 @@ import {
   deviceLocationsSchema,
   locationVerificationSchema,
 } from './location-verification/location-config.js';
+import {
+  operatorTokenConfig,
+  operatorTokenConfigProblems,
+} from './operator-token/operator-token-config.js';
 import { simSwapConfig, simSwapConfigProblems } from './simswap/sim-swap-config.js';
 
 /**
@@ -151,6 +155,8 @@ const instance = z.strictObject({
   deviceLocations: deviceLocationsSchema.default({}),
   locationVerification: locationVerificationSchema,
   simSwap: simSwapConfig.optional(),
+  /** The TS.43-style entitlement service and `operatortoken:` subjects (README "Operator tokens"). */
+  operatorToken: operatorTokenConfig.optional(),
 });
 
 const file = z.strictObject({
@@ -198,7 +204,9 @@ export function parseSandboxConfig(raw: unknown, source = 'sandbox config'): San
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate) throw new ConfigError(`invalid ${source}: instances: duplicate id ${duplicate}`);
   for (const [index, i] of result.data.instances.entries()) {
-    const problem = i.simSwap && simSwapConfigProblems(i.subscribers, i.simSwap)[0];
+    const problem =
+      (i.simSwap && simSwapConfigProblems(i.subscribers, i.simSwap)[0]) ||
+      (i.operatorToken && operatorTokenConfigProblems(i.subscribers, i.operatorToken)[0]);
     if (problem) throw new ConfigError(`invalid ${source}: instances[${index}].${problem}`);
   }
   return deepFreeze({ dataDir: result.data.dataDir, instances: result.data.instances });

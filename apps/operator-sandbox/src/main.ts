@@ -47,7 +47,7 @@ function shutdownOnSignals(running: ReadonlyArray<RunningSandbox>, logger: Logge
 }
 
 const SECRET_KEYS =
-  /^(access_?token|id_?token|token|client_?secret|secret|msisdn|phone_?number|devicephonenumber|authorization|password|assertion)$/i;
+  /^(access_?token|id_?token|temp_?token|token|client_?secret|secret|msisdn|phone_?number|devicephonenumber|authorization|password|assertion)$/i;
 
 /** Structured JSON logs; keys that could hold secrets or MSISDNs are redacted defensively. */
 function createLogger(level: string): Logger {

@@ -30,6 +30,9 @@ import { createSimSwapHistory } from './simswap/sim-swap-history.js';
 import { createSimSwapRouter } from './http/sim-swap-router.js';
 import { createNetworkIdRouter } from './http/network-id-router.js';
 import { createNetworkIdService } from './network-id/network-id-service.js';
+import { createEntitlementRouter } from './http/entitlement-router.js';
+import { createEntitlementService } from './operator-token/entitlement-service.js';
+import { createTempTokenLedger, type TempTokenLedger } from './operator-token/temp-token-ledger.js';
 import { createSimSwapService } from './simswap/sim-swap-service.js';
 
 export interface SandboxDeps {
@@ -90,6 +93,8 @@ interface Services {
   readonly purposes: PurposePolicy;
   readonly consents: ConsentService;
   readonly network: NetworkIdentifier;
+  /** TS.43 temp_tokens: issued by the entitlement service, redeemed by the JWT-bearer grant. */
+  readonly operatorTokens: TempTokenLedger;
 }
 
 function buildServices(
@@ -108,6 +113,10 @@ function buildServices(
       headerEnrichment: instance.headerEnrichment,
       logger,
     }),
+    operatorTokens: createTempTokenLedger({
+      ttlSeconds: instance.operatorToken?.tempTokenTtlSeconds ?? 120,
+      clock,
+    }),
   };
 }
 
@@ -119,10 +128,11 @@ async function buildApp(
   logger: Logger,
 ) {
   const services = buildServices(instance, store, clock, logger);
+  const { operatorTokens, ...oidcServices } = services;
   const oidc = await createOidcProvider({
     issuer,
     instance,
-    ...services,
+    ...oidcServices,
     signingKey: await signingKey(),
     cookieKey: `${store.secret}:cookies`,
     knowsAccount: (accountId) => store.msisdnFor(accountId) !== undefined,
@@ -185,6 +195,16 @@ async function buildApp(
         clock,
         routing: instance.routing,
         portedNumbers: instance.portedNumbers,
+      }),
+      logger,
+    }),
+    entitlement: createEntitlementRouter({
+      service: createEntitlementService({
+        // An instance without `operatorToken` has no SIM with an entitlement: every MSISDN is unknown.
+        sims: instance.operatorToken?.sims ?? [],
+        ledger: operatorTokens,
+        clock,
+        logger,
       }),
       logger,
     }),

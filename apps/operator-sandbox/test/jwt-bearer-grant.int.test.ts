@@ -74,7 +74,7 @@ describe('JWT-bearer grant: success', () => {
 });
 
 describe('backend tokens and Number Verification', () => {
-  it('are not network-based authentication: NV verify refuses them (NV needs operatortoken:)', async () => {
+  it('for tel: and ipport: are not network-based authentication: NV verify refuses them (NV needs operatortoken:)', async () => {
     const scope = `${FRAUD} number-verification:verify`;
     const bearer = await jwtBearer(a.url, await atA({ scope }));
     const ciba = await poll(
@@ -130,7 +130,11 @@ describe('JWT-bearer grant: refusals', () => {
     ['the other scope style', { scope: `${FRAUD}#check-sim-swap` }, /unsupported scope/],
     ['an unknown subscriber', { sub: 'tel:+346009999999' }, /not a subscriber of this operator/],
     ['an ipport: subject', { sub: 'ipport:127.10.0.7' }, /sub must be tel:/],
-    ['an operatortoken: subject', { sub: 'operatortoken:abc' }, /operatortoken: is not supported/],
+    [
+      'an unknown operatortoken: subject',
+      { sub: 'operatortoken:abc' },
+      /operator token is unknown/,
+    ],
     ['an unknown client as iss', { iss: 'nobody' }, /iss is not a client/],
   ])('answers %s with invalid_grant naming the check', async (_name, o, description) => {
     const options = { ...o, ...('aud' in o ? { aud: `${a.url}` } : {}) } as AssertionOptions;

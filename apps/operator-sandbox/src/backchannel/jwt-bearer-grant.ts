@@ -6,6 +6,8 @@ import type { ConsentService } from '../services/consent-service.js';
 import { parseSubscriberHint } from '../services/login-hint.js';
 import type { NamedSubscriber, NetworkIdentifier } from '../services/network-identifier.js';
 import type { PurposePolicy } from '../services/purpose-policy.js';
+import type { TempTokenLedger } from '../operator-token/temp-token-ledger.js';
+import { OPERATOR_TOKEN_AMR } from '../services/network-authentication.js';
 
 /**
  * The JWT-bearer grant (RFC 7523 §2.1, CAMARA ICM "JWT Bearer Flow"): the assertion is both
@@ -33,6 +35,8 @@ export interface AccessTokenMinter {
     clientId: string;
     scope: string;
     gty: string;
+    /** How the subscriber was authenticated (OIDC `amr`), when the grant shows it. */
+    amr?: ReadonlyArray<string>;
   }): Promise<{ value: string; grantId: string; expiresIn: number }>;
 }
 
@@ -43,6 +47,8 @@ export interface JwtBearerGrantDeps {
   readonly purposes: PurposePolicy;
   readonly consents: ConsentService;
   readonly network: NetworkIdentifier;
+  /** The entitlement service's temp_tokens, for `operatortoken:` subjects. */
+  readonly operatorTokens: Pick<TempTokenLedger, 'redeem'>;
   readonly tokens: AccessTokenMinter;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -181,7 +187,7 @@ function spendJti(used: Map<string, number>, claims: Claims, nowMs: number): voi
 
 /** Subject, scope, consent; the subscriber is recorded only once the grant is accepted. */
 async function issue(deps: JwtBearerGrantDeps, claims: Claims) {
-  const subscriber = subjectOf(deps, claims.sub);
+  const { subscriber, amr } = subjectOf(deps, claims.sub);
   const check = deps.purposes.check(claims.scope);
   if (!check.ok) throw invalidGrant(`scope claim: ${check.reason}`);
   const { purpose, basis } = check.request;
@@ -200,6 +206,7 @@ async function issue(deps: JwtBearerGrantDeps, claims: Claims) {
     clientId: claims.iss,
     scope,
     gty: 'jwt-bearer',
+    ...(amr ? { amr } : {}),
   });
   if (state === 'given')
     await deps.consents.attachGrant(accountId, claims.iss, purpose, token.grantId);
@@ -207,15 +214,35 @@ async function issue(deps: JwtBearerGrantDeps, claims: Claims) {
   return { access_token: token.value, token_type: 'Bearer', expires_in: token.expiresIn, scope };
 }
 
-/** ICM: `sub` is `tel:+E164` (or `operatortoken:…`, not supported here yet). */
-function subjectOf(deps: JwtBearerGrantDeps, sub: string): NamedSubscriber {
+const REDEMPTION_REFUSALS = {
+  unknown: 'the operator token is unknown',
+  expired: 'the operator token has expired',
+  used: 'the operator token was already used',
+} as const;
+
+/**
+ * ICM "JWT Bearer Flow": `sub` is `tel:+E164` (the client names the line; no authentication of
+ * the subscriber, so no `amr`) or `operatortoken:<temp_token>` ("JWT Bearer Flow with Operator
+ * Token"): the line the entitlement service bound the token to when it authenticated the SIM.
+ * A temp_token is spent here, once, before the scope and consent checks.
+ */
+function subjectOf(
+  deps: JwtBearerGrantDeps,
+  sub: string,
+): { subscriber: NamedSubscriber; amr?: ReadonlyArray<string> } {
   const parsed = parseSubscriberHint(sub);
   if (!parsed.ok) throw invalidGrant(`sub ${parsed.reason}`);
-  if (parsed.hint.kind === 'operatortoken')
-    throw invalidGrant('sub operatortoken: is not supported by this operator yet');
+  if (parsed.hint.kind === 'operatortoken') {
+    const redemption = deps.operatorTokens.redeem(parsed.hint.token);
+    if (!redemption.ok) throw invalidGrant(REDEMPTION_REFUSALS[redemption.reason]);
+    const subscriber = deps.network.find({ msisdn: redemption.msisdn });
+    // The config only gives entitlements to the instance's own subscribers.
+    if (!subscriber) throw new Error('an operator token names a line this operator does not serve');
+    return { subscriber, amr: OPERATOR_TOKEN_AMR };
+  }
   if (parsed.hint.kind !== 'tel')
     throw invalidGrant('sub must be tel:+E164 or operatortoken:… (CAMARA ICM JWT Bearer Flow)');
   const subscriber = deps.network.find({ msisdn: parsed.hint.msisdn });
   if (!subscriber) throw invalidGrant('sub is not a subscriber of this operator');
-  return subscriber;
+  return { subscriber };
 }

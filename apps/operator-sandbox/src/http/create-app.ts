@@ -15,6 +15,8 @@ export interface AppDeps {
   readonly interactions: Router;
   readonly consents: Router;
   readonly telcoRouting: Router;
+  /** The TS.43-style entitlement service (`/ts43/v1/…`): temp_tokens for operator tokens. */
+  readonly entitlement: Router;
   /** POST /token (JWT-bearer grant) and POST /backchannel in front of the provider. */
   readonly backendEndpoints: Router;
   /** oidc-provider: discovery, JWKS, /auth, /token, /token/revocation… */
@@ -37,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/location-verification', deps.locationVerification);
   app.use('/sim-swap', deps.simSwap);
   app.use('/network-id', deps.networkId);
+  app.use('/ts43', deps.entitlement);
   app.use(deps.interactions);
   app.use(deps.consents);
   app.use(deps.backendEndpoints);

@@ -174,10 +174,11 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps): Record<string,
     // NV: no refresh tokens, and API tokens outlive the browser session they came from.
     issueRefreshToken: async () => false,
     expiresWithSession: async () => false,
-    // No context for tokens minted outside a provider request (the JWT-bearer grant).
-    extraTokenClaims: async (ctx: OidcContext | undefined) => {
+    // No context for tokens minted outside a provider request (the JWT-bearer grant): those
+    // carry their own `extra` (the `amr` of an operator-token subject, oidc/token-minter.ts).
+    extraTokenClaims: async (ctx: OidcContext | undefined, token: { extra?: unknown }) => {
       const amr = ctx?.oidc.entities.AuthorizationCode?.amr;
-      return amr ? { amr } : undefined;
+      return amr ? { amr } : token.extra;
     },
     assertJwtClientAuthClaimsAndHeader: async (
       _ctx: unknown,

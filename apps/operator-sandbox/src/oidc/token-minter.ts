@@ -14,7 +14,7 @@ export function createAccessTokenMinter(
   ttlSeconds: number,
 ): AccessTokenMinter {
   return {
-    async mint({ accountId, clientId, scope, gty }) {
+    async mint({ accountId, clientId, scope, gty, amr }) {
       const client = await provider.Client.find(clientId);
       if (!client) throw new Error(`client ${clientId} vanished`);
       const grantId = await issueScopedGrant(provider, resource, new Set(resourceScopes()), {
@@ -28,6 +28,8 @@ export function createAccessTokenMinter(
         grantId,
         gty,
         scope,
+        // Kept by the extraTokenClaims hook, which has no provider request to read it from here.
+        ...(amr ? { extra: { amr: [...amr] } } : {}),
         expiresIn: ttlSeconds,
         resourceServer: {
           audience: resource,

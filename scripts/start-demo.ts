@@ -414,10 +414,33 @@ interface SandboxInstance {
 }
 
 /**
+ * The aggregator's OpenID4VP root fingerprint (SHA-256 hex of the root DER), from the admin API
+ * (`GET /admin/v1/keys/openid4vp`, what `switchboard keys openid4vp` shows) with the admin token
+ * the CLI uses (SWITCHBOARD_ADMIN_TOKEN, else the one the aggregator wrote to the data directory).
+ */
+async function openId4VpRootFingerprint(): Promise<string> {
+  const token =
+    process.env.SWITCHBOARD_ADMIN_TOKEN ??
+    fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+  const res = await fetch(`${ADMIN_URL}/admin/v1/keys/openid4vp`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json().catch(() => undefined)) as
+    { root?: { fingerprint?: string } } | undefined;
+  const fingerprint = body?.root?.fingerprint;
+  if (!res.ok || !fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint))
+    throw new Error(
+      `reading the aggregator's OpenID4VP root: GET /keys/openid4vp answered ${res.status}`,
+    );
+  return fingerprint;
+}
+
+/**
  * The simulated dual-SIM phone (HANDSET_FILE, rewritten at every start, mode 0600): slot 0
  * sandbox-a's +346001000005, slot 1 sandbox-b's +491700000005, with their secrets from
  * config/sandbox.json; and, as Google's allowlist for both networks, the aggregator's current
- * OpenID4VP root fingerprint (`switchboard keys openid4vp`), so a `rotate --root` is picked up.
+ * OpenID4VP root fingerprint, read at every start, so a `rotate --root` is picked up.
  */
 async function writeHandsetFile(telephony: unknown): Promise<Record<string, string>> {
   const config = JSON.parse(fs.readFileSync(path.join(root, 'config/sandbox.json'), 'utf8')) as {
@@ -442,11 +465,7 @@ async function writeHandsetFile(telephony: unknown): Promise<Record<string, stri
       label: instance.name,
     };
   });
-  const keys = await sb('keys', 'openid4vp');
-  const fingerprint = (keys.json as { root?: { fingerprint?: string } } | undefined)?.root
-    ?.fingerprint;
-  if (keys.code !== 0 || !fingerprint)
-    throw new Error(`reading the aggregator's OpenID4VP root: ${keys.stderr.trim()}`);
+  const fingerprint = await openId4VpRootFingerprint();
   const allowlist = Object.fromEntries(sims.map((s) => [s.mccMnc, [fingerprint]]));
   const file = path.join(dataDir, 'handset', 'handset.json');
   fs.writeFileSync(file, JSON.stringify({ telephony, sims, allowlist }, null, 2), { mode: 0o600 });

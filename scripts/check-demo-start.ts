@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         fail(`the banner does not name ${file}`, output);
       if (!fs.existsSync(file)) fail(`no log file ${file}`);
     }
+    if (!output.includes(`${DEMO}/sim`)) fail('the banner does not name the SIM page', output);
     const aggregatorLog = fs.readFileSync(path.join(dataDir, 'logs', 'aggregator.log'), 'utf8');
     if (!aggregatorLog.includes('SWITCHBOARD_MASTER_KEY is not set'))
       fail("the aggregator's log lacks the master-key warning", aggregatorLog);
@@ -181,15 +182,15 @@ async function checkCallCentre(): Promise<void> {
 
 /**
  * The operator-token path, as a browser on Wi-Fi (127.99.0.1: no operator serves it, so the
- * network path would fail): the sign-in form's SIM button, the simulated phone's consent sheet
+ * network path would fail): the SIM page the banner prints, the simulated phone's consent sheet
  * with the aggregator's consent text, SIM 2 (sandbox-b), "Number verified".
  */
 async function checkSimPath(): Promise<void> {
   const browser = new DeviceBrowser('127.99.0.1');
   try {
-    const form = await browser.get(`${DEMO}/`);
+    const form = await browser.get(`${DEMO}/sim`);
     const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)?.[1];
-    if (!csrf) fail('no CSRF token on /', form.text);
+    if (!csrf) fail('no CSRF token on /sim', form.text);
     const started = await browser.postForm(`${DEMO}/sim`, { csrf, phoneNumber: '' });
     if (started.status !== 303) fail(`POST /sim answered ${started.status}`, started.text);
     const sheet = await browser.get(new URL(started.location!, DEMO).href);

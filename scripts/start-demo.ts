@@ -230,6 +230,7 @@ async function startDemo(): Promise<void> {
 Switchboard demo is running (Ctrl-C stops everything; data stays in ${path.relative(root, dataDir) || '.'}/)
 
   demo app (open this)     http://127.0.0.1:${DEMO_PORT}
+  verify with your SIM     http://127.0.0.1:${DEMO_PORT}/sim   (no mobile data: the operator-token path)
   aggregator (OIDC, CAMARA) http://127.0.0.1:${AGGREGATOR_PORT}
   admin API (CLI)          ${ADMIN_URL}        npx switchboard --help
   sandbox operators        http://127.0.0.1:4001 (sandbox-a), http://127.0.0.1:4002 (sandbox-b)
@@ -239,9 +240,10 @@ ${logFiles.map(([name, file]) => `  ${name.padEnd(24)} ${path.relative(root, fil
 
 This browser reaches the aggregator from 127.0.0.1, which the sandbox-a operator knows as
 +34600000001: enter that number to see it verified, any other to see "not verified".
-"No mobile data? Verify with your SIM" (http://127.0.0.1:${DEMO_PORT}/, the button under the
-number) runs the operator-token path with a simulated dual-SIM phone: SIM 1 is sandbox-a's
-+346001000005, SIM 2 sandbox-b's +491700000005; its system dialog lets you choose one.
+"No mobile data? Verify with your SIM" (the button under the number, or
+http://127.0.0.1:${DEMO_PORT}/sim) runs the operator-token path with a simulated dual-SIM phone:
+SIM 1 is sandbox-a's +346001000005, SIM 2 sandbox-b's +491700000005; its system dialog lets you
+choose one. Leave the number empty to be told the SIM's number, or type one to have it verified.
 The Call centre page (http://127.0.0.1:${DEMO_PORT}/call-centre) checks a caller through CIBA:
 +346001000007 had a SIM swap, +346001000005 did not; a sandbox-b number (+491700…) waits for the
 subscriber's consent on http://127.0.0.1:4002/consents, opened from the line's device address.

@@ -66,7 +66,7 @@ export function layout(title: string, body: string, refreshSeconds?: number): st
 </head>
 <body>
 <header><div><a href="/">Demo Bank</a>
-<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a><a href="/call-centre">Call centre</a></nav></div></header>
+<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a><a href="/call-centre">Call centre</a><a href="/sim">Verify with your SIM</a></nav></div></header>
 <main id="main">
 ${body}
 </main>

@@ -292,8 +292,20 @@ describe('"Verify with your SIM" routes', () => {
     expect(res.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('has a page of its own, whose form starts the same path', async () => {
+    const { agent, calls } = demo();
+    const page = await agent.get('/sim');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<form method="post" action="/sim" novalidate>');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const started = await agent.post('/sim').type('form').send({ csrf, phoneNumber: '' });
+    expect(started.headers.location).toBe('/sim/consent');
+    expect(calls.credential).toHaveLength(1);
+  });
+
   it('says when the SIM path is not set up', async () => {
     const { agent } = demo({ configured: false });
+    expect((await agent.get('/sim')).status).toBe(503);
     const csrf = await csrfOf(agent);
     const res = await agent.post('/sim').type('form').send({ csrf });
     expect(res.status).toBe(503);

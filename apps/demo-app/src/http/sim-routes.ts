@@ -19,6 +19,7 @@ import {
   simNotConfiguredPage,
   simNotVerifiedView,
   simResultPage,
+  simStartPage,
   simVerifiedView,
 } from './sim-views.js';
 import type { ResultView } from './outcome.js';
@@ -50,7 +51,8 @@ export interface SimRoutesDeps {
 
 /**
  * "No mobile data? Verify with your SIM": CAMARA NV "Operator Token Acquisition" guide,
- * Steps 1–4, with the demo server playing the phone. `POST /sim` asks the aggregator for the
+ * Steps 1–4, with the demo server playing the phone. `GET /sim` is the path's own page (the
+ * sign-in form posts to it too). `POST /sim` asks the aggregator for the
  * credential (Step 1) and has the phone check it; `GET /sim/consent` is the OS consent sheet;
  * `POST /sim/consent` is the user's answer: the phone builds the SD-JWT (Step 2), the app
  * exchanges it (Step 3) and calls Number Verification (Step 4).
@@ -58,6 +60,12 @@ export interface SimRoutesDeps {
 export function createSimRoutes(deps: SimRoutesDeps): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
+  router.get('/sim', (req, res) => {
+    const session = deps.sessions.read(req);
+    deps.sessions.write(res, session);
+    if (!deps.sim) return res.status(503).type('html').send(simNotConfiguredPage());
+    res.type('html').send(simStartPage(session.csrf));
+  });
   router.post('/sim', form, (req, res) => startSimPath(deps, req, res));
   router.get('/sim/consent', (req, res) => showConsentSheet(deps, req, res));
   router.post('/sim/consent', form, (req, res) => decide(deps, req, res));

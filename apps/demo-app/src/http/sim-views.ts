@@ -24,6 +24,28 @@ export function simNotConfiguredPage(): string {
   return layout(TITLE, NOT_CONFIGURED);
 }
 
+/**
+ * `GET /sim`: the SIM path on its own page (the sign-in form's second button posts the same
+ * form). A typed number is verified; an empty field asks the operator for the SIM's number.
+ */
+export function simStartPage(csrf: string): string {
+  return layout(
+    TITLE,
+    `<h1>${TITLE}</h1>
+<p>No mobile data, or on Wi-Fi? Your phone can confirm your number with its SIM card, over any
+connection: it asks you first, then your mobile operator confirms the number to us.</p>
+<section class="card" aria-labelledby="sim-title"><h2 id="sim-title">Sign in with your SIM</h2>
+<form method="post" action="/sim" novalidate>
+<input type="hidden" name="csrf" value="${e(csrf)}">
+<label for="phoneNumber">Mobile number (optional)</label>
+<p class="hint" id="phone-hint">With the country code, e.g. +34 600 000 001. Leave it empty and your
+operator tells us the number of the SIM you choose.</p>
+<input type="tel" id="phoneNumber" name="phoneNumber" autocomplete="tel" inputmode="tel" aria-describedby="phone-hint">
+<button type="submit">Verify with your SIM</button>
+</form></section>`,
+  );
+}
+
 /** Only http(s) links from the consent data become links (never `javascript:` and the like). */
 function safeLink(url: string | undefined): string | undefined {
   if (!url) return undefined;

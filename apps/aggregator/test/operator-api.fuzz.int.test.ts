@@ -190,6 +190,9 @@ const cleanProfilePatch = () =>
       }),
       routingUrl: fc.constant(null),
       apiRoot: fc.constantFrom('https://op-a.example/api', 'https://op-a.example/api/v2'),
+      // Issue 14: an operator's own Android carrier ids and operator-token switch.
+      carrierIds: fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 31 - 1 }), { maxLength: 4 }),
+      operatorToken: fc.boolean(),
     },
     { requiredKeys: [] },
   );
@@ -217,6 +220,13 @@ const profilePatch = () =>
           }),
           hostileValue(),
         ),
+        carrierIds: fc.oneof(
+          fc.array(fc.oneof(fc.integer({ min: -1, max: 2 ** 31 }), fc.constant(1.5)), {
+            maxLength: 66,
+          }),
+          hostileValue(),
+        ),
+        operatorToken: fc.oneof(fc.boolean(), hostileValue()),
         // Admin-only fields an operator must not set.
         id: fc.constantFrom('op-b', 'op-x'),
         status: fc.constantFrom('disabled', 'active'),

@@ -93,6 +93,32 @@ describe(`operator-token settings on ${process.env.TEST_DATABASE_URL ? 'PostgreS
     });
   });
 
+  it('finds the active operators offering operator tokens by Android carrier id', async () => {
+    await node.operators.create(
+      operatorInput('ot-b', { carrierIds: [90002, 90003], operatorToken: true }),
+      ADMIN,
+    );
+    await node.operators.create(
+      operatorInput('ot-c', { carrierIds: [90003], operatorToken: true }),
+      ADMIN,
+    );
+    await node.operators.create(operatorInput('ot-off', { carrierIds: [90004] }), ADMIN);
+    const ids = (carrierIds: number[]) =>
+      node.index
+        .operatorTokenOperators(carrierIds)
+        .map((o) => o.id)
+        .sort();
+    expect(ids([90002])).toEqual(['ot-b']);
+    expect(ids([90003, 90002, 1839])).toEqual(['ot-b', 'ot-c']);
+    // Not offering operator tokens, unknown, or disabled: not eligible.
+    expect(ids([90004, 1839])).toEqual([]);
+    expect(ids([])).toEqual([]);
+    await node.operators.setStatus('ot-c', 'disabled', ADMIN);
+    expect(ids([90003])).toEqual(['ot-b']);
+    await node.operators.update('ot-b', { operatorToken: false }, ADMIN);
+    expect(ids([90002, 90003])).toEqual([]);
+  });
+
   it.each([
     [{ carrierIds: [0] }, 'carrierIds.0: must be an Android carrier id (a positive integer)'],
     [{ carrierIds: [1.5] }, 'carrierIds.0: must be an Android carrier id (a positive integer)'],

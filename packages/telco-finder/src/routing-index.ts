@@ -36,6 +36,12 @@ export interface TelcoFinder {
   lookupNetwork(mccMnc: string): RouteMatch | undefined;
   /** An active operator by id, from the same snapshot (undefined when unknown or disabled). */
   operator(id: string): Operator | undefined;
+  /**
+   * The active operators offering operator tokens whose Android carrier ids include one of
+   * these, each once (CAMARA NumberVerification, "Operator Token Acquisition": a handset's
+   * `carrier_ids` decide eligibility); [] when none.
+   */
+  operatorTokenOperators(carrierIds: readonly number[]): Operator[];
 }
 
 interface Snapshot {
@@ -43,6 +49,8 @@ interface Snapshot {
   msisdn: MsisdnPrefixIndex;
   networks: Map<string, string>;
   operators: Map<string, Operator>;
+  /** Android carrier id → the active operators offering operator tokens with it. */
+  carriers: Map<number, Operator[]>;
   /** `kind:value` (canonical) → the dynamic target, for routes of active operators. */
   dynamic: Map<string, DynamicRouteRecord>;
   builtAt: string | undefined;
@@ -71,6 +79,7 @@ const EMPTY: Snapshot = {
   msisdn: MsisdnPrefixIndex.empty(),
   networks: new Map(),
   operators: new Map(),
+  carriers: new Map(),
   dynamic: new Map(),
   builtAt: undefined,
   buildMs: 0,
@@ -106,6 +115,7 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
         networks.filter((n) => active.has(n.operatorId)).map((n) => [n.mccMnc, n.operatorId]),
       ),
       operators: active,
+      carriers: carriersOf(operators),
       dynamic: new Map(
         dynamic.filter((d) => active.has(d.operatorId)).map((d) => [`${d.kind}:${d.value}`, d]),
       ),
@@ -185,6 +195,10 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
       return match(snapshot.networks.get(mccMnc), 'network', mccMnc, () => `network:${mccMnc}`);
     },
     operator: (id) => snapshot.operators.get(id),
+    operatorTokenOperators(carrierIds) {
+      const found = new Set(carrierIds.flatMap((id) => snapshot.carriers.get(id) ?? []));
+      return [...found];
+    },
     refresh,
     async start() {
       unlisten = await deps.listen(ROUTING_CHANNEL, onNotify);
@@ -199,6 +213,13 @@ export function createRoutingIndex(deps: RoutingIndexDeps): RoutingIndex {
     },
     stats: () => ({ ...statsOf(snapshot), generation, ready: snapshot.builtAt !== undefined }),
   };
+}
+
+function carriersOf(operators: readonly Operator[]): Map<number, Operator[]> {
+  const carriers = new Map<number, Operator[]>();
+  for (const o of operators.filter((op) => op.operatorToken))
+    for (const id of o.carrierIds) carriers.set(id, [...(carriers.get(id) ?? []), o]);
+  return carriers;
 }
 
 function statsOf(s: Snapshot): Omit<IndexStats, 'generation' | 'ready'> {

@@ -68,6 +68,49 @@ const url = () =>
     hostileString(),
   );
 
+/** Android carrier ids (issue 14): in range, at its edges, beyond, repeated, too many, or anything. */
+const carrierIds = () =>
+  fc.oneof(
+    fc.array(
+      fc.oneof(
+        fc.integer({ min: -2, max: 2 ** 31 + 1 }),
+        fc.constantFrom(0, 1, 90001, 2 ** 31 - 1, 2 ** 31, 1.5, Number.MAX_SAFE_INTEGER + 2),
+      ),
+      { maxLength: 66 },
+    ),
+    hostileValue(),
+  );
+
+/** Web origins an operator token may name: good, near-good (path, http, upper case), or hostile. */
+const origins = () =>
+  fc.oneof(
+    fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          'https://shop.example',
+          'HTTPS://Shop.Example:443',
+          'http://localhost:5173',
+          'http://[::1]',
+          'http://shop.example',
+          'https://shop.example/',
+          'https://bücher.example',
+          'https://shop.example:0',
+        ),
+        url(),
+      ),
+      { maxLength: 22 },
+    ),
+    hostileValue(),
+  );
+
+const apkKeyHashes = () =>
+  fc.oneof(
+    fc.array(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), hostileString()), {
+      maxLength: 3,
+    }),
+    hostileValue(),
+  );
+
 /** Near-valid operator bodies (the fields the schema knows, hostile values) or any JSON. */
 const operatorBody = () =>
   fc.oneof(
@@ -94,6 +137,8 @@ const operatorBody = () =>
         routingUrl: maybe(fc.oneof(url(), fc.constant(null))),
         supportedApis: maybe(hostileValue()),
         status: maybe(hostileValue()),
+        carrierIds: maybe(carrierIds()),
+        operatorToken: maybe(fc.oneof(fc.boolean(), hostileValue())),
       },
       { requiredKeys: [] },
     ),
@@ -122,7 +167,7 @@ const clientBody = () =>
       {
         name: hostileValue(),
         grantType: fc.oneof(
-          fc.constantFrom('authorization_code', 'client_credentials'),
+          fc.constantFrom('authorization_code', 'client_credentials', 'backend'),
           hostileValue(),
         ),
         redirectUris: fc.oneof(fc.array(url(), { maxLength: 3 }), hostileValue()),
@@ -142,6 +187,8 @@ const clientBody = () =>
           fc.array(hostileString(), { maxLength: 3 }),
           hostileValue(),
         ),
+        allowedOrigins: origins(),
+        apkKeyHashes: apkKeyHashes(),
       },
       { requiredKeys: [] },
     ),

@@ -150,10 +150,10 @@ ${OPERATOR_TOKEN_HELP}`,
     .action(
       ctx.run(async () => {
         const { items } = await ctx.client().get<ItemList<ClientView>>('/clients');
+        // Origins and APK key hashes are long: `clients show` prints them, not the table.
         ctx.out().result(items, () =>
           table(
             ['id', 'name', 'status', 'auth', 'grant', 'tel subject', 'redirect uris', 'scopes'],
-            // Origins and APK key hashes are long: `clients show` prints them.
             items.map((c) => [
               c.id,
               c.name,

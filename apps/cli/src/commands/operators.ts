@@ -278,6 +278,7 @@ Android handset without mobile data gets a TS.43 temp_token from the operator th
 handset and exchanges it at Switchboard. --carrier-ids are the Android carrier ids the
 operator's SIMs report (positive integers, at most 64); --operator-token says the operator
 accepts such tokens (sub=operatortoken:…) and needs at least one carrier id.`;
+
 function withOperatorFlags(cmd: Command): Command {
   return withTestSubscriberFlags(cmd)
     .option(

@@ -37,7 +37,7 @@ import { createSimSwapService } from './simswap/sim-swap-service.js';
 
 export interface SandboxDeps {
   readonly logger?: Logger;
-  /** Time for token expiry checks and consent timestamps; tests move it forward. */
+  /** Time for token, challenge and temp_token expiry and consent timestamps; tests move it forward. */
   readonly clock?: Clock;
   /** Persist consents under `<dataDir>/<instance id>/state.json`; omit or null for memory only. */
   readonly dataDir?: string | null;

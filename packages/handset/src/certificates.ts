@@ -121,7 +121,7 @@ export interface VerifiedChain {
 
 /**
  * Checks an `x5c` chain (RFC 7515 §4.1.6): standard-base64 DER certificates, each signed by
- * the next, all valid at `now`, the leaf a P-256 key. Throws a TypeError naming the failed check.
+ * the next (a CA certificate), all valid at `now`, the leaf a P-256 key. Throws a TypeError naming the failed check.
  * Trust in the last certificate is the caller's decision (its fingerprint is returned).
  */
 export async function verifyCertificateChain(x5c: unknown, now: Date): Promise<VerifiedChain> {
@@ -136,7 +136,11 @@ export async function verifyCertificateChain(x5c: unknown, now: Date): Promise<V
     if (now < certificate.notBefore || now > certificate.notAfter)
       throw new TypeError(`x5c[${index}] is not valid at this time`);
     const issuer = certificates[index + 1];
-    if (issuer && !(await certificate.verify({ publicKey: issuer.publicKey, signatureOnly: true })))
+    if (!issuer) continue;
+    // RFC 5280 §4.2.1.9: only a CA certificate may sign another certificate.
+    if (!issuer.getExtension(x509.BasicConstraintsExtension)?.ca)
+      throw new TypeError(`x5c[${index + 1}] is not a CA certificate`);
+    if (!(await certificate.verify({ publicKey: issuer.publicKey, signatureOnly: true })))
       throw new TypeError(`x5c[${index}] is not signed by x5c[${index + 1}]`);
   }
   const leaf = certificates[0]!;

@@ -57,8 +57,14 @@ export interface EntitlementServiceDeps {
 export function createEntitlementService(deps: EntitlementServiceDeps): EntitlementService {
   const secrets = new Map(deps.sims.map((sim) => [sim.msisdn, sim.secret]));
   const challenges = new Map<string, { msisdn: string; expiresAt: number }>();
+  // Challenges are kept in issue order: a sweep stops at the first one still open.
   const sweep = (now: number) => {
-    for (const [value, c] of challenges) if (c.expiresAt <= now) challenges.delete(value);
+    for (const [value, c] of challenges) {
+      if (c.expiresAt > now) break;
+      challenges.delete(value);
+    }
+  };
+  const makeRoom = () => {
     for (const value of challenges.keys()) {
       if (challenges.size < MAX_CHALLENGES) break;
       challenges.delete(value);
@@ -79,6 +85,7 @@ export function createEntitlementService(deps: EntitlementServiceDeps): Entitlem
       secretOf(msisdn);
       const now = deps.clock.now();
       sweep(now);
+      makeRoom();
       const challenge = randomBytes(32).toString('base64url');
       challenges.set(challenge, { msisdn, expiresAt: now + CHALLENGE_TTL_SECONDS * 1000 });
       return { challenge, expires_in: CHALLENGE_TTL_SECONDS };

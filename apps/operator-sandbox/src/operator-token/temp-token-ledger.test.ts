@@ -33,4 +33,15 @@ describe('temp_token ledger (GSMA TS.43 Temporary Token → MSISDN)', () => {
     clock.t += 240_000;
     expect(ledger.redeem(token)).toEqual({ ok: false, reason: 'unknown' });
   });
+
+  it('forgets the oldest tokens beyond its capacity', () => {
+    const clock = { now: () => 1_000_000 };
+    const ledger = createTempTokenLedger({ ttlSeconds: 120, clock, maxTokens: 2 });
+    const [first, second, third] = ['+346001000005', '+346001000006', '+346001000005'].map(
+      (msisdn) => ledger.issue(msisdn).token,
+    );
+    expect(ledger.redeem(first!)).toEqual({ ok: false, reason: 'unknown' });
+    expect(ledger.redeem(second!)).toMatchObject({ ok: true });
+    expect(ledger.redeem(third!)).toMatchObject({ ok: true });
+  });
 });

@@ -26,13 +26,23 @@ const MAX_TOKENS = 100_000;
 export function createTempTokenLedger(deps: {
   readonly ttlSeconds: number;
   readonly clock: Clock;
+  /** Default 100,000. */
+  readonly maxTokens?: number;
 }): TempTokenLedger {
+  const maxTokens = deps.maxTokens ?? MAX_TOKENS;
   const tokens = new Map<string, { msisdn: string; expiresAt: number; used: boolean }>();
   const ttlMs = deps.ttlSeconds * 1000;
+  // Tokens are kept in issue order, so the forgettable ones are at the front: a sweep costs
+  // only what it removes (the bench issues thousands a second).
   const sweep = (now: number) => {
-    for (const [token, entry] of tokens) if (entry.expiresAt + ttlMs <= now) tokens.delete(token);
+    for (const [token, entry] of tokens) {
+      if (entry.expiresAt + ttlMs > now) break;
+      tokens.delete(token);
+    }
+  };
+  const makeRoom = () => {
     for (const token of tokens.keys()) {
-      if (tokens.size < MAX_TOKENS) break;
+      if (tokens.size < maxTokens) break;
       tokens.delete(token);
     }
   };
@@ -40,6 +50,7 @@ export function createTempTokenLedger(deps: {
     issue(msisdn) {
       const now = deps.clock.now();
       sweep(now);
+      makeRoom();
       const token = randomBytes(32).toString('base64url');
       tokens.set(token, { msisdn, expiresAt: now + ttlMs, used: false });
       return { token, expiresIn: deps.ttlSeconds };

@@ -46,7 +46,7 @@ import { returnAccessTokenUse, spendAccessToken } from './proxy/store/access-tok
 import { createUsageStore } from './usage/usage-store.js';
 import { mountOpenId4VpAdmin } from './openid4vp/admin-openid4vp-router.js';
 import { createOpenId4VpApi } from './openid4vp/create-openid4vp.js';
-import { createOpenId4VpKeys } from './openid4vp/openid4vp-keys.js';
+import { createOpenId4VpKeys, type OpenId4VpKeys } from './openid4vp/openid4vp-keys.js';
 import { openId4VpResource } from './openid4vp/openid4vp-scope.js';
 import { writeKeyRotationAudit } from './openid4vp/store/openid4vp-audit-store.js';
 import { certificatesFromPem } from './openid4vp/x509-certificates.js';
@@ -59,6 +59,8 @@ export interface Aggregator {
   readonly issuer: string;
   readonly clients: ClientService;
   readonly keys: KeyService;
+  /** The OpenID4VP signing chain of the operator-token path. */
+  readonly openId4VpKeys: OpenId4VpKeys;
   readonly index: RoutingIndex;
   readonly operators: OperatorService;
   readonly routes: RouteService;
@@ -152,11 +154,11 @@ export async function startAggregator(
     issuer: running.issuer,
     database: database.description,
   });
-  const { issuer, clients, keys, operators, routes, selfService } = running;
+  const { issuer, clients, keys, openId4VpKeys, operators, routes, selfService } = running;
   return {
     publicUrl: pub.url,
     adminUrl: admin.url,
-    ...{ issuer, clients, keys, operators, routes, selfService, index, database },
+    ...{ issuer, clients, keys, openId4VpKeys, operators, routes, selfService, index, database },
     flushUsage: () => running.flushUsage(),
     async stop() {
       // Drain first: /ready says so and answers close their connections, while load balancers
@@ -360,7 +362,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
   const reporting = { logger, countServerError: metrics.recordServerError };
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
   return {
-    ...{ issuer, operators, routes, clients, keys, selfService },
+    ...{ issuer, operators, routes, clients, keys, openId4VpKeys, selfService },
     // The CAMARA proxy answers in the listener's front slot, before express.
     front: proxy.front,
     publicApp: createPublicApp({

@@ -12,6 +12,7 @@ import {
   parseInstanceConfig,
   startSandbox,
   type RunningSandbox,
+  type SandboxDeps,
 } from '@switchboard/operator-sandbox';
 import { startAggregator, type Aggregator, type AggregatorDeps } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -60,6 +61,7 @@ export async function startTestAggregator(
 export async function startSandboxes(
   issuer: string,
   ports: readonly number[] = [],
+  deps: Pick<SandboxDeps, 'clock'> = {},
 ): Promise<RunningSandbox[]> {
   const base = loadSandboxConfig(configFile('sandbox.json'));
   return Promise.all(
@@ -70,6 +72,7 @@ export async function startSandboxes(
       const port = ports[i] ?? 0;
       return startSandbox(parseInstanceConfig({ ...structuredClone(instance), clients, port }), {
         dataDir: null,
+        ...deps,
       });
     }),
   );

@@ -1,5 +1,6 @@
 import { request } from 'undici';
-import type { RunningSandbox } from '@switchboard/operator-sandbox';
+import type { Handset, HandsetOptions } from '@switchboard/handset';
+import type { Clock, RunningSandbox } from '@switchboard/operator-sandbox';
 import { aggregatorTokenAudience, readAggregatorAccessToken } from '@switchboard/tokens';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import type { Aggregator } from '../src/app.js';
@@ -14,6 +15,35 @@ import {
   type AppClient,
 } from './core-fixture.js';
 import { DeviceBrowser } from './device-browser.js';
+import type { BackendApp, Endpoints } from './backend-client.js';
+import {
+  createTelephonyTrust,
+  demoHandset,
+  enableOperatorTokens,
+  registerOperatorTokenApp,
+  type TelephonyTrust,
+} from './operator-token.js';
+
+export interface CoreStackOptions {
+  /**
+   * The operator-token path: a Telephony PKI the aggregator trusts (a temp PEM file as
+   * OPENID4VP_TELEPHONY_TRUST_ANCHORS), both sandboxes offering operator tokens (carrier ids
+   * 90001/90002, networks 99901/99902), a backend app with a web origin.
+   */
+  readonly operatorToken?: boolean;
+  /** The sandboxes' clock (temp_token and token expiry). */
+  readonly sandboxClock?: Clock;
+}
+
+/** What `operatorToken: true` adds to the stack. */
+export interface OperatorTokenStack {
+  readonly trust: TelephonyTrust;
+  readonly app: BackendApp;
+  /** Where the app sends its requests. */
+  readonly at: Endpoints;
+  /** A dual-SIM handset (slot 0 sandbox-a, slot 1 sandbox-b) allowlisting the aggregator's root. */
+  handset(o?: Partial<HandsetOptions>): Promise<Handset>;
+}
 
 /** One test file's world: a fresh database, an aggregator, both sandboxes, two apps. */
 export interface CoreStack {
@@ -22,6 +52,8 @@ export interface CoreStack {
   readonly sandboxes: RunningSandbox[];
   readonly secretApp: AppClient;
   readonly keyApp: Extract<AppClient, { method: 'key' }>;
+  /** Present when started with `operatorToken: true`. */
+  readonly operatorToken: OperatorTokenStack | undefined;
   device(address: string, headers?: Record<string, string>): DeviceBrowser;
   authorize(
     address: string,
@@ -49,13 +81,32 @@ export interface TokenResult {
   claims: Awaited<ReturnType<typeof readAggregatorAccessToken>> | undefined;
 }
 
-export async function startCoreStack(env: Record<string, string> = {}): Promise<CoreStack> {
+export async function startCoreStack(
+  env: Record<string, string> = {},
+  options: CoreStackOptions = {},
+): Promise<CoreStack> {
   const t = await createTestDatabase();
-  const agg = await startTestAggregator(t.db, undefined, env);
-  const sandboxes = await startSandboxes(agg.issuer);
+  const trust = options.operatorToken ? await createTelephonyTrust() : undefined;
+  const agg = await startTestAggregator(t.db, undefined, { ...trust?.env, ...env });
+  const sandboxes = await startSandboxes(
+    agg.issuer,
+    [],
+    options.sandboxClock ? { clock: options.sandboxClock } : {},
+  );
   await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
   const secretApp = await registerApp(agg, 'secret');
   const keyApp = (await registerApp(agg, 'key')) as Extract<AppClient, { method: 'key' }>;
+  let operatorToken: OperatorTokenStack | undefined;
+  if (trust) {
+    await enableOperatorTokens(agg);
+    const app = await registerOperatorTokenApp(agg);
+    operatorToken = {
+      trust,
+      app,
+      at: { issuer: agg.issuer, publicUrl: agg.publicUrl },
+      handset: (o) => demoHandset(agg, trust.pki, sandboxes, o),
+    };
+  }
   const browsers: DeviceBrowser[] = [];
   const device = (address: string, headers?: Record<string, string>) => {
     const b = new DeviceBrowser(address, headers);
@@ -68,6 +119,7 @@ export async function startCoreStack(env: Record<string, string> = {}): Promise<
     sandboxes,
     secretApp,
     keyApp,
+    operatorToken,
     device,
     async authorize(address, app, o = {}) {
       const req = authorizeUrl(agg.issuer, app, o);
@@ -97,6 +149,7 @@ export async function startCoreStack(env: Record<string, string> = {}): Promise<
       await Promise.all(sandboxes.map((s) => s.close()));
       await agg.stop();
       await t.destroy();
+      trust?.remove();
     },
   };
   return stack;

@@ -13,3 +13,4 @@ export * from './spawned-app.js';
 export * from './token-forge.js';
 export * from './token-spellings.js';
 export * from './backend-client.js';
+export * from './operator-token.js';

@@ -6,7 +6,9 @@ import {
   type ItemList,
   type KeyView,
   type MasterKeyRotationReport,
+  type OpenId4VpKeyView,
   type RotateMasterRequest,
+  type RotateOpenId4VpRequest,
 } from '@switchboard/contracts';
 import type { CommandContext } from '../context.js';
 import { idSegment } from '../io.js';
@@ -17,7 +19,7 @@ export function registerKeyCommands(program: Command, ctx: CommandContext): void
   const keys = program
     .command('keys')
     .description(
-      "AggregatorAccessToken encryption keys (rotation by kid), master-key rotation, Switchboard's client keys for operators",
+      "AggregatorAccessToken encryption keys (rotation by kid), master-key rotation, Switchboard's client keys for operators, the OpenID4VP signing chain",
     );
 
   keys
@@ -113,6 +115,73 @@ Examples:
     );
 
   registerClientKeyCommand(keys, ctx);
+  registerOpenId4VpCommands(keys, ctx);
+}
+
+/**
+ * `keys openid4vp [rotate [--root]]`: the chain that signs each credential_authorization_jwt of
+ * the operator-token path (CAMARA NV "Operator Token Acquisition" guide, Appendix B).
+ */
+function registerOpenId4VpCommands(keys: Command, ctx: CommandContext): void {
+  const openid4vp = keys
+    .command('openid4vp')
+    .description(
+      'show the OpenID4VP signing chain of the operator-token path: root fingerprint (for Google’s allowlist), leaf kid, not-after, created',
+    )
+    .addHelpText(
+      'after',
+      `
+Each operator offering operator tokens gives the root fingerprint to Google, which allowlists
+it for the operator's SIMs; phones refuse credential requests signed under any other root.
+
+Examples:
+  $ switchboard keys openid4vp
+  $ switchboard keys openid4vp --json
+  $ switchboard keys openid4vp rotate
+  $ switchboard keys openid4vp rotate --root`,
+    )
+    .action(
+      ctx.run(async () => {
+        const v = await ctx.client().get<OpenId4VpKeyView>('/keys/openid4vp');
+        ctx.out().result(v, () => openId4VpTable(v));
+      }),
+    );
+
+  openid4vp
+    .command('rotate')
+    .description(
+      'new leaf key and certificate signed by the root (new requests are signed with it); --root: a new root too',
+    )
+    .option(
+      '--root',
+      'a new root as well: every operator must give its fingerprint to Google again',
+    )
+    .action(
+      ctx.run(async (opts: { root?: boolean }) => {
+        const body: RotateOpenId4VpRequest = opts.root ? { root: true } : {};
+        const v = await ctx.client().send<OpenId4VpKeyView>('POST', '/keys/openid4vp/rotate', body);
+        ctx
+          .out()
+          .result(v, () =>
+            [
+              openId4VpTable(v),
+              opts.root
+                ? `new root ${v.root.fingerprint}: give this fingerprint to each operator for Google's allowlist; phones refuse requests signed under it until then`
+                : `leaf ${v.leaf.kid} now signs new credential requests`,
+            ].join('\n'),
+          );
+      }),
+    );
+}
+
+function openId4VpTable(v: OpenId4VpKeyView): string {
+  return table(
+    ['certificate', 'kid', 'sha-256 fingerprint', 'not after', 'created'],
+    [
+      ['root', v.root.kid, v.root.fingerprint, v.root.notAfter, v.root.createdAt],
+      ['leaf', v.leaf.kid, v.leaf.fingerprint, v.leaf.notAfter, v.leaf.createdAt],
+    ],
+  );
 }
 
 /** `--batch-size`: the admin API's rule for `batchSize`, checked before the call. */

@@ -190,7 +190,12 @@ export function createJwtBearerGrant(deps: JwtBearerDeps) {
     const verified = await verify(params);
     const { client, scope, subject } = verified;
     if (subject.kind === 'vp_token') {
-      const result = await deps.vpToken!({ client, scope, sdJwt: subject.sdJwt, spendJti: verified.spendJti });
+      const result = await deps.vpToken!({
+        client,
+        scope,
+        sdJwt: subject.sdJwt,
+        spendJti: verified.spendJti,
+      });
       return mint(client, scope, result.operator, result, `openid4vp:${result.credentialId}`);
     }
     const match = deps.finder.lookupPhoneNumber(subject.phoneNumber);

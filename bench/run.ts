@@ -9,6 +9,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'proxy', load: () => import('./proxy.js') },
   { name: 'nested-flow', load: () => import('./nested-flow.js') },
   { name: 'backend-flow', load: () => import('./backend-flow.js') },
+  { name: 'operator-token', load: () => import('./operator-token.js') },
 ];
 
 /** A gc() even when node was not started with --expose-gc (the npm script cannot pass it). */

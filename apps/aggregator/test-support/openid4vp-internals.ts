@@ -1,0 +1,6 @@
+// The aggregator's own pieces of an operator-token exchange (CAMARA NV "Operator Token
+// Acquisition" guide §5.1, §5.2), for the bench's in-process breakdown of where an exchange
+// spends its time (bench/operator-token.ts): the SD-JWT verifier and the X.509 parsing it uses.
+export { verifySdJwt } from '../src/openid4vp/sd-jwt-verifier.js';
+export { certificateFromDer, certificatesFromPem } from '../src/openid4vp/x509-certificates.js';
+export { ephemeralKeyContext, sha256 } from '../src/openid4vp/credential-request.js';

@@ -10,45 +10,24 @@ import {
   type RunningSandbox,
 } from '@switchboard/operator-sandbox';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
-import {
-  createTelephonyPki,
-  telephonyPkiToJson,
-  type HandsetSim,
-  type TelephonyPki,
-} from '@switchboard/handset';
+import { telephonyPkiToJson, type TelephonyPki } from '@switchboard/handset';
 import type { Aggregator } from '@switchboard/aggregator';
-import { registerOperators, startTestAggregator } from '@switchboard/aggregator/test-support';
+import {
+  createTelephonyTrust,
+  demoSims,
+  enableOperatorTokens,
+  registerOperators,
+  startTestAggregator,
+} from '@switchboard/aggregator/test-support';
 import { loadConfig } from '../src/config.js';
 import { startDemoApp, type RunningDemoApp } from '../src/index.js';
 
 const ADMIN = { kind: 'admin', id: 'demo-app-e2e' } as const;
-const ADMIN_TOKEN = 'demo-app-e2e-admin-token-0123456789';
 const LOOPBACK = '127.0.0.1/32';
 const SANDBOX_CONFIG = fileURLToPath(new URL('../../../config/sandbox.json', import.meta.url));
 
 /** What sandbox-b calls the browser's line, so its consent page can be reached from here. */
 export const SANDBOX_B_LOOPBACK_MSISDN = '+491700000001';
-
-/**
- * The simulated phone's SIMs (contract §5, config/sandbox.json `operatorToken`): slot 0
- * sandbox-a's +346001000005, slot 1 sandbox-b's +491700000005.
- */
-export const PHONE_SIMS = [
-  {
-    operatorId: 'sandbox-a',
-    carrierId: 90001,
-    mccMnc: '99901',
-    msisdn: '+346001000005',
-    secret: 'sim-secret-a-5',
-  },
-  {
-    operatorId: 'sandbox-b',
-    carrierId: 90002,
-    mccMnc: '99902',
-    msisdn: '+491700000005',
-    secret: 'sim-secret-b-5',
-  },
-] as const;
 
 export interface SwitchboardStack {
   readonly agg: Aggregator;
@@ -141,8 +120,9 @@ async function startDemoAgainst(
 
 /**
  * "Verify with your SIM", as `npm start` sets it up: a backend client named "Demo Bank" allowed
- * for the demo's origin, and the simulated dual-SIM phone (HANDSET_FILE) whose allowlist holds
- * the aggregator's OpenID4VP root fingerprint, read from the admin API.
+ * for the demo's origin, and the simulated dual-SIM phone (HANDSET_FILE: slot 0 sandbox-a's
+ * +346001000005, slot 1 sandbox-b's +491700000005) whose allowlist holds the aggregator's
+ * OpenID4VP root fingerprint.
  */
 async function simPath(
   agg: Aggregator,
@@ -160,23 +140,11 @@ async function simPath(
   });
   const keyFile = path.join(keyDir, 'demo-sim-key.json');
   writeFileSync(keyFile, JSON.stringify(client.privateJwk), { mode: 0o600 });
-  const keys = await fetch(`${agg.adminUrl}/admin/v1/keys/openid4vp`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  if (!keys.ok) throw new Error(`GET /admin/v1/keys/openid4vp answered ${keys.status}`);
-  const { root } = (await keys.json()) as { root: { fingerprint: string } };
-  const sims: HandsetSim[] = PHONE_SIMS.map((sim, slot) => ({
-    slot,
-    subscriptionId: slot + 1,
-    carrierId: sim.carrierId,
-    mccMnc: sim.mccMnc,
-    msisdn: sim.msisdn,
-    secret: sim.secret,
-    entitlementUrl: sandboxes[slot]!.url,
-    label: slot === 0 ? 'Sandbox Operator A' : 'Sandbox Operator B',
-  }));
+  // Google's allowlist: the aggregator's current OpenID4VP root, for both SIMs' networks.
+  const { fingerprint } = (await agg.openId4VpKeys.view()).root;
+  const sims = demoSims(sandboxes);
   const handsetFile = path.join(keyDir, 'handset.json');
-  const allowlist = Object.fromEntries(PHONE_SIMS.map((sim) => [sim.mccMnc, [root.fingerprint]]));
+  const allowlist = Object.fromEntries(sims.map((sim) => [sim.mccMnc, [fingerprint]]));
   const contents = { telephony: await telephonyPkiToJson(telephony), sims, allowlist };
   writeFileSync(handsetFile, JSON.stringify(contents), { mode: 0o600 });
   return {
@@ -191,39 +159,27 @@ async function simPath(
  * the aggregator: the browser goes demo app → Switchboard → operator → Switchboard → demo app.
  * 127.0.0.1/32 starts routed to sandbox-a (as `npm start` seeds it). The operator-token path is
  * set up too: both operators offer operator tokens, and the demo app's simulated phone holds
- * SIMs of both (PHONE_SIMS).
+ * a SIM of each (`demoSims`).
  */
 export async function startSwitchboardStack(): Promise<SwitchboardStack> {
   const t: TestDatabase = await createTestDatabase();
   const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-e2e-'));
   // The simulated phone's Telephony root is the aggregator's trust anchor (contract §3.5).
-  const telephony = await createTelephonyPki('Demo e2e Telephony');
-  const anchors = path.join(keyDir, 'telephony-root.pem');
-  writeFileSync(anchors, telephony.rootPem);
-  const agg = await startTestAggregator(t.db, undefined, {
-    OPENID4VP_TELEPHONY_TRUST_ANCHORS: anchors,
-    SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN,
-  });
+  const trust = await createTelephonyTrust('Demo e2e Telephony');
+  const agg = await startTestAggregator(t.db, undefined, trust.env);
   const sandboxes = await startSandboxes(agg.issuer);
   await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
   // Both offer operator tokens; the SD-JWT's carrier_hint (MCC-MNC) finds them by network.
-  for (const sim of PHONE_SIMS) {
-    await agg.operators.update(
-      sim.operatorId,
-      { carrierIds: [sim.carrierId], operatorToken: true },
-      ADMIN,
-    );
-    await agg.routes.addNetworks(sim.operatorId, [sim.mccMnc], ADMIN);
-  }
+  await enableOperatorTokens(agg);
   await agg.routes.addRanges('sandbox-a', [LOOPBACK], {}, ADMIN);
   // CIBA's login_hint=tel:… finds the operator by prefix (npm start syncs the routing tables).
   await agg.routes.addPrefixes('sandbox-a', ['+3460'], {}, ADMIN);
   await agg.routes.addPrefixes('sandbox-b', ['+491700'], {}, ADMIN);
   await agg.index.refresh();
-  const demo = await startDemoAgainst(agg, keyDir, sandboxes, telephony);
+  const demo = await startDemoAgainst(agg, keyDir, sandboxes, trust.pki);
   return {
     agg,
-    telephony,
+    telephony: trust.pki,
     sandboxes,
     demo,
     async routeLoopbackTo(operatorId) {
@@ -237,6 +193,7 @@ export async function startSwitchboardStack(): Promise<SwitchboardStack> {
       await agg.stop();
       await t.destroy();
       rmSync(keyDir, { recursive: true, force: true });
+      trust.remove();
     },
   };
 }

@@ -82,7 +82,7 @@ describeBrowser('"Verify with your SIM" through Switchboard in headless Chromium
     );
     const radios = sheet.getByRole('radio');
     expect(await radios.count()).toBe(2);
-    await sheet.getByRole('radio', { name: /SIM 1 · Sandbox Operator A/ }).check();
+    await sheet.getByRole('radio', { name: /SIM 1 · Sandbox A/ }).check();
     await sheet.getByRole('button', { name: 'Continue' }).click();
     const shown = await finish(page, 'sim-verified-sandbox-a');
     expect(shown.result).toBe('verified');
@@ -92,7 +92,7 @@ describeBrowser('"Verify with your SIM" through Switchboard in headless Chromium
 
   it('SIM 2 → sandbox-b’s number, routed by the SD-JWT’s carrier_hint', async () => {
     const page = await openSheet();
-    await page.getByRole('radio', { name: /SIM 2 · Sandbox Operator B/ }).check();
+    await page.getByRole('radio', { name: /SIM 2 · Sandbox B/ }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
     const shown = await finish(page, 'sim-verified-sandbox-b');
     expect(shown.result).toBe('verified');

@@ -197,12 +197,21 @@ describe('"Verify with your SIM" routes', () => {
     );
   });
 
-  it('refuses a malformed typed number on the sign-in form, asking nothing', async () => {
+  it('refuses a malformed typed number on the form it came from, asking nothing', async () => {
     const { agent, calls } = demo();
     const csrf = await csrfOf(agent);
-    const res = await agent.post('/sim').type('form').send({ csrf, phoneNumber: '12ab' });
+    const res = await agent
+      .post('/sim')
+      .type('form')
+      .send({ csrf, phoneNumber: '12ab', useCase: 'login' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('aria-invalid="true"');
+    expect(res.text).toContain('Sign in with your mobile number');
+    // From the SIM page, the SIM page again.
+    const own = await agent.post('/sim').type('form').send({ csrf, phoneNumber: '12ab' });
+    expect(own.status).toBe(400);
+    expect(own.text).toContain('Sign in with your SIM');
+    expect(own.text).toContain('value="12ab"');
     expect(calls.credential).toHaveLength(0);
   });
 

@@ -2,6 +2,7 @@ import { HandsetError } from '@switchboard/handset';
 import { SwitchboardError } from '@switchboard/sdk';
 import { escapeHtml as e, layout } from './layout.js';
 import { errorView, type ResultView } from './outcome.js';
+import type { FormState } from './pages.js';
 
 /** What the OS consent sheet shows: the aggregator's consent_data and the eligible SIMs. */
 export interface ConsentSheet {
@@ -28,7 +29,8 @@ export function simNotConfiguredPage(): string {
  * `GET /sim`: the SIM path on its own page (the sign-in form's second button posts the same
  * form). A typed number is verified; an empty field asks the operator for the SIM's number.
  */
-export function simStartPage(csrf: string): string {
+export function simStartPage(state: FormState): string {
+  const invalid = state.error !== undefined;
   return layout(
     TITLE,
     `<h1>${TITLE}</h1>
@@ -36,11 +38,13 @@ export function simStartPage(csrf: string): string {
 connection: it asks you first, then your mobile operator confirms the number to us.</p>
 <section class="card" aria-labelledby="sim-title"><h2 id="sim-title">Sign in with your SIM</h2>
 <form method="post" action="/sim" novalidate>
-<input type="hidden" name="csrf" value="${e(csrf)}">
+<input type="hidden" name="csrf" value="${e(state.csrf)}">
 <label for="phoneNumber">Mobile number (optional)</label>
 <p class="hint" id="phone-hint">With the country code, e.g. +34 600 000 001. Leave it empty and your
 operator tells us the number of the SIM you choose.</p>
-<input type="tel" id="phoneNumber" name="phoneNumber" autocomplete="tel" inputmode="tel" aria-describedby="phone-hint">
+${invalid ? `<p class="error-text" id="phone-error">${e(state.error ?? '')}</p>` : ''}
+<input type="tel" id="phoneNumber" name="phoneNumber" autocomplete="tel" inputmode="tel"
+ value="${e(state.phoneNumber ?? '')}" aria-describedby="phone-hint${invalid ? ' phone-error' : ''}"${invalid ? ' aria-invalid="true" autofocus' : ''}>
 <button type="submit">Verify with your SIM</button>
 </form></section>`,
   );

@@ -89,7 +89,7 @@ export async function registerOperatorTokenApp(
 }
 
 /** The SIMs of the demo handset: slot 0 a sandbox-a subscriber, slot 1 a sandbox-b one. */
-export function demoSims(sandboxes: readonly RunningSandbox[]): HandsetSim[] {
+export function demoSims(sandboxes: ReadonlyArray<{ readonly url: string }>): HandsetSim[] {
   return [
     {
       slot: 0,

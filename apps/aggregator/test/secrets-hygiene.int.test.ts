@@ -15,7 +15,17 @@ import {
 } from '@switchboard/tokens';
 import { runCli } from '@switchboard/cli/test-support';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
+import { createTelephonyPki, type Handset } from '@switchboard/handset';
 import { SEALED_COLUMNS } from '../src/keys/master-key-rotation.js';
+import { ephemeralKeyContext } from '../src/openid4vp/credential-request.js';
+import { openId4VpKeyContext } from '../src/openid4vp/openid4vp-keys.js';
+import {
+  APP_ORIGIN,
+  demoSims,
+  exchangeOperatorToken,
+  requestOperatorTokenCredential,
+} from '../test-support/operator-token.js';
+import type { BackendApp } from '../test-support/backend-client.js';
 import {
   APP_CALLBACK,
   authorizeUrl,
@@ -24,6 +34,7 @@ import {
   type AppClient,
 } from '../test-support/core-fixture.js';
 import { DeviceBrowser } from '../test-support/device-browser.js';
+import { createHandset } from '@switchboard/handset';
 import { spawnApp, type SpawnedApp } from '../test-support/spawned-app.js';
 
 // Secrets hygiene: a full run — the aggregator and the sandbox operators as real processes at
@@ -52,6 +63,8 @@ let aggregator: SpawnedApp;
 let sandbox: SpawnedApp;
 let issuer: string;
 let adminUrl: string;
+let sandboxUrls: string[];
+let telephony: Awaited<ReturnType<typeof createTelephonyPki>>;
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -106,6 +119,9 @@ beforeAll(async () => {
   const port = await freePort();
   issuer = `http://127.0.0.1:${port}`;
   const [a, b] = await startSandboxes(port);
+  sandboxUrls = [a!, b!];
+  telephony = await createTelephonyPki('Hygiene Telephony');
+  fs.writeFileSync(path.join(dir, 'telephony.pem'), telephony.rootPem);
   aggregator = spawnApp('apps/aggregator/src/main.ts', {
     DATABASE_URL: t.engine === 'postgres' ? t.url : `pglite:${path.join(dir, 'db')}`,
     HOST: '127.0.0.1',
@@ -118,6 +134,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
     SHUTDOWN_GRACE_MS: '100',
     RATE_LIMIT_FINDER_PER_IP: '3',
+    OPENID4VP_TELEPHONY_TRUST_ANCHORS: path.join(dir, 'telephony.pem'),
   });
   adminUrl = (await aggregator.waitFor(/admin API\s+(http:\/\/\S+)/))[1]!;
   for (const [k, v] of [
@@ -142,6 +159,7 @@ afterAll(async () => {
 let secretApp: Extract<AppClient, { method: 'secret' }>;
 let keyApp: Extract<AppClient, { method: 'key' }>;
 let finder: { id: string; secret: string };
+let otApp: BackendApp;
 
 async function adminWork(a: string, b: string): Promise<void> {
   const secretFile = path.join(dir, 'a-secret');
@@ -179,6 +197,14 @@ async function adminWork(a: string, b: string): Promise<void> {
   const machine = await ok('clients', 'add', '--name', 'Finder', '--telco-finder', '--secret');
   remember('finder client secret', machine.json.clientSecret);
   finder = { id: machine.json.client.id, secret: machine.json.clientSecret };
+  // The operator-token path: both operators offer it; a backend app with a web origin.
+  await ok('operators', 'update', 'sandbox-a', '--carrier-ids', '90001', '--operator-token');
+  await ok('operators', 'update', 'sandbox-b', '--carrier-ids', '90002', '--operator-token');
+  await ok('networks', 'add', 'sandbox-a', '99901');
+  await ok('networks', 'add', 'sandbox-b', '99902');
+  const backend = await ok('clients', 'add', '--name', 'Shop backend', '--backend', '--generate-key', '--allowed-origin', APP_ORIGIN, '--scopes', 'number-verification:device-phone-number:read'); // prettier-ignore
+  remember("a backend app's private key (d)", backend.json.privateJwk.d);
+  otApp = { id: backend.json.client.id, jwk: backend.json.privateJwk };
   const shown = await ok('operators', 'show', 'sandbox-a');
   expect(shown.stdout).not.toContain(demoKeys['sandbox-a'].privateJwk.d);
   for (const argv of [
@@ -278,6 +304,38 @@ describe('a full run', () => {
     expect((await search({ ipv4Address: { publicAddress: '127.10.0.5' } })).status).toBe(200);
     expect((await search({ phoneNumber: 'not a number' })).status).toBe(400);
     expect((await search({ phoneNumber: msisdns[3] })).status).toBe(429);
+
+    // The operator-token path: an exchange through each operator, a refused one, and a
+    // credential request left open (its ephemeral key stays sealed in the table).
+    const at = { issuer, publicUrl: issuer };
+    const root = JSON.parse((await sb('keys', 'openid4vp')).stdout) as {
+      root: { fingerprint: string };
+    };
+    const handset: Handset = createHandset({
+      telephony,
+      sims: demoSims(sandboxUrls.map((url) => ({ url }))),
+      allowlist: { '99901': [root.root.fingerprint], '99902': [root.root.fingerprint] },
+      callerIdentity: APP_ORIGIN,
+    });
+    const dpn = 'dpv:ServiceProvision number-verification:device-phone-number:read';
+    for (const [slot, number] of [
+      [0, '+346001000005'],
+      [1, '+491700000005'],
+    ] as const) {
+      const { credential, nonce } = await requestOperatorTokenCredential(at, otApp, { scope: dpn });
+      remember('credential_authorization_jwt', credential.meta.credential_authorization_jwt);
+      const sdJwt = await handset.present(credential, nonce, slot);
+      remember('operator token (SD-JWT)', sdJwt);
+      const exchanged = await exchangeOperatorToken(at, otApp, sdJwt, dpn);
+      expect(exchanged.status).toBe(200);
+      remember('access_token', exchanged.body.access_token);
+      tokens.push(String(exchanged.body.access_token));
+      remember('MSISDN', number);
+      expect((await call('/number-verification/v2/device-phone-number', String(exchanged.body.access_token))).json).toEqual({ devicePhoneNumber: number }); // prettier-ignore
+      const replay = await exchangeOperatorToken(at, otApp, sdJwt, dpn);
+      expect(replay.body.error).toBe('invalid_grant');
+    }
+    await requestOperatorTokenCredential(at, otApp, { scope: dpn });
   }, 60_000);
 });
 
@@ -375,6 +433,18 @@ async function rememberStoredSecrets(database: Database): Promise<void> {
     }).catch(() => undefined);
     remember('operator access token', claims?.operator_access_token);
   }
+  for (const k of (await database.knex('openid4vp_keys').select()) as Array<Record<string, string>>)
+    remember(
+      `OpenID4VP ${k.role} private key`,
+      box.open(k.private_key_enc!, openId4VpKeyContext(k.kid!)),
+    );
+  for (const r of (await database.knex('openid4vp_requests').select()) as Array<
+    Record<string, string>
+  >)
+    remember(
+      'ephemeral ECDH-ES private key (d)',
+      JSON.parse(box.open(r.ephemeral_key_enc!, ephemeralKeyContext(r.id!, r.client_id!))).d,
+    );
   const grants = (await database.knex('operator_grants').select()) as Array<Record<string, string>>;
   for (const g of grants)
     remember(

@@ -50,6 +50,7 @@ describeBrowser('"Verify with your SIM" through Switchboard in headless Chromium
     const page = await browser.newPage();
     await page.goto(stack.demo.url);
     if (phoneNumber) await page.getByLabel('Mobile number').fill(phoneNumber);
+    if (screenshot) await page.screenshot({ path: `${ARTIFACTS}sim-sign-in.png`, fullPage: true });
     await page.getByRole('button', { name: 'No mobile data? Verify with your SIM' }).click();
     await page.waitForSelector('[role="dialog"]');
     expect(new URL(page.url()).pathname).toBe('/sim/consent');

@@ -9,7 +9,7 @@ header{background:#fff;border-bottom:1px solid #d8dee6}
 header div,main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem}
 header div{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem}
 header a{color:var(--ink);font-weight:700;text-decoration:none}
-nav a{margin-left:1rem;color:var(--brand)}nav a:first-child{margin-left:0}
+nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem}nav a{color:var(--brand);white-space:nowrap}
 h1{font-size:1.6rem;line-height:1.25}
 .card{background:#fff;border:1px solid #d8dee6;border-radius:.5rem;padding:1.25rem;margin:1rem 0}
 label{display:block;font-weight:600;margin-bottom:.25rem}

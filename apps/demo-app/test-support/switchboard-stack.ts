@@ -10,7 +10,7 @@ import {
   type RunningSandbox,
 } from '@switchboard/operator-sandbox';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
-import { telephonyPkiToJson, type TelephonyPki } from '@switchboard/handset';
+import { telephonyPkiToJson, type HandsetSim, type TelephonyPki } from '@switchboard/handset';
 import type { Aggregator } from '@switchboard/aggregator';
 import {
   createTelephonyTrust,
@@ -35,6 +35,11 @@ export interface SwitchboardStack {
   readonly telephony: TelephonyPki;
   readonly sandboxes: readonly RunningSandbox[];
   readonly demo: RunningDemoApp;
+  /**
+   * Another demo app against this aggregator, its own clients and a phone with other SIMs
+   * (`sims` changes the demo phone's); closed with the stack.
+   */
+  startDemo(sims: (demoSims: HandsetSim[]) => HandsetSim[]): Promise<RunningDemoApp>;
   /** Routes the browser's address (127.0.0.1/32) to this operator instead of the current one. */
   routeLoopbackTo(operatorId: 'sandbox-a' | 'sandbox-b'): Promise<void>;
   close(): Promise<void>;
@@ -80,10 +85,12 @@ async function startDemoAgainst(
   keyDir: string,
   sandboxes: readonly RunningSandbox[],
   telephony: TelephonyPki,
+  sims: (demoSims: HandsetSim[]) => HandsetSim[] = (s) => s,
 ): Promise<RunningDemoApp> {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/callback`;
-  const simEnv = await simPath(agg, keyDir, sandboxes, telephony, `http://127.0.0.1:${port}`);
+  const phone = { telephony, sims: sims(demoSims(sandboxes)) };
+  const simEnv = await simPath(agg, keyDir, phone, `http://127.0.0.1:${port}`);
   const created = await agg.clients.add({
     name: 'Demo Bank',
     redirectUris: [redirectUri],
@@ -127,8 +134,7 @@ async function startDemoAgainst(
 async function simPath(
   agg: Aggregator,
   keyDir: string,
-  sandboxes: readonly RunningSandbox[],
-  telephony: TelephonyPki,
+  phone: { telephony: TelephonyPki; sims: HandsetSim[] },
   origin: string,
 ): Promise<Record<string, string>> {
   const client = await agg.clients.add({
@@ -142,7 +148,7 @@ async function simPath(
   writeFileSync(keyFile, JSON.stringify(client.privateJwk), { mode: 0o600 });
   // Google's allowlist: the aggregator's current OpenID4VP root, for both SIMs' networks.
   const { fingerprint } = (await agg.openId4VpKeys.view()).root;
-  const sims = demoSims(sandboxes);
+  const { telephony, sims } = phone;
   const handsetFile = path.join(keyDir, 'handset.json');
   const allowlist = Object.fromEntries(sims.map((sim) => [sim.mccMnc, [fingerprint]]));
   const contents = { telephony: await telephonyPkiToJson(telephony), sims, allowlist };
@@ -177,6 +183,7 @@ export async function startSwitchboardStack(): Promise<SwitchboardStack> {
   await agg.routes.addPrefixes('sandbox-b', ['+491700'], {}, ADMIN);
   await agg.index.refresh();
   const demo = await startDemoAgainst(agg, keyDir, sandboxes, trust.pki);
+  const others: Array<{ demo: RunningDemoApp; dir: string }> = [];
   return {
     agg,
     telephony: trust.pki,
@@ -187,7 +194,17 @@ export async function startSwitchboardStack(): Promise<SwitchboardStack> {
       await agg.routes.addRanges(operatorId, [LOOPBACK], {}, ADMIN);
       await agg.index.refresh();
     },
+    async startDemo(sims) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-e2e-'));
+      const other = await startDemoAgainst(agg, dir, sandboxes, trust.pki, sims);
+      others.push({ demo: other, dir });
+      return other;
+    },
     async close() {
+      for (const other of others) {
+        await other.demo.close();
+        rmSync(other.dir, { recursive: true, force: true });
+      }
       await demo.close();
       await Promise.all(sandboxes.map((s) => s.close()));
       await agg.stop();

@@ -9,9 +9,9 @@ import { startSwitchboardStack, type SwitchboardStack } from '../test-support/sw
 // the OS consent sheet, the SIM's operator (TS.43 entitlement server of the sandbox) issues a
 // temp_token, the aggregator exchanges the SD-JWT with that operator, and Number Verification
 // answers. The browser's own address plays no part (the Wi-Fi path): 127.0.0.1 is not even
-// routed to the chosen SIM's operator in the sandbox-b cases. Then the refusals a user can meet:
-// no operator offering operator tokens (carrier_not_supported) and, after `rotate --root`, an
-// aggregator root the phone's allowlist does not hold.
+// routed to the chosen SIM's operator in the sandbox-b cases. Then the refusals a user can meet: a
+// phone whose SIM's carrier no operator offers (carrier_not_supported) and, after `rotate --root`,
+// an aggregator root the phone's allowlist does not hold.
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/switchboard/', import.meta.url));
 const hasChromium = existsSync(CHROMIUM);
@@ -135,28 +135,19 @@ describeBrowser('"Verify with your SIM" through Switchboard in headless Chromium
     expect(again.text).toContain('Please start again');
   });
 
-  // Last: these change the aggregator's settings.
-  const ADMIN = { kind: 'admin', id: 'sim-e2e' } as const;
-
-  it('no operator offers operator tokens any more: "does not offer this", before any sheet', async () => {
-    for (const id of ['sandbox-a', 'sandbox-b'])
-      await stack.agg.operators.update(id, { operatorToken: false }, ADMIN);
-    await stack.agg.index.refresh();
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${stack.demo.url}/sim`);
-      await page.getByRole('button', { name: 'Verify with your SIM' }).click();
-      const shown = await finish(page, 'sim-carrier-not-supported');
-      expect(shown.result).toBe('error');
-      expect(shown.text).toContain('Your mobile operator does not offer this');
-      expect(shown.text).toContain('carrier_not_supported');
-    } finally {
-      for (const id of ['sandbox-a', 'sandbox-b'])
-        await stack.agg.operators.update(id, { operatorToken: true }, ADMIN);
-      await stack.agg.index.refresh();
-    }
+  it('a phone whose SIM no operator offers operator tokens for: "does not offer this", no sheet', async () => {
+    // Android carrier id 1839: no operator registered it (contract, demo data).
+    const other = await stack.startDemo((sims) => [{ ...sims[0]!, carrierId: 1839 }]);
+    const page = await browser.newPage();
+    await page.goto(`${other.url}/sim`);
+    await page.getByRole('button', { name: 'Verify with your SIM' }).click();
+    const shown = await finish(page, 'sim-carrier-not-supported');
+    expect(shown.result).toBe('error');
+    expect(shown.text).toContain('Your mobile operator does not offer this');
+    expect(shown.text).toContain('carrier_not_supported');
   });
 
+  // Last: it changes the aggregator's signing root.
   it('a new aggregator root the phone’s allowlist does not hold: the phone refuses', async () => {
     await stack.agg.openId4VpKeys.rotate({ root: true });
     const page = await browser.newPage();

@@ -224,3 +224,26 @@ describe('POST /openid4vp/credentials', () => {
     expect(res.headers.get('allow')).toBe('POST');
   });
 });
+
+describe('rate limits of /openid4vp/credentials', () => {
+  let limited: CoreStack;
+  beforeAll(async () => {
+    limited = await startCoreStack(
+      { RATE_LIMIT_OPENID4VP_PER_CLIENT: '2' },
+      { operatorToken: true },
+    );
+  });
+  afterAll(() => limited?.stop());
+
+  it('refuses a client past RATE_LIMIT_OPENID4VP_PER_CLIENT with 429 and Retry-After', async () => {
+    const lot = limited.operatorToken!;
+    const bearer = String((await openId4VpAppToken(lot.at, lot.app)).body.access_token);
+    const send = () => postCredentialRequest(lot.at, bearer, body());
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    const third = await send();
+    expect(third.status).toBe(429);
+    expect(third.body.error).toBe('too_many_requests');
+    expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

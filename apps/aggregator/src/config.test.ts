@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, developmentWarnings, loadConfig } from './config.js';
@@ -103,5 +105,28 @@ describe('ICM strict profile: only private_key_jwt (ICM r4.2 Client Authenticati
     expect(() => loadConfig({ ICM_STRICT_PROFILE: 'yes' })).toThrow(
       /ICM_STRICT_PROFILE: must be true or false/,
     );
+  });
+
+  it('reads OPENID4VP_TELEPHONY_TRUST_ANCHORS at start, refusing a missing file or one without a certificate', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-config-'));
+    try {
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      fs.writeFileSync(path.join(dir, 'roots.pem'), pem);
+      fs.writeFileSync(path.join(dir, 'empty.pem'), 'not a certificate');
+      expect(loadConfig({}).openId4Vp.telephonyTrustAnchorsPem).toBeUndefined();
+      expect(
+        loadConfig({ OPENID4VP_TELEPHONY_TRUST_ANCHORS: 'roots.pem' }, dir).openId4Vp
+          .telephonyTrustAnchorsPem,
+      ).toBe(pem);
+      expect(() => loadConfig({ OPENID4VP_TELEPHONY_TRUST_ANCHORS: 'missing.pem' }, dir)).toThrow(
+        /^invalid configuration: OPENID4VP_TELEPHONY_TRUST_ANCHORS: cannot read missing\.pem/,
+      );
+      expect(() => loadConfig({ OPENID4VP_TELEPHONY_TRUST_ANCHORS: 'empty.pem' }, dir)).toThrow(
+        'invalid configuration: OPENID4VP_TELEPHONY_TRUST_ANCHORS: empty.pem holds no PEM certificate',
+      );
+      expect(() => loadConfig({ OPENID4VP_POLICY_URL: 'ftp://x' })).toThrow(/OPENID4VP_POLICY_URL/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -298,6 +298,11 @@ const adminCall = () =>
       '/keys/rotate-master',
       fc.oneof(fc.record({ batchSize: hostileValue() }), hostileValue()),
     ),
+    call(
+      'POST',
+      '/keys/openid4vp/rotate',
+      fc.oneof(fc.record({ root: hostileValue() }), hostileValue()),
+    ),
   );
 
 /** A routing sync may fail upstream: the operator's routing URL is whatever PATCH set. */

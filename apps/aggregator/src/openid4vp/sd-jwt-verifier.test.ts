@@ -105,6 +105,13 @@ describe('verifySdJwt (the guide §5.1 steps 1–3)', () => {
     );
   });
 
+  it('refuses a chain in which a non-CA certificate signs another (RFC 5280 basic constraints)', async () => {
+    const sdJwt = await present({ issuerHeader: { x5c: [telephony.x5c[0], telephony.x5c[0]] } });
+    await expect(check(sdJwt)).rejects.toThrow(
+      'the Issuer JWT x5c[1] certificate signs x5c[0] but is not a CA certificate',
+    );
+  });
+
   it('refuses a certificate outside its validity', async () => {
     const later = new Date(Date.now() + 40 * 365 * 86_400_000);
     await expect(check(await present(), later)).rejects.toThrow(

@@ -8,7 +8,7 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { certificateFromDer } from './x509-certificates.js';
+import { BasicConstraintsExtension, certificateFromDer } from './x509-certificates.js';
 
 // The operator token of the CAMARA NV "Operator Token Acquisition" guide (camaraproject/
 // NumberVerification, documentation/SupportingDocuments/…, Step 3 "Operator Token (SD-JWT)
@@ -124,6 +124,8 @@ async function checkChain(
         `the Issuer JWT x5c[${i}] certificate is not valid now (${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()})`,
       );
     const next = chain[i + 1];
+    if (next && !isCa(next))
+      fail(`the Issuer JWT x5c[${i + 1}] certificate signs x5c[${i}] but is not a CA certificate`);
     if (next && !(await signedBy(cert, next)))
       fail(`the Issuer JWT x5c[${i}] certificate is not signed by x5c[${i + 1}]`);
   }
@@ -134,6 +136,11 @@ async function checkChain(
     if (anchor.notBefore <= now && anchor.notAfter >= now && (await signedBy(last, anchor))) return;
   }
   fail('the Issuer JWT x5c chain does not end at a configured Telephony trust anchor');
+}
+
+/** RFC 5280 §4.2.1.9: only a certificate with basicConstraints cA=TRUE may certify others. */
+function isCa(cert: x509.X509Certificate): boolean {
+  return cert.getExtension(BasicConstraintsExtension)?.ca === true;
 }
 
 async function signedBy(

@@ -30,9 +30,9 @@ describe('parseSubject (ICM r4.2 "Format of login_hint")', () => {
     );
   });
 
-  it('says operator tokens are not served', () => {
+  it('refuses operatortoken: from apps, pointing to vp_token:', () => {
     expect(parseSubject('operatortoken:abc')).toEqual({
-      refusal: expect.stringContaining('not supported'),
+      refusal: expect.stringContaining('sub=vp_token:<SD-JWT> with the JWT-bearer grant'),
     });
   });
 });

@@ -4,7 +4,9 @@ import { ipportAddress } from '../flow/login-hint.js';
 /**
  * A subject as ICM r4.2 "Format of login_hint" spells it: `tel:+E164` (RFC 3966 global
  * number, no separators) or `ipport:` with an IPv4 or bracketed IPv6 address and an optional
- * port. `operatortoken:` (TS.43) is the operator-token path, not served here.
+ * port. `operatortoken:` (TS.43) is refused from apps: they present the operator token as
+ * `vp_token:<SD-JWT>` (the JWT-bearer grant, jwt-bearer.ts), and Switchboard alone sends
+ * `operatortoken:` to operators (CAMARA NV "Operator Token Acquisition" guide §5.1, §5.3).
  */
 export type Subject =
   | { readonly kind: 'tel'; readonly phoneNumber: string; readonly hint: string }
@@ -30,6 +32,9 @@ export function parseSubject(value: string): Subject | { readonly refusal: strin
         };
   }
   if (value.startsWith('operatortoken:'))
-    return { refusal: 'operatortoken: subjects (GSMA TS.43) are not supported by this aggregator' };
+    return {
+      refusal:
+        'operatortoken: subjects are what Switchboard sends to operators; an app presents an operator token as sub=vp_token:<SD-JWT> with the JWT-bearer grant',
+    };
   return { refusal: `the subject must be one of ${LOGIN_HINT_FORMATS}` };
 }

@@ -3,25 +3,12 @@
 // plain `tel:` JWT-bearer exchanges (ICM r4.2 "JWT Bearer Flow") in the same run, both sent by
 // the SDK; the whole path (credential request + the simulated handset + exchange); and where an
 // exchange spends its time, measured in-process with the aggregator's own verifier.
-import { createPublicKey, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import {
-  CompactEncrypt,
-  compactDecrypt,
-  decodeProtectedHeader,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  jwtVerify,
-  SignJWT,
-  type JWK,
-} from 'jose';
+import { randomBytes } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { Knex } from 'knex';
-import { request } from 'undici';
-import { acquireTemporaryToken, type Handset } from '@switchboard/handset';
+import type { Handset } from '@switchboard/handset';
 import type { RunningSandbox } from '@switchboard/operator-sandbox';
 import { createSwitchboardClient, type SwitchboardClient } from '@switchboard/sdk';
-import { createSecretBox } from '@switchboard/tokens';
 import { registerBackendApp } from '@switchboard/aggregator/test-support/backend-client';
 import {
   FRAUD,
@@ -30,20 +17,13 @@ import {
   startTestAggregator,
 } from '@switchboard/aggregator/test-support/core-fixture';
 import {
-  certificateFromDer,
-  certificatesFromPem,
-  ephemeralKeyContext,
-  sha256,
-  verifySdJwt,
-} from '@switchboard/aggregator/test-support/openid4vp-internals';
-import {
   createTelephonyTrust,
   demoHandset,
-  demoSims,
   enableOperatorTokens,
   registerOperatorTokenApp,
 } from '@switchboard/aggregator/test-support/operator-token';
 import { openDatabase } from './bench-database.js';
+import { stepCosts, type StepCosts } from './operator-token-steps.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'operator-token';
@@ -109,7 +89,13 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const whole = await timed(WHOLE_PATHS, CONCURRENCY, () => wholePath(world));
     ctx.log('one exchange at a time, and its steps in-process');
     const latency = await sequentialLatency(world);
-    const steps = await stepCosts(world, sandboxes[0]!);
+    const steps = await stepCosts({
+      sdJwt: await presentation(world),
+      anchorsPem: world.anchorsPem,
+      sandboxA: sandboxes[0]!,
+      scope: SCOPE,
+      steps: STEPS,
+    });
     return report(engine, rates, WHOLE_PATHS / whole, latency, steps);
   } finally {
     await Promise.all(sandboxes.map((s) => s.close()));
@@ -286,153 +272,6 @@ async function sequentialLatency(w: World): Promise<Latency> {
     operatorTokenDb: per(meter.cost.operatorToken),
     telDb: per(meter.cost.tel),
   };
-}
-
-interface StepCosts {
-  /** Milliseconds per exchange, each mean over STEPS (the hop over fewer). */
-  readonly sdJwt: number;
-  readonly x509: number;
-  readonly jws: number;
-  readonly ecdh: number;
-  readonly hop: number;
-}
-
-async function mean(n: number, step: () => Promise<unknown>): Promise<number> {
-  await step();
-  const started = performance.now();
-  for (let i = 0; i < n; i += 1) await step();
-  return (performance.now() - started) / n;
-}
-
-/**
- * Mean milliseconds of each step, the steps taking turns within every repetition, so that the
- * machine's changing load falls on all of them alike.
- */
-async function interleaved<K extends string>(
-  n: number,
-  steps: Record<K, () => Promise<unknown>>,
-): Promise<Record<K, number>> {
-  const names = Object.keys(steps) as K[];
-  const total = Object.fromEntries(names.map((k) => [k, 0])) as Record<K, number>;
-  for (const k of names) await steps[k]();
-  for (let i = 0; i < n; i += 1)
-    for (const k of names) {
-      const t0 = performance.now();
-      await steps[k]();
-      total[k] += performance.now() - t0;
-    }
-  for (const k of names) total[k] /= n;
-  return total;
-}
-
-/**
- * The exchange's costly steps one by one, on a real SD-JWT from the handset: the aggregator's
- * `verifySdJwt` (§5.1 steps 1–3, chain included), the X.509 part of it alone, the JWS and hash
- * part alone, the ECDH-ES + A128GCM decryption with the sealed ephemeral key (§5.2), and the
- * operator hop (§5.3: Switchboard's JWT-bearer at sandbox-a with `operatortoken:`).
- */
-async function stepCosts(w: World, sandboxA: RunningSandbox): Promise<StepCosts> {
-  const sdJwt = await presentation(w);
-  const anchors = certificatesFromPem(w.anchorsPem);
-  const [issuerJwt, bindingJwt] = sdJwt.split('~') as [string, string];
-  const x5c = decodeProtectedHeader(issuerJwt).x5c!;
-  const leaf = certificateFromDer(x5c[0]!);
-  const now = new Date();
-  const costs = await interleaved(STEPS, {
-    sdJwt: () => verifySdJwt(sdJwt, anchors, now),
-    x509: async () => {
-      const chain = x5c.map((der) => certificateFromDer(der));
-      for (const [i, cert] of chain.entries()) {
-        if (cert.notBefore > now || cert.notAfter < now) throw new Error('certificate not valid');
-        const next = chain[i + 1];
-        if (next && !(await cert.verify({ publicKey: next.publicKey, signatureOnly: true })))
-          throw new Error('chain does not verify');
-      }
-      if (!Buffer.from(chain.at(-1)!.rawData).equals(Buffer.from(anchors[0]!.rawData)))
-        throw new Error('not the anchor');
-    },
-    jws: async () => {
-      const leafKey = createPublicKey({
-        key: Buffer.from(leaf.publicKey.rawData),
-        format: 'der',
-        type: 'spki',
-      });
-      const { payload } = await jwtVerify(issuerJwt, leafKey, { typ: 'dc-authorization+sd-jwt' });
-      const cnf = await importJWK((payload.cnf as { jwk: JWK }).jwk, 'ES256');
-      const binding = await jwtVerify(bindingJwt, cnf, { typ: 'kb+jwt' });
-      if (binding.payload.sd_hash !== sha256(`${issuerJwt}~`)) throw new Error('sd_hash');
-    },
-    ecdh: await ecdhStep(),
-  });
-  return { ...costs, hop: await hopCost(w, sandboxA) };
-}
-
-/** §5.2 as the aggregator does it: open the sealed ephemeral JWK, import it, decrypt. */
-async function ecdhStep(): Promise<() => Promise<unknown>> {
-  const box = createSecretBox([randomBytes(32).toString('base64url')]);
-  const { privateKey, publicKey } = await generateKeyPair('ECDH-ES', {
-    crv: 'P-256',
-    extractable: true,
-  });
-  const id = `sb-ot-${randomBytes(16).toString('base64url')}`;
-  const sealed = box.seal(
-    JSON.stringify(await exportJWK(privateKey)),
-    ephemeralKeyContext(id, 'c'),
-  );
-  const jwe = await new CompactEncrypt(Buffer.from(JSON.stringify({ temp_token: nonce() })))
-    .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', kid: id })
-    .encrypt(publicKey);
-  return async () => {
-    const jwk = JSON.parse(box.open(sealed, ephemeralKeyContext(id, 'c'))) as JWK;
-    await compactDecrypt(jwe, await importJWK(jwk, 'ECDH-ES'), {
-      keyManagementAlgorithms: ['ECDH-ES'],
-      contentEncryptionAlgorithms: ['A128GCM'],
-    });
-  };
-}
-
-/**
- * §5.3: Switchboard's JWT-bearer at sandbox-a with `sub = operatortoken:<temp_token>`, signed
- * with Switchboard's key there (config/demo-operator-keys.json), as the aggregator sends it.
- * Each temp_token is acquired first (not timed) and works once.
- */
-async function hopCost(w: World, sandboxA: RunningSandbox): Promise<number> {
-  const keys = JSON.parse(readFileSync('config/demo-operator-keys.json', 'utf8')) as {
-    'sandbox-a': { privateJwk: JWK };
-  };
-  const signingKey = await importJWK(keys['sandbox-a'].privateJwk, 'ES256');
-  const kid = keys['sandbox-a'].privateJwk.kid;
-  const discovery = await request(`${sandboxA.url}/.well-known/openid-configuration`);
-  const tokenEndpoint = String(
-    ((await discovery.body.json()) as Record<string, unknown>).token_endpoint,
-  );
-  const sim = demoSims([sandboxA, sandboxA])[0]!;
-  const n = Math.max(1, Math.floor(STEPS / 10));
-  const temps: string[] = [];
-  for (let i = 0; i <= n; i += 1) temps.push(await acquireTemporaryToken(sim));
-  let i = 0;
-  return mean(n, async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({ scope: SCOPE })
-      .setProtectedHeader({ alg: 'ES256', ...(kid ? { kid } : {}) })
-      .setIssuer('switchboard')
-      .setSubject(`operatortoken:${temps[i++]!}`)
-      .setAudience(tokenEndpoint)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .setJti(randomBytes(16).toString('base64url'))
-      .sign(signingKey);
-    const res = await request(tokenEndpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-        assertion,
-      }).toString(),
-    });
-    const body = (await res.body.json()) as Record<string, unknown>;
-    if (res.statusCode !== 200) throw new Error(`operator hop refused: ${JSON.stringify(body)}`);
-  });
 }
 
 function report(

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Handset } from '@switchboard/handset';
 import {
@@ -139,5 +142,82 @@ describe('SDK operator-token path against the aggregator and the simulated hands
       error: 'invalid_grant',
       error_description: expect.stringMatching(/nonce/),
     });
+  });
+});
+
+describe('examples/operator-token.mjs runs as written (the simulated handset in the phone’s place)', () => {
+  const examples = new URL('../../packages/sdk/examples/', import.meta.url);
+  let server: http.Server;
+  let origin: string;
+
+  beforeAll(async () => {
+    const ot = stack.operatorToken!;
+    const { createSimCheckApp } = (await import(new URL('operator-token.mjs', examples).href)) as {
+      createSimCheckApp(config: Record<string, unknown>): http.RequestListener;
+    };
+    server = http.createServer(
+      createSimCheckApp({
+        issuer: stack.agg.issuer,
+        clientId: ot.app.id,
+        privateKey: ot.app.jwk,
+        allowInsecureRequests: true,
+        sessionSecret: 'example-session-secret',
+        secureCookie: false,
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** The frontend's two calls, the session cookie carried from the first to the second. */
+  async function simCheck(carrierIds: number[], phoneNumber: string) {
+    const post = (path: string, body: unknown, cookie?: string) =>
+      fetch(`${origin}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'accept-language': 'de-DE,de;q=0.9',
+          ...(cookie ? { cookie } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const started = await post('/sim-check/start', { carrierIds });
+    const json = (await started.json()) as Record<string, never>;
+    if (!json.request) return json;
+    const request = json.request as { nonce: string; dcql_query: { credentials: [never] } };
+    const [credential] = request.dcql_query.credentials;
+    const review = await handset.review(credential, request.nonce);
+    const sdJwt = await handset.present(credential, request.nonce, 0);
+    const answer = {
+      protocol: 'openid4vp-v1-unsigned',
+      data: { vp_token: { [(credential as { id: string }).id]: [sdJwt] } },
+    };
+    const cookie = started.headers.get('set-cookie')!.split(';')[0]!;
+    const finished = await post('/sim-check/finish', { answer, phoneNumber }, cookie);
+    return { review, status: finished.status, ...((await finished.json()) as object) };
+  }
+
+  it('verifies the number of the SIM the user picked, and not another', async () => {
+    const own = await simCheck(handset.activeCarrierIds(), '+346001000005');
+    expect(own).toMatchObject({ status: 200, verified: true });
+    expect(
+      (own as { review: { consent: { consent_text: string } } }).review.consent.consent_text,
+    ).toMatch(/^Shop möchte prüfen/);
+    await expect(simCheck([90001], '+346001000006')).resolves.toMatchObject({ verified: false });
+  });
+
+  it('answers the fallback when no carrier offers operator tokens', async () => {
+    await expect(simCheck([UNKNOWN_CARRIER_ID], '+346001000005')).resolves.toEqual({
+      fallback: ['network_authentication'],
+    });
+  });
+
+  it('the README shows exactly this file', () => {
+    const readme = fs.readFileSync(new URL('../README.md', examples), 'utf8');
+    const file = fs.readFileSync(new URL('operator-token.mjs', examples), 'utf8');
+    expect(readme).toContain(
+      file.slice(file.indexOf('import '), file.indexOf('\nif (import.meta.url')).trim(),
+    );
   });
 });

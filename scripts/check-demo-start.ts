@@ -3,7 +3,9 @@
 // each process writes its log there (the master-key warning in the aggregator's); a browser at
 // 127.0.0.1 (sandbox-a's +34600000001) gets "Transfer approved" from "Confirm a transfer"
 // (Number Verification and SIM Swap in one authorization), and "Call centre" answers for
-// +346001000005 through CIBA; `switchboard operators health` then shows both sandboxes, with
+// +346001000005 through CIBA, and "Verify with your SIM" verifies +491700000005 (sandbox-b's SIM in
+// slot 1 of the simulated phone) for a browser on an address no operator knows (Wi-Fi), through the
+// operator-token path; `switchboard operators health` then shows both sandboxes, with
 // sandbox-a's operator legs and proxied calls; Ctrl-C stops every process, exit 0.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
         fail(`the banner does not name ${file}`, output);
       if (!fs.existsSync(file)) fail(`no log file ${file}`);
     }
+    if (!output.includes(`${DEMO}/sim`)) fail('the banner does not name the SIM page', output);
     const aggregatorLog = fs.readFileSync(path.join(dataDir, 'logs', 'aggregator.log'), 'utf8');
     if (!aggregatorLog.includes('SWITCHBOARD_MASTER_KEY is not set'))
       fail("the aggregator's log lacks the master-key warning", aggregatorLog);
@@ -89,6 +92,10 @@ async function main(): Promise<void> {
     say('== "Confirm a transfer" for +34600000001: Transfer approved');
     await checkCallCentre();
     say('== "Call centre" for +346001000005 (CIBA through the aggregator): No recent SIM change');
+    await checkSimPath();
+    say(
+      '== "Verify with your SIM" from a Wi-Fi address, SIM 2 (operator token): +491700000005 verified',
+    );
     await checkHealth(dataDir);
     say("== operators health: sandbox-a and sandbox-b, with sandbox-a's legs and calls");
   } finally {
@@ -170,6 +177,39 @@ async function checkCallCentre(): Promise<void> {
     fail('the call centre check stayed pending');
   } finally {
     await agent.close();
+  }
+}
+
+/**
+ * The operator-token path, as a browser on Wi-Fi (127.99.0.1: no operator serves it, so the
+ * network path would fail): the SIM page the banner prints, the simulated phone's consent sheet
+ * with the aggregator's consent text, SIM 2 (sandbox-b), "Number verified".
+ */
+async function checkSimPath(): Promise<void> {
+  const browser = new DeviceBrowser('127.99.0.1');
+  try {
+    const form = await browser.get(`${DEMO}/sim`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    if (!csrf) fail('no CSRF token on /sim', form.text);
+    const started = await browser.postForm(`${DEMO}/sim`, { csrf, phoneNumber: '' });
+    if (started.status !== 303) fail(`POST /sim answered ${started.status}`, started.text);
+    const sheet = await browser.get(new URL(started.location!, DEMO).href);
+    if (
+      !sheet.text.includes('Simulated Android system dialog') ||
+      !sheet.text.includes('Demo Bank wants')
+    )
+      fail('the consent sheet lacks the dialog or the consent text', sheet.text);
+    if (!sheet.text.includes('name="slot" value="1"'))
+      fail('the sheet offers no SIM 2', sheet.text);
+    const result = await browser.postForm(`${DEMO}/sim/consent`, {
+      csrf,
+      decision: 'continue',
+      slot: '1',
+    });
+    if (!result.text.includes('Number verified') || !result.text.includes('+491700000005'))
+      fail('"Verify with your SIM" did not verify +491700000005', result.text);
+  } finally {
+    await browser.close();
   }
 }
 

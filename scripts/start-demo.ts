@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { main as cli } from '@switchboard/cli';
+import { createTelephonyPki, telephonyPkiFromJson, telephonyPkiToJson } from '@switchboard/handset';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.resolve(root, process.env.SWITCHBOARD_DATA_DIR ?? '.data');
@@ -195,11 +196,14 @@ async function startDemo(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   fs.mkdirSync(logDir, { recursive: true });
+  const telephony = await telephonyPki();
   start('sandbox', 'apps/operator-sandbox/src/main.ts', {});
   // Development mode for operator self-service: the sandboxes live on loopback addresses.
   start('aggregator', 'apps/aggregator/src/main.ts', {
     PORT: String(AGGREGATOR_PORT),
     OPERATOR_DEV_MODE: 'true',
+    // The simulated phone's Telephony signs Issuer JWTs under this root (contract §3.5).
+    OPENID4VP_TELEPHONY_TRUST_ANCHORS: telephony.rootPemFile,
   });
   say('starting the sandbox operators and the aggregator…');
   await waitFor('http://127.0.0.1:4001/health', 'sandbox-a');
@@ -209,17 +213,24 @@ async function startDemo(): Promise<void> {
   await seedOperators();
   const demoEnv = await registerDemoClient();
   const callCentreEnv = await registerCallCentreClient();
+  say('setting up "Verify with your SIM" (operator tokens, the simulated phone)…');
+  await seedOperatorTokens();
+  const simEnv = await registerSimClient();
+  const handsetEnv = await writeHandsetFile(telephony.json);
   start('demo app', 'apps/demo-app/src/main.ts', {
     PORT: String(DEMO_PORT),
     ISSUER: `http://127.0.0.1:${AGGREGATOR_PORT}`,
     ...demoEnv,
     ...callCentreEnv,
+    ...simEnv,
+    ...handsetEnv,
   });
   await waitFor(`http://127.0.0.1:${DEMO_PORT}/health`, 'demo app');
   process.stdout.write(`
 Switchboard demo is running (Ctrl-C stops everything; data stays in ${path.relative(root, dataDir) || '.'}/)
 
   demo app (open this)     http://127.0.0.1:${DEMO_PORT}
+  verify with your SIM     http://127.0.0.1:${DEMO_PORT}/sim   (no mobile data: the operator-token path)
   aggregator (OIDC, CAMARA) http://127.0.0.1:${AGGREGATOR_PORT}
   admin API (CLI)          ${ADMIN_URL}        npx switchboard --help
   sandbox operators        http://127.0.0.1:4001 (sandbox-a), http://127.0.0.1:4002 (sandbox-b)
@@ -229,6 +240,10 @@ ${logFiles.map(([name, file]) => `  ${name.padEnd(24)} ${path.relative(root, fil
 
 This browser reaches the aggregator from 127.0.0.1, which the sandbox-a operator knows as
 +34600000001: enter that number to see it verified, any other to see "not verified".
+"No mobile data? Verify with your SIM" (the button under the number, or
+http://127.0.0.1:${DEMO_PORT}/sim) runs the operator-token path with a simulated dual-SIM phone:
+SIM 1 is sandbox-a's +346001000005, SIM 2 sandbox-b's +491700000005; its system dialog lets you
+choose one. Leave the number empty to be told the SIM's number, or type one to have it verified.
 The Call centre page (http://127.0.0.1:${DEMO_PORT}/call-centre) checks a caller through CIBA:
 +346001000007 had a SIM swap, +346001000005 did not; a sandbox-b number (+491700…) waits for the
 subscriber's consent on http://127.0.0.1:4002/consents, opened from the line's device address.
@@ -312,6 +327,151 @@ async function registerCallCentreClient(): Promise<Record<string, string>> {
   fs.writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });
   fs.writeFileSync(stateFile, JSON.stringify({ clientId: created.client.id }), { mode: 0o600 });
   return env(created.client.id);
+}
+
+/** The Android carrier ids of the sandboxes' SIMs (config/sandbox.json, `operatorToken`). */
+const OPERATOR_TOKEN_CARRIERS = { 'sandbox-a': 90001, 'sandbox-b': 90002 } as const;
+
+/** Each sandbox operator offers operator tokens for its Android carrier id (contract §3.4). */
+async function seedOperatorTokens(): Promise<void> {
+  for (const [id, carrierId] of Object.entries(OPERATOR_TOKEN_CARRIERS))
+    await ensure(
+      `${id} operator tokens`,
+      'operators',
+      'update',
+      id,
+      '--carrier-ids',
+      String(carrierId),
+      '--operator-token',
+    );
+}
+
+/**
+ * The simulated phone's Telephony PKI, generated once and kept in the data directory (the
+ * Telephony key signs Issuer JWTs, mode 0600); its root certificate is written next to it for
+ * the aggregator's OPENID4VP_TELEPHONY_TRUST_ANCHORS.
+ */
+async function telephonyPki(): Promise<{ json: unknown; rootPemFile: string }> {
+  const dir = path.join(dataDir, 'handset');
+  const file = path.join(dir, 'telephony.json');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!fs.existsSync(file)) {
+    const pki = await createTelephonyPki('Switchboard demo Telephony');
+    fs.writeFileSync(file, JSON.stringify(await telephonyPkiToJson(pki)), { mode: 0o600 });
+  }
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  const rootPemFile = path.join(dir, 'telephony-root.pem');
+  fs.writeFileSync(rootPemFile, (await telephonyPkiFromJson(json as never)).rootPem);
+  return { json, rootPemFile };
+}
+
+/** What the operator-token path asks: NV verify (a typed number) or the SIM's number. */
+const SIM_SCOPES = 'number-verification:verify,number-verification:device-phone-number:read';
+const DEMO_ORIGIN = `http://127.0.0.1:${DEMO_PORT}`;
+
+/**
+ * "Verify with your SIM" needs a backend client (private_key_jwt: client_credentials for
+ * /openid4vp/credentials, then the JWT-bearer exchange) whose allowed origin is the demo app's:
+ * the simulated phone names that origin in the Binding JWT's `aud`. The demo app's own client is
+ * an authorization-code client, so this is a second one, named as the bank: the aggregator's
+ * consent text names the app by its client name.
+ */
+async function registerSimClient(): Promise<Record<string, string>> {
+  const stateFile = path.join(dataDir, 'demo-sim.json');
+  const keyFile = path.join(dataDir, 'demo-sim-key.json');
+  const env = (clientId: string) => ({
+    OPERATOR_TOKEN_CLIENT_ID: clientId,
+    OPERATOR_TOKEN_PRIVATE_KEY_FILE: keyFile,
+  });
+  const settings = ['--scopes', SIM_SCOPES, '--allowed-origin', DEMO_ORIGIN];
+  if (fs.existsSync(stateFile) && fs.existsSync(keyFile)) {
+    const { clientId } = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { clientId: string };
+    if ((await sb('clients', 'show', clientId)).code === 0) {
+      await ensure('the SIM client', 'clients', 'update', clientId, ...settings);
+      return env(clientId);
+    }
+  }
+  const r = await sb(
+    'clients',
+    'add',
+    '--name',
+    'Demo Bank',
+    '--backend',
+    '--generate-key',
+    ...settings,
+  );
+  if (r.code !== 0) throw new Error(`registering the SIM client: ${r.stderr.trim()}`);
+  const created = r.json as { client: { id: string }; privateJwk: Record<string, unknown> };
+  fs.writeFileSync(keyFile, JSON.stringify(created.privateJwk), { mode: 0o600 });
+  fs.writeFileSync(stateFile, JSON.stringify({ clientId: created.client.id }), { mode: 0o600 });
+  return env(created.client.id);
+}
+
+interface SandboxInstance {
+  id: string;
+  name: string;
+  port: number;
+  routing: { network: string[] };
+  operatorToken: { carrierId: number; sims: Array<{ msisdn: string; secret: string }> };
+}
+
+/**
+ * The aggregator's OpenID4VP root fingerprint (SHA-256 hex of the root DER), from the admin API
+ * (`GET /admin/v1/keys/openid4vp`, what `switchboard keys openid4vp` shows) with the admin token
+ * the CLI uses (SWITCHBOARD_ADMIN_TOKEN, else the one the aggregator wrote to the data directory).
+ */
+async function openId4VpRootFingerprint(): Promise<string> {
+  const token =
+    process.env.SWITCHBOARD_ADMIN_TOKEN ??
+    fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+  const res = await fetch(`${ADMIN_URL}/admin/v1/keys/openid4vp`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json().catch(() => undefined)) as
+    { root?: { fingerprint?: string } } | undefined;
+  const fingerprint = body?.root?.fingerprint;
+  if (!res.ok || !fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint))
+    throw new Error(
+      `reading the aggregator's OpenID4VP root: GET /keys/openid4vp answered ${res.status}`,
+    );
+  return fingerprint;
+}
+
+/**
+ * The simulated dual-SIM phone (HANDSET_FILE, rewritten at every start, mode 0600): slot 0
+ * sandbox-a's +346001000005, slot 1 sandbox-b's +491700000005, with their secrets from
+ * config/sandbox.json; and, as Google's allowlist for both networks, the aggregator's current
+ * OpenID4VP root fingerprint, read at every start, so a `rotate --root` is picked up.
+ */
+async function writeHandsetFile(telephony: unknown): Promise<Record<string, string>> {
+  const config = JSON.parse(fs.readFileSync(path.join(root, 'config/sandbox.json'), 'utf8')) as {
+    instances: SandboxInstance[];
+  };
+  const slots = [
+    ['sandbox-a', '+346001000005'],
+    ['sandbox-b', '+491700000005'],
+  ] as const;
+  const sims = slots.map(([id, msisdn], slot) => {
+    const instance = config.instances.find((i) => i.id === id);
+    const secret = instance?.operatorToken.sims.find((s) => s.msisdn === msisdn)?.secret;
+    if (!instance || !secret) throw new Error(`config/sandbox.json: no SIM secret for ${msisdn}`);
+    return {
+      slot,
+      subscriptionId: slot + 1,
+      carrierId: instance.operatorToken.carrierId,
+      mccMnc: instance.routing.network[0]!,
+      msisdn,
+      secret,
+      entitlementUrl: `http://127.0.0.1:${instance.port}`,
+      label: instance.name,
+    };
+  });
+  const fingerprint = await openId4VpRootFingerprint();
+  const allowlist = Object.fromEntries(sims.map((s) => [s.mccMnc, [fingerprint]]));
+  const file = path.join(dataDir, 'handset', 'handset.json');
+  fs.writeFileSync(file, JSON.stringify({ telephony, sims, allowlist }, null, 2), { mode: 0o600 });
+  return { HANDSET_FILE: file };
 }
 
 startDemo().catch((err: unknown) => {

@@ -50,7 +50,6 @@ import { createOpenId4VpKeys, type OpenId4VpKeys } from './openid4vp/openid4vp-k
 import { openId4VpResource } from './openid4vp/openid4vp-scope.js';
 import { writeKeyRotationAudit } from './openid4vp/store/openid4vp-audit-store.js';
 import { certificatesFromPem } from './openid4vp/x509-certificates.js';
-import { ttlCached } from './infra/ttl-cache.js';
 
 export interface Aggregator {
   readonly publicUrl: string;
@@ -84,9 +83,6 @@ export interface AggregatorDeps {
    */
   drainWait?: (ms: number) => Promise<void>;
 }
-
-/** Other processes' operator changes reach the carrier-id eligibility within this time. */
-const OPERATOR_LIST_TTL_MS = 2_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -318,13 +314,12 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     timeoutMs: config.operatorTimeoutMs,
     cacheTtlMs: config.dynamicRoutingCacheSeconds * 1000,
   });
-  const operatorList = ttlCached(OPERATOR_LIST_TTL_MS, () => operators.list());
   const openId4VpApi = createOpenId4VpApi({
     issuer,
     knex,
     secretBox,
     keys: openId4VpKeys,
-    operators: () => operatorList(''),
+    eligibleOperators: (carrierIds) => index.operatorTokenOperators(carrierIds),
     backendClient: (id) => clients.backendClient(id),
     tokenKeyring: (kid) => keys.tokenKeyring(kid),
     policyUrl: config.openId4Vp.policyUrl,

@@ -156,7 +156,9 @@ describe('POST /openid4vp/credentials', () => {
       { kind: 'admin', id: 'test' },
     );
     try {
-      await expect(waitForIneligible()).resolves.toBe('carrier_not_supported');
+      await stack.agg.index.refresh();
+      const res = await post(body({ carrier_ids: [90002] }));
+      expect(res.body.error).toBe('carrier_not_supported');
     } finally {
       await stack.agg.operators.update(
         'sandbox-b',
@@ -223,12 +225,25 @@ describe('POST /openid4vp/credentials', () => {
   });
 });
 
-/** The eligibility reads operators through a 2 s cache: ask until it follows (bounded). */
-async function waitForIneligible(): Promise<string> {
-  for (let i = 0; i < 40; i++) {
-    const res = await post(body({ carrier_ids: [90002] }));
-    if (res.status === 400) return String(res.body.error);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return 'still eligible';
-}
+describe('rate limits of /openid4vp/credentials', () => {
+  let limited: CoreStack;
+  beforeAll(async () => {
+    limited = await startCoreStack(
+      { RATE_LIMIT_OPENID4VP_PER_CLIENT: '2' },
+      { operatorToken: true },
+    );
+  });
+  afterAll(() => limited?.stop());
+
+  it('refuses a client past RATE_LIMIT_OPENID4VP_PER_CLIENT with 429 and Retry-After', async () => {
+    const lot = limited.operatorToken!;
+    const bearer = String((await openId4VpAppToken(lot.at, lot.app)).body.access_token);
+    const send = () => postCredentialRequest(lot.at, bearer, body());
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    const third = await send();
+    expect(third.status).toBe(429);
+    expect(third.body.error).toBe('too_many_requests');
+    expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

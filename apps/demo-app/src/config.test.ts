@@ -74,4 +74,68 @@ describe('loadConfig', () => {
     ).toThrow(/BACKEND_PRIVATE_KEY_FILE: /);
     expect(SECRET_KEYS).toContain('BACKEND_PRIVATE_KEY_FILE');
   });
+
+  it('configures "Verify with your SIM" only with its client and the simulated phone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-config-'));
+    const key = join(dir, 'sim-key.json');
+    writeFileSync(key, JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' }));
+    const handset = join(dir, 'handset.json');
+    const sim = {
+      slot: 0,
+      subscriptionId: 1,
+      carrierId: 90001,
+      mccMnc: '99901',
+      msisdn: '+346001000005',
+      secret: 'sim-secret-a-5',
+      entitlementUrl: 'http://127.0.0.1:4001',
+      label: 'Sandbox Operator A',
+    };
+    const fingerprint = 'ab'.repeat(32);
+    const file = {
+      telephony: { rootPem: 'x' },
+      sims: [sim],
+      allowlist: { '99901': [fingerprint] },
+    };
+    writeFileSync(handset, JSON.stringify(file));
+    const all = {
+      OPERATOR_TOKEN_CLIENT_ID: 'demo-sim',
+      OPERATOR_TOKEN_PRIVATE_KEY_FILE: key,
+      HANDSET_FILE: handset,
+    };
+    expect(loadConfig({}).sim).toBeUndefined();
+    expect(loadConfig(all).sim).toEqual({
+      client: {
+        clientId: 'demo-sim',
+        privateKey: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' },
+      },
+      handset: file,
+    });
+    expect(() => loadConfig({ ...all, HANDSET_FILE: undefined })).toThrow(
+      'HANDSET_FILE: is required with OPERATOR_TOKEN_CLIENT_ID',
+    );
+    expect(() => loadConfig({ HANDSET_FILE: handset })).toThrow(
+      'OPERATOR_TOKEN_CLIENT_ID: is required with HANDSET_FILE',
+    );
+    expect(() => loadConfig({ ...all, OPERATOR_TOKEN_PRIVATE_KEY_FILE: undefined })).toThrow(
+      'OPERATOR_TOKEN_PRIVATE_KEY_FILE: is required with OPERATOR_TOKEN_CLIENT_ID',
+    );
+    const bad = (contents: unknown) => {
+      writeFileSync(handset, typeof contents === 'string' ? contents : JSON.stringify(contents));
+      return () => loadConfig(all);
+    };
+    expect(bad('{')).toThrow('HANDSET_FILE: not JSON');
+    expect(bad({ ...file, sims: [{ ...sim, msisdn: '600' }] })).toThrow(
+      'HANDSET_FILE: sims.0.msisdn: must be +E.164',
+    );
+    expect(bad({ ...file, sims: [sim, sim] })).toThrow('HANDSET_FILE: sims: slots must differ');
+    expect(bad({ ...file, allowlist: { '99901': ['AB'] } })).toThrow(
+      /HANDSET_FILE: allowlist\.99901\.0: must be a SHA-256 fingerprint/,
+    );
+    expect(() => loadConfig({ ...all, HANDSET_FILE: join(dir, 'none') })).toThrow(
+      /HANDSET_FILE: ENOENT/,
+    );
+    expect(SECRET_KEYS).toEqual(
+      expect.arrayContaining(['OPERATOR_TOKEN_PRIVATE_KEY_FILE', 'HANDSET_FILE']),
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { PrivateKeyInput } from '@switchboard/sdk';
+import { parseHandsetFile, type HandsetFile } from './handset-file.js';
 
 // The only module of this app that reads process.env: every setting is parsed and checked in
 // one place, at start.
@@ -18,6 +19,9 @@ const schema = z.object({
   PRIVATE_KEY_FILE: z.string().min(1).optional(),
   BACKEND_CLIENT_ID: z.string().min(1).optional(),
   BACKEND_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  OPERATOR_TOKEN_CLIENT_ID: z.string().min(1).optional(),
+  OPERATOR_TOKEN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  HANDSET_FILE: z.string().min(1).optional(),
   REDIRECT_URI: httpUrl.default('http://127.0.0.1:3001/callback'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -42,6 +46,8 @@ export interface DemoAppConfig {
   readonly redirectUri: string;
   /** The call centre's backend client (CIBA, ICM: private_key_jwt only); absent: not configured. */
   readonly backend: BackendClientConfig | undefined;
+  /** "Verify with your SIM": its backend client and the simulated phone; absent: not configured. */
+  readonly sim: SimPathConfig | undefined;
   readonly host: string;
   readonly port: number;
   readonly purpose: string;
@@ -61,12 +67,21 @@ export interface BackendClientConfig {
   readonly privateKey: PrivateKeyInput;
 }
 
+export interface SimPathConfig {
+  /** The operator-token path's backend client (private_key_jwt, client_credentials). */
+  readonly client: BackendClientConfig;
+  /** Secret (the Telephony key, the SIMs' secrets): the simulated phone the demo server plays. */
+  readonly handset: HandsetFile;
+}
+
 /** Keys whose values never reach a log line. */
 export const SECRET_KEYS = [
   'CLIENT_SECRET',
   'SESSION_SECRET',
   'PRIVATE_KEY_FILE',
   'BACKEND_PRIVATE_KEY_FILE',
+  'OPERATOR_TOKEN_PRIVATE_KEY_FILE',
+  'HANDSET_FILE',
 ];
 
 export class ConfigError extends Error {
@@ -103,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoAppConfig 
       : undefined,
     redirectUri: c.REDIRECT_URI,
     backend: backendClient(c.BACKEND_CLIENT_ID, c.BACKEND_PRIVATE_KEY_FILE),
+    sim: simPath(c.OPERATOR_TOKEN_CLIENT_ID, c.OPERATOR_TOKEN_PRIVATE_KEY_FILE, c.HANDSET_FILE),
     host: c.HOST,
     port: c.PORT,
     purpose: c.PURPOSE,
@@ -128,18 +144,38 @@ function allowInsecure(flag: string | undefined, issuer: string, nodeEnv: string
 function backendClient(
   clientId: string | undefined,
   keyFile: string | undefined,
+  [idKey, fileKey]: readonly [string, string] = ['BACKEND_CLIENT_ID', 'BACKEND_PRIVATE_KEY_FILE'],
 ): BackendClientConfig | undefined {
   if (clientId === undefined && keyFile === undefined) return undefined;
   if (clientId === undefined || keyFile === undefined) {
-    const [missing, given] =
-      clientId === undefined
-        ? ['BACKEND_CLIENT_ID', 'BACKEND_PRIVATE_KEY_FILE']
-        : ['BACKEND_PRIVATE_KEY_FILE', 'BACKEND_CLIENT_ID'];
+    const [missing, given] = clientId === undefined ? [idKey, fileKey] : [fileKey, idKey];
     throw new ConfigError(
       `invalid configuration: ${missing}: is required with ${given} (a backend client authenticates with private_key_jwt only)`,
     );
   }
-  return { clientId, privateKey: readPrivateKey('BACKEND_PRIVATE_KEY_FILE', keyFile) };
+  return { clientId, privateKey: readPrivateKey(fileKey, keyFile) };
+}
+
+/** The SIM path needs its client and the simulated phone: all three settings or none. */
+function simPath(
+  clientId: string | undefined,
+  keyFile: string | undefined,
+  handsetFile: string | undefined,
+): SimPathConfig | undefined {
+  const keys = ['OPERATOR_TOKEN_CLIENT_ID', 'OPERATOR_TOKEN_PRIVATE_KEY_FILE'] as const;
+  const client = backendClient(clientId, keyFile, keys);
+  if (!client && handsetFile === undefined) return undefined;
+  if (!client)
+    throw new ConfigError(`invalid configuration: ${keys[0]}: is required with HANDSET_FILE`);
+  if (handsetFile === undefined)
+    throw new ConfigError(`invalid configuration: HANDSET_FILE: is required with ${keys[0]}`);
+  let handset: HandsetFile;
+  try {
+    handset = parseHandsetFile(readFileSync(handsetFile, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: HANDSET_FILE: ${(err as Error).message}`);
+  }
+  return { client, handset };
 }
 
 /** A private JWK (JSON) or a PKCS#8 PEM file. */

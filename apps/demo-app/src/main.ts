@@ -24,8 +24,9 @@ async function main(): Promise<void> {
   }
   const app = await startDemoApp(config, { logger });
   const callCentre = config.backend ? `client ${config.backend.clientId}` : 'not configured';
+  const sim = config.sim ? `client ${config.sim.client.clientId}` : 'not configured';
   console.log(
-    `Demo app: ${app.url}  (provider ${config.issuer}, client ${config.clientId}; call centre ${callCentre})`,
+    `Demo app: ${app.url}  (provider ${config.issuer}, client ${config.clientId}; call centre ${callCentre}; verify with your SIM ${sim})`,
   );
   const stop = () => {
     app.close().then(

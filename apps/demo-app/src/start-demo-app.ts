@@ -1,9 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSwitchboardClient, type SwitchboardClient } from '@switchboard/sdk';
+import { createHandset, telephonyPkiFromJson, type Handset } from '@switchboard/handset';
 import type { DemoAppConfig } from './config.js';
 import { createApp } from './http/create-app.js';
 import { createSessionCookie } from './http/session-cookie.js';
+import { createSimFlowStore } from './http/sim-flows.js';
+import type { SimPath } from './http/sim-routes.js';
 import { silentLogger, type Logger } from './logger.js';
 
 export interface DemoAppDeps {
@@ -14,6 +17,8 @@ export interface DemoAppDeps {
   readonly client?: SwitchboardClient;
   /** A ready backend client (call centre) instead of one built from the config. */
   readonly backend?: SwitchboardClient;
+  /** A ready simulated phone (tests) instead of the one in HANDSET_FILE. */
+  readonly handset?: Handset;
 }
 
 export interface RunningDemoApp {
@@ -30,6 +35,7 @@ export async function startDemoApp(
   const logger = deps.logger ?? silentLogger;
   const client = deps.client ?? buildClient(config, deps.fetch);
   const backend = deps.backend ?? buildBackendClient(config, deps.fetch);
+  const sim = await buildSimPath(config, deps);
   const sessions = createSessionCookie({
     secret: config.sessionSecret,
     secure: config.redirectUri.startsWith('https://'),
@@ -37,6 +43,7 @@ export async function startDemoApp(
   const app = createApp({
     client,
     backend,
+    sim,
     sessions,
     purpose: config.purpose,
     callbackPath: new URL(config.redirectUri).pathname,
@@ -84,4 +91,30 @@ function buildBackendClient(config: DemoAppConfig, fetchImpl: typeof fetch | und
     allowInsecureRequests: config.allowInsecureIssuer,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
+}
+
+/**
+ * "Verify with your SIM": its backend client (private_key_jwt: client_credentials for
+ * /openid4vp/credentials, then the JWT-bearer exchange) and the simulated phone, whose
+ * Telephony puts this app's web origin in the Binding JWT's `aud` (contract §2).
+ */
+async function buildSimPath(
+  config: DemoAppConfig,
+  deps: DemoAppDeps,
+): Promise<SimPath | undefined> {
+  if (!config.sim) return undefined;
+  const { handset: file, client } = config.sim;
+  const handset =
+    deps.handset ??
+    createHandset({
+      telephony: await telephonyPkiFromJson(file.telephony),
+      sims: file.sims,
+      allowlist: file.allowlist,
+      callerIdentity: new URL(config.redirectUri).origin,
+    });
+  return {
+    client: buildBackendClient({ ...config, backend: client }, deps.fetch)!,
+    handset,
+    flows: createSimFlowStore(),
+  };
 }

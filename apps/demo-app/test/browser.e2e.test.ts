@@ -94,8 +94,10 @@ describeBrowser('demo app in headless Chromium', () => {
 
   it('consent operator: deny → clear message, then approve → verified (sandbox-b)', async () => {
     const subscribers = [{ address: '127.0.0.1', msisdn: '+491700000001' }];
-    // Other subscribers than the config's: its SIM Swap data (which names them) goes too.
-    const { demo } = await stack('sandbox-b', {}, { subscribers, simSwap: undefined });
+    // Other subscribers than the config's: its SIM Swap data and operator-token SIMs (which name
+    // them) go too.
+    const overrides = { subscribers, simSwap: undefined, operatorToken: undefined };
+    const { demo } = await stack('sandbox-b', {}, overrides);
     const toConsent = async () => {
       const page = await verifyIn(demo.url, '+491700000001', /Verify silently/);
       await page.getByRole('button', { name: 'Continue to give permission' }).click();

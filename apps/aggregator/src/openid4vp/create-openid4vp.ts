@@ -15,8 +15,8 @@ export interface OpenId4VpApiDeps {
   readonly knex: Knex;
   readonly secretBox: SecretBox;
   readonly keys: Pick<OpenId4VpKeys, 'signer'>;
-  /** Every operator (eligibility of carrier ids: active, operator tokens on). */
-  readonly operators: () => Promise<readonly Operator[]>;
+  /** Eligibility of carrier ids: the routing index's active operators offering operator tokens. */
+  readonly eligibleOperators: (carrierIds: readonly number[]) => readonly Operator[];
   readonly backendClient: (id: string) => Promise<BackendClient | undefined>;
   readonly tokenKeyring: (kid?: string) => Promise<TokenKeyring>;
   readonly policyUrl: string | undefined;
@@ -36,7 +36,7 @@ export function createOpenId4VpApi(deps: OpenId4VpApiDeps): Router {
     knex: deps.knex,
     secretBox: deps.secretBox,
     keys: deps.keys,
-    operators: deps.operators,
+    eligibleOperators: deps.eligibleOperators,
     policyUrl: deps.policyUrl,
   });
   return createCredentialsRouter({

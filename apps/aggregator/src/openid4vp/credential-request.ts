@@ -69,8 +69,8 @@ export interface CredentialRequestDeps {
   readonly knex: Knex;
   readonly secretBox: SecretBox;
   readonly keys: Pick<OpenId4VpKeys, 'signer'>;
-  /** Every operator of the routing index (eligibility: active, operator tokens on, carrier id). */
-  readonly operators: () => Promise<readonly Operator[]>;
+  /** The active operators offering operator tokens with one of these Android carrier ids. */
+  readonly eligibleOperators: (carrierIds: readonly number[]) => readonly Operator[];
   readonly policyUrl?: string | undefined;
   readonly now?: () => number;
 }
@@ -113,13 +113,8 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
     return { nvScope, scope: [purposes[0]!, nvScope].join(' ') };
   }
 
-  async function checkCarriers(carrierIds: readonly number[]): Promise<void> {
-    const eligible = new Set(
-      (await deps.operators())
-        .filter((op) => op.status === 'active' && op.operatorToken)
-        .flatMap((op) => op.carrierIds),
-    );
-    if (!carrierIds.some((id) => eligible.has(id)))
+  function checkCarriers(carrierIds: readonly number[]): void {
+    if (deps.eligibleOperators(carrierIds).length === 0)
       throw new OpenId4VpError(
         400,
         'carrier_not_supported',
@@ -134,7 +129,7 @@ export function createCredentialRequest(deps: CredentialRequestDeps) {
   ): Promise<DcqlCredential> {
     const input = parseBody(body);
     const { nvScope, scope } = checkScope(input.scope, client);
-    await checkCarriers(input.carrier_ids);
+    checkCarriers(input.carrier_ids);
     const id = `sb-ot-${randomBytes(16).toString('base64url')}`;
     const vct = VCT_BY_SCOPE[nvScope]!;
     const { privateKey, publicKey } = await generateKeyPair('ECDH-ES', {

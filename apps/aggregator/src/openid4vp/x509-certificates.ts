@@ -82,6 +82,8 @@ export function issued(certificate: x509.X509Certificate): IssuedCertificate {
   };
 }
 
+export const BasicConstraintsExtension = x509.BasicConstraintsExtension;
+
 export const certificateFromDer = (der: string) =>
   new x509.X509Certificate(Buffer.from(der, 'base64'));
 

@@ -3,6 +3,7 @@ import type { SwitchboardClient } from '@switchboard/sdk';
 import type { Logger } from '../logger.js';
 import { createCallCentreRoutes } from './call-centre-routes.js';
 import { createDemoRoutes, type DemoRoutesDeps } from './demo-routes.js';
+import { createSimRoutes, type SimPath } from './sim-routes.js';
 import { STYLE_HASH, layout } from './layout.js';
 import { notFoundPage } from './pages.js';
 
@@ -29,6 +30,8 @@ export interface AppDeps extends DemoRoutesDeps {
   readonly logger: Logger;
   /** The call centre's backend client; absent when BACKEND_CLIENT_ID is not configured. */
   readonly backend: SwitchboardClient | undefined;
+  /** "Verify with your SIM"; absent when OPERATOR_TOKEN_CLIENT_ID is not configured. */
+  readonly sim: SimPath | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -40,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(createDemoRoutes(deps));
   app.use(createCallCentreRoutes(deps));
+  app.use(createSimRoutes(deps));
   app.use((_req, res) => {
     res.status(404).type('html').send(notFoundPage());
   });

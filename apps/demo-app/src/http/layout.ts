@@ -9,7 +9,7 @@ header{background:#fff;border-bottom:1px solid #d8dee6}
 header div,main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem}
 header div{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem}
 header a{color:var(--ink);font-weight:700;text-decoration:none}
-nav a{margin-left:1rem;color:var(--brand)}nav a:first-child{margin-left:0}
+nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem}nav a{color:var(--brand);white-space:nowrap}
 h1{font-size:1.6rem;line-height:1.25}
 .card{background:#fff;border:1px solid #d8dee6;border-radius:.5rem;padding:1.25rem;margin:1rem 0}
 label{display:block;font-weight:600;margin-bottom:.25rem}
@@ -24,6 +24,16 @@ input[type=text],input[type=date]{width:100%;font:inherit;padding:.5rem;border:2
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d8dee6}
 .match{color:var(--ok);font-weight:600}.mismatch{color:var(--bad);font-weight:600}.not-available{color:var(--muted)}
 fieldset{border:1px solid #d8dee6;border-radius:.375rem;margin:1rem 0 0;padding:.5rem 1rem}legend{font-weight:600;padding:0 .25rem}
+button.secondary{background:#fff;color:var(--brand);border:2px solid var(--brand)}
+.phone{max-width:24rem;margin:1.5rem auto;padding:2.25rem .75rem 1.75rem;border-radius:2rem;background:#202124}
+.sheet{background:#fff;border-radius:1.5rem;padding:1rem 1.25rem 1.25rem;font-family:Roboto,"Noto Sans",system-ui,sans-serif}
+.sheet-badge{margin:0 0 .25rem;font-size:.75rem;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:#5f6368}
+.sheet h2{margin:.25rem 0 .5rem;font-size:1.3rem}
+.sheet fieldset{border:0;padding:0}.sheet legend{padding:0}
+.sheet-option{display:flex;gap:.75rem;align-items:flex-start;font-weight:400;padding:.5rem 0;border-bottom:1px solid #e8eaed}
+.sheet-option input{margin-top:.35rem;width:1.1rem;height:1.1rem}
+.sheet-actions{display:flex;justify-content:flex-end;gap:.75rem}
+.sheet button{border-radius:1.25rem;background:#1a73e8}.sheet button.secondary{background:#fff;color:#1a73e8;border:1px solid #dadce0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
 `;
 
@@ -56,7 +66,7 @@ export function layout(title: string, body: string, refreshSeconds?: number): st
 </head>
 <body>
 <header><div><a href="/">Demo Bank</a>
-<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a><a href="/call-centre">Call centre</a></nav></div></header>
+<nav aria-label="Main"><a href="/">Fast login</a><a href="/transfer">Confirm a transfer</a><a href="/details">Check details</a><a href="/call-centre">Call centre</a><a href="/sim">Verify with your SIM</a></nav></div></header>
 <main id="main">
 ${body}
 </main>

@@ -28,9 +28,17 @@ function verifyForm(useCase: UseCase, state: FormState, button: string, extra = 
 ${invalid ? `<p class="error-text" id="phone-error">${e(state.error ?? '')}</p>` : ''}
 <input type="tel" id="phoneNumber" name="phoneNumber" autocomplete="tel" inputmode="tel" required
  value="${e(state.phoneNumber ?? '')}" aria-describedby="phone-hint${invalid ? ' phone-error' : ''}"${invalid ? ' aria-invalid="true" autofocus' : ''}>
-<button type="submit">${e(button)}</button>
+<button type="submit">${e(button)}</button>${useCase === 'login' ? SIM_BUTTON : ''}
 </form>`;
 }
+
+/**
+ * The operator-token path (CAMARA NV "Operator Token Acquisition" guide): the same form, to
+ * `/sim`; a typed number is verified, an empty field asks the operator for the SIM's number.
+ */
+const SIM_BUTTON = `
+<p class="hint" id="sim-hint">On Wi-Fi? Your phone can confirm the number with its SIM card instead.</p>
+<button type="submit" formaction="/sim" class="secondary" aria-describedby="sim-hint">No mobile data? Verify with your SIM</button>`;
 
 export function homePage(state: FormState): string {
   return layout(

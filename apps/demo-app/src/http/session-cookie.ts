@@ -31,6 +31,8 @@ export interface DemoSession {
   readonly csrf: string;
   readonly pending?: PendingFlow | undefined;
   readonly callCentre?: CallCentreFlow | undefined;
+  /** "Verify with your SIM" under way: the id of its flow, kept on the server (sim-flows.ts). */
+  readonly sim?: string | undefined;
 }
 
 export interface SessionCookie {

@@ -8,5 +8,5 @@ export {
   certificatesFromPem,
   nodeCertificates,
 } from '../src/openid4vp/x509-certificates.js';
-export { decryptEcdhEsA128Gcm } from '../src/openid4vp/vp-token-exchange.js';
+export { decryptEcdhEsA128Gcm } from '../src/authorize/backend/vp-token-exchange.js';
 export { ephemeralKeyContext, sha256 } from '../src/openid4vp/credential-request.js';

@@ -12,7 +12,7 @@ import {
 import type { Clock } from '@switchboard/operator-sandbox';
 import { createSecretBox } from '@switchboard/tokens';
 import { loadConfig } from '../src/config.js';
-import { createVpTokenExchange } from '../src/openid4vp/vp-token-exchange.js';
+import { createVpTokenExchange } from '../src/authorize/backend/vp-token-exchange.js';
 import { silentLogger } from '../src/infra/logging.js';
 import {
   startCoreStack,

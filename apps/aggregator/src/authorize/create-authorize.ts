@@ -38,7 +38,7 @@ import { spendAssertionId } from './store/backchannel-store.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 import { timedOperatorClient, type OperatorLegSink } from './flow/operator-leg-timing.js';
-import { createVpTokenExchange } from '../openid4vp/vp-token-exchange.js';
+import { createVpTokenExchange } from './backend/vp-token-exchange.js';
 
 export interface AuthorizeDeps {
   readonly config: Pick<

@@ -23,10 +23,7 @@ import { spendAssertionId } from '../store/backchannel-store.js';
 import { nvScopeOf, VCT_BY_SCOPE } from '../../openid4vp/openid4vp-scope.js';
 import { operatorRefusal } from './backend-errors.js';
 import { parseSubject } from './login-hint.js';
-import type {
-  OperatorTokenResult,
-  VpTokenExchangeInput,
-} from '../../openid4vp/vp-token-exchange.js';
+import type { OperatorTokenResult, VpTokenExchangeInput } from './vp-token-exchange.js';
 
 /** An OAuth token error response (RFC 6749 §5.2). */
 export class GrantError extends Error {

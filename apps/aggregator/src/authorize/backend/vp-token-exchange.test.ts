@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { Knex } from 'knex';
 import type { TelcoFinder } from '@switchboard/telco-finder';
 import { createSecretBox } from '@switchboard/tokens';
-import type { OperatorBackendClient } from '../authorize/flow/operator-backend-client.js';
-import { silentLogger } from '../infra/logging.js';
+import type { OperatorBackendClient } from '../flow/operator-backend-client.js';
+import { silentLogger } from '../../infra/logging.js';
 import { createVpTokenExchange } from './vp-token-exchange.js';
 
 describe('the vp_token: exchange without Telephony trust anchors', () => {

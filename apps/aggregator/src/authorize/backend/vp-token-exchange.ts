@@ -13,22 +13,25 @@ import * as oauth from 'openid-client';
 import { offersScope } from '@switchboard/camara';
 import type { Logger, Operator, TelcoFinder } from '@switchboard/telco-finder';
 import type { SecretBox } from '@switchboard/tokens';
-import { GrantError } from '../authorize/backend/jwt-bearer.js';
-import { operatorRefusal } from '../authorize/backend/backend-errors.js';
-import type { OperatorBackendClient } from '../authorize/flow/operator-backend-client.js';
-import { operatorText, scopesNotOffered } from '../authorize/flow/operator-errors.js';
-import { translateScope } from '../authorize/flow/scope-translation.js';
-import type { BackendClient } from '../clients/client-service.js';
-import { ephemeralKeyContext, sha256 } from './credential-request.js';
-import { nvScopeOf, VCT_BY_SCOPE } from './openid4vp-scope.js';
-import { SdJwtError, verifySdJwt, type VerifiedSdJwt } from './sd-jwt-verifier.js';
-import { nodeCertificates } from './x509-certificates.js';
-import { writeExchangeAudit, type ExchangeAuditDetail } from './store/openid4vp-audit-store.js';
+import { GrantError } from './jwt-bearer.js';
+import { operatorRefusal } from './backend-errors.js';
+import type { OperatorBackendClient } from '../flow/operator-backend-client.js';
+import { operatorText, scopesNotOffered } from '../flow/operator-errors.js';
+import { translateScope } from '../flow/scope-translation.js';
+import type { BackendClient } from '../../clients/client-service.js';
+import { ephemeralKeyContext, sha256 } from '../../openid4vp/credential-request.js';
+import { nvScopeOf, VCT_BY_SCOPE } from '../../openid4vp/openid4vp-scope.js';
+import { SdJwtError, verifySdJwt, type VerifiedSdJwt } from '../../openid4vp/sd-jwt-verifier.js';
+import { nodeCertificates } from '../../openid4vp/x509-certificates.js';
+import {
+  writeExchangeAudit,
+  type ExchangeAuditDetail,
+} from '../../openid4vp/store/openid4vp-audit-store.js';
 import {
   findOpenId4VpRequest,
   spendJtiAndTakeEphemeralKey,
   type OpenId4VpRequestRow,
-} from './store/openid4vp-request-store.js';
+} from '../../openid4vp/store/openid4vp-request-store.js';
 
 export interface VpTokenExchangeDeps {
   readonly knex: Knex;

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
 import { startDemoStack, type DemoStack } from '../test-support/demo-stack.js';
+import {
+  artifactsDir,
+  describeBrowser as describeBrowserIfChromium,
+  launchChromium,
+} from '../test-support/chromium.js';
 
 // Headless Debian Chromium through playwright-core. The browser connects from 127.0.0.1,
 // which sandbox-a knows as +34600000001; sandbox-b is told the same address is its
 // subscriber +491700000001 so its consent page can be exercised from this machine.
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/demo-app/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  // Straight to stdout: Jest prints no console output of a file whose tests all skip.
-  process.stdout.write(
-    `browser.e2e.test: skipped, ${CHROMIUM} not found (apt-get install -y chromium to run them)\n`,
-  );
-}
-const describeBrowser = hasChromium ? describe : describe.skip;
+const ARTIFACTS = artifactsDir('demo-app');
+const describeBrowser = describeBrowserIfChromium('browser.e2e.test');
 
 describeBrowser('demo app in headless Chromium', () => {
   let browser: Browser;
@@ -28,18 +23,7 @@ describeBrowser('demo app in headless Chromium', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

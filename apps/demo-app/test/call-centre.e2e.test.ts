@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
 import { answerConsentOnDevice } from '@switchboard/operator-sandbox/test-support';
 import { DeviceBrowser, startDemoStack, type DemoStack } from '../test-support/demo-stack.js';
+import {
+  artifactsDir,
+  describeBrowser as describeBrowserIfChromium,
+  launchChromium,
+} from '../test-support/chromium.js';
 
 // The Call centre page in headless Debian Chromium: the agent types the caller's number, the
 // demo app runs CIBA with its backend client, and the status page refreshes itself (meta
 // refresh, no JavaScript) until the operator answers. The subscriber of sandbox-b approves on
 // the operator's /consents page from the line's device (127.20.0.5 → +491700000005).
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/demo-app/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  // Straight to stdout: Jest prints no console output of a file whose tests all skip.
-  process.stdout.write(
-    `call-centre.e2e.test: skipped, ${CHROMIUM} not found (apt-get install -y chromium to run them)\n`,
-  );
-}
-const describeBrowser = hasChromium ? describe : describe.skip;
+const ARTIFACTS = artifactsDir('demo-app');
+const describeBrowser = describeBrowserIfChromium('call-centre.e2e.test');
 
 describeBrowser('the Call centre page in headless Chromium', () => {
   let browser: Browser;
@@ -26,19 +21,8 @@ describeBrowser('the Call centre page in headless Chromium', () => {
   let b: DemoStack;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     [a, b] = await Promise.all([startDemoStack('sandbox-a'), startDemoStack('sandbox-b')]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
 import { startSwitchboardStack, type SwitchboardStack } from '../test-support/switchboard-stack.js';
+import {
+  artifactsDir,
+  describeBrowser as describeBrowserIfChromium,
+  launchChromium,
+} from '../test-support/chromium.js';
 
 // "No mobile data? Verify with your SIM" in headless Debian Chromium, through Switchboard: the
 // demo app asks the aggregator for the OpenID4VP credential, its simulated dual-SIM phone shows
@@ -12,35 +15,16 @@ import { startSwitchboardStack, type SwitchboardStack } from '../test-support/sw
 // routed to the chosen SIM's operator in the sandbox-b cases. Then the refusals a user can meet: a
 // phone whose SIM's carrier no operator offers (carrier_not_supported) and, after `rotate --root`,
 // an aggregator root the phone's allowlist does not hold.
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/switchboard/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  // Straight to stdout: Jest prints no console output of a file whose tests all skip.
-  process.stdout.write(
-    `sim.e2e.test: skipped, ${CHROMIUM} not found (apt-get install -y chromium to run them)\n`,
-  );
-}
-const describeBrowser = hasChromium ? describe : describe.skip;
+const ARTIFACTS = artifactsDir('switchboard');
+const describeBrowser = describeBrowserIfChromium('sim.e2e.test');
 
 describeBrowser('"Verify with your SIM" through Switchboard in headless Chromium', () => {
   let browser: Browser;
   let stack: SwitchboardStack;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startSwitchboardStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,47 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DeviceBrowser, answerConsentOnDevice } from '@switchboard/operator-sandbox/test-support';
 import {
   SANDBOX_B_LOOPBACK_MSISDN,
   startSwitchboardStack,
   type SwitchboardStack,
 } from '../test-support/switchboard-stack.js';
+import {
+  artifactsDir,
+  describeBrowser as describeBrowserIfChromium,
+  launchChromium,
+} from '../test-support/chromium.js';
 
 // The demo app in headless Debian Chromium, through Switchboard: demo app → aggregator →
 // operator → aggregator → demo app, then the CAMARA call through the aggregator's proxy. The
 // browser connects from 127.0.0.1, routed first to sandbox-a (+34600000001), then to sandbox-b,
 // whose purpose needs consent.
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/switchboard/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  // Straight to stdout: Jest prints no console output of a file whose tests all skip.
-  process.stdout.write(
-    `switchboard-browser.e2e.test: skipped, ${CHROMIUM} not found (apt-get install -y chromium to run them)\n`,
-  );
-}
-const describeBrowser = hasChromium ? describe : describe.skip;
+const ARTIFACTS = artifactsDir('switchboard');
+const describeBrowser = describeBrowserIfChromium('switchboard-browser.e2e.test');
 
 describeBrowser('demo app through Switchboard in headless Chromium', () => {
   let browser: Browser;
   let stack: SwitchboardStack;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startSwitchboardStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

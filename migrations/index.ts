@@ -13,6 +13,7 @@ import * as m0012 from './20261204_0012_dynamic_routes.js';
 import * as m0013 from './20261204_0013_operator_conformance.js';
 import * as m0014 from './20261205_0014_operator_token_settings.js';
 import * as m0015 from './20261205_0015_openid4vp.js';
+import * as m0017 from './20261206_0017_verification_steps.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
@@ -30,4 +31,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['20261204_0013_operator_conformance', m0013],
   ['20261205_0014_operator_token_settings', m0014],
   ['20261205_0015_openid4vp', m0015],
+  ['20261206_0017_verification_steps', m0017],
 ];

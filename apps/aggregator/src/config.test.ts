@@ -134,9 +134,7 @@ describe('ICM strict profile: only private_key_jwt (ICM r4.2 Client Authenticati
 
 describe('console settings', () => {
   it('serves apps/console/dist of this checkout by default, or SWITCHBOARD_CONSOLE_DIR', () => {
-    const here = path.resolve(
-      import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname),
-    );
+    const here = path.dirname(fileURLToPath(import.meta.url));
     expect(loadConfig({}, '/srv/sb').console).toEqual({
       dir: path.resolve(here, '../../console/dist'),
       traceUrl: undefined,

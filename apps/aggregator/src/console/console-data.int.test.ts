@@ -311,6 +311,9 @@ describe('console data', () => {
       ),
     ).toEqual(['v-ok-2']);
     expect((await get('/verifications?correlator=nothing')).json).toEqual({ verifications: [] });
+    // A blank filter is no filter.
+    expect((await get('/verifications?correlator=&outcome=')).json.verifications).toHaveLength(4);
+    expect((await get('/verifications?outcome=ok&outcome=error')).status).toBe(400);
     expect((await get('/verifications?from=nonsense')).status).toBe(400);
   });
 

@@ -53,8 +53,12 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   throw new InputError(`${issue.path.join('.') || 'query'}: ${issue.message}`);
 }
 
-/** Only strings of the query: a repeated parameter (?a=1&a=2) is refused by the schemas. */
-const query = (req: Request) => req.query as Record<string, unknown>;
+/**
+ * The query without empty parameters (a form's blank filter means "any"); a repeated parameter
+ * (?a=1&a=2) is an array, which the schemas refuse.
+ */
+const query = (req: Request): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
 const sessionOf = (res: Response) => res.locals.session as ConsoleSession;
 
 /**

@@ -66,8 +66,8 @@ export async function insertCalls(knex: Knex, rows: readonly CallRow[]): Promise
 }
 
 /**
- * A whole verification: authorize → telco_finder → operator legs → token, each step `stepMs`
- * after the last; `failAt` ends it there with `error`.
+ * A whole verification: authorize → telco_finder → operator legs → token, each step starting
+ * when the last one ended, `stepMs` long; `failAt` ends it there with `error`.
  */
 export function verificationSteps(v: {
   verificationId: string;
@@ -94,7 +94,7 @@ export function verificationSteps(v: {
   return names.slice(0, end).map((step, i) => ({
     verificationId: v.verificationId,
     step,
-    occurredAt: new Date(v.startedAt.getTime() + (i + 1) * stepMs),
+    occurredAt: new Date(v.startedAt.getTime() + i * stepMs),
     durationMs: stepMs,
     clientId: v.clientId,
     operatorId:

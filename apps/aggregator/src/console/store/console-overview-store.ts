@@ -23,14 +23,14 @@ export interface CallCounts extends OverviewGroup {
 
 /**
  * One row per verification: started when its first step began, ok when its last step is ok
- * and it reached `token` (docs/console.md). `occurred_at` is when a step ended, so a step began
- * `duration_ms` earlier. Reads the verification ids of a CTE `ids` written before it.
+ * and it reached `token` (docs/console.md). `occurred_at` is when a step began (the recorder's
+ * `startedAt`), so it ended `duration_ms` later. Reads the verification ids of a CTE `ids` written before it.
  */
 export const VERIFICATION_ROWS = `
   v AS (
     SELECT s.verification_id,
-      min(s.occurred_at - s.duration_ms * interval '1 millisecond') AS started_at,
-      max(s.occurred_at) AS ended_at,
+      min(s.occurred_at) AS started_at,
+      max(s.occurred_at + s.duration_ms * interval '1 millisecond') AS ended_at,
       max(s.client_id) AS client_id,
       max(s.operator_id) AS operator_id,
       max(s.trace_id) AS trace_id,

@@ -10,7 +10,12 @@ import path from 'node:path';
 import knexFactory from 'knex';
 import { createDatabase } from '@switchboard/db';
 import type { Aggregator } from '@switchboard/aggregator';
-import { startTestAggregator } from '@switchboard/aggregator/test-support/core-fixture';
+import { aggregatorTokenAudience } from '@switchboard/tokens';
+import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
+import {
+  SANDBOX_APIS,
+  startTestAggregator,
+} from '@switchboard/aggregator/test-support/core-fixture';
 
 /** Settings every bench aggregator runs with (the in-process preparer and the spawned ones). */
 export const BENCH_ENV: Readonly<Record<string, string>> = {
@@ -67,6 +72,48 @@ export async function prepareDatabase<T>(
     await agg.stop();
     await database.close();
   }
+}
+
+/**
+ * Registers `bench-operator` (API root: the bench upstream) and returns a long-lived
+ * AggregatorAccessToken for it, sealed with the stored token key, as a proxy bearer.
+ */
+export async function benchOperatorToken(
+  agg: Aggregator,
+  issuer: string,
+  upstreamUrl: string,
+): Promise<string> {
+  await agg.operators.create(
+    {
+      id: 'bench-operator',
+      name: 'Bench upstream',
+      country: 'ES',
+      clientId: 'switchboard',
+      issuerUrl: upstreamUrl,
+      apiRoot: upstreamUrl,
+      allowInsecureHttp: true,
+      supportedApis: SANDBOX_APIS,
+      credentials: { method: 'client_secret_basic', clientSecret: 'bench-secret' },
+    },
+    { kind: 'admin', id: 'bench' },
+  );
+  const iat = Math.floor(Date.now() / 1000);
+  return mintAggregatorAccessToken(
+    {
+      iss: issuer,
+      aud: aggregatorTokenAudience(issuer),
+      iat,
+      exp: iat + 3_600,
+      jti: 'bench-token',
+      client_id: 'bench-client',
+      scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
+      sub: 'bench-subject',
+      operator_id: 'bench-operator',
+      api_root: upstreamUrl,
+      operator_access_token: 'operator-token',
+    },
+    await agg.keys.tokenKeyring(),
+  );
 }
 
 export interface SpawnedAggregator {

@@ -4,10 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { aggregatorTokenAudience } from '@switchboard/tokens';
-import { mintAggregatorAccessToken } from '@switchboard/tokens/test-support';
-import { SANDBOX_APIS } from '@switchboard/aggregator/test-support/core-fixture';
 import {
+  benchOperatorToken,
   createBenchPostgres,
   freePort,
   missingTool,
@@ -35,23 +33,9 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   try {
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
-    const bearer = await prepareDatabase(pg.url, issuer, async (agg) => {
-      await agg.operators.create(
-        {
-          id: 'bench-operator',
-          name: 'Bench upstream',
-          country: 'ES',
-          clientId: 'switchboard',
-          issuerUrl: upstream.url,
-          apiRoot: upstream.url,
-          allowInsecureHttp: true,
-          supportedApis: SANDBOX_APIS,
-          credentials: { method: 'client_secret_basic', clientSecret: 'bench-secret' },
-        },
-        { kind: 'admin', id: 'bench' },
-      );
-      return benchToken(issuer, upstream.url, await agg.keys.tokenKeyring());
-    });
+    const bearer = await prepareDatabase(pg.url, issuer, (agg) =>
+      benchOperatorToken(agg, issuer, upstream.url),
+    );
     const results = new Map<string, WrkResult>();
     const measure = async (name: string, url: string) => {
       const target = `${url}/number-verification/v2/verify`;
@@ -79,31 +63,6 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     await pg.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A long-lived AggregatorAccessToken for the bench operator, sealed with the stored key. */
-function benchToken(
-  issuer: string,
-  apiRoot: string,
-  keyring: Parameters<typeof mintAggregatorAccessToken>[1],
-): Promise<string> {
-  const iat = Math.floor(Date.now() / 1000);
-  return mintAggregatorAccessToken(
-    {
-      iss: issuer,
-      aud: aggregatorTokenAudience(issuer),
-      iat,
-      exp: iat + 3_600,
-      jti: 'bench-token',
-      client_id: 'bench-client',
-      scope: 'openid dpv:FraudPreventionAndDetection number-verification:verify',
-      sub: 'bench-subject',
-      operator_id: 'bench-operator',
-      api_root: apiRoot,
-      operator_access_token: 'operator-token',
-    },
-    keyring,
-  );
 }
 
 function skipRow(reason: string): BenchRow {

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import type { RoutingIndex } from '@switchboard/telco-finder';
-import { workerIdentity } from '../../cluster/worker-identity.js';
+import { workerIdentity } from './worker-identity.js';
 
 export interface HealthDeps {
   readonly knex: Knex;

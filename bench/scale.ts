@@ -5,6 +5,7 @@
 // 2. database rows, table bytes and WAL per completed verification, and the expired-state sweep;
 // 3. nested flows/s with 1, 2 and 3 aggregator processes (SWITCHBOARD_WORKERS) on that one
 //    PostgreSQL, with the CPU per flow of the aggregator processes and of PostgreSQL.
+import os from 'node:os';
 import { Pool } from 'undici';
 import knexFactory, { type Knex } from 'knex';
 import {
@@ -177,6 +178,7 @@ async function memoryUnderMixedLoad(ctx: BenchContext, stack: Stack): Promise<Be
 
 interface Snapshot {
   readonly rows: number;
+  readonly perTable: ReadonlyMap<string, number>;
   readonly bytes: number;
   readonly walLsn: string;
 }
@@ -188,13 +190,27 @@ async function snapshot(knex: Knex): Promise<Snapshot> {
     )
   ).rows.map((r) => r.relname);
   let rows = 0;
-  for (const t of tables)
-    rows += Number((await knex.raw(`SELECT count(*) AS n FROM "${t}"`)).rows[0].n);
+  const perTable = new Map<string, number>();
+  for (const t of tables) {
+    const n = Number((await knex.raw(`SELECT count(*) AS n FROM "${t}"`)).rows[0].n);
+    perTable.set(t, n);
+    rows += n;
+  }
   const size = await knex.raw(
     `SELECT sum(pg_total_relation_size(relid))::bigint AS bytes, pg_current_wal_lsn()::text AS lsn
        FROM pg_stat_user_tables WHERE schemaname = 'public'`,
   );
-  return { rows, bytes: Number(size.rows[0].bytes), walLsn: size.rows[0].lsn };
+  return { rows, perTable, bytes: Number(size.rows[0].bytes), walLsn: size.rows[0].lsn };
+}
+
+/** Where the kept rows are: `table +n.n` per verification, largest first. */
+function rowsByTable(before: Snapshot, after: Snapshot, flows: number): string {
+  return [...after.perTable]
+    .map(([t, n]) => [t, (n - (before.perTable.get(t) ?? 0)) / flows] as const)
+    .filter(([, d]) => d > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, d]) => `${t} +${d.toFixed(1)}`)
+    .join(', ');
 }
 
 async function walBytes(knex: Knex, from: string, to: string): Promise<number> {
@@ -228,7 +244,7 @@ async function costPerVerification(ctx: BenchContext, stack: Stack, knex: Knex) 
     const afterSweep = await flowRows();
     const note = `${flows} verifications, c=4`;
     return [
-      row('rows kept per verification', (after.rows - before.rows) / flows, 'rows', note),
+      row('rows kept per verification', (after.rows - before.rows) / flows, 'rows', `${note}: ${rowsByTable(before, after, flows)}`), // prettier-ignore
       row('table + index growth per verification', (after.bytes - before.bytes) / flows / 1024, 'kB', note), // prettier-ignore
       row('WAL per verification', wal / flows / 1024, 'kB', `${note}; server-wide WAL, other databases included`), // prettier-ignore
       row('flow-state rows before the sweep', beforeSweep, 'rows', `${FLOW_TABLES.length} flow tables, all set expired`), // prettier-ignore
@@ -273,7 +289,7 @@ async function flowsPerProcessCount(ctx: BenchContext, stack: Stack, knex: Knex)
       const n = `${workers} process${workers > 1 ? 'es' : ''}`;
       perSecond.push(flows / elapsed);
       out.push(
-        row(`nested flows/s, ${n} (c=8)`, flows / elapsed, 'flows/s', `${flows} flows`),
+        row(`nested flows/s, ${n} (c=8)`, flows / elapsed, 'flows/s', `${flows} flows; machine load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`), // prettier-ignore
         row(`aggregator CPU per flow, ${n}`, aggCpu / flows, 'ms', 'all aggregator processes'),
         row(`PostgreSQL CPU per flow, ${n}`, pgCpu / flows, 'ms', "this database's backends"),
         row(`sandboxes + client CPU per flow, ${n}`, (own.user + own.system) / 1000 / flows, 'ms', 'the bench process'), // prettier-ignore

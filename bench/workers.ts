@@ -21,7 +21,9 @@ import type { BenchContext, BenchRow } from './types.js';
 const BENCH = 'workers';
 const SECONDS = Number(process.env.BENCH_WORKERS_SECONDS ?? 5);
 const CONNECTIONS = 32;
-const MACHINE = `${os.availableParallelism()} cores shared by wrk, the upstream and the proxy`;
+/** Said beside every figure: on a 2-core machine, wrk and the upstream take cores the workers would use. */
+const machine = () =>
+  `${os.availableParallelism()} cores shared by wrk, the upstream and the proxy; load average ${os.loadavg()[0]!.toFixed(1)}`;
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const missing = missingTool('wrk') ?? missingTool('nginx');
@@ -72,13 +74,14 @@ function skipRow(reason: string): BenchRow {
 function rows(results: Map<string, WrkResult>): BenchRow[] {
   const out: BenchRow[] = [];
   for (const [name, r] of results) {
-    out.push({ bench: BENCH, metric: `${name} c=${CONNECTIONS} throughput`, value: r.rps, unit: 'req/s', note: MACHINE }); // prettier-ignore
+    out.push({ bench: BENCH, metric: `${name} c=${CONNECTIONS} throughput`, value: r.rps, unit: 'req/s', note: machine() }); // prettier-ignore
     out.push({ bench: BENCH, metric: `${name} c=${CONNECTIONS} p50`, value: r.p50Ms, unit: 'ms' });
   }
   const ratio = (metric: string, a: string, b: string) => {
     const x = results.get(a);
     const y = results.get(b);
-    if (x && y) out.push({ bench: BENCH, metric, value: x.rps / y.rps, unit: '×', note: MACHINE });
+    if (x && y)
+      out.push({ bench: BENCH, metric, value: x.rps / y.rps, unit: '×', note: machine() });
   };
   ratio('switchboard 2w / 1w', 'switchboard 2w', 'switchboard 1w');
   ratio('nginx 2w / 1w', 'nginx 2w', 'nginx 1w');

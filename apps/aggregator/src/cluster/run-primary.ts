@@ -29,13 +29,55 @@ export async function runPrimary(
   logger: Logger,
   restart: RestartPolicy = DEFAULT_RESTART,
 ): Promise<void> {
+  const workers = createSupervisor(logger, restart);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (workers.stopping()) return;
+    logger.info('shutting down', { signal, workers: workers.list().length });
+    // A worker that has not finished within its own drain and grace windows is killed.
+    const hardStop = setTimeout(
+      () => workers.list().forEach((w) => w.process.kill('SIGKILL')),
+      config.shutdownDrainMs + config.shutdownGraceMs + 10_000,
+    );
+    hardStop.unref();
+    void workers.stopAll().then((clean) => process.exit(clean ? 0 : 1));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const first = await workers.start(true);
+    await Promise.all(Array.from({ length: config.workers - 1 }, () => workers.start(true)));
+    const pids = workers.list().map((w) => w.process.pid);
+    process.stdout.write(
+      `\nSwitchboard aggregator, ${config.workers} workers (pids ${pids.join(', ')}; primary ${process.pid})\n  public API  ${first.publicUrl}\n  admin API   ${first.adminUrl}  (npx switchboard --help)\n  database    ${first.database}\n\n`,
+    );
+  } catch (err) {
+    if (workers.stopping()) return;
+    await workers.stopAll();
+    throw err;
+  }
+}
+
+/** Forks workers, replaces the ones that die, and stops them all. */
+function createSupervisor(logger: Logger, restart: RestartPolicy) {
   let stopping = false;
   let streak = 0;
   const pendingRestarts = new Set<NodeJS.Timeout>();
+  const list = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+
+  const scheduleRestart = (worker: Worker, bornAt: number, code: number, signal: string) => {
+    streak = Date.now() - bornAt >= restart.stableMs ? 1 : streak + 1;
+    const delayMs = restartDelay(streak, restart);
+    logger.error('worker died; restarting', { worker: worker.id, pid: worker.process.pid, code, signal, delayMs }); // prettier-ignore
+    const timer = setTimeout(() => {
+      pendingRestarts.delete(timer);
+      if (!stopping) start(false).catch(() => {}); // its own exit schedules the next try
+    }, delayMs);
+    pendingRestarts.add(timer);
+  };
 
   // At start a worker that dies before serving fails the start (a bad database URL would
   // otherwise be retried forever); once running, every death is restarted after a back-off.
-  const startWorker = (initial: boolean) =>
+  const start = (initial: boolean) =>
     new Promise<WorkerStarted>((resolve, reject) => {
       const worker = cluster.fork();
       const bornAt = Date.now();
@@ -47,56 +89,23 @@ export async function runPrimary(
         resolve(message);
       });
       worker.once('exit', (code, signal) => {
-        const how = `code ${code}, signal ${signal}`;
-        if (!started) reject(new Error(`worker ${worker.id} exited before serving (${how})`));
-        if (stopping || (initial && !started)) return;
-        streak = Date.now() - bornAt >= restart.stableMs ? 1 : streak + 1;
-        const delayMs = restartDelay(streak, restart);
-        logger.error('worker died; restarting', { worker: worker.id, pid: worker.process.pid, code, signal, delayMs }); // prettier-ignore
-        const timer = setTimeout(() => {
-          pendingRestarts.delete(timer);
-          if (!stopping) startWorker(false).catch(() => {}); // its own exit schedules the next try
-        }, delayMs);
-        pendingRestarts.add(timer);
+        if (!started)
+          reject(new Error(`worker ${worker.id} exited before serving (code ${code}, signal ${signal})`)); // prettier-ignore
+        if (!stopping && (started || !initial)) scheduleRestart(worker, bornAt, code, signal);
       });
     });
 
-  const stopAll = async (): Promise<boolean> => {
-    stopping = true;
-    for (const timer of pendingRestarts) clearTimeout(timer);
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
-    const codes = await Promise.all(workers.map(stopWorker));
-    return codes.every((code) => code === 0);
+  return {
+    start,
+    list,
+    stopping: () => stopping,
+    async stopAll(): Promise<boolean> {
+      stopping = true;
+      for (const timer of pendingRestarts) clearTimeout(timer);
+      const codes = await Promise.all(list().map(stopWorker));
+      return codes.every((code) => code === 0);
+    },
   };
-
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    logger.info('shutting down', { signal, workers: Object.keys(cluster.workers ?? {}).length });
-    // A worker that has not finished within its own drain and grace windows is killed.
-    const hardStop = setTimeout(
-      () => {
-        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
-      },
-      config.shutdownDrainMs + config.shutdownGraceMs + 10_000,
-    );
-    hardStop.unref();
-    stopAll().then((clean) => process.exit(clean ? 0 : 1));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  try {
-    const first = await startWorker(true);
-    await Promise.all(Array.from({ length: config.workers - 1 }, () => startWorker(true)));
-    const pids = Object.values(cluster.workers ?? {}).map((w) => w?.process.pid);
-    process.stdout.write(
-      `\nSwitchboard aggregator, ${config.workers} workers (pids ${pids.join(', ')}; primary ${process.pid})\n  public API  ${first.publicUrl}\n  admin API   ${first.adminUrl}  (npx switchboard --help)\n  database    ${first.database}\n\n`,
-    );
-  } catch (err) {
-    if (stopping) return;
-    await stopAll();
-    throw err;
-  }
 }
 
 function stopWorker(worker: Worker): Promise<number | null> {

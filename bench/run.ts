@@ -10,6 +10,8 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'nested-flow', load: () => import('./nested-flow.js') },
   { name: 'backend-flow', load: () => import('./backend-flow.js') },
   { name: 'operator-token', load: () => import('./operator-token.js') },
+  { name: 'workers', load: () => import('./workers.js') },
+  { name: 'scale', load: () => import('./scale.js') },
 ];
 
 /** A gc() even when node was not started with --expose-gc (the npm script cannot pass it). */

@@ -26,6 +26,21 @@ describe('aggregator config', () => {
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: 'soon' })).toThrow(/SHUTDOWN_DRAIN_MS/);
   });
 
+  it('runs one process by default; SWITCHBOARD_WORKERS takes a count or auto, and needs PostgreSQL', () => {
+    const pg = { DATABASE_URL: 'postgres://sb@db.example/sb' };
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ ...pg, SWITCHBOARD_WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ ...pg, SWITCHBOARD_WORKERS: 'auto' }).workers).toBe(
+      os.availableParallelism(),
+    );
+    expect(loadConfig({ SWITCHBOARD_WORKERS: '1' }).workers).toBe(1);
+    for (const bad of ['0', '65', 'two', '1.5'])
+      expect(() => loadConfig({ ...pg, SWITCHBOARD_WORKERS: bad })).toThrow(/SWITCHBOARD_WORKERS/);
+    expect(() => loadConfig({ SWITCHBOARD_WORKERS: '2' })).toThrow(
+      /SWITCHBOARD_WORKERS: 2 \(2 processes\) needs a PostgreSQL DATABASE_URL; embedded PGlite/,
+    );
+  });
+
   it('names the bad key', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
@@ -47,6 +48,12 @@ const schema = z.object({
   SWITCHBOARD_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   SWITCHBOARD_PREVIOUS_MASTER_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  SWITCHBOARD_WORKERS: z
+    .string()
+    .default('1')
+    .refine((v) => v === 'auto' || /^([1-9]|[1-5][0-9]|6[0-4])$/.test(v), {
+      message: 'must be auto or a whole number from 1 to 64',
+    }),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   ISSUER: z
@@ -116,6 +123,11 @@ export interface AggregatorConfig {
   readonly masterKeys: readonly string[];
   readonly usingDevMasterKey: boolean;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Processes serving the listeners (SWITCHBOARD_WORKERS; `auto`: one per core). 1 runs no
+   * cluster; more needs PostgreSQL (docs/operations.md, "Several worker processes").
+   */
+  readonly workers: number;
   readonly shutdownGraceMs: number;
   /**
    * After SIGTERM, how long to keep serving while `/ready` says `draining`, so a load balancer
@@ -233,6 +245,13 @@ export function loadConfig(
       'invalid configuration: OPERATOR_DEV_MODE: must not be true with NODE_ENV=production',
     );
   }
+  const workers =
+    c.SWITCHBOARD_WORKERS === 'auto' ? availableParallelism() : Number(c.SWITCHBOARD_WORKERS);
+  if (workers > 1 && parseDatabaseUrl(c.DATABASE_URL, cwd).kind === 'pglite') {
+    throw new ConfigError(
+      `invalid configuration: SWITCHBOARD_WORKERS: ${c.SWITCHBOARD_WORKERS} (${workers} processes) needs a PostgreSQL DATABASE_URL; embedded PGlite is opened by one process only. Use SWITCHBOARD_WORKERS=1 or DATABASE_URL=postgres://…`,
+    );
+  }
   const previous = (c.SWITCHBOARD_PREVIOUS_MASTER_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -250,6 +269,7 @@ export function loadConfig(
     masterKeys: Object.freeze([c.SWITCHBOARD_MASTER_KEY ?? DEV_MASTER_KEY, ...previous]),
     usingDevMasterKey,
     logLevel: c.LOG_LEVEL,
+    workers,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: c.SHUTDOWN_DRAIN_MS,
     issuer: c.ISSUER,

@@ -1,6 +1,10 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './infra/logging.js';
 import { startAggregator } from './app.js';
+import { runPrimary } from './cluster/run-primary.js';
+import { runWorker } from './cluster/run-worker.js';
+import { stopOnSignals } from './cluster/stop-on-signals.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,25 +18,16 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger({ level: config.logLevel });
+  // SWITCHBOARD_WORKERS > 1: this process forks the workers (docs/operations.md).
+  if (config.workers > 1) {
+    await (cluster.isPrimary ? runPrimary(config, logger) : runWorker(config, logger));
+    return;
+  }
   const aggregator = await startAggregator(config, { logger });
   process.stdout.write(
     `\nSwitchboard aggregator\n  public API  ${aggregator.publicUrl}\n  admin API   ${aggregator.adminUrl}  (npx switchboard --help)\n  database    ${aggregator.database.description}\n\n`,
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    aggregator.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error('shutdown failed', { err: String(err) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(() => aggregator.stop(), logger);
 }
 
 main().catch((err: unknown) => {

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import type {
-  ConformanceResult,
-  HealthReport,
-  OperatorHealth,
-  TestSubscriber,
+import {
+  MAX_WINDOW_MS,
+  type ConformanceResult,
+  type HealthReport,
+  type OperatorHealth,
+  type TestSubscriber,
 } from '@switchboard/contracts';
 import type { Logger, OperatorService } from '@switchboard/telco-finder';
 import { createOperatorClient } from '../authorize/flow/operator-client.js';
@@ -18,7 +19,12 @@ import {
   saveConformanceResult,
   setTestSubscriber,
 } from './store/conformance-store.js';
-import { callStats, legStats, type LegStats } from './store/operator-health-store.js';
+import {
+  callStats,
+  deleteLegEventsBefore,
+  legStats,
+  type LegStats,
+} from './store/operator-health-store.js';
 import { createSubscriberTokens } from './subscriber-tokens.js';
 
 export interface ConformanceDeps {
@@ -41,6 +47,12 @@ export interface Conformance {
   readonly legs: LegRecorder;
   close(): Promise<void>;
 }
+
+/**
+ * How often leg events older than the longest scorecard window (31 days, MAX_WINDOW_MS) are
+ * deleted: no report can read them, and the table grows by a few rows per verification.
+ */
+export const LEG_EVENT_SWEEP_MS = 3_600_000;
 
 /** Seconds a CIBA request for the test number may stay pending. */
 const CIBA_MAX_WAIT_SECONDS = 30;
@@ -66,6 +78,12 @@ export function createConformance(deps: ConformanceDeps): Conformance {
     onWriteError: (err) =>
       deps.logger.warn('operator leg events not written', { error: String(err) }),
   });
+  const sweep = setInterval(() => {
+    deleteLegEventsBefore(knex, new Date(Date.now() - MAX_WINDOW_MS)).catch((err: unknown) =>
+      deps.logger.warn('old operator leg events not deleted', { error: String(err) }),
+    );
+  }, LEG_EVENT_SWEEP_MS);
+  sweep.unref();
   return {
     legs,
     async run(operatorId) {
@@ -116,7 +134,10 @@ export function createConformance(deps: ConformanceDeps): Conformance {
       });
       return { window, since: since.toISOString(), items };
     },
-    close: () => legs.close(),
+    close: () => {
+      clearInterval(sweep);
+      return legs.close();
+    },
   };
 }
 

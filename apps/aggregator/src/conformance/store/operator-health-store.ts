@@ -86,3 +86,8 @@ export async function legStats(
   }
   return out;
 }
+
+/** Deletes the leg events that occurred before `before`. */
+export async function deleteLegEventsBefore(knex: Knex, before: Date): Promise<void> {
+  await knex('operator_leg_events').where('occurred_at', '<', before).delete();
+}

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import type { RoutingIndex } from '@switchboard/telco-finder';
+import { workerIdentity } from './worker-identity.js';
 
 export interface HealthDeps {
   readonly knex: Knex;
@@ -41,7 +42,9 @@ export function createHealthRouter(deps: HealthDeps): HealthRouter {
     const database = await databaseAnswers(deps.knex, timeoutMs);
     const ready = database && index.ready && serving && !draining;
     const status = ready ? 'ready' : draining ? 'draining' : serving ? 'not ready' : 'starting';
-    res.status(ready ? 200 : 503).json(deps.details ? { status, database, index } : { status });
+    // In cluster mode the worker and its pid, so a balancer's check names the process it saw.
+    const body = deps.details ? { status, database, index } : { status };
+    res.status(ready ? 200 : 503).json({ ...body, ...workerIdentity() });
   });
   return router;
 }

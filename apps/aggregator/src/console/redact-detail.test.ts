@@ -8,11 +8,13 @@ describe('audit detail redaction', () => {
         name: 'X',
         before: { clientSecret: 's3cret', privateJwk: { d: 'x' }, apiRoot: 'https://a' },
         items: [{ phoneNumber: '+34600000001', prefix: '+3460' }],
+        after: { operatorToken: true, tokenTtlSeconds: 300, clientSecret: null },
       }),
     ).toEqual({
       name: 'X',
       before: { clientSecret: '[redacted]', privateJwk: '[redacted]', apiRoot: 'https://a' },
       items: [{ phoneNumber: '[redacted]', prefix: '+3460' }],
+      after: { operatorToken: true, tokenTtlSeconds: 300, clientSecret: null },
     });
   });
 });

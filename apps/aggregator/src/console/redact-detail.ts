@@ -9,10 +9,16 @@ export function redactDetail(value: Record<string, unknown>): Record<string, unk
   return redact(value) as Record<string, unknown>;
 }
 
+/** A flag, count or absent value says nothing secret (e.g. `operatorToken: true`, a setting). */
+const harmless = (v: unknown) => v === null || typeof v === 'boolean' || typeof v === 'number';
+
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, SENSITIVE.test(k) ? '[redacted]' : redact(v)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SENSITIVE.test(k) && !harmless(v) ? '[redacted]' : redact(v),
+    ]),
   );
 }

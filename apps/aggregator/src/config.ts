@@ -9,6 +9,7 @@ import {
   parseRateLimitConfig,
   type RateLimitConfig,
 } from './infra/rate-limit/rate-limit-config.js';
+import { parseTracingConfig, type TracingConfig } from './infra/tracing/tracing-config.js';
 
 // The only module of this app that reads process.env: every setting is parsed and checked in
 // one place, at start (docs/configuration.md).
@@ -82,6 +83,7 @@ const schema = z.object({
   OPENID4VP_POLICY_URL: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .optional(),
+  VERIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // Default from NODE_ENV (on in production), resolved in loadConfig.
   ICM_STRICT_PROFILE: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
@@ -150,6 +152,10 @@ export interface AggregatorConfig {
   readonly rateLimit: RateLimitConfig;
   /** The operator-token path (CAMARA NV "Operator Token Acquisition" guide; docs/operator-token.md). */
   readonly openId4Vp: OpenId4VpConfig;
+  /** OpenTelemetry tracing from the standard OTEL_* variables (infra/tracing/tracing-config.ts). */
+  readonly tracing: TracingConfig;
+  /** How many days the steps of each verification are kept (VERIFICATION_RETENTION_DAYS). */
+  readonly verificationRetentionDays: number;
 }
 
 export interface OpenId4VpConfig {
@@ -256,6 +262,8 @@ export function loadConfig(
         : c.ICM_STRICT_PROFILE === 'true',
     proxy: loadPart(parseProxyConfig, env),
     rateLimit: loadPart(parseRateLimitConfig, env),
+    tracing: loadPart(parseTracingConfig, env),
+    verificationRetentionDays: c.VERIFICATION_RETENTION_DAYS,
     openId4Vp: Object.freeze({
       telephonyTrustAnchorsPem: readTrustAnchors(c.OPENID4VP_TELEPHONY_TRUST_ANCHORS, cwd),
       policyUrl: c.OPENID4VP_POLICY_URL,

@@ -10,6 +10,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'nested-flow', load: () => import('./nested-flow.js') },
   { name: 'backend-flow', load: () => import('./backend-flow.js') },
   { name: 'operator-token', load: () => import('./operator-token.js') },
+  { name: 'tracing', load: () => import('./tracing.js') },
 ];
 
 /** A gc() even when node was not started with --expose-gc (the npm script cannot pass it). */

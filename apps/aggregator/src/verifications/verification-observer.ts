@@ -126,16 +126,14 @@ export function createVerificationObserver(deps: {
         spanId: r.spanId,
         error: failed ? String(r.status) : undefined,
         attributes: {
+          // Few attributes: each is serialised for every sampled call (the proxy's hot path).
           'switchboard.verification_id': r.verificationId,
-          'switchboard.step': 'api_call',
           'switchboard.outcome': failed ? 'error' : 'ok',
           'switchboard.client_id': r.clientId,
           'switchboard.operator_id': r.operatorId,
           'camara.api': r.api,
-          'camara.api_version': r.version,
           'camara.operation': r.operation,
           'camara.x_correlator': r.correlator || undefined,
-          'http.request.method': r.method,
           'http.response.status_code': r.status,
         },
       });

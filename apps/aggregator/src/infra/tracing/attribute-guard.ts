@@ -31,13 +31,22 @@ const MAX_LENGTH = 256;
 
 /** A value that may be shown: short, and nothing shaped like an MSISDN, IP or token. */
 export function isSafeValue(value: string): boolean {
-  return (
-    value.length <= MAX_LENGTH &&
-    !PHONE.test(value) &&
-    !IPV4.test(value) &&
-    !IPV6.test(value) &&
-    !TOKEN.test(value)
-  );
+  if (value.length > MAX_LENGTH) return false;
+  // One pass first: most values (ids, names, correlators) rule every pattern out cheaply.
+  let digits = 0;
+  let colons = 0;
+  let dots = 0;
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c === 58) colons += 1;
+    else if (c === 46) dots += 1;
+  }
+  if (digits >= 8 && PHONE.test(value)) return false;
+  if (digits >= 4 && dots >= 3 && IPV4.test(value)) return false;
+  if (colons >= 2 && IPV6.test(value)) return false;
+  if ((dots >= 2 || value.includes('eyJ')) && TOKEN.test(value)) return false;
+  return true;
 }
 
 /** The allowed attributes of `input`; unsafe string values become `[redacted]`. */

@@ -89,6 +89,11 @@ export interface TracingDeps {
 /** Adopted app traces kept this long (a verification lasts minutes at most), this many at most. */
 const ADOPTED_TTL_MS = 15 * 60_000;
 const ADOPTED_MAX = 10_000;
+/**
+ * Each verification's ids and sampling decision are computed once (SHA-256, the sampler) and
+ * kept for the next steps and calls of the same process; the oldest go first.
+ */
+const TRACES_CACHED = 10_000;
 
 /** Starts the OpenTelemetry trace SDK when configured; otherwise TRACING_OFF (no SDK at all). */
 export function createTracing(config: TracingConfig, deps: TracingDeps = {}): Tracing {
@@ -114,12 +119,26 @@ export function createTracing(config: TracingConfig, deps: TracingDeps = {}): Tr
   >();
   const current = new AsyncLocalStorage<string>();
 
-  const traceOf = (verificationId: string): VerificationTrace => {
+  const cached = new Map<string, VerificationTrace>();
+  const computeTrace = (verificationId: string): VerificationTrace => {
     const own = verificationTraceIds(verificationId);
     const app = adopted.get(verificationId);
     if (app && Date.now() - app.at < ADOPTED_TTL_MS)
       return { traceId: app.traceId, rootSpanId: own.rootSpanId, sampled: app.sampled };
-    return { ...own, sampled: decide(own.traceId, undefined) };
+    return {
+      traceId: own.traceId,
+      rootSpanId: own.rootSpanId,
+      sampled: decide(own.traceId, undefined),
+    };
+  };
+  const traceOf = (verificationId: string): VerificationTrace => {
+    let t = cached.get(verificationId);
+    if (t === undefined) {
+      t = computeTrace(verificationId);
+      if (cached.size >= TRACES_CACHED) cached.delete(cached.keys().next().value!);
+      cached.set(verificationId, t);
+    }
+    return t;
   };
   const outgoingFor = (verificationId: string, spanId?: string) => {
     const t = traceOf(verificationId);
@@ -138,6 +157,7 @@ export function createTracing(config: TracingConfig, deps: TracingDeps = {}): Tr
       if (adopted.size >= ADOPTED_MAX) adopted.delete(adopted.keys().next().value!);
       const sampled = decide(parent.traceId, (parent.traceFlags & TraceFlags.SAMPLED) !== 0);
       adopted.set(verificationId, { ...parent, sampled, at: Date.now() });
+      cached.delete(verificationId);
     },
     traceOf,
     span(step) {
@@ -146,9 +166,10 @@ export function createTracing(config: TracingConfig, deps: TracingDeps = {}): Tr
       startStepSpan(tracer, ids, t, step, adopted.get(step.verificationId));
     },
     outgoing(verificationId) {
+      const t = traceOf(verificationId);
+      if (!t.sampled) return undefined;
       const spanId = ids.generateSpanId();
-      const traceparent = outgoingFor(verificationId, spanId);
-      return traceparent ? { spanId, traceparent } : undefined;
+      return { spanId, traceparent: formatTraceparent(t.traceId, spanId, true) };
     },
     within: (verificationId, fn) => current.run(verificationId, fn),
     forceFlush: () => provider.forceFlush(),

@@ -78,15 +78,21 @@ async function verify(
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': 'application/json',
-      'x-correlator': 'trace-test-1',
+      'x-correlator': `call-${claims.vid}`,
     },
     body: JSON.stringify({ phoneNumber }),
   });
   expect(res.status).toBe(200);
   const vid = claims.vid!;
   await s.agg.flushVerifications();
+  const traceId = traceIdOf(vid);
   const ofVerification = (all: readonly ReceivedSpan[]) =>
-    all.filter((x) => x.attributes['switchboard.verification_id'] === vid);
+    all.filter(
+      (x) =>
+        x.attributes['switchboard.verification_id'] === vid ||
+        (x.name === CALL && x.traceId === traceId) ||
+        (x.name === CALL && x.attributes['camara.x_correlator'] === `call-${vid}`),
+    );
   await receiver.waitFor((all) => ofVerification(all).length >= STEPS.length + 1);
   return {
     vid,
@@ -127,7 +133,7 @@ describe('OpenTelemetry traces of a verification (OTLP/HTTP)', () => {
       'switchboard.outcome': 'ok',
       'camara.api': 'number-verification',
       'camara.operation': 'verify',
-      'camara.x_correlator': 'trace-test-1',
+      'camara.x_correlator': `call-${v.vid}`,
       'http.response.status_code': 200,
     });
     expect(call.kind).toBe(SERVER);

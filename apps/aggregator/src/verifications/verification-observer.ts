@@ -126,8 +126,8 @@ export function createVerificationObserver(deps: {
         spanId: r.spanId,
         error: failed ? String(r.status) : undefined,
         attributes: {
-          // Few attributes: each is serialised for every sampled call (the proxy's hot path).
-          'switchboard.verification_id': r.verificationId,
+          // Few attributes: each is serialised for every sampled call (the proxy's hot path);
+          // the verification is the trace itself.
           'switchboard.outcome': failed ? 'error' : 'ok',
           'switchboard.client_id': r.clientId,
           'switchboard.operator_id': r.operatorId,

@@ -107,6 +107,9 @@ export function createTracing(config: TracingConfig, deps: TracingDeps = {}): Tr
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: deps.exporter ?? new OTLPTraceExporter({ url: config.tracesUrl }),
+        // Larger batches than the SDK's 512: fewer export requests from a busy proxy.
+        maxQueueSize: 8_192,
+        maxExportBatchSize: 2_048,
         ...(deps.scheduledDelayMillis ? { scheduledDelayMillis: deps.scheduledDelayMillis } : {}),
       }),
     ],

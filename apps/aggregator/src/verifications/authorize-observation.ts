@@ -80,8 +80,13 @@ export function createAuthorizeObservation(observer: VerificationObserver) {
       });
     },
     /** `extraTokenClaims` of an app's token: the `token` step, and the `vid` claim. */
-    tokenIssued(ctx: ProviderContext, token: IssuingToken, operatorId: string): { vid: string } {
-      const vid = token.grantId!;
+    tokenIssued(
+      ctx: ProviderContext,
+      token: IssuingToken,
+      operatorId: string,
+    ): { vid: string } | undefined {
+      const vid = token.grantId;
+      if (!vid) return undefined;
       observer.step({
         verificationId: vid,
         step: 'token',

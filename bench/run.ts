@@ -12,6 +12,7 @@ const benches: { name: string; load: () => Promise<BenchModule> }[] = [
   { name: 'operator-token', load: () => import('./operator-token.js') },
   { name: 'workers', load: () => import('./workers.js') },
   { name: 'scale', load: () => import('./scale.js') },
+  { name: 'tracing', load: () => import('./tracing.js') },
 ];
 
 /** A gc() even when node was not started with --expose-gc (the npm script cannot pass it). */

@@ -1,0 +1,103 @@
+import type { ReactNode } from 'react';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+
+/** The colours of a chart's series, in order (also in app.css for the legend swatches). */
+export const PALETTE = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#dc2626', '#0891b2'];
+
+export interface Series {
+  readonly key: string;
+  readonly name: string;
+  /** Bars with the same stack id sit on top of each other. */
+  readonly stack?: string;
+}
+
+/**
+ * A Recharts bar chart with every bar's value written on it (so what a person reads is text
+ * a test can read too), and the table of the same numbers under it (`children`).
+ */
+export function BarChartCard(props: {
+  title: string;
+  testId: string;
+  data: ReadonlyArray<Record<string, string | number | null>>;
+  category: string;
+  series: readonly Series[];
+  format: (value: number) => string;
+  layout?: 'horizontal' | 'vertical';
+  children?: ReactNode;
+}) {
+  const vertical = props.layout === 'vertical';
+  const height = vertical ? Math.max(160, props.data.length * 44 + 60) : 280;
+  const label = (value: unknown) =>
+    typeof value === 'number' && value !== 0 ? props.format(value) : '';
+  return (
+    <section className="card" aria-label={props.title} data-testid={props.testId}>
+      <h2>{props.title}</h2>
+      {props.data.length === 0 ? (
+        <p className="muted" data-testid={`${props.testId}-empty`}>
+          No data in this period.
+        </p>
+      ) : (
+        <figure
+          className="chart"
+          data-testid={`${props.testId}-chart`}
+          aria-label={`${props.title} chart`}
+        >
+          <ResponsiveContainer width="100%" height={height}>
+            <BarChart
+              data={props.data as Array<Record<string, string | number | null>>}
+              layout={vertical ? 'vertical' : 'horizontal'}
+              margin={{ top: 20, right: 40, bottom: 5, left: vertical ? 40 : 0 }}
+            >
+              <CartesianGrid strokeDasharray="3 3" />
+              {vertical ? (
+                <>
+                  <XAxis type="number" allowDecimals={false} />
+                  <YAxis type="category" dataKey={props.category} width={110} />
+                </>
+              ) : (
+                <>
+                  <XAxis dataKey={props.category} />
+                  <YAxis allowDecimals={false} />
+                </>
+              )}
+              <Tooltip
+                formatter={(value) =>
+                  typeof value === 'number' ? props.format(value) : String(value)
+                }
+              />
+              <Legend />
+              {props.series.map((s, i) => (
+                <Bar
+                  key={s.key}
+                  dataKey={s.key}
+                  name={s.name}
+                  stackId={s.stack}
+                  fill={PALETTE[i % PALETTE.length]}
+                  isAnimationActive={false}
+                >
+                  <LabelList
+                    dataKey={s.key}
+                    position={s.stack ? 'center' : vertical ? 'right' : 'top'}
+                    formatter={label}
+                    className="bar-label"
+                  />
+                </Bar>
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </figure>
+      )}
+      {props.children}
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+import { useState, type FormEvent } from 'react';
+import { getJson } from '../api.js';
+import { Load } from '../components/load.js';
+import { formatTime, utcInputToIso } from '../format.js';
+import type { AuditPage as AuditPageData } from '../types.js';
+import { useApi } from '../use-api.js';
+
+const PAGE_SIZE = 50;
+
+interface Filter {
+  readonly operatorId: string;
+  readonly action: string;
+  readonly actor: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const EMPTY: Filter = { operatorId: '', action: '', actor: '', from: '', to: '' };
+
+function detailText(detail: unknown): string {
+  if (detail === null || detail === undefined) return '';
+  return typeof detail === 'string' ? detail : JSON.stringify(detail);
+}
+
+export function AuditPage() {
+  const [draft, setDraft] = useState<Filter>(EMPTY);
+  const [filter, setFilter] = useState<Filter>(EMPTY);
+  // The cursors of the pages before this one (paging back), and this page's cursor.
+  const [cursors, setCursors] = useState<Array<string | null>>([]);
+  const [before, setBefore] = useState<string | null>(null);
+  const query = {
+    operatorId: filter.operatorId,
+    action: filter.action,
+    actor: filter.actor,
+    from: utcInputToIso(filter.from),
+    to: utcInputToIso(filter.to),
+    limit: PAGE_SIZE,
+    before,
+  };
+  const loaded = useApi(() => getJson<AuditPageData>('audit', query), JSON.stringify(query));
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setFilter(draft);
+    setCursors([]);
+    setBefore(null);
+  };
+  const field = (key: keyof Filter, label: string, type = 'text') => (
+    <label>
+      {label}
+      <input
+        type={type}
+        value={draft[key]}
+        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+        data-testid={`audit-${key}`}
+      />
+    </label>
+  );
+  return (
+    <>
+      <header className="page-header">
+        <h1>Audit log</h1>
+      </header>
+      <form className="filters" onSubmit={apply} aria-label="Audit filters">
+        {field('operatorId', 'Operator')}
+        {field('action', 'Action')}
+        {field('actor', 'Actor')}
+        {field('from', 'From (UTC)', 'datetime-local')}
+        {field('to', 'To (UTC)', 'datetime-local')}
+        <button type="submit" data-testid="audit-apply">
+          Filter
+        </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setDraft(EMPTY);
+            setFilter(EMPTY);
+            setCursors([]);
+            setBefore(null);
+          }}
+        >
+          Clear
+        </button>
+      </form>
+      <Load loaded={loaded}>
+        {(page) => (
+          <section className="card" aria-label="Audit entries">
+            <p className="muted" data-testid="audit-count">
+              {page.entries.length} {page.entries.length === 1 ? 'entry' : 'entries'} on page{' '}
+              {cursors.length + 1}
+            </p>
+            <table data-testid="audit-table">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Operator</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.entries.map((e) => (
+                  <tr key={e.id} data-testid="audit-row">
+                    <td>{formatTime(e.at)}</td>
+                    <td>{e.actor}</td>
+                    <td>{e.action}</td>
+                    <td>{e.operatorId ?? '—'}</td>
+                    <td className="mono detail">{detailText(e.detail)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <nav className="pager" aria-label="Audit pages">
+              <button
+                type="button"
+                disabled={cursors.length === 0}
+                onClick={() => {
+                  setBefore(cursors[cursors.length - 1] ?? null);
+                  setCursors(cursors.slice(0, -1));
+                }}
+                data-testid="audit-newer"
+              >
+                Newer
+              </button>
+              <button
+                type="button"
+                disabled={page.next === null}
+                onClick={() => {
+                  setCursors([...cursors, before]);
+                  setBefore(String(page.next));
+                }}
+                data-testid="audit-older"
+              >
+                Older
+              </button>
+            </nav>
+          </section>
+        )}
+      </Load>
+    </>
+  );
+}

@@ -56,7 +56,7 @@ export function BarChartCard(props: {
             <BarChart
               data={props.data as Array<Record<string, string | number | null>>}
               layout={vertical ? 'vertical' : 'horizontal'}
-              margin={{ top: 20, right: 40, bottom: 5, left: vertical ? 40 : 0 }}
+              margin={{ top: 20, right: vertical ? 70 : 40, bottom: 5, left: vertical ? 40 : 0 }}
             >
               <CartesianGrid strokeDasharray="3 3" />
               {vertical ? (
@@ -84,12 +84,13 @@ export function BarChartCard(props: {
                   stackId={s.stack}
                   fill={PALETTE[i % PALETTE.length]}
                   isAnimationActive={false}
+                  maxBarSize={64}
                 >
                   <LabelList
                     dataKey={s.key}
                     position={s.stack ? 'center' : vertical ? 'right' : 'top'}
                     formatter={label}
-                    className="bar-label"
+                    className={s.stack ? 'bar-label bar-label-inside' : 'bar-label'}
                   />
                 </Bar>
               ))}

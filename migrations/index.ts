@@ -14,6 +14,7 @@ import * as m0013 from './20261204_0013_operator_conformance.js';
 import * as m0014 from './20261205_0014_operator_token_settings.js';
 import * as m0015 from './20261205_0015_openid4vp.js';
 import * as m0017 from './20261206_0017_verification_steps.js';
+import * as m0019 from './20261206_0019_console_sessions.js';
 
 /** Every schema migration, in order. Append only: landed migrations never change. */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
@@ -32,4 +33,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Knex.M
   ['20261205_0014_operator_token_settings', m0014],
   ['20261205_0015_openid4vp', m0015],
   ['20261206_0017_verification_steps', m0017],
+  ['20261206_0019_console_sessions', m0019],
 ];

@@ -16,6 +16,8 @@ import { bootstrapAdminToken, createAdminTokens } from './admin/admin-tokens.js'
 import { createAuthorize } from './authorize/create-authorize.js';
 import { createClientService, type ClientService } from './clients/client-service.js';
 import { createConformance } from './conformance/create-conformance.js';
+import { mountConsoleAdmin } from './console/admin-console-router.js';
+import { createConsole } from './console/create-console.js';
 import { createTelcoFinderApi } from './finder-api/create-telco-finder-api.js';
 import { createNetworkIdClient } from './finder-api/network-id-client.js';
 import { createOperatorMachineTokens } from './finder-api/operator-machine-tokens.js';
@@ -132,7 +134,8 @@ export async function startAggregator(
         await bindListener(host, port, config.http, createStartingApp(router, isTrustedProxy)),
       );
     const issuer = config.issuer ?? listeners[0]!.url;
-    running = await compose(config, deps, { database, index, instanceId, issuer, health });
+    const adminUrl = listeners[1]!.url;
+    running = await compose(config, deps, { database, index, instanceId, issuer, adminUrl, health });
     listeners[0]!.serve(running.publicApp, running.front);
     listeners[1]!.serve(running.adminApp);
   } catch (err) {
@@ -178,6 +181,8 @@ interface Foundation {
   readonly index: RoutingIndex;
   readonly instanceId: string;
   readonly issuer: string;
+  /** The admin listener's URL (one-time console links name it). */
+  readonly adminUrl: string;
   readonly health: { readonly public: HealthRouter; readonly admin: HealthRouter };
 }
 
@@ -338,12 +343,13 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     audit: selfService.audit,
     logger,
   });
+  const adminTokens = createAdminTokens(knex);
   const adminRouter = createAdminRouter({
     operators,
     routes,
     routingContext,
     index,
-    tokens: createAdminTokens(knex),
+    tokens: adminTokens,
     core: { clients, keys, masterKeys: createMasterKeyRotation({ knex, secretBox }) },
     usage,
     selfService,
@@ -354,6 +360,16 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     keys: openId4VpKeys,
     audit: (detail) => writeKeyRotationAudit(knex, 'admin:admin-api', detail),
   });
+  const webConsole = createConsole({
+    knex,
+    adminTokens,
+    operators,
+    circuitStates: () => proxy.breaker.states(),
+    scorecard: (window, windowMs) => conformance.health(window, windowMs),
+    consoleDir: config.console.dir,
+    traceUrl: config.console.traceUrl,
+  });
+  mountConsoleAdmin(adminRouter, { sessions: webConsole.sessions, adminUrl: base.adminUrl });
   const reporting = { logger, countServerError: metrics.recordServerError };
   const isTrustedProxy = createTrustedProxyCheck(config.trustProxy);
   return {
@@ -368,6 +384,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     }),
     adminApp: createAdminApp({
       adminRouter,
+      console: webConsole.router,
       health: base.health.admin,
       metricsRegistry: metrics.registry,
       isTrustedProxy,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@switchboard/db';
@@ -82,6 +83,12 @@ const schema = z.object({
   OPENID4VP_POLICY_URL: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .optional(),
+  SWITCHBOARD_CONSOLE_DIR: z.string().min(1).optional(),
+  SWITCHBOARD_TRACE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL with {traceId}' })
+    .refine((u) => u.includes('{traceId}') || u.includes('%7BtraceId%7D'), 'must contain {traceId}')
+    .transform((u) => u.replaceAll('%7BtraceId%7D', '{traceId}'))
+    .optional(),
   // Default from NODE_ENV (on in production), resolved in loadConfig.
   ICM_STRICT_PROFILE: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
@@ -150,7 +157,19 @@ export interface AggregatorConfig {
   readonly rateLimit: RateLimitConfig;
   /** The operator-token path (CAMARA NV "Operator Token Acquisition" guide; docs/operator-token.md). */
   readonly openId4Vp: OpenId4VpConfig;
+  /** The web console on the admin listener (docs/console.md). */
+  readonly console: ConsoleConfig;
 }
+
+export interface ConsoleConfig {
+  /** SWITCHBOARD_CONSOLE_DIR: the built React app; default apps/console/dist of this checkout. */
+  readonly dir: string;
+  /** SWITCHBOARD_TRACE_URL: a tracing backend's page of one trace, `{traceId}` replaced. */
+  readonly traceUrl: string | undefined;
+}
+
+/** apps/console/dist beside this app, whether it runs from src/ or a build of it. */
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 export interface OpenId4VpConfig {
   /**
@@ -259,6 +278,12 @@ export function loadConfig(
     openId4Vp: Object.freeze({
       telephonyTrustAnchorsPem: readTrustAnchors(c.OPENID4VP_TELEPHONY_TRUST_ANCHORS, cwd),
       policyUrl: c.OPENID4VP_POLICY_URL,
+    }),
+    console: Object.freeze({
+      dir: c.SWITCHBOARD_CONSOLE_DIR
+        ? path.resolve(cwd, c.SWITCHBOARD_CONSOLE_DIR)
+        : DEFAULT_CONSOLE_DIR,
+      traceUrl: c.SWITCHBOARD_TRACE_URL,
     }),
     http: Object.freeze({
       headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,

@@ -10,6 +10,8 @@ import { createSecurityHeaders, type TrustedProxyCheck } from './security-header
 
 export interface AdminAppParts {
   readonly adminRouter: Router;
+  /** The web console (docs/console.md), under `/console`. */
+  readonly console: Router;
   readonly health: Router;
   readonly metricsRegistry: Registry;
   readonly isTrustedProxy: TrustedProxyCheck;
@@ -24,6 +26,7 @@ export function createAdminApp(parts: AdminAppParts): Express {
   // Prometheus scrapes the admin listener (loopback by default), never the public one.
   app.use(createMetricsRouter(parts.metricsRegistry));
   app.use('/admin/v1', parts.adminRouter);
+  app.use('/console', parts.console);
   app.use(adminNotFound);
   app.use(problemHandler('admin', { ...parts.reporting, what: 'admin request' }));
   return app;

@@ -5,7 +5,7 @@ import { formatTime, utcInputToIso } from '../format.js';
 import type { AuditPage as AuditPageData } from '../types.js';
 import { useApi } from '../use-api.js';
 
-const PAGE_SIZE = 50;
+const PAGE_SIZES = [10, 50, 200];
 
 interface Filter {
   readonly operatorId: string;
@@ -16,6 +16,18 @@ interface Filter {
 }
 
 const EMPTY: Filter = { operatorId: '', action: '', actor: '', from: '', to: '' };
+
+/** " · operator sandbox-b · action routes.add": the filter the table shows. */
+function describeFilter(filter: Filter): string {
+  const parts = [
+    filter.operatorId && `operator ${filter.operatorId}`,
+    filter.action && `action ${filter.action}`,
+    filter.actor && `actor ${filter.actor}`,
+    filter.from && `from ${filter.from.replace('T', ' ')}`,
+    filter.to && `to ${filter.to.replace('T', ' ')}`,
+  ].filter(Boolean);
+  return parts.map((p) => ` · ${p}`).join('');
+}
 
 function detailText(detail: unknown): string {
   if (detail === null || detail === undefined) return '';
@@ -28,13 +40,14 @@ export function AuditPage() {
   // The cursors of the pages before this one (paging back), and this page's cursor.
   const [cursors, setCursors] = useState<Array<string | null>>([]);
   const [before, setBefore] = useState<string | null>(null);
+  const [pageSize, setPageSize] = useState(50);
   const query = {
     operatorId: filter.operatorId,
     action: filter.action,
     actor: filter.actor,
     from: utcInputToIso(filter.from),
     to: utcInputToIso(filter.to),
-    limit: PAGE_SIZE,
+    limit: pageSize,
     before,
   };
   const loaded = useApi(() => getJson<AuditPageData>('audit', query), JSON.stringify(query));
@@ -66,6 +79,24 @@ export function AuditPage() {
         {field('actor', 'Actor')}
         {field('from', 'From (UTC)', 'datetime-local')}
         {field('to', 'To (UTC)', 'datetime-local')}
+        <label>
+          Rows per page
+          <select
+            value={pageSize}
+            onChange={(e) => {
+              setPageSize(Number(e.target.value));
+              setCursors([]);
+              setBefore(null);
+            }}
+            data-testid="audit-page-size"
+          >
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit" data-testid="audit-apply">
           Filter
         </button>
@@ -88,6 +119,7 @@ export function AuditPage() {
             <p className="muted" data-testid="audit-count">
               {page.entries.length} {page.entries.length === 1 ? 'entry' : 'entries'} on page{' '}
               {cursors.length + 1}
+              {describeFilter(filter)}
             </p>
             <table data-testid="audit-table">
               <thead>

@@ -66,7 +66,7 @@ export function OperatorsPage() {
                       </td>
                       <td>
                         <span data-testid="operator-routes">{formatCount(routes)}</span>
-                        <span className="muted block">
+                        <span className="muted block" data-testid="operator-routes-detail">
                           {o.routes.ipRanges} IP ranges · {o.routes.msisdnPrefixes} prefixes ·{' '}
                           {o.routes.networks} networks
                         </span>

@@ -109,6 +109,7 @@ export function VerificationsPage() {
             <p className="muted" data-testid="lookup-count">
               {verifications.length} {verifications.length === 1 ? 'verification' : 'verifications'}
               {current.correlator ? ` with x-correlator ${current.correlator}` : ''}
+              {current.outcome ? ` · outcome ${current.outcome}` : ''}
             </p>
             <table data-testid="verifications-table">
               <thead>

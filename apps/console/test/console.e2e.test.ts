@@ -21,6 +21,7 @@ import {
 // Every page is asserted by what a person reads on it, and saved under artifacts/console/.
 const ARTIFACTS = artifactsDir('console');
 const describeBrowser = describeBrowserIfChromium('console.e2e.test');
+const TRACE_URL = 'http://traces.test/trace/{traceId}';
 const BUILD = fileURLToPath(new URL('../build.mjs', import.meta.url));
 
 /** What the demo run below leaves behind (checked against the pages). */
@@ -105,7 +106,8 @@ describeBrowser('admin console in headless Chromium, after a demo run', () => {
 
   beforeAll(async () => {
     execFileSync(process.execPath, [BUILD, '--if-stale'], { stdio: 'ignore' });
-    stack = await startSwitchboardStack();
+    // A tracing backend's trace page, so a verification links to its trace.
+    stack = await startSwitchboardStack({ aggregatorEnv: { SWITCHBOARD_TRACE_URL: TRACE_URL } });
     browser = await launchChromium();
     token = await issueAdminToken(stack.agg, 'console e2e');
     // The demo run: three verifications on sandbox-a, each with its proxied calls…

@@ -135,7 +135,14 @@ export async function startAggregator(
       );
     const issuer = config.issuer ?? listeners[0]!.url;
     const adminUrl = listeners[1]!.url;
-    running = await compose(config, deps, { database, index, instanceId, issuer, adminUrl, health });
+    running = await compose(config, deps, {
+      database,
+      index,
+      instanceId,
+      issuer,
+      adminUrl,
+      health,
+    });
     listeners[0]!.serve(running.publicApp, running.front);
     listeners[1]!.serve(running.adminApp);
   } catch (err) {

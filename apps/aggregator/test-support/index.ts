@@ -14,3 +14,4 @@ export * from './token-forge.js';
 export * from './token-spellings.js';
 export * from './backend-client.js';
 export * from './operator-token.js';
+export * from './console-rows.js';

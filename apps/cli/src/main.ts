@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createAdminClient, type AdminClient } from './admin-client.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerClientCommands } from './commands/clients.js';
+import { registerConsoleCommand } from './commands/console.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerLookupCommand } from './commands/lookup.js';
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
 
   program
     .description(
-      'Switchboard admin CLI: operators, IP ranges, MSISDN prefixes, lookups, clients, audit',
+      'Switchboard admin CLI: operators, IP ranges, MSISDN prefixes, lookups, clients, audit, console',
     )
     .option('--json', 'machine-readable JSON output')
     .showHelpAfterError('(run with --help for usage)')
@@ -73,6 +74,7 @@ Exit codes: 0 ok, 1 server unreachable or failed, 2 bad input or conflict, 3 loo
   registerOverlapCommands(program, ctx);
   registerRoutingCommands(program, ctx);
   registerAuditCommand(program, ctx);
+  registerConsoleCommand(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

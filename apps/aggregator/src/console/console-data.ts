@@ -20,7 +20,10 @@ export interface ConsoleDataDeps {
   /** The proxy's circuit per operator (this process); undefined: no proxy in this process. */
   readonly circuitStates?: () => ReadonlyMap<string, CircuitState>;
   /** Issue 13's scorecard over a window; undefined: not available. */
-  readonly scorecard?: (window: string, windowMs: number) => Promise<{ items: readonly OperatorHealth[] }>;
+  readonly scorecard?: (
+    window: string,
+    windowMs: number,
+  ) => Promise<{ items: readonly OperatorHealth[] }>;
   /** SWITCHBOARD_TRACE_URL: a URL with `{traceId}`. */
   readonly traceUrl?: string | undefined;
 }
@@ -38,7 +41,11 @@ export function createConsoleData(deps: ConsoleDataDeps) {
         verificationCounts(knex, from, now),
         callCounts(knex, from, now),
       ]);
-      return { from: from.toISOString(), to: now.toISOString(), ...buildOverview(verifications, calls) };
+      return {
+        from: from.toISOString(),
+        to: now.toISOString(),
+        ...buildOverview(verifications, calls),
+      };
     },
 
     async operators() {
@@ -67,7 +74,10 @@ export function createConsoleData(deps: ConsoleDataDeps) {
     },
 
     async apps(from: Date, to: Date) {
-      const [clients, usage] = await Promise.all([listClientNames(knex), dailyUsage(knex, { from, to })]);
+      const [clients, usage] = await Promise.all([
+        listClientNames(knex),
+        dailyUsage(knex, { from, to }),
+      ]);
       return { from: from.toISOString(), to: to.toISOString(), clients, usage };
     },
 
@@ -83,7 +93,9 @@ export function createConsoleData(deps: ConsoleDataDeps) {
     },
 
     async verifications(
-      q: { correlator: string; limit: number } | { from: Date; to: Date; outcome?: 'ok' | 'error'; limit: number },
+      q:
+        | { correlator: string; limit: number }
+        | { from: Date; to: Date; outcome?: 'ok' | 'error'; limit: number },
     ) {
       const rows =
         'correlator' in q

@@ -61,7 +61,8 @@ export interface ConsoleSessionsDeps {
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const randomId = () => randomBytes(32).toString('base64url');
 /** Derived from the session id, so it need not be stored and dies with the session. */
-const csrfOf = (id: string) => createHmac('sha256', id).update('sb_console csrf').digest('base64url');
+const csrfOf = (id: string) =>
+  createHmac('sha256', id).update('sb_console csrf').digest('base64url');
 
 export function createConsoleSessions(deps: ConsoleSessionsDeps): ConsoleSessions {
   const { knex } = deps;

@@ -18,8 +18,12 @@ const rate = (ok: number, n: number) => (n === 0 ? null : Math.round((ok / n) * 
  * Joins the verification and call groups of the same hour × operator (or operator, or total)
  * into the overview's series, operators and totals (docs/console.md).
  */
-export function buildOverview(verifications: readonly VerificationCounts[], calls: readonly CallCounts[]) {
-  const keyOf = (g: { hour: string | null; operatorId: string | null }) => `${g.hour}|${g.operatorId}`;
+export function buildOverview(
+  verifications: readonly VerificationCounts[],
+  calls: readonly CallCounts[],
+) {
+  const keyOf = (g: { hour: string | null; operatorId: string | null }) =>
+    `${g.hour}|${g.operatorId}`;
   const merged = (kind: 'series' | 'operator') => {
     const rows = new Map<string, OverviewRow & { hour: string | null }>();
     for (const v of verifications.filter((g) => g.kind === kind))
@@ -31,8 +35,18 @@ export function buildOverview(verifications: readonly VerificationCounts[], call
         ...EMPTY_CALLS,
       });
     for (const c of calls.filter((g) => g.kind === kind)) {
-      const base = rows.get(keyOf(c)) ?? { hour: c.hour, operatorId: c.operatorId, ...EMPTY_VERIFICATIONS };
-      rows.set(keyOf(c), { ...base, calls: c.calls, callsOk: c.callsOk, p50Ms: c.p50Ms, p99Ms: c.p99Ms });
+      const base = rows.get(keyOf(c)) ?? {
+        hour: c.hour,
+        operatorId: c.operatorId,
+        ...EMPTY_VERIFICATIONS,
+      };
+      rows.set(keyOf(c), {
+        ...base,
+        calls: c.calls,
+        callsOk: c.callsOk,
+        p50Ms: c.p50Ms,
+        p99Ms: c.p99Ms,
+      });
     }
     return [...rows.values()].sort(
       (a, b) =>

@@ -12,7 +12,9 @@ export interface ConsoleApiDeps {
 }
 
 const DAY_MS = 86_400_000;
-const time = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time' }).transform((t) => new Date(t));
+const time = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 time' })
+  .transform((t) => new Date(t));
 const text = z.string().min(1).max(256);
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 const window = (defaultMs: number) =>
@@ -37,7 +39,11 @@ const queries = {
     before: z.coerce.number().int().min(1).optional(),
     limit,
   }),
-  verifications: z.object({ correlator: text.optional(), outcome: z.enum(['ok', 'error']).optional(), limit }),
+  verifications: z.object({
+    correlator: text.optional(),
+    outcome: z.enum(['ok', 'error']).optional(),
+    limit,
+  }),
 };
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -68,7 +74,9 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
         : ({ kind: 'invalid' } as const);
     if (result.kind === 'throttled') {
       res.set('retry-after', String(result.retryAfterSeconds));
-      res.status(429).json({ error: 'too_many_attempts', message: 'too many failed sign-ins; try again later' });
+      res
+        .status(429)
+        .json({ error: 'too_many_attempts', message: 'too many failed sign-ins; try again later' });
       return;
     }
     if (result.kind === 'invalid') {
@@ -105,7 +113,9 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     const { clientId } = parse(queries.usageCsv, { clientId: query(req).clientId });
     const rows = await data.usage(from, to, clientId);
     res.type('text/csv; charset=utf-8');
-    res.attachment(`switchboard-usage-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`);
+    res.attachment(
+      `switchboard-usage-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`,
+    );
     res.send(toCsv(rows));
   });
   router.get('/audit', async (req, res) => {
@@ -113,7 +123,11 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
   });
   router.get('/verifications', async (req, res) => {
     const q = query(req);
-    const { correlator, outcome, limit: n } = parse(queries.verifications, {
+    const {
+      correlator,
+      outcome,
+      limit: n,
+    } = parse(queries.verifications, {
       correlator: q.correlator,
       outcome: q.outcome,
       limit: q.limit,

@@ -59,5 +59,9 @@ const consoleErrors: ErrorRequestHandler = (err: unknown, req, res, next) => {
   const message = err instanceof Error && status !== 404 ? err.message : 'not found';
   if (api)
     res.status(status).json({ error: status === 404 ? 'not_found' : 'invalid_request', message });
-  else res.status(status).type('html').send(consolePage(status === 404 ? 'Not found' : 'Bad request', message));
+  else
+    res
+      .status(status)
+      .type('html')
+      .send(consolePage(status === 404 ? 'Not found' : 'Bad request', message));
 };

@@ -3,7 +3,10 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 
 const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** A plain page of the console's own (no script, no style). */
 export function consolePage(title: string, text: string): string {
@@ -34,7 +37,12 @@ export function createConsoleStatic(consoleDir: string): Router {
       res
         .status(503)
         .type('html')
-        .send(consolePage('Console unavailable', 'the console is not built: run `npm run build:console`'));
+        .send(
+          consolePage(
+            'Console unavailable',
+            'the console is not built: run `npm run build:console`',
+          ),
+        );
       return;
     }
     res.type('html').send(html);

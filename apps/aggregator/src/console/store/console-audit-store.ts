@@ -49,6 +49,7 @@ export async function listAuditPage(knex: Knex, q: ConsoleAuditQuery): Promise<C
     actor: r.actor,
     action: r.action,
     operatorId: r.operator_id,
-    detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail,
+    detail:
+      typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail,
   }));
 }

@@ -26,7 +26,10 @@ export async function routeCounts(knex: Knex): Promise<Map<string, RouteCounts>>
 
 /** When each operator's GSMA routing table was last read successfully (routing sync). */
 export async function lastRoutingSyncs(knex: Knex): Promise<Map<string, string | null>> {
-  const rows = (await knex('routing_sync_state').select('operator_id', 'last_success_at')) as Array<{
+  const rows = (await knex('routing_sync_state').select(
+    'operator_id',
+    'last_success_at',
+  )) as Array<{
     operator_id: string;
     last_success_at: Date | string | null;
   }>;

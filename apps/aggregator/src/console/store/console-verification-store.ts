@@ -52,7 +52,10 @@ function toSummary(r: SummaryRow): VerificationSummary {
     clientId: r.client_id,
     operatorId: r.operator_id,
     startedAt: iso(r.started_at),
-    durationMs: Math.max(0, Math.round(new Date(r.ended_at).getTime() - new Date(r.started_at).getTime())),
+    durationMs: Math.max(
+      0,
+      Math.round(new Date(r.ended_at).getTime() - new Date(r.started_at).getTime()),
+    ),
     outcome: r.ok ? 'ok' : 'error',
     failedStep: r.ok ? null : r.failed_step,
     error: r.ok ? null : r.error,

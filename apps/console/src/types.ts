@@ -47,7 +47,26 @@ export interface OperatorRow {
   };
   readonly circuit: 'closed' | 'open' | 'half-open' | null;
   readonly lastRoutingSync: string | null;
-  readonly scorecard: Record<string, unknown> | null;
+  readonly scorecard: Scorecard | null;
+}
+
+interface Latency {
+  readonly count: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+}
+
+/** Issue 13's health scorecard of one operator over the last 24 hours. */
+export interface Scorecard {
+  readonly authorizeLeg: Latency & { readonly failed: number };
+  readonly tokenLeg: Latency & { readonly failed: number; readonly timeouts: number };
+  readonly calls: Latency & { readonly errorRate: number; readonly timeoutRate: number };
+  readonly circuitOpenings: number;
+  readonly lastConformance: {
+    readonly ranAt: string;
+    readonly passed: boolean;
+    readonly failed: number;
+  } | null;
 }
 
 export interface AppsUsage {

@@ -1,28 +1,42 @@
 import { getJson } from '../api.js';
 import { Load } from '../components/load.js';
-import { formatCount, formatTime } from '../format.js';
+import { formatCount, formatMs, formatRate, formatTime } from '../format.js';
 import type { OperatorRow } from '../types.js';
 import { useApi } from '../use-api.js';
 
-/** The scorecard (issue 13) as "path value" lines: authorizeLeg.p50Ms 12, calls.errorRate 0. */
-function scorecardLines(value: unknown, prefix = ''): Array<[string, string]> {
-  if (value === null || value === undefined) return [];
-  if (typeof value !== 'object') return [[prefix, String(value)]];
-  if (Array.isArray(value)) return [[prefix, value.map(String).join(', ')]];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) =>
-    scorecardLines(v, prefix ? `${prefix}.${key}` : key),
-  );
-}
-
+/** Issue 13's scorecard (last 24 hours), one line per leg. */
 function Scorecard({ scorecard }: { scorecard: OperatorRow['scorecard'] }) {
-  const lines = scorecardLines(scorecard);
-  if (lines.length === 0) return <span className="muted">none yet</span>;
+  if (!scorecard) return <span className="muted">not available</span>;
+  const { authorizeLeg: auth, tokenLeg: token, calls, lastConformance: check } = scorecard;
+  const latency = (l: { p50Ms: number | null; p99Ms: number | null }) =>
+    `p50 ${formatMs(l.p50Ms)} · p99 ${formatMs(l.p99Ms)}`;
+  const lines: Array<[string, string, string]> = [
+    ['authorize', 'Operator login', `${auth.count} ok · ${auth.failed} failed · ${latency(auth)}`],
+    [
+      'token',
+      'Token exchange',
+      `${token.count} ok · ${token.failed} failed · ${token.timeouts} timeouts · ${latency(token)}`,
+    ],
+    [
+      'calls',
+      'API calls',
+      `${calls.count} · ${formatRate(calls.errorRate)} errors · ${formatRate(calls.timeoutRate)} timeouts · ${latency(calls)}`,
+    ],
+    ['circuit-openings', 'Circuit openings', formatCount(scorecard.circuitOpenings)],
+    [
+      'conformance',
+      'Conformance check',
+      check
+        ? `${check.passed ? 'passed' : `${check.failed} failed`} · ${formatTime(check.ranAt)}`
+        : 'never run',
+    ],
+  ];
   return (
     <dl className="scorecard">
-      {lines.map(([key, value]) => (
+      {lines.map(([key, label, value]) => (
         <div key={key}>
-          <dt>{key}</dt>
-          <dd>{value}</dd>
+          <dt>{label}</dt>
+          <dd data-testid={`scorecard-${key}`}>{value}</dd>
         </div>
       ))}
     </dl>

@@ -7,7 +7,8 @@ import { OverviewPage } from './pages/overview-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { VerificationPage } from './pages/verification-page.js';
 import { VerificationsPage } from './pages/verifications-page.js';
-import { Link, parseRoute, useLocation, type Route } from './router.js';
+import { parseRoute, type Route } from './route.js';
+import { Link, useLocation } from './router.js';
 import type { SessionInfo } from './types.js';
 import { SessionLost } from './use-api.js';
 

@@ -29,9 +29,28 @@ function describeFilter(filter: Filter): string {
   return parts.map((p) => ` · ${p}`).join('');
 }
 
-function detailText(detail: unknown): string {
+/** A one-line gist of an entry's detail; the whole of it unfolds below. */
+function detailGist(detail: unknown): string {
   if (detail === null || detail === undefined) return '';
-  return typeof detail === 'string' ? detail : JSON.stringify(detail);
+  if (typeof detail !== 'object') return String(detail);
+  const d = detail as Record<string, unknown>;
+  if (Array.isArray(d.changed)) return `changed ${d.changed.join(', ')}`;
+  if (d.after && !d.before) return 'created';
+  if (d.before && !d.after) return 'removed';
+  const text = JSON.stringify(detail);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+function Detail({ detail }: { detail: unknown }) {
+  const gist = detailGist(detail);
+  const full = detail === null || detail === undefined ? '' : JSON.stringify(detail, null, 2);
+  if (full.length <= 80 && !full.includes('\n')) return <>{gist}</>;
+  return (
+    <details>
+      <summary>{gist}</summary>
+      <pre>{full}</pre>
+    </details>
+  );
 }
 
 export function AuditPage() {
@@ -134,11 +153,13 @@ export function AuditPage() {
               <tbody>
                 {page.entries.map((e) => (
                   <tr key={e.id} data-testid="audit-row">
-                    <td>{formatTime(e.at)}</td>
-                    <td>{e.actor}</td>
-                    <td>{e.action}</td>
-                    <td>{e.operatorId ?? '—'}</td>
-                    <td className="mono detail">{detailText(e.detail)}</td>
+                    <td className="nowrap">{formatTime(e.at)}</td>
+                    <td className="nowrap">{e.actor}</td>
+                    <td className="nowrap">{e.action}</td>
+                    <td className="nowrap">{e.operatorId ?? '—'}</td>
+                    <td className="mono detail">
+                      <Detail detail={e.detail} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

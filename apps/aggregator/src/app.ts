@@ -46,6 +46,11 @@ import { operatorRegistryPorts } from './proxy/operator-registry-ports.js';
 import { createPublicProxy } from './proxy/create-public-proxy.js';
 import { returnAccessTokenUse, spendAccessToken } from './proxy/store/access-token-use-store.js';
 import { createUsageStore } from './usage/usage-store.js';
+import { createTracing, type TracingDeps } from './infra/tracing/tracing.js';
+import { createVerificationStepStore } from './verifications/store/verification-step-store.js';
+import { createVerificationObserver } from './verifications/verification-observer.js';
+import { createVerificationRecorder } from './verifications/verification-recorder.js';
+import { startVerificationSweep } from './verifications/verification-sweep.js';
 import { mountOpenId4VpAdmin } from './openid4vp/admin-openid4vp-router.js';
 import { createOpenId4VpApi } from './openid4vp/create-openid4vp.js';
 import { createOpenId4VpKeys, type OpenId4VpKeys } from './openid4vp/openid4vp-keys.js';
@@ -70,6 +75,8 @@ export interface Aggregator {
   readonly database: Database;
   /** Writes pending usage records of proxied calls now (reports, tests). */
   flushUsage(): Promise<void>;
+  /** Writes pending verification steps and exports pending spans now (tests). */
+  flushVerifications(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +91,8 @@ export interface AggregatorDeps {
    * seen it, instead of racing a wall-clock window on a busy machine.
    */
   drainWait?: (ms: number) => Promise<void>;
+  /** Tracing's exporter and batch delay (tests, bench); OTLP/HTTP per config by default. */
+  tracing?: TracingDeps;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -166,6 +175,7 @@ export async function startAggregator(
     adminUrl: admin.url,
     ...{ issuer, clients, keys, openId4VpKeys, operators, routes, selfService, index, database },
     flushUsage: () => running.flushUsage(),
+    flushVerifications: () => running.flushVerifications(),
     async stop() {
       // Drain first: /ready says so and answers close their connections, while load balancers
       // notice; then stop listening, let in-flight requests finish, and only then write the
@@ -248,6 +258,8 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
   const deviceIp = createDeviceIpResolver(config.trustProxy);
   const tokenKeyring = () => keys.tokenKeyring();
   const usage = createUsageStore(knex);
+  const observed = observeVerifications(config, deps, knex);
+  const { observer } = observed;
   const conformance = createConformance({
     knex,
     issuer,
@@ -286,6 +298,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     deviceIp,
     logger,
     legs: conformance.legs,
+    observer,
   });
   // Seed Annex steps 24–30: the CAMARA proxy reads the token authorize minted in step 19.
   const proxy = createPublicProxy(config, {
@@ -308,6 +321,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
       },
     },
     logger,
+    observer,
   });
   const sourceIp = (req: {
     socket: { remoteAddress?: string | undefined };
@@ -398,12 +412,60 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
       reporting,
     }),
     flushUsage: async () => proxy.usage?.flush(),
+    flushVerifications: () => observed.flush(),
     async close() {
       authorize.stop();
       await proxy.close();
+      await observed.close();
       await conformance.close();
       await limits.stop();
       await egress.close();
+    },
+  };
+}
+
+/**
+ * Issue 17: each verification's steps go to verification_steps (batched, kept
+ * VERIFICATION_RETENTION_DAYS) and, with OTEL_* set, to an OTLP/HTTP trace backend.
+ */
+function observeVerifications(
+  config: AggregatorConfig,
+  deps: AggregatorDeps,
+  knex: Database['knex'],
+) {
+  const { logger } = deps;
+  const tracing = createTracing(config.tracing, deps.tracing);
+  if (tracing.enabled)
+    logger.info('tracing on', {
+      tracesUrl: config.tracing.tracesUrl,
+      sampler: config.tracing.sampler,
+      ratio: config.tracing.samplerRatio,
+    });
+  const store = createVerificationStepStore(knex);
+  const recorder = createVerificationRecorder({
+    sink: store,
+    onWriteError: (err) =>
+      logger.warn('verification steps not written yet', { error: String(err) }),
+  });
+  const sweep = startVerificationSweep({
+    deleteBefore: (before) => store.deleteBefore(before),
+    retentionDays: config.verificationRetentionDays,
+    onError: (err) => logger.warn('verification steps sweep failed', { error: String(err) }),
+  });
+  return {
+    observer: createVerificationObserver({ recorder, tracing }),
+    async flush() {
+      await recorder.flush();
+      await tracing.forceFlush();
+    },
+    async close() {
+      await sweep.stop();
+      await recorder
+        .close()
+        .catch((err: unknown) =>
+          logger.warn('verification steps lost at stop', { error: String(err) }),
+        );
+      await tracing.shutdown();
     },
   };
 }

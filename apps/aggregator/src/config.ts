@@ -10,6 +10,7 @@ import {
   parseRateLimitConfig,
   type RateLimitConfig,
 } from './infra/rate-limit/rate-limit-config.js';
+import { parseTracingConfig, type TracingConfig } from './infra/tracing/tracing-config.js';
 
 // The only module of this app that reads process.env: every setting is parsed and checked in
 // one place, at start (docs/configuration.md).
@@ -89,6 +90,7 @@ const schema = z.object({
     .refine((u) => u.includes('{traceId}') || u.includes('%7BtraceId%7D'), 'must contain {traceId}')
     .transform((u) => u.replaceAll('%7BtraceId%7D', '{traceId}'))
     .optional(),
+  VERIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   // Default from NODE_ENV (on in production), resolved in loadConfig.
   ICM_STRICT_PROFILE: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
@@ -159,6 +161,10 @@ export interface AggregatorConfig {
   readonly openId4Vp: OpenId4VpConfig;
   /** The web console on the admin listener (docs/console.md). */
   readonly console: ConsoleConfig;
+  /** OpenTelemetry tracing from the standard OTEL_* variables (infra/tracing/tracing-config.ts). */
+  readonly tracing: TracingConfig;
+  /** How many days the steps of each verification are kept (VERIFICATION_RETENTION_DAYS). */
+  readonly verificationRetentionDays: number;
 }
 
 export interface ConsoleConfig {
@@ -275,6 +281,8 @@ export function loadConfig(
         : c.ICM_STRICT_PROFILE === 'true',
     proxy: loadPart(parseProxyConfig, env),
     rateLimit: loadPart(parseRateLimitConfig, env),
+    tracing: loadPart(parseTracingConfig, env),
+    verificationRetentionDays: c.VERIFICATION_RETENTION_DAYS,
     openId4Vp: Object.freeze({
       telephonyTrustAnchorsPem: readTrustAnchors(c.OPENID4VP_TELEPHONY_TRUST_ANCHORS, cwd),
       policyUrl: c.OPENID4VP_POLICY_URL,

@@ -23,6 +23,11 @@ export const aggregatorAccessTokenClaimsSchema = z.object({
   operator_id: text,
   api_root: text,
   operator_access_token: text,
+  /**
+   * The verification this token ends (issue 17): proxied calls join its trace and its record
+   * in `verification_steps`. Absent from tokens minted before it existed.
+   */
+  vid: text.optional(),
 });
 
 export type AggregatorAccessTokenClaims = Readonly<
@@ -58,6 +63,8 @@ export interface AccessGrant extends OperatorRouting {
   readonly jti: string;
   /** Seconds since the epoch (RFC 7519 §4.1.4). */
   readonly exp: number;
+  /** The `vid` claim: the verification the token came from, when it says. */
+  readonly verificationId?: string | undefined;
 }
 
 /** Reading: a validated claim set as the grant the proxy acts on. */
@@ -70,5 +77,6 @@ export function toAccessGrant(claims: AggregatorAccessTokenClaims): AccessGrant 
     clientId: claims.client_id,
     jti: claims.jti,
     exp: claims.exp,
+    verificationId: claims.vid,
   };
 }

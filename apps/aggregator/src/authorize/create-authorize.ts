@@ -39,6 +39,7 @@ import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 import { timedOperatorClient, type OperatorLegSink } from './flow/operator-leg-timing.js';
 import { createVpTokenExchange } from './backend/vp-token-exchange.js';
+import type { VerificationObserver } from '../verifications/verification-observer.js';
 
 export interface AuthorizeDeps {
   readonly config: Pick<
@@ -74,6 +75,8 @@ export interface AuthorizeDeps {
    * (OPENID4VP_TELEPHONY_TRUST_ANCHORS); undefined refuses every SD-JWT, saying so.
    */
   readonly telephonyTrustAnchors?: readonly x509.X509Certificate[] | undefined;
+  /** Each verification step to verification_steps and its trace (issue 17). */
+  readonly observer?: VerificationObserver;
 }
 
 export interface Authorize {
@@ -168,6 +171,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     spendRequestObjectId: (clientId, jti, expiresAt) =>
       spendAssertionId(knex, clientId, `request:${jti}`, expiresAt),
     logger,
+    ...(deps.observer ? { observer: deps.observer } : {}),
   });
   late.gateway = oidc.interactions;
   const jwtBearer = createJwtBearerGrant({
@@ -201,6 +205,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     pairwiseSecret: deps.secrets.pairwiseSecret,
     flowTtlSeconds: OPERATOR_FLOW_TTL,
     logger,
+    ...(deps.observer ? { observer: deps.observer } : {}),
   });
   const sourceIp = (req: {
     socket: { remoteAddress?: string | undefined };

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { SwitchboardMetrics } from '../infra/metrics/metrics.js';
 import { createUsageRecorder, type UsageRecorder } from '../usage/usage-recorder.js';
 import type { UsageSink } from '../usage/usage-record.js';
+import type { VerificationObserver } from '../verifications/verification-observer.js';
 import { createApiCatalog, type ApiCatalog } from './api-catalog.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import type { SecurityHeaderSet } from './http-proxy-io.js';
@@ -35,6 +36,8 @@ export interface ProxyWiring {
   readonly securityHeaders?: SecurityHeaderSet;
   /** An answer that could not be sent (a bug in sending, never a CAMARA error). */
   readonly onError?: (err: unknown) => void;
+  /** Traces: each call a span of its verification's trace, `traceparent` to the operator. */
+  readonly observer?: VerificationObserver;
 }
 
 export interface Proxy {
@@ -98,9 +101,11 @@ export function createProxy(w: ProxyWiring): Proxy {
     ...(w.clock ? { clock: w.clock } : {}),
     ...(w.limits ? { limits: w.limits } : {}),
     ...(w.sourceIp ? { sourceIp: w.sourceIp } : {}),
+    ...(w.observer?.tracing.enabled ? { tracing: w.observer.tracing } : {}),
     onComplete: createProxyTelemetry({
       ...(metrics ? { metrics } : {}),
       ...(usage ? { usage } : {}),
+      ...(w.observer ? { observer: w.observer } : {}),
     }),
   });
   const frontDeps = {

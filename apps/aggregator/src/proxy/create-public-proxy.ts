@@ -9,6 +9,7 @@ import type { JtiStore } from './proxy-context.js';
 import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import type { KeyService } from '../keys/key-service.js';
 import { createProxyTokenVerifier } from './proxy-token-verifier.js';
+import type { VerificationObserver } from '../verifications/verification-observer.js';
 
 /** Where the public proxy's state lives: the database in the aggregator, memory in the bench. */
 export interface PublicProxyPorts {
@@ -23,6 +24,8 @@ export interface PublicProxyPorts {
   readonly limits: RateLimits;
   readonly metrics: SwitchboardMetrics;
   readonly logger: Logger;
+  /** Traces of proxied calls (issue 17); omitted → none. */
+  readonly observer?: VerificationObserver;
 }
 
 /**
@@ -48,6 +51,7 @@ export function createPublicProxy(
     onUsageWriteError: (err) =>
       logger.warn('usage records not written yet', { error: String(err) }),
     limits: ports.limits,
+    ...(ports.observer ? { observer: ports.observer } : {}),
     sourceIp: createDeviceIpResolver(config.trustProxy),
     securityHeaders: createSecurityHeaderSet(createTrustedProxyCheck(config.trustProxy)),
     onError: (err) =>

@@ -3,6 +3,7 @@ import type { AccessGrant } from '@switchboard/tokens';
 import type { ApiCatalog, MatchedOperation } from './api-catalog.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
+import type { Tracing } from '../infra/tracing/tracing.js';
 import type { UpstreamPool, UpstreamRequest, UpstreamResponse } from './upstream-pool.js';
 
 /**
@@ -55,6 +56,12 @@ export interface ProxyOutcome {
   readonly operatorId: string | undefined;
   /** Set when Switchboard could not get an answer from the operator. */
   readonly upstreamFailure: string | undefined;
+  readonly method: string;
+  /** The token's `vid` and `jti`: the verification the call belongs to (issue 17). */
+  readonly verificationId: string | undefined;
+  readonly tokenJti: string | undefined;
+  /** The span id the operator was told in `traceparent`, when tracing sampled the call. */
+  readonly traceSpanId: string | undefined;
 }
 
 export interface ProxyDeps {
@@ -80,6 +87,8 @@ export interface ProxyDeps {
   /** Milliseconds since the epoch; injected for tests. */
   readonly clock?: () => number;
   readonly onComplete?: (outcome: ProxyOutcome) => void;
+  /** Set only when tracing is on: the operator gets the verification's `traceparent`. */
+  readonly tracing?: Tracing;
 }
 
 /** The state one request accumulates as it moves through the steps. */
@@ -97,6 +106,7 @@ export interface ProxyContext {
   /** Where the call goes: the operator origin and the full request path + query. */
   target?: { origin: string; path: string };
   upstreamRequest?: UpstreamRequest;
+  traceSpanId?: string;
   /** The jti this call spent (single use), until it is given back. */
   spentJti?: string;
   upstreamResponse?: UpstreamResponse;

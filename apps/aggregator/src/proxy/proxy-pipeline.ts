@@ -100,6 +100,10 @@ export function createProxyPipeline(deps: ProxyDeps, steps = PROXY_STEPS): Proxy
         clientId: ctx.claims?.clientId,
         operatorId: ctx.claims?.operatorId,
         upstreamFailure: ctx.upstreamFailure,
+        method: request.method,
+        verificationId: ctx.claims?.verificationId,
+        tokenJti: ctx.claims?.jti,
+        traceSpanId: ctx.traceSpanId,
       });
       return response;
     },

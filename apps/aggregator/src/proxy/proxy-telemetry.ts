@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SwitchboardMetrics } from '../infra/metrics/metrics.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
+import type { VerificationObserver } from '../verifications/verification-observer.js';
 import type { ProxyOutcome } from './proxy-context.js';
 
 /**
@@ -10,7 +11,10 @@ import type { ProxyOutcome } from './proxy-context.js';
 export function createProxyTelemetry(deps: {
   metrics?: SwitchboardMetrics;
   usage?: UsageRecorder;
+  /** The call's span in its verification's trace (only when tracing is on). */
+  observer?: VerificationObserver;
 }): (outcome: ProxyOutcome) => void {
+  const traced = deps.observer?.tracing.enabled ? deps.observer : undefined;
   return (outcome) => {
     const op = outcome.operation;
     const operator = outcome.operatorId ?? 'unknown';
@@ -25,7 +29,23 @@ export function createProxyTelemetry(deps: {
     );
     if (outcome.upstreamFailure)
       deps.metrics?.recordUpstreamError(operator, outcome.upstreamFailure);
-    if (!deps.usage || !op || !outcome.clientId || !outcome.operatorId) return;
+    if (!op || !outcome.clientId || !outcome.operatorId) return;
+    if (traced && outcome.verificationId !== undefined)
+      traced.call({
+        verificationId: outcome.verificationId,
+        clientId: outcome.clientId,
+        operatorId: outcome.operatorId,
+        api: op.api,
+        version: op.version,
+        operation: op.operation,
+        method: outcome.method,
+        status: outcome.status,
+        startedAt: outcome.startedAt,
+        latencyMs: outcome.latencyMs,
+        correlator: outcome.correlator,
+        spanId: outcome.traceSpanId,
+      });
+    if (!deps.usage) return;
     deps.usage.record({
       id: randomUUID(),
       time: new Date(outcome.startedAt),
@@ -37,6 +57,7 @@ export function createProxyTelemetry(deps: {
       status: outcome.status,
       latencyMs: outcome.latencyMs,
       correlator: outcome.correlator,
+      tokenJti: outcome.tokenJti,
     });
   };
 }

@@ -14,6 +14,8 @@ export interface UsageRecord {
   readonly status: number;
   readonly latencyMs: number;
   readonly correlator: string;
+  /** The `jti` of the token the call used: it leads to the call's verification (issue 17). */
+  readonly tokenJti?: string | undefined;
 }
 
 /** Where batches go; the Postgres implementation is `createUsageStore`. */

@@ -64,6 +64,7 @@ async function insertBatch(knex: Knex, records: readonly UsageRecord[]): Promise
         status: r.status,
         latency_ms: r.latencyMs,
         correlator: r.correlator,
+        token_jti: r.tokenJti ?? null,
       })),
     )
     // At-least-once delivery from the recorder, exactly once in the table.

@@ -6,6 +6,10 @@ import type { AuthorizationGateway, PendingAuthorization } from '../oidc/interac
 import type { OperatorGrants } from '../operator-grants.js';
 import { pairwiseSubject } from '../pairwise-subject.js';
 import type { OperatorFlowRow } from '../store/operator-flow-store.js';
+import {
+  NO_OBSERVER,
+  type VerificationObserver,
+} from '../../verifications/verification-observer.js';
 import { OperatorAuthMethodRefused, type OperatorClient } from './operator-client.js';
 import {
   appErrorFor,
@@ -33,6 +37,8 @@ export interface NestedFlowDeps {
   readonly pairwiseSecret: Buffer;
   readonly flowTtlSeconds: number;
   readonly logger: Logger;
+  /** Each step to verification_steps and the trace; the interaction uid is the verification id. */
+  readonly observer?: VerificationObserver;
 }
 
 /** Where to send the browser next; `undefined` when the app's request has expired. */
@@ -77,16 +83,29 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
 export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
   const { interactions, logger } = deps;
   const fail = (uid: string, e: AppError) => interactions.fail(uid, e.error, e.description);
+  const observer = deps.observer ?? NO_OBSERVER;
+  const failed = (e: AppError) => ({ code: e.error, description: e.description });
 
-  return {
+  const nested: NestedFlow = {
     async start(pending, deviceIp) {
+      const startedAt = Date.now();
+      const observed = { verificationId: pending.uid, clientId: pending.clientId, startedAt };
       const match = deviceIp ? deps.finder.lookupIp(deviceIp) : undefined;
       if (!match || match.operator.status !== 'active') {
         logger.info('no operator for device', { clientId: pending.clientId });
+        const error = { code: 'access_denied', description: 'no operator for the device' };
+        observer.step({ ...observed, step: 'telco_finder', error });
         const url = await interactions.fail(pending.uid, 'access_denied', UNIDENTIFIED);
         return { url, binding: undefined };
       }
       const op = match.operator;
+      observer.step({ ...observed, step: 'telco_finder', operatorId: op.id });
+      const redirect = {
+        ...observed,
+        startedAt: Date.now(),
+        step: 'operator_redirect',
+        operatorId: op.id,
+      } as const;
       const unavailable = pending.scope.split(' ').filter((s) => !offersScope(op.supportedApis, s));
       if (unavailable.length) {
         logger.info('scope not offered by the operator', {
@@ -94,7 +113,9 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
           operatorId: op.id,
           scopes: unavailable.join(' '),
         });
-        return { url: await fail(pending.uid, scopesNotOffered(unavailable)), binding: undefined };
+        const failure = scopesNotOffered(unavailable);
+        observer.step({ ...redirect, error: failed(failure) });
+        return { url: await fail(pending.uid, failure), binding: undefined };
       }
       const { flow, binding } = newOperatorFlow(pending, op.id, deps.flowTtlSeconds);
       let url: URL;
@@ -112,19 +133,29 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
           err instanceof OperatorAuthMethodRefused
             ? FLOW_ERRORS.operatorAuthMethod
             : FLOW_ERRORS.unreachable;
+        observer.step({ ...redirect, error: failed(failure) });
         return { url: await fail(pending.uid, failure), binding: undefined };
       }
       await deps.flows.save(flow);
+      observer.step(redirect);
       logger.info('sent device to operator', { clientId: pending.clientId, operatorId: op.id });
       return { url: url.href, binding };
     },
 
     async complete(callbackUrl, presented) {
+      const startedAt = Date.now();
       const state = callbackUrl.searchParams.get('state');
       // Taken (spent) first: a callback in the wrong browser must not leave the flow usable.
       const flow = state ? await deps.flows.take(state) : undefined;
       if (!flow) return { kind: 'unknown-state' };
       const interactionUid = flow.interaction_uid;
+      const callback = {
+        verificationId: interactionUid,
+        clientId: flow.client_id,
+        operatorId: flow.operator_id,
+        startedAt,
+        step: 'operator_callback',
+      } as const;
       if (!boundTo(flow, presented(interactionUid))) {
         // RFC 6749 §10.12: another browser brought the operator's answer (a victim's phone
         // lured to the attacker's operator URL). The code is not exchanged, and the starting
@@ -133,6 +164,7 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
           clientId: flow.client_id,
           operatorId: flow.operator_id,
         });
+        observer.step({ ...callback, error: failed(FLOW_ERRORS.otherBrowser) });
         await fail(interactionUid, FLOW_ERRORS.otherBrowser);
         return { kind: 'other-browser', interactionUid };
       }
@@ -147,14 +179,31 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
           error: operatorText(error, 64),
           description: operatorText(said),
         });
-        const url = await fail(interactionUid, appErrorFor(error, said));
+        const failure = appErrorFor(error, said);
+        observer.step({ ...callback, error: failed(failure) });
+        const url = await fail(interactionUid, failure);
         return { kind: 'redirect', url, interactionUid };
       }
-      return { kind: 'redirect', url: await exchange(op, flow, callbackUrl), interactionUid };
+      observer.step(callback);
+      const url = await observer.within(interactionUid, () => exchange(op, flow, callbackUrl));
+      return { kind: 'redirect', url, interactionUid };
     },
+  };
+  return {
+    // The operator requests made for a verification carry its trace (`traceparent`).
+    start: (pending, deviceIp) =>
+      observer.within(pending.uid, () => nested.start(pending, deviceIp)),
+    complete: (callbackUrl, presented) => nested.complete(callbackUrl, presented),
   };
 
   async function exchange(op: Operator, flow: OperatorFlowRow, callbackUrl: URL): Promise<Next> {
+    const step = {
+      verificationId: flow.interaction_uid,
+      clientId: flow.client_id,
+      operatorId: op.id,
+      startedAt: Date.now(),
+      step: 'operator_token',
+    } as const;
     let tokens;
     try {
       tokens = await deps.operatorClient.exchange(op, callbackUrl, {
@@ -165,11 +214,18 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
     } catch (err) {
       logger.warn('operator token exchange failed', { operatorId: op.id, error: String(err) });
       const failure = isTimeout(err) ? FLOW_ERRORS.timeout : FLOW_ERRORS.invalidTokenResponse;
+      observer.step({ ...step, error: failed(failure) });
       return fail(flow.interaction_uid, failure);
     }
     // ICM: `sub` is a pairwise pseudonym per app, never the MSISDN nor the operator's sub.
     const accountId = pairwiseSubject(deps.pairwiseSecret, flow.client_id, op.id, tokens.sub);
-    const grantId = await interactions.grantFor(flow.client_id, accountId, flow.scope);
+    // Named after the verification: /token puts it in the token's `vid` claim.
+    const grantId = await interactions.grantFor(
+      flow.client_id,
+      accountId,
+      flow.scope,
+      flow.interaction_uid,
+    );
     await deps.grants.save({
       grantId,
       clientId: flow.client_id,
@@ -179,6 +235,7 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
       operatorAccessToken: tokens.accessToken,
       expiresAt: new Date(Date.now() + tokens.expiresIn * 1000),
     });
+    observer.step(step);
     logger.info('operator token obtained', { clientId: flow.client_id, operatorId: op.id });
     return interactions.signIn(flow.interaction_uid, grantId, {
       accountId,

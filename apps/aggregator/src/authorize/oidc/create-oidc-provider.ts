@@ -28,6 +28,14 @@ import {
 } from './oidc-provider-module.js';
 import { appTokenScope } from './scopes.js';
 import { assertTokenBudget, type TokenBudget } from './token-budget.js';
+import {
+  createAuthorizeObservation,
+  type AuthorizeObservation,
+} from '../../verifications/authorize-observation.js';
+import {
+  NO_OBSERVER,
+  type VerificationObserver,
+} from '../../verifications/verification-observer.js';
 
 export interface OidcProviderDeps {
   readonly issuer: string;
@@ -63,6 +71,8 @@ export interface OidcProviderDeps {
   /** ICM: a signed request object's `jti` is single use across processes. */
   readonly spendRequestObjectId: SpendRequestObjectId;
   readonly logger: Logger;
+  /** The `authorize` and `token` steps of each verification (verification_steps, traces). */
+  readonly observer?: VerificationObserver;
 }
 
 export interface MachineResource {
@@ -86,7 +96,10 @@ const MAX_ASSERTION_LIFETIME = 300;
 
 export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcComponents> {
   const oidc = await loadOidcProvider();
-  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps));
+  const observation = createAuthorizeObservation(deps.observer ?? NO_OBSERVER);
+  const provider = new oidc.Provider(deps.issuer, configuration(oidc, deps, observation));
+  provider.use(observation.stamp);
+  provider.on('authorization.error', observation.authorizationError);
   provider.use(outagePage(deps.errorDocument));
   provider.use(pairwiseDiscovery());
   provider.use(backendDiscovery());
@@ -134,7 +147,11 @@ export function temporarilyUnavailable(oidc: OidcProviderModule) {
     );
 }
 
-function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record<string, unknown> {
+function configuration(
+  oidc: OidcProviderModule,
+  deps: OidcProviderDeps,
+  observation: AuthorizeObservation,
+): Record<string, unknown> {
   const unavailable = temporarilyUnavailable(oidc);
   const grants = perRequestGrants(deps.operatorGrants, unavailable);
   return {
@@ -169,10 +186,13 @@ function configuration(oidc: OidcProviderModule, deps: OidcProviderDeps): Record
     allowOmittingSingleRegisteredRedirectUri: false,
     features: features(oidc, deps, grants),
     interactions: {
-      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      url: (ctx: object, interaction: { uid: string }) => {
+        observation.interactionStarted(ctx, interaction.uid);
+        return `/interaction/${interaction.uid}`;
+      },
       policy: createAggregatorPolicy(oidc),
     },
-    ...hooks(oidc, deps, grants),
+    ...hooks(oidc, deps, grants, observation),
     // OIDC CIBA Core §4: the backchannel authentication endpoint, named as in ICM examples.
     routes: { backchannel_authentication: '/bc-authorize' },
     ttl: {
@@ -206,7 +226,12 @@ function perRequestGrants(
   };
 }
 
-function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLoader) {
+function hooks(
+  oidc: OidcProviderModule,
+  deps: OidcProviderDeps,
+  grants: GrantLoader,
+  observation: AuthorizeObservation,
+) {
   return {
     findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
@@ -222,7 +247,10 @@ function hooks(oidc: OidcProviderModule, deps: OidcProviderDeps, grants: GrantLo
         return token.clientId ? (await deps.machineResource(token.clientId)).claims : undefined;
       const grant = token.grantId ? await grants(ctx, token.grantId) : undefined;
       if (!grant) throw new oidc.errors.InvalidGrant('the operator grant is gone');
-      return operatorRoutingClaims(grant);
+      return {
+        ...operatorRoutingClaims(grant),
+        ...observation.tokenIssued(ctx, token, grant.operatorId),
+      };
     },
     assertJwtClientAuthClaimsAndHeader: async (
       _ctx: unknown,

@@ -48,8 +48,14 @@ export function createInteractionGateway(provider: OidcProvider, resource: strin
       };
     },
     /** Creates the grant first so the operator token can be stored under its id. */
-    async grantFor(clientId: string, accountId: string, scope: string): Promise<string> {
-      const grant = new provider.Grant({ accountId, clientId });
+    async grantFor(
+      clientId: string,
+      accountId: string,
+      scope: string,
+      id?: string,
+    ): Promise<string> {
+      // `id`: the verification id (the interaction uid), carried to the token's `vid` claim.
+      const grant = new provider.Grant({ accountId, clientId, ...(id ? { jti: id } : {}) });
       const words = scope.split(' ').filter(Boolean);
       if (words.includes('openid')) grant.addOIDCScope('openid');
       const resourceScopes = words.filter((s) => s !== 'openid').join(' ');

@@ -17,6 +17,14 @@ export function buildUpstreamRequest(ctx: ProxyContext): void {
   }
   headers[X_CORRELATOR_HEADER] = ctx.correlator;
   headers.authorization = `Bearer ${claims.operatorAccessToken}`;
+  // W3C Trace Context: the call joins its verification's trace (docs/observability.md).
+  if (ctx.deps.tracing && claims.verificationId !== undefined) {
+    const sent = ctx.deps.tracing.outgoing(claims.verificationId);
+    if (sent) {
+      headers.traceparent = sent.traceparent;
+      ctx.traceSpanId = sent.spanId;
+    }
+  }
   ctx.upstreamRequest = {
     operatorId: claims.operatorId,
     ...requireValue(ctx.target, 'target'),

@@ -119,6 +119,7 @@ describeBrowser('admin console in headless Chromium, after a demo run', () => {
     expect(await demoVerify('', SANDBOX_B_LOOPBACK_MSISDN, true)).toBe('error');
     await stack.routeLoopbackTo('sandbox-a');
     await stack.agg.flushUsage();
+    await stack.agg.flushVerifications();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await newPage(context);
   }, 180_000);
@@ -310,7 +311,7 @@ describeBrowser('admin console in headless Chromium, after a demo run', () => {
     );
     await shot('verification-ok');
     await open('verifications', 'lookup-correlator');
-    await page.getByLabel('x-correlator').fill(correlator);
+    await page.getByLabel('x-correlator', { exact: true }).fill(correlator);
     await page.getByTestId('lookup-correlator-submit').click();
     await page.getByTestId('lookup-count').filter({ hasText: correlator }).waitFor();
     expect(await page.getByTestId('lookup-count').innerText()).toMatch(/^1 verification /);

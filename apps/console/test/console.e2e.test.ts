@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -39,6 +40,7 @@ describeBrowser('admin console in headless Chromium, after a demo run', () => {
   let token: string;
   let context: BrowserContext;
   let page: Page;
+  let spanSink: Server;
   const cspViolations: string[] = [];
   const consoleUrl = (path = '') => `${stack.agg.adminUrl}/console/${path}`;
 
@@ -106,8 +108,20 @@ describeBrowser('admin console in headless Chromium, after a demo run', () => {
 
   beforeAll(async () => {
     execFileSync(process.execPath, [BUILD, '--if-stale'], { stdio: 'ignore' });
-    // A tracing backend's trace page, so a verification links to its trace.
-    stack = await startSwitchboardStack({ aggregatorEnv: { SWITCHBOARD_TRACE_URL: TRACE_URL } });
+    // Tracing on (spans go to a sink that accepts them), and a tracing backend's trace page, so
+    // a verification has a trace id and links to its trace.
+    spanSink = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+    });
+    await new Promise<void>((resolve) => spanSink.listen(0, '127.0.0.1', resolve));
+    const { port } = spanSink.address() as { port: number };
+    stack = await startSwitchboardStack({
+      aggregatorEnv: {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
+        SWITCHBOARD_TRACE_URL: TRACE_URL,
+      },
+    });
     browser = await launchChromium();
     token = await issueAdminToken(stack.agg, 'console e2e');
     // The demo run: three verifications on sandbox-a, each with its proxied calls…
@@ -127,6 +141,7 @@ describeBrowser('admin console in headless Chromium, after a demo run', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
+    await new Promise((resolve) => spanSink?.close(resolve));
   });
 
   it('refuses a wrong admin token, then signs in with the right one', async () => {
@@ -289,6 +304,10 @@ describeBrowser('admin console in headless Chromium, after a demo run', () => {
     for (const row of steps) expect(row[2]).toMatch(/^(\d+(\.\d)? ms|—)$/);
     expect(await page.getByTestId('failed-step').getAttribute('class')).toBe('failed');
     expect(await chartLabels('chart-steps')).not.toHaveLength(0);
+    // Its trace, at the configured tracing backend.
+    expect(await page.getByTestId('trace-link').getAttribute('href')).toMatch(
+      /^http:\/\/traces\.test\/trace\/[0-9a-f]{32}$/,
+    );
     await shot('verification-failed');
   });
 

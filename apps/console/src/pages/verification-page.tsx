@@ -91,7 +91,7 @@ function VerificationBody({ v }: { v: VerificationDetail }) {
                   aria-invalid={isFailed || undefined}
                 >
                   <th scope="row">{s.step}</th>
-                  <td>{formatTime(s.occurredAt)}</td>
+                  <td className="nowrap">{formatTime(s.occurredAt)}</td>
                   <td>{formatMs(s.durationMs)}</td>
                   <td>
                     <span className={`badge badge-${s.outcome}`}>{s.outcome}</span>
@@ -125,7 +125,7 @@ function VerificationBody({ v }: { v: VerificationDetail }) {
             <tbody>
               {v.calls.map((c, i) => (
                 <tr key={i} data-testid="call-row">
-                  <td>{formatTime(c.occurredAt)}</td>
+                  <td className="nowrap">{formatTime(c.occurredAt)}</td>
                   <td>{c.api}</td>
                   <td>{c.operation}</td>
                   <td>{c.status}</td>

@@ -131,7 +131,7 @@ export function VerificationsPage() {
                     data-outcome={v.outcome}
                     className={v.outcome === 'error' ? 'failed' : undefined}
                   >
-                    <td>
+                    <td className="nowrap">
                       <Link to={`verifications/${encodeURIComponent(v.verificationId)}`}>
                         {formatTime(v.startedAt)}
                       </Link>

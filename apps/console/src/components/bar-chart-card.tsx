@@ -17,8 +17,6 @@ export const PALETTE = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#dc2626', '
 export interface Series {
   readonly key: string;
   readonly name: string;
-  /** Bars with the same stack id sit on top of each other. */
-  readonly stack?: string;
 }
 
 /**
@@ -33,12 +31,15 @@ export function BarChartCard(props: {
   series: readonly Series[];
   format: (value: number) => string;
   layout?: 'horizontal' | 'vertical';
+  /** Write 0 on an empty bar too (rates); counts leave it blank. */
+  labelZero?: boolean;
   children?: ReactNode;
 }) {
   const vertical = props.layout === 'vertical';
   const height = vertical ? Math.max(160, props.data.length * 44 + 60) : 280;
+  // Zero counts stay unlabelled (quiet hours, other operators); a 0 % rate is news.
   const label = (value: unknown) =>
-    typeof value === 'number' && value !== 0 ? props.format(value) : '';
+    typeof value === 'number' && (value !== 0 || props.labelZero) ? props.format(value) : '';
   return (
     <section className="card" aria-label={props.title} data-testid={props.testId}>
       <h2>{props.title}</h2>
@@ -81,16 +82,16 @@ export function BarChartCard(props: {
                   key={s.key}
                   dataKey={s.key}
                   name={s.name}
-                  stackId={s.stack}
                   fill={PALETTE[i % PALETTE.length]}
                   isAnimationActive={false}
                   maxBarSize={64}
+                  minPointSize={props.labelZero ? 2 : 0}
                 >
                   <LabelList
                     dataKey={s.key}
-                    position={s.stack ? 'center' : vertical ? 'right' : 'top'}
+                    position={vertical ? 'right' : 'top'}
                     formatter={label}
-                    className={s.stack ? 'bar-label bar-label-inside' : 'bar-label'}
+                    className="bar-label"
                   />
                 </Bar>
               ))}

@@ -169,7 +169,7 @@ function AppsBody(props: { data: AppsUsage; filter: Filter; onClient: (id: strin
         testId="chart-usage"
         data={chart}
         category="day"
-        series={seriesKeys.map((key) => ({ key, name: key, stack: 'day' }))}
+        series={seriesKeys.map((key) => ({ key, name: key }))}
         format={formatCount}
       >
         <table data-testid="apps-usage">

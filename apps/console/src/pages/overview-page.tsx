@@ -13,13 +13,29 @@ const WINDOWS = [
   { hours: 720, label: 'Last 30 days' },
 ];
 
+const HOUR_MS = 3_600_000;
+/** Up to two days every hour has its bar (quiet ones too); longer periods show busy hours only. */
+const EVERY_HOUR_UP_TO = 48;
+
+/** The hour buckets to chart: ISO strings, sorted. */
+function hoursOf(data: Overview): string[] {
+  const busy = new Set(data.series.map((row) => new Date(row.hour).toISOString()));
+  const from = Math.floor(new Date(data.from).getTime() / HOUR_MS);
+  const to = Math.floor(new Date(data.to).getTime() / HOUR_MS);
+  if (to - from < EVERY_HOUR_UP_TO) {
+    for (let h = from; h <= to; h++) busy.add(new Date(h * HOUR_MS).toISOString());
+  }
+  return [...busy].sort();
+}
+
 /** One row per hour, one column per operator: `pick` of that operator's traffic in that hour. */
 function perHour(
-  series: readonly HourlyTraffic[],
+  data: Overview,
   operators: readonly string[],
   pick: (row: HourlyTraffic) => number,
 ): Array<Record<string, string | number>> {
-  const hours = [...new Set(series.map((row) => row.hour))].sort();
+  const series = data.series.map((row) => ({ ...row, hour: new Date(row.hour).toISOString() }));
+  const hours = hoursOf(data);
   return hours.map((hour) => {
     const row: Record<string, string | number> = { hour: formatHour(hour) };
     for (const op of operators) row[op] = 0;
@@ -58,7 +74,7 @@ export function OverviewPage() {
 function OverviewBody({ data }: { data: Overview }) {
   const { totals } = data;
   const operatorIds = data.operators.map((o) => o.operatorId);
-  const byOperator: Series[] = operatorIds.map((id) => ({ key: id, name: id, stack: 'hour' }));
+  const byOperator: Series[] = operatorIds.map((id) => ({ key: id, name: id }));
   const perOperator = data.operators.map((o) => ({
     operator: o.operatorId,
     verificationRate: rate(o.verificationsOk, o.verifications),
@@ -101,7 +117,7 @@ function OverviewBody({ data }: { data: Overview }) {
         <BarChartCard
           title="Verifications per hour"
           testId="chart-verifications"
-          data={perHour(data.series, operatorIds, (r) => r.verifications)}
+          data={perHour(data, operatorIds, (r) => r.verifications)}
           category="hour"
           series={byOperator}
           format={formatCount}
@@ -109,7 +125,7 @@ function OverviewBody({ data }: { data: Overview }) {
         <BarChartCard
           title="Proxied calls per hour"
           testId="chart-calls"
-          data={perHour(data.series, operatorIds, (r) => r.calls)}
+          data={perHour(data, operatorIds, (r) => r.calls)}
           category="hour"
           series={byOperator}
           format={formatCount}
@@ -128,6 +144,7 @@ function OverviewBody({ data }: { data: Overview }) {
             { key: 'calls', name: 'Proxied calls' },
           ]}
           format={(v) => `${v.toFixed(1)} %`}
+          labelZero
         />
         <BarChartCard
           title="Proxied call latency per operator"

@@ -6,7 +6,8 @@
 // +346001000005 through CIBA, and "Verify with your SIM" verifies +491700000005 (sandbox-b's SIM in
 // slot 1 of the simulated phone) for a browser on an address no operator knows (Wi-Fi), through the
 // operator-token path; `switchboard operators health` then shows both sandboxes, with
-// sandbox-a's operator legs and proxied calls; Ctrl-C stops every process, exit 0.
+// sandbox-a's operator legs and proxied calls; the banner's one-time link signs in to the web
+// console, whose overview shows the demo traffic; Ctrl-C stops every process, exit 0.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -98,6 +99,10 @@ async function main(): Promise<void> {
     );
     await checkHealth(dataDir);
     say("== operators health: sandbox-a and sandbox-b, with sandbox-a's legs and calls");
+    await checkConsole(output);
+    say(
+      "== the banner's console link signs in once; the overview shows the demo traffic's verifications and calls on both sandboxes, and its failed one",
+    );
   } finally {
     if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGINT');
     // npm itself ends by the signal; the stack's own exit code is in its output otherwise.
@@ -152,6 +157,58 @@ async function checkHealth(dataDir: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   fail('operators health does not show the sandboxes after the demo traffic', last);
+}
+
+interface OverviewRow {
+  operatorId: string | null;
+  verifications: number;
+  verificationsOk: number;
+  calls: number;
+}
+
+/**
+ * The banner's one-time console link (docs/console.md): it signs a browser in once (303 to
+ * /console/ with the session cookie; used again, 400); the overview then shows the demo traffic
+ * of scripts/demo-traffic.ts: verifications (verification_steps) and proxied calls
+ * (usage_events) on sandbox-a and sandbox-b, and the verification from an address no operator
+ * serves as failed. Steps and usage are written in batches: read again until they show.
+ */
+async function checkConsole(output: string): Promise<void> {
+  const link = /http:\/\/127\.0\.0\.1:3100\/console\/login\?code=[A-Za-z0-9_-]+/.exec(output)?.[0];
+  if (!link) fail('the banner has no console sign-in link', output);
+  const signIn = await fetch(link, { redirect: 'manual' });
+  const cookie = /^(sb_console=[^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')?.[1];
+  if (signIn.status !== 303 || !cookie)
+    fail(`the console link answered ${signIn.status} without a session`, await signIn.text());
+  if ((await fetch(link, { redirect: 'manual' })).status !== 400)
+    fail('the console link signed in a second time');
+  const api = async (p: string) => {
+    const res = await fetch(`http://127.0.0.1:3100/console/api${p}`, { headers: { cookie } });
+    if (!res.ok) fail(`console API ${p} answered ${res.status}`, await res.text());
+    return res.json();
+  };
+  let last = '';
+  for (let i = 0; i < 30; i += 1) {
+    const overview = (await api('/overview?hours=1')) as {
+      operators: OverviewRow[];
+      totals: { verifications: number; verificationsOk: number; calls: number };
+    };
+    const failed = (await api('/verifications?outcome=error')) as {
+      verifications: Array<{ operatorId: string | null; failedStep: string | null }>;
+    };
+    last = JSON.stringify({ overview, failed });
+    const on = (id: string) => overview.operators.find((o) => o.operatorId === id);
+    const shows = (o: OverviewRow | undefined) => !!o && o.verificationsOk > 0 && o.calls > 0;
+    if (
+      shows(on('sandbox-a')) &&
+      shows(on('sandbox-b')) &&
+      overview.totals.verifications > overview.totals.verificationsOk &&
+      failed.verifications.some((v) => v.operatorId === null && v.failedStep !== null)
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  fail("the console's overview does not show the demo traffic", last);
 }
 
 /** The Call centre page's backend client was registered: CIBA, then SIM Swap, end to end. */

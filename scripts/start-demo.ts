@@ -1,7 +1,8 @@
 // `npm start`: the whole demo stack on one machine: both sandbox operators, the aggregator (on
 // the embedded PGlite database unless DATABASE_URL says otherwise) and the demo app, each its own
 // process talking HTTP only, like the real deployment. The demo data is seeded through the admin
-// API with the `switchboard` CLI itself, idempotently, so re-running keeps what is there.
+// API with the `switchboard` CLI itself, idempotently, so re-running keeps what is there. A little
+// demo traffic then fills the web console, and the banner ends with a one-time sign-in link to it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -226,6 +227,10 @@ async function startDemo(): Promise<void> {
     ...handsetEnv,
   });
   await waitFor(`http://127.0.0.1:${DEMO_PORT}/health`, 'demo app');
+  await buildConsoleIfMissing();
+  say('running a little demo traffic for the web console…');
+  await runDemoTraffic(demoEnv);
+  const consoleLink = await consoleSignInLink();
   process.stdout.write(`
 Switchboard demo is running (Ctrl-C stops everything; data stays in ${path.relative(root, dataDir) || '.'}/)
 
@@ -233,6 +238,8 @@ Switchboard demo is running (Ctrl-C stops everything; data stays in ${path.relat
   verify with your SIM     http://127.0.0.1:${DEMO_PORT}/sim   (no mobile data: the operator-token path)
   aggregator (OIDC, CAMARA) http://127.0.0.1:${AGGREGATOR_PORT}
   admin API (CLI)          ${ADMIN_URL}        npx switchboard --help
+  web console (admins)     ${consoleLink}
+                           (one-time sign-in link, 5 minutes; \`npx switchboard console\` prints another)
   sandbox operators        http://127.0.0.1:4001 (sandbox-a), http://127.0.0.1:4002 (sandbox-b)
 
 Logs (appended on every start):
@@ -251,6 +258,75 @@ subscriber's consent on http://127.0.0.1:4002/consents, opened from the line's d
 }
 
 const DEMO_REDIRECT = `http://127.0.0.1:${DEMO_PORT}/callback`;
+
+/** The React console (apps/console, SWITCHBOARD_CONSOLE_DIR's default) is built once, on a fresh clone. */
+async function buildConsoleIfMissing(): Promise<void> {
+  if (fs.existsSync(path.join(root, 'apps/console/dist/index.html'))) return;
+  const scripts = (
+    JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    }
+  ).scripts;
+  if (!scripts?.['build:console']) {
+    say('the web console is not built (no build:console script): /console answers 503');
+    return;
+  }
+  say('building the web console (npm run build:console, once)…');
+  const code = await new Promise<number | null>((resolve) =>
+    spawn('npm', ['run', 'build:console'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }).once('exit', resolve),
+  );
+  if (code !== 0) say(`npm run build:console failed (${code}): /console answers 503`);
+}
+
+/**
+ * scripts/demo-traffic.ts in its own process (the SDK from source): verifications on sandbox-a
+ * and sandbox-b with a proxied call each, and one from an address no operator serves, so the
+ * console has something to show. A failure here is reported, not fatal to the demo.
+ */
+async function runDemoTraffic(demoEnv: Record<string, string>): Promise<void> {
+  let out = '';
+  const child = spawn(
+    process.execPath,
+    ['--conditions=switchboard-source', '--import', 'tsx', 'scripts/demo-traffic.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ISSUER: `http://127.0.0.1:${AGGREGATOR_PORT}`,
+        CLIENT_ID: demoEnv.CLIENT_ID!,
+        PRIVATE_KEY_FILE: demoEnv.PRIVATE_KEY_FILE!,
+        REDIRECT_URI: DEMO_REDIRECT,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) {
+    say(`demo traffic failed (${code}): ${withoutRuntimeWarning(out).trim()}`);
+    return;
+  }
+  const outcomes = Object.values(
+    JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, string>,
+  );
+  const count = (o: string) => outcomes.filter((x) => x === o).length;
+  say(
+    `demo traffic: ${count('verified') + count('not verified')} verifications with a proxied call, ${count('failed')} failed (an address no operator serves)`,
+  );
+}
+
+/** A one-time console sign-in link from the admin API, as `switchboard console` prints it. */
+async function consoleSignInLink(): Promise<string> {
+  const r = await sb('console');
+  const url = (r.json as { url?: string } | undefined)?.url;
+  if (r.code !== 0 || !url)
+    throw new Error(`creating the console sign-in link: ${r.stderr.trim()}`);
+  return url;
+}
 /** What the sandbox operators offer (config/sandbox.json) as `--supported-api` values. */
 const SANDBOX_APIS = [
   'number-verification:v2,v0',

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, developmentWarnings, loadConfig } from './config.js';
 
@@ -128,5 +129,31 @@ describe('ICM strict profile: only private_key_jwt (ICM r4.2 Client Authenticati
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('console settings', () => {
+  it('serves apps/console/dist of this checkout by default, or SWITCHBOARD_CONSOLE_DIR', () => {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    expect(loadConfig({}, '/srv/sb').console).toEqual({
+      dir: path.resolve(here, '../../console/dist'),
+      traceUrl: undefined,
+    });
+    expect(loadConfig({ SWITCHBOARD_CONSOLE_DIR: 'web' }, '/srv/sb').console.dir).toBe(
+      '/srv/sb/web',
+    );
+  });
+
+  it('takes a SWITCHBOARD_TRACE_URL with {traceId}, and refuses one without', () => {
+    expect(
+      loadConfig({ SWITCHBOARD_TRACE_URL: 'http://127.0.0.1:16686/trace/{traceId}' }).console
+        .traceUrl,
+    ).toBe('http://127.0.0.1:16686/trace/{traceId}');
+    expect(() => loadConfig({ SWITCHBOARD_TRACE_URL: 'http://127.0.0.1:16686/trace/' })).toThrow(
+      'invalid configuration: SWITCHBOARD_TRACE_URL: must contain {traceId}',
+    );
+    expect(() => loadConfig({ SWITCHBOARD_TRACE_URL: 'javascript:alert(1)/{traceId}' })).toThrow(
+      /SWITCHBOARD_TRACE_URL/,
+    );
   });
 });

@@ -15,3 +15,4 @@ export * from './token-spellings.js';
 export * from './backend-client.js';
 export * from './operator-token.js';
 export * from './console-rows.js';
+export * from './console-stack.js';

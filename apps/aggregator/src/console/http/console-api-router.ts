@@ -53,8 +53,12 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   throw new InputError(`${issue.path.join('.') || 'query'}: ${issue.message}`);
 }
 
-/** Only strings of the query: a repeated parameter (?a=1&a=2) is refused by the schemas. */
-const query = (req: Request) => req.query as Record<string, unknown>;
+/**
+ * The query without empty parameters (a form's blank filter means "any"); a repeated parameter
+ * (?a=1&a=2) is an array, which the schemas refuse.
+ */
+const query = (req: Request): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
 const sessionOf = (res: Response) => res.locals.session as ConsoleSession;
 
 /**
@@ -62,11 +66,22 @@ const sessionOf = (res: Response) => res.locals.session as ConsoleSession;
  * cookie; every change (not GET) also needs its CSRF token in `x-csrf-token`.
  */
 export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
-  const { sessions, data } = deps;
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
+  router.post('/session', signIn(deps.sessions));
+  router.use(requireSession(deps.sessions));
+  router.use(requireCsrf(deps.sessions));
+  mountSessionRoutes(router, deps.sessions);
+  mountDataRoutes(router, deps.data);
+  router.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such console API' });
+  });
+  return router;
+}
 
-  router.post('/session', async (req, res) => {
+/** `POST /session {"token"}`: a session for the admin token, unless the address is throttled. */
+function signIn(sessions: ConsoleSessions): RequestHandler {
+  return async (req, res) => {
     const token = (req.body as { token?: unknown } | undefined)?.token;
     const result =
       typeof token === 'string' && token.length <= 512
@@ -85,11 +100,10 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     }
     setSessionCookie(req, res, result.session);
     res.json({ csrfToken: result.session.csrfToken });
-  });
+  };
+}
 
-  router.use(requireSession(sessions));
-  router.use(requireCsrf(sessions));
-
+function mountSessionRoutes(router: Router, sessions: ConsoleSessions): void {
   router.get('/session', (_req, res) => {
     res.json({ signedIn: true, csrfToken: sessionOf(res).csrfToken });
   });
@@ -98,6 +112,9 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     clearSessionCookie(res);
     res.status(204).end();
   });
+}
+
+function mountDataRoutes(router: Router, data: ConsoleData): void {
   router.get('/overview', async (req, res) => {
     res.json(await data.overview(parse(queries.overview, query(req)).hours));
   });
@@ -109,43 +126,29 @@ export function createConsoleApiRouter(deps: ConsoleApiDeps): Router {
     res.json(await data.apps(from, to));
   });
   router.get('/apps/usage.csv', async (req, res) => {
-    const { from, to } = parse(queries.apps, { from: query(req).from, to: query(req).to });
+    const { from, to } = parse(queries.apps, query(req));
     const { clientId } = parse(queries.usageCsv, { clientId: query(req).clientId });
-    const rows = await data.usage(from, to, clientId);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
     res.type('text/csv; charset=utf-8');
-    res.attachment(
-      `switchboard-usage-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`,
-    );
-    res.send(toCsv(rows));
+    res.attachment(`switchboard-usage-${day(from)}-${day(to)}.csv`);
+    res.send(toCsv(await data.usage(from, to, clientId)));
   });
   router.get('/audit', async (req, res) => {
     res.json(await data.audit(withoutUndefined(parse(queries.audit, query(req)))));
   });
   router.get('/verifications', async (req, res) => {
     const q = query(req);
-    const {
-      correlator,
-      outcome,
-      limit: n,
-    } = parse(queries.verifications, {
-      correlator: q.correlator,
-      outcome: q.outcome,
-      limit: q.limit,
-    });
+    const { correlator, outcome, limit: n } = parse(queries.verifications, q);
     if (correlator !== undefined) {
       res.json(await data.verifications({ correlator, limit: n }));
       return;
     }
-    const { from, to } = parse(window(DAY_MS), { from: q.from, to: q.to });
+    const { from, to } = parse(window(DAY_MS), q);
     res.json(await data.verifications({ from, to, limit: n, ...(outcome ? { outcome } : {}) }));
   });
   router.get('/verifications/:id', async (req, res) => {
     res.json(await data.verification(req.params.id!));
   });
-  router.use((_req, res) => {
-    res.status(404).json({ error: 'not_found', message: 'no such console API' });
-  });
-  return router;
 }
 
 function requireSession(sessions: ConsoleSessions): RequestHandler {

@@ -1,61 +1,26 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Agent, fetch as undiciFetch, type RequestInit as UndiciInit } from 'undici';
-import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
-import { startAggregator, type Aggregator } from '../app.js';
-import { loadConfig } from '../config.js';
-import { silentLogger } from '../infra/logging.js';
 import { insertCalls, insertSteps, verificationSteps } from '../../test-support/console-rows.js';
-import { CONSOLE_CONTENT_SECURITY_POLICY } from './http/console-headers.js';
+import { startConsoleStack, type ConsoleStack } from '../../test-support/console-stack.js';
 
-let t: TestDatabase;
-let agg: Aggregator;
-let dataDir: string;
-let consoleDir: string;
-let token: string;
-
+// The console's data API (docs/console.md) over rows a test writes: verification_steps and
+// usage_events as the recorder and the proxy would, audit_log, clients, operators.
+let s: ConsoleStack;
 const HOUR = 3_600_000;
 const now = Date.now();
 const hourAgo = new Date(now - HOUR);
 const twoHoursAgo = new Date(now - 2 * HOUR);
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-console-'));
-  consoleDir = path.join(dataDir, 'console');
-  fs.mkdirSync(path.join(consoleDir, 'assets'), { recursive: true });
-  fs.writeFileSync(
-    path.join(consoleDir, 'index.html'),
-    '<!doctype html><script type="module" src="/console/assets/app.js"></script><div id="root"></div>',
-  );
-  fs.writeFileSync(path.join(consoleDir, 'assets', 'app.js'), 'console.log("console");');
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ADMIN_PORT: '0',
-    SWITCHBOARD_DATA_DIR: dataDir,
-    SWITCHBOARD_CONSOLE_DIR: consoleDir,
-    SWITCHBOARD_TRACE_URL: 'https://traces.example/trace/{traceId}',
-    SHUTDOWN_GRACE_MS: '100',
-    ROUTING_SYNC_INTERVAL_SECONDS: '0',
-  });
-  agg = await startAggregator(config, { logger: silentLogger, database: t.db });
-  token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+  s = await startConsoleStack();
   await seed();
 });
-afterAll(async () => {
-  await agg.stop();
-  await t.destroy();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => s.stop());
 
 /** Two clients; sandbox-a and sandbox-b verifications (one failing at the operator), calls. */
 async function seed(): Promise<void> {
-  const { knex } = t.db;
+  const { knex } = s.t.db;
   const ADMIN = { kind: 'admin', id: 'test' } as const;
-  await agg.operators.create(
+  await s.agg.operators.create(
     {
       id: 'op-a',
       name: 'Operator A',
@@ -67,8 +32,8 @@ async function seed(): Promise<void> {
     },
     ADMIN,
   );
-  await agg.routes.addRanges('op-a', ['10.0.0.0/8', '11.0.0.0/8'], {}, ADMIN);
-  await agg.routes.addPrefixes('op-a', ['+3460'], {}, ADMIN);
+  await s.agg.routes.addRanges('op-a', ['10.0.0.0/8', '11.0.0.0/8'], {}, ADMIN);
+  await s.agg.routes.addPrefixes('op-a', ['+3460'], {}, ADMIN);
   await knex('clients').insert([
     {
       id: 'client-one',
@@ -148,222 +113,12 @@ async function seed(): Promise<void> {
   ]);
 }
 
-interface Answer {
-  status: number;
-  headers: { get(name: string): string | null };
-  text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-async function call(
-  p: string,
-  init: Omit<UndiciInit, 'headers'> & { headers?: Record<string, string>; cookie?: string } = {},
-): Promise<Answer> {
-  const { cookie, ...rest } = init;
-  const headers = { ...init.headers, ...(cookie ? { cookie } : {}) };
-  const res = await undiciFetch(`${agg.adminUrl}${p}`, { redirect: 'manual', ...rest, headers });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-const cookieOf = (a: Answer) => /^(sb_console=[^;]+)/.exec(a.headers.get('set-cookie') ?? '')?.[1];
-
-async function signIn(): Promise<{ cookie: string; csrf: string }> {
-  const a = await call('/console/api/session', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
-  });
-  expect(a.status).toBe(200);
-  return { cookie: cookieOf(a)!, csrf: a.json.csrfToken };
-}
-
-async function oneTimeLink(): Promise<string> {
-  const res = await fetch(`${agg.adminUrl}/admin/v1/console/links`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { url: string; expiresAt: string };
-  expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(4 * 60_000);
-  expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
-  return body.url;
-}
-
-describe('console sign-in', () => {
-  it('signs in with the admin token: an HttpOnly, SameSite=Strict cookie on /console, and a CSRF token', async () => {
-    const a = await call('/console/api/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    });
-    expect(a.status).toBe(200);
-    expect(a.json).toEqual({ csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
-    const setCookie = a.headers.get('set-cookie')!;
-    expect(setCookie).toMatch(/^sb_console=[A-Za-z0-9_-]{43};/);
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-    expect(setCookie).toMatch(/Path=\/console/);
-    // Only a hash of the session id is stored.
-    const rows = await t.db.knex('console_sessions').select('id_hash');
-    expect(JSON.stringify(rows)).not.toContain(cookieOf(a)!.slice('sb_console='.length));
-    const again = await call('/console/api/session', { cookie: cookieOf(a)! });
-    expect(again.json).toEqual({ signedIn: true, csrfToken: a.json.csrfToken });
-  });
-
-  it('refuses a wrong token with 401 invalid_token, and no cookie', async () => {
-    const a = await call('/console/api/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: 'sbadm_wrong-wrong-wrong-wrong' }),
-    });
-    expect(a.status).toBe(401);
-    expect(a.json).toMatchObject({ error: 'invalid_token', message: expect.any(String) });
-    expect(a.headers.get('set-cookie')).toBeNull();
-    await t.db.knex('console_signin_failures').delete();
-  });
-
-  it('throttles an address after repeated failures, even for the right token (429)', async () => {
-    const dispatcher = new Agent({ localAddress: '127.0.0.9' });
-    try {
-      const attempt = (tok: string) =>
-        call('/console/api/session', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ token: tok }),
-          dispatcher,
-        });
-      for (let i = 0; i < 5; i += 1)
-        expect((await attempt(`guess-${i}-guess-guess-guess`)).status).toBe(401);
-      const blocked = await attempt(token);
-      expect(blocked.status).toBe(429);
-      expect(blocked.json).toMatchObject({ error: 'too_many_attempts' });
-      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-      // Another address is not affected.
-      expect(
-        (
-          await call('/console/api/session', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ token }),
-          })
-        ).status,
-      ).toBe(200);
-    } finally {
-      await dispatcher.close();
-    }
-  });
-
-  it('a one-time link signs in once: 303 to /console/ with the cookie, then 400', async () => {
-    const url = await oneTimeLink();
-    expect(url).toMatch(new RegExp(`^${agg.adminUrl}/console/login\\?code=[A-Za-z0-9_-]{43}$`));
-    const first = await fetch(url, { redirect: 'manual' });
-    expect(first.status).toBe(303);
-    expect(first.headers.get('location')).toBe('/console/');
-    const cookie = /^(sb_console=[^;]+)/.exec(first.headers.get('set-cookie') ?? '')![1]!;
-    expect((await call('/console/api/session', { cookie })).json).toMatchObject({ signedIn: true });
-    const second = await fetch(url, { redirect: 'manual' });
-    expect(second.status).toBe(400);
-    expect(await second.text()).toContain('this sign-in link is used or expired');
-    expect(second.headers.get('set-cookie')).toBeNull();
-  });
-
-  it('an expired one-time link is refused', async () => {
-    const url = await oneTimeLink();
-    await t.db
-      .knex('console_login_codes')
-      .whereNull('used_at')
-      .update({ expires_at: new Date(Date.now() - 1000) });
-    const res = await fetch(url, { redirect: 'manual' });
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain('used or expired');
-  });
-
-  it('creating a link needs the admin token', async () => {
-    const res = await fetch(`${agg.adminUrl}/admin/v1/console/links`, { method: 'POST' });
-    expect(res.status).toBe(401);
-  });
-
-  it('refuses the API without a session, or with an idle one (401 unauthenticated)', async () => {
-    expect((await call('/console/api/overview')).status).toBe(401);
-    expect((await call('/console/api/overview')).json).toMatchObject({ error: 'unauthenticated' });
-    const { cookie } = await signIn();
-    await t.db.knex('console_sessions').update({ last_seen_at: new Date(Date.now() - 9 * HOUR) });
-    expect((await call('/console/api/session', { cookie })).status).toBe(401);
-  });
-
-  it('refuses a change without the CSRF token (403 csrf); signs out with it (204)', async () => {
-    const { cookie, csrf } = await signIn();
-    for (const header of [{}, { 'x-csrf-token': 'not-the-token' }] as Array<
-      Record<string, string>
-    >) {
-      const refused = await call('/console/api/session', {
-        method: 'DELETE',
-        cookie,
-        headers: header,
-      });
-      expect(refused.status).toBe(403);
-      expect(refused.json).toEqual({ error: 'csrf', message: expect.any(String) });
-    }
-    const out = await call('/console/api/session', {
-      method: 'DELETE',
-      cookie,
-      headers: { 'x-csrf-token': csrf },
-    });
-    expect(out.status).toBe(204);
-    expect(out.headers.get('set-cookie')).toMatch(/sb_console=;/);
-    expect((await call('/console/api/session', { cookie })).status).toBe(401);
-  });
-});
-
-describe('console pages and headers', () => {
-  it('serves index.html for client routes and the bundle, with the strict CSP', async () => {
-    for (const p of ['/console/', '/console/overview', '/console/verifications/v-ok-1']) {
-      const a = await call(p);
-      expect(a.status).toBe(200);
-      expect(a.text).toContain('/console/assets/app.js');
-      expect(a.headers.get('content-security-policy')).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
-      expect(a.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(a.headers.get('referrer-policy')).toBe('no-referrer');
-      expect(a.headers.get('cache-control')).toBe('no-store');
-    }
-    const js = await call('/console/assets/app.js');
-    expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toMatch(/javascript/);
-    expect(js.headers.get('content-security-policy')).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
-    expect((await call('/console/assets/missing.js')).status).toBe(404);
-    const api = await call('/console/api/overview');
-    expect(api.headers.get('content-security-policy')).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
-    expect(CONSOLE_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
-    expect(CONSOLE_CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
-  });
-
-  it('answers 503 with how to build it when the bundle is missing', async () => {
-    fs.renameSync(path.join(consoleDir, 'index.html'), path.join(consoleDir, 'index.bak'));
-    try {
-      const a = await call('/console/');
-      expect(a.status).toBe(503);
-      expect(a.text).toContain(
-        'the console is not built: run `npm run build:console`'.replace(/`/g, '`'),
-      );
-    } finally {
-      fs.renameSync(path.join(consoleDir, 'index.bak'), path.join(consoleDir, 'index.html'));
-    }
-  });
-});
-
 describe('console data', () => {
   let cookie: string;
   beforeAll(async () => {
-    ({ cookie } = await signIn());
+    ({ cookie } = await s.signIn());
   });
-  const get = (p: string) => call(`/console/api${p}`, { cookie });
+  const get = (p: string) => s.call(`/console/api${p}`, { cookie });
 
   it('overview: verifications per hour and operator from the steps, calls and p50/p99 from usage', async () => {
     const a = await get('/overview?hours=24');
@@ -417,7 +172,7 @@ describe('console data', () => {
   });
 
   it('operators: status, route counts, circuit, last routing sync, scorecard', async () => {
-    await t.db.knex('routing_sync_state').insert({
+    await s.t.db.knex('routing_sync_state').insert({
       operator_id: 'op-a',
       status: 'ok',
       last_attempt_at: hourAgo,
@@ -467,7 +222,7 @@ describe('console data', () => {
   });
 
   it('apps usage as CSV, optionally one client', async () => {
-    const res = await fetch(`${agg.adminUrl}/console/api/apps/usage.csv?clientId=client-one`, {
+    const res = await fetch(`${s.agg.adminUrl}/console/api/apps/usage.csv?clientId=client-one`, {
       headers: { cookie },
     });
     expect(res.status).toBe(200);
@@ -483,7 +238,7 @@ describe('console data', () => {
   });
 
   it('audit: newest first, filtered, paged with next', async () => {
-    const { knex } = t.db;
+    const { knex } = s.t.db;
     await knex('audit_log').insert([
       {
         actor: 'admin:admin-api',
@@ -556,6 +311,9 @@ describe('console data', () => {
       ),
     ).toEqual(['v-ok-2']);
     expect((await get('/verifications?correlator=nothing')).json).toEqual({ verifications: [] });
+    // A blank filter is no filter.
+    expect((await get('/verifications?correlator=&outcome=')).json.verifications).toHaveLength(4);
+    expect((await get('/verifications?outcome=ok&outcome=error')).status).toBe(400);
     expect((await get('/verifications?from=nonsense')).status).toBe(400);
   });
 
@@ -634,7 +392,7 @@ describe('console data', () => {
     );
     for (const b of bodies) {
       expect(b.status).toBe(200);
-      expect(b.text).not.toContain(token);
+      expect(b.text).not.toContain(s.token);
       expect(b.text).not.toContain(cookie.slice('sb_console='.length));
       expect(b.text).not.toContain('sealed-secret');
       expect(b.text).not.toMatch(/\+\d{6,}/);

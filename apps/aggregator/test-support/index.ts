@@ -16,3 +16,4 @@ export * from './backend-client.js';
 export * from './operator-token.js';
 export * from './console-rows.js';
 export * from './console-stack.js';
+export * from './otlp-receiver.js';

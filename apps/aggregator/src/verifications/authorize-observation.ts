@@ -8,6 +8,7 @@ interface ProviderContext {
   oidc?: {
     route?: string;
     client?: { clientId: string };
+    entities?: { Interaction?: { uid: string; result?: { error?: unknown } } };
     params?: Record<string, unknown>;
   };
 }
@@ -53,14 +54,21 @@ export function createAuthorizeObservation(observer: VerificationObserver) {
         correlator: correlatorOf(ctx),
       });
     },
-    /** `authorization.error` on /authorize itself (not on resume: a later step said why). */
+    /**
+     * `authorization.error`: /authorize refused the request, or on resume the provider refused
+     * what the operator round-trip led to (e.g. a scope the app may not have). A resume that
+     * only carries the error our flow set was recorded at its step already.
+     */
     authorizationError(context: unknown, err: unknown): void {
       const ctx = context as ProviderContext;
       const clientId = ctx.oidc?.client?.clientId;
-      if (ctx.oidc?.route !== 'authorization' || !clientId) return;
+      const interaction = ctx.oidc?.entities?.Interaction;
+      const route = ctx.oidc?.route;
+      if (!clientId || (route !== 'authorization' && route !== 'resume')) return;
+      if (route === 'resume' && (!interaction || interaction.result?.error !== undefined)) return;
       const e = err as { error?: unknown; error_description?: unknown };
       observer.step({
-        verificationId: randomUUID(),
+        verificationId: route === 'resume' ? interaction!.uid : randomUUID(),
         step: 'authorize',
         clientId,
         startedAt: startedAt(ctx),

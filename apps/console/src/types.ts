@@ -6,7 +6,8 @@ export interface SessionInfo {
 }
 
 export interface OperatorTraffic {
-  readonly operatorId: string;
+  /** null: verifications the telco finder found no operator for. */
+  readonly operatorId: string | null;
   readonly verifications: number;
   readonly verificationsOk: number;
   readonly calls: number;

@@ -14,6 +14,9 @@ const WINDOWS = [
 ];
 
 const HOUR_MS = 3_600_000;
+
+/** How a verification that found no operator is named in charts and tables. */
+const operatorName = (id: string | null): string => id ?? 'no operator';
 /** Up to two days every hour has its bar (quiet ones too); longer periods show busy hours only. */
 const EVERY_HOUR_UP_TO = 48;
 
@@ -39,7 +42,7 @@ function perHour(
   return hours.map((hour) => {
     const row: Record<string, string | number> = { hour: formatHour(hour) };
     for (const op of operators) row[op] = 0;
-    for (const s of series) if (s.hour === hour) row[s.operatorId] = pick(s);
+    for (const s of series) if (s.hour === hour) row[operatorName(s.operatorId)] = pick(s);
     return row;
   });
 }
@@ -73,10 +76,10 @@ export function OverviewPage() {
 
 function OverviewBody({ data }: { data: Overview }) {
   const { totals } = data;
-  const operatorIds = data.operators.map((o) => o.operatorId);
+  const operatorIds = data.operators.map((o) => operatorName(o.operatorId));
   const byOperator: Series[] = operatorIds.map((id) => ({ key: id, name: id }));
   const perOperator = data.operators.map((o) => ({
-    operator: o.operatorId,
+    operator: operatorName(o.operatorId),
     verificationRate: rate(o.verificationsOk, o.verifications),
     callRate: rate(o.callsOk, o.calls),
     p50: o.p50Ms,
@@ -175,8 +178,11 @@ function OverviewBody({ data }: { data: Overview }) {
           </thead>
           <tbody>
             {data.operators.map((o) => (
-              <tr key={o.operatorId} data-testid={`overview-operator-${o.operatorId}`}>
-                <th scope="row">{o.operatorId}</th>
+              <tr
+                key={operatorName(o.operatorId)}
+                data-testid={`overview-operator-${operatorName(o.operatorId)}`}
+              >
+                <th scope="row">{operatorName(o.operatorId)}</th>
                 <td>{formatCount(o.verifications)}</td>
                 <td>{formatCount(o.verificationsOk)}</td>
                 <td>{formatRate(rate(o.verificationsOk, o.verifications))}</td>
@@ -208,7 +214,7 @@ function OverviewBody({ data }: { data: Overview }) {
             {data.series.map((s) => (
               <tr key={`${s.hour}/${s.operatorId}`}>
                 <td>{formatHour(s.hour)}</td>
-                <td>{s.operatorId}</td>
+                <td>{operatorName(s.operatorId)}</td>
                 <td>{formatCount(s.verifications)}</td>
                 <td>{formatCount(s.verificationsOk)}</td>
                 <td>{formatCount(s.calls)}</td>

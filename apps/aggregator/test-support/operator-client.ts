@@ -71,9 +71,15 @@ export async function callOperatorApi(
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
+/** A new admin token of this aggregator (admin API, console sign-in), named `label`. */
+export async function issueAdminToken(agg: Aggregator, label = 'operator tests'): Promise<string> {
+  const token = `sbadm_test_${Math.random().toString(36).slice(2)}_0123456789`;
+  await insertAdminToken(agg.database.knex, label, hashToken(token));
+  return token;
+}
+
 /** The `switchboard` CLI in-process against this aggregator's admin API. */
 export async function adminCli(agg: Aggregator) {
-  const token = `sbadm_test_${Math.random().toString(36).slice(2)}_0123456789`;
-  await insertAdminToken(agg.database.knex, 'operator tests', hashToken(token));
+  const token = await issueAdminToken(agg);
   return (...argv: string[]) => runCli({ adminUrl: agg.adminUrl, adminToken: token }, argv);
 }

@@ -19,7 +19,7 @@ export function describeBrowser(file: string): (name: string, tests: () => void)
 }
 
 /** The folder under artifacts/ where a browser test saves its screenshots (created). */
-export function artifactsDir(name: 'demo-app' | 'switchboard'): string {
+export function artifactsDir(name: 'demo-app' | 'switchboard' | 'console'): string {
   const dir = fileURLToPath(new URL(`../../../artifacts/${name}/`, import.meta.url));
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -165,14 +165,19 @@ async function simPath(
  * the aggregator: the browser goes demo app → Switchboard → operator → Switchboard → demo app.
  * 127.0.0.1/32 starts routed to sandbox-a (as `npm start` seeds it). The operator-token path is
  * set up too: both operators offer operator tokens, and the demo app's simulated phone holds
- * a SIM of each (`demoSims`).
+ * a SIM of each (`demoSims`). `aggregatorEnv` adds to the aggregator's configuration.
  */
-export async function startSwitchboardStack(): Promise<SwitchboardStack> {
+export async function startSwitchboardStack(
+  options: { aggregatorEnv?: Record<string, string> } = {},
+): Promise<SwitchboardStack> {
   const t: TestDatabase = await createTestDatabase();
   const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sb-demo-e2e-'));
   // The simulated phone's Telephony root is the aggregator's trust anchor (contract §3.5).
   const trust = await createTelephonyTrust('Demo e2e Telephony');
-  const agg = await startTestAggregator(t.db, undefined, trust.env);
+  const agg = await startTestAggregator(t.db, undefined, {
+    ...trust.env,
+    ...options.aggregatorEnv,
+  });
   const sandboxes = await startSandboxes(agg.issuer);
   await registerOperators(agg, sandboxes[0]!.url, sandboxes[1]!.url);
   // Both offer operator tokens; the SD-JWT's carrier_hint (MCC-MNC) finds them by network.

@@ -375,7 +375,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     }),
     flushUsage: async () => proxy.usage?.flush(),
     async close() {
-      authorize.stop();
+      await authorize.stop();
       await proxy.close();
       await conformance.close();
       await limits.stop();

@@ -169,9 +169,9 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
     }
     // ICM: `sub` is a pairwise pseudonym per app, never the MSISDN nor the operator's sub.
     const accountId = pairwiseSubject(deps.pairwiseSecret, flow.client_id, op.id, tokens.sub);
-    const grantId = await interactions.grantFor(flow.client_id, accountId, flow.scope);
-    await deps.grants.save({
-      grantId,
+    const grant = await interactions.draftGrant(flow.client_id, accountId, flow.scope);
+    const operatorGrant = deps.grants.seal({
+      grantId: grant.id,
       clientId: flow.client_id,
       operatorId: op.id,
       apiRoot: op.apiRoot,
@@ -180,7 +180,8 @@ export function createNestedFlow(deps: NestedFlowDeps): NestedFlow {
       expiresAt: new Date(Date.now() + tokens.expiresIn * 1000),
     });
     logger.info('operator token obtained', { clientId: flow.client_id, operatorId: op.id });
-    return interactions.signIn(flow.interaction_uid, grantId, {
+    // One write: the grant, the operator token under its id, and the app's result.
+    return interactions.signIn(flow.interaction_uid, grant, operatorGrant, {
       accountId,
       amr: tokens.amr,
       acr: tokens.acr,

@@ -2,6 +2,7 @@
 // it sends to PostgreSQL (counted on pg's Client, below knex, so every pool and every BEGIN or
 // COMMIT is one round trip), the time it waits for them, the WAL the server wrote, and a CPU
 // profile's top self-time frames.
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 
@@ -9,6 +10,8 @@ export interface ProbeSnapshot {
   /** process.cpuUsage() user + system, ms. */
   readonly cpuMs: number;
   readonly queries: number;
+  /** The rate limiter's timed reconciliation queries, not any flow's. */
+  readonly background: number;
   /** Sum of the queries' round-trip times as the aggregator sees them, ms. */
   readonly queryWaitMs: number;
   /** pg_current_wal_lsn() in bytes; undefined on PGlite. */
@@ -35,8 +38,16 @@ export function createProbe(databaseUrl: string | undefined): Probe {
   const proto = pg.Client.prototype as unknown as { query: Query };
   const original = proto.query;
   let queries = 0;
+  let background = 0;
   let queryWaitMs = 0;
   proto.query = function counted(this: unknown, ...args: unknown[]) {
+    const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+    // The shared rate limiter reconciles its counters on a timer (RATE_LIMIT_SYNC_MS), however
+    // many flows there are: counted apart, not as any flow's round trips.
+    if (sql?.includes('rate_limit_counters')) {
+      background += 1;
+      return original.apply(this, args);
+    }
     queries += 1;
     const started = performance.now();
     const done = () => {
@@ -73,7 +84,7 @@ export function createProbe(databaseUrl: string | undefined): Probe {
   return {
     async snapshot() {
       const cpu = process.cpuUsage();
-      const taken = { cpuMs: (cpu.user + cpu.system) / 1000, queries, queryWaitMs };
+      const taken = { cpuMs: (cpu.user + cpu.system) / 1000, queries, background, queryWaitMs };
       return { ...taken, walBytes: await walLsn() };
     },
     async startProfile() {
@@ -85,19 +96,42 @@ export function createProbe(databaseUrl: string | undefined): Probe {
     async stopProfile(n) {
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
+      if (process.env.BENCH_NESTED_PROFILE_OUT)
+        writeFileSync(process.env.BENCH_NESTED_PROFILE_OUT, JSON.stringify(profile));
       return summarize(profile, n);
     },
   };
 }
 
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
   samples?: number[];
   timeDeltas?: number[];
 }
 
 function summarize(profile: CpuProfile, n: number) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const inspector = new Set(
+    profile.nodes
+      .filter((n) => !n.callFrame.url && byId.get(parent.get(n.id) ?? -1)?.url === 'node:inspector')
+      .map((n) => n.id),
+  );
+  const label = (f: CallFrame) =>
+    `${f.functionName || '(anonymous)'} ${f.url ? `${where(f.url)}:${f.lineNumber + 1}` : '(native)'}`;
+  // A native frame (a binding such as writev) is named with the JavaScript that called it.
+  const name = (id: number, f: CallFrame) => {
+    const caller = f.url ? undefined : byId.get(parent.get(id) ?? -1);
+    return caller?.url ? `${label(f)} ← ${label(caller)}` : label(f);
+  };
   const frames = new Map<string, number>();
   const packages = new Map<string, number>();
   let total = 0;
@@ -105,10 +139,11 @@ function summarize(profile: CpuProfile, n: number) {
   samples.forEach((id, i) => {
     const frame = byId.get(id);
     const us = profile.timeDeltas?.[i] ?? 0;
-    if (!frame || frame.functionName === '(idle)') return;
+    // Idle time, and the profiler's own session (it runs on this thread), are not the flows'.
+    if (!frame || frame.functionName === '(idle)' || inspector.has(id)) return;
     total += us;
-    const name = `${frame.functionName || '(anonymous)'} ${where(frame.url)}:${frame.lineNumber + 1}`;
-    frames.set(name, (frames.get(name) ?? 0) + us);
+    const key = name(id, frame);
+    frames.set(key, (frames.get(key) ?? 0) + us);
     const pkg = packageOf(frame.url, frame.functionName);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
   });

@@ -43,6 +43,8 @@ interface Measured {
   /** Aggregator process, per flow. */
   cpuMs: number;
   queries: number;
+  /** The rate limiter's timed sync, per second (not per flow). */
+  backgroundPerSecond: number;
   queryWaitMs: number;
   walBytes: number | undefined;
   /** This process (sandboxes and browsers), per flow. */
@@ -191,8 +193,8 @@ function measurer(child: Child): Measure {
         p99: at(0.99),
         flows: n,
         cpuMs: (after.cpuMs - before.cpuMs) / n,
-        // The closing snapshot's own WAL query is not the flows'.
         queries: (after.queries - before.queries) / n,
+        backgroundPerSecond: (after.background - before.background) / elapsed,
         queryWaitMs: (after.queryWaitMs - before.queryWaitMs) / n,
         walBytes: wal,
         loadCpuMs: (loadCpu.user + loadCpu.system) / 1000 / n,
@@ -274,6 +276,12 @@ function report(r: Record<string, Measured>, engine: string): BenchRow[] {
       '≤ 2.5',
     ),
     row('database round trips per nested flow', nested8.queries, 'queries', 'c=8', '≤ 10'),
+    row(
+      'rate-limiter sync round trips (c=8)',
+      nested8.backgroundPerSecond,
+      'queries/s',
+      'timed, not per flow',
+    ),
   );
   return rows;
 }

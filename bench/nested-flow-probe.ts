@@ -10,7 +10,7 @@ export interface ProbeSnapshot {
   /** process.cpuUsage() user + system, ms. */
   readonly cpuMs: number;
   readonly queries: number;
-  /** The rate limiter's timed reconciliation queries, not any flow's. */
+  /** Timed batch queries (rate limiter, operator-leg scorecard), not any flow's. */
   readonly background: number;
   /** Sum of the queries' round-trip times as the aggregator sees them, ms. */
   readonly queryWaitMs: number;
@@ -42,9 +42,10 @@ export function createProbe(databaseUrl: string | undefined): Probe {
   let queryWaitMs = 0;
   proto.query = function counted(this: unknown, ...args: unknown[]) {
     const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-    // The shared rate limiter reconciles its counters on a timer (RATE_LIMIT_SYNC_MS), however
-    // many flows there are: counted apart, not as any flow's round trips.
-    if (sql?.includes('rate_limit_counters')) {
+    // Timed batches, however many flows there are: the shared rate limiter's reconciliation
+    // (RATE_LIMIT_SYNC_MS) and the operator-leg scorecard's (one insert a second). Counted
+    // apart, not as any flow's round trips.
+    if (sql && /rate_limit_counters|operator_leg_events/.test(sql)) {
       background += 1;
       return original.apply(this, args);
     }

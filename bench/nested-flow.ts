@@ -43,7 +43,7 @@ interface Measured {
   /** Aggregator process, per flow. */
   cpuMs: number;
   queries: number;
-  /** The rate limiter's timed sync, per second (not per flow). */
+  /** Timed batches (rate limiter, operator-leg scorecard), per second (not per flow). */
   backgroundPerSecond: number;
   queryWaitMs: number;
   walBytes: number | undefined;
@@ -277,7 +277,7 @@ function report(r: Record<string, Measured>, engine: string): BenchRow[] {
     ),
     row('database round trips per nested flow', nested8.queries, 'queries', 'c=8', '≤ 10'),
     row(
-      'rate-limiter sync round trips (c=8)',
+      'timed batch round trips: rate limiter, leg scorecard (c=8)',
       nested8.backgroundPerSecond,
       'queries/s',
       'timed, not per flow',

@@ -6,6 +6,7 @@ import {
   registerOperators,
   startTestAggregator,
 } from '@switchboard/aggregator/test-support/core-fixture';
+import { createFlowStatePools } from '../apps/aggregator/src/authorize/store/ephemeral-pool.js';
 import { createOidcModelStore } from '../apps/aggregator/src/authorize/store/oidc-model-store.js';
 import { startAnchor } from './nested-flow-anchor.js';
 import { createProbe } from './nested-flow-probe.js';
@@ -29,7 +30,9 @@ const url = process.env.BENCH_NESTED_DATABASE_URL ?? 'pglite:memory';
 const probe = createProbe(url);
 const database = await createDatabase(url, { poolMax: 10 });
 const agg = await startTestAggregator(database);
-const anchor = await startAnchor(createOidcModelStore(database.knex));
+// The anchor's store is built as authorize builds its own: the same pools and durability.
+const anchorPools = createFlowStatePools(database.knex);
+const anchor = await startAnchor(createOidcModelStore(anchorPools));
 const send = (message: unknown) => process.send!(message);
 send({ kind: 'started', issuer: agg.issuer, publicUrl: agg.publicUrl, anchor: anchor.issuer });
 
@@ -46,6 +49,7 @@ async function answer(req: ProbeRequest): Promise<unknown> {
       return probe.stopProfile(10);
     case 'stop':
       await anchor.close();
+      await anchorPools.close();
       await agg.stop();
       await database.close();
       setImmediate(() => process.exit(0));

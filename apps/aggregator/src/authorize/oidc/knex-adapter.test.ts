@@ -15,7 +15,7 @@ function failingStore(err: () => Error): OidcModelStore {
   return {
     upsert: fail,
     find: fail,
-    findAndConsume: fail,
+    findCode: fail,
     findInteraction: fail,
     findGrant: fail,
     spendOnce: fail,
@@ -97,9 +97,9 @@ function memoryStore() {
       const row = 'id' in where ? rows.get(`${model}/${where.id}`) : undefined;
       return row && { payload: row.payload, consumedAt: row.consumedAt };
     },
-    async findAndConsume(model, id) {
-      const row = rows.get(`${model}/${id}`);
-      const found = row && { payload: row.payload, consumedAt: row.consumedAt };
+    async findCode(id) {
+      const row = rows.get(`AuthorizationCode/${id}`);
+      const found = row && { payload: row.payload, consumedAt: row.consumedAt, grant: undefined };
       if (row) row.consumedAt ??= 1;
       return found;
     },

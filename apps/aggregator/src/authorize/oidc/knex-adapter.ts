@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import type { OperatorGrantRow } from '../store/operator-grant-store.js';
-import type { OidcModelRecord, OidcModelStore } from '../store/oidc-model-store.js';
+import type { GrantRecord, OidcModelRecord, OidcModelStore } from '../store/oidc-model-store.js';
 
 type Payload = Record<string, unknown>;
 
@@ -39,6 +39,11 @@ const UNSTORED_MODELS = new Set(['Session']);
 
 /** Interactions finished here and deleted as they were read (resume), so not deleted again. */
 const CLAIMED_MAX = 1_000;
+/**
+ * Grants read with their code at the token endpoint, which asks for the Grant right after:
+ * taken by that find, within the same request (older entries are read again).
+ */
+const READ_AHEAD_MS = 10_000;
 
 /**
  * Models whose id is a bearer credential (the authorization code itself) and which are only
@@ -76,9 +81,22 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
   };
 
   const claimed = new Set<string>();
+  const readAhead = new Map<string, { grant: GrantRecord; at: number }>();
+  const loaded = (id: string, grant: GrantRecord) => {
+    if (grant.operatorGrant) deps.grantLoaded?.(id, grant.operatorGrant);
+    return grant;
+  };
   const find = (model: string, id: string): Promise<OidcModelRecord | undefined> => {
-    // Codes are single use: found and consumed at once at the token endpoint, their only use.
-    if (model === 'AuthorizationCode') return store.findAndConsume(model, id);
+    // Codes are single use: found and consumed at once at the token endpoint, their only use,
+    // which reads the code's Grant next.
+    if (model === 'AuthorizationCode')
+      return store.findCode(id).then((code) => {
+        if (code?.grant) {
+          if (readAhead.size >= CLAIMED_MAX) readAhead.clear();
+          readAhead.set(code.grant.id, { grant: code.grant, at: Date.now() });
+        }
+        return code;
+      });
     if (model === 'Interaction')
       return store.findInteraction(id).then((found) => {
         if (found?.claimed) {
@@ -87,11 +105,13 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
         }
         return found;
       });
-    if (model === 'Grant')
-      return store.findGrant(id).then((found) => {
-        if (found?.operatorGrant) deps.grantLoaded?.(id, found.operatorGrant);
-        return found;
-      });
+    if (model === 'Grant') {
+      const ahead = readAhead.get(id);
+      readAhead.delete(id);
+      if (ahead && Date.now() - ahead.at < READ_AHEAD_MS)
+        return Promise.resolve(loaded(id, ahead.grant));
+      return store.findGrant(id).then((found) => found && loaded(id, found));
+    }
     return store.find(model, { id });
   };
 
@@ -136,11 +156,13 @@ export function createAdapterClass(deps: AdapterDeps): new (model: string) => Oi
     }
 
     async destroy(id: string) {
+      if (this.model === 'Grant') readAhead.delete(id);
       if (this.unstored || (this.model === 'Interaction' && claimed.delete(id))) return;
       return guard(() => store.destroy(this.model, this.key(id)));
     }
 
     revokeByGrantId(grantId: string) {
+      readAhead.delete(grantId);
       return guard(() => store.revokeByGrantId(this.model, grantId));
     }
   };

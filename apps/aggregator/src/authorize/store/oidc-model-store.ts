@@ -37,14 +37,25 @@ const FIND = {
   user_code: `SELECT payload, consumed_at FROM oidc_models
     WHERE model = ? AND user_code = ? AND ${LIVE} LIMIT 1`,
 };
-/** Marks the row consumed and returns it with the time of any earlier consumption. */
-const FIND_AND_CONSUME = `
+/**
+ * An authorization code, marked consumed as it is read (with the time of any earlier use), and
+ * the Grant it names with that grant's operator grant: the token endpoint's reads in one trip.
+ */
+const FIND_CODE = `
   WITH before AS (
-    SELECT consumed_at FROM oidc_models WHERE model = ? AND id = ? AND ${LIVE} FOR UPDATE
+    SELECT consumed_at FROM oidc_models
+    WHERE model = 'AuthorizationCode' AND id = ? AND ${LIVE} FOR UPDATE
+  ), code AS (
+    UPDATE oidc_models m SET consumed_at = COALESCE(m.consumed_at, now()) FROM before
+    WHERE m.model = 'AuthorizationCode' AND m.id = ?
+    RETURNING m.payload, before.consumed_at, m.grant_id
   )
-  UPDATE oidc_models m SET consumed_at = COALESCE(m.consumed_at, now()) FROM before
-  WHERE m.model = ? AND m.id = ?
-  RETURNING m.payload, before.consumed_at`;
+  SELECT code.payload, code.consumed_at, g.id AS grant_id, g.payload AS grant_payload,
+    to_jsonb(o) AS operator_grant
+  FROM code
+  LEFT JOIN oidc_models g ON g.model = 'Grant' AND g.id = code.grant_id
+    AND (g.expires_at IS NULL OR g.expires_at > now())
+  LEFT JOIN operator_grants o ON o.grant_id = g.id`;
 /** A finished interaction (one with a result) is deleted as it is read: resume is its last use. */
 const FIND_INTERACTION = `
   WITH finished AS (
@@ -128,14 +139,31 @@ export async function findOidcModel(
   return record(rows<Row>(await knex.raw(FIND[key], [model, value]))[0]);
 }
 
+/** A code found by the token endpoint, with the grant it names (when that still lives). */
+export interface CodeRecord extends OidcModelRecord {
+  grant: (GrantRecord & { id: string }) | undefined;
+}
+
 /** Single use in one round trip: found and marked consumed; `consumedAt` is the earlier use. */
-export async function findAndConsumeOidcModel(
-  knex: Knex,
-  model: string,
-  id: string,
-): Promise<OidcModelRecord | undefined> {
+export async function findCode(knex: Knex, id: string): Promise<CodeRecord | undefined> {
   if (!isStorableText(id)) return undefined;
-  return record(rows<Row>(await knex.raw(FIND_AND_CONSUME, [model, id, model, id]))[0]);
+  type CodeRow = Row & {
+    grant_id: string | null;
+    grant_payload: Record<string, unknown> | null;
+    operator_grant: OperatorGrantRow | null;
+  };
+  const row = rows<CodeRow>(await knex.raw(FIND_CODE, [id, id]))[0];
+  if (!row) return undefined;
+  const grant =
+    row.grant_id && row.grant_payload
+      ? {
+          id: row.grant_id,
+          payload: row.grant_payload,
+          consumedAt: undefined,
+          operatorGrant: row.operator_grant ?? undefined,
+        }
+      : undefined;
+  return { ...record(row)!, grant };
 }
 
 /** An interaction; a finished one is deleted as it is read (`claimed`). */
@@ -248,7 +276,7 @@ export async function deleteExpiredFlowState(knex: Knex): Promise<void> {
 export interface OidcModelStore {
   upsert(model: string, id: string, payload: Record<string, unknown>, ttl?: number): Promise<void>;
   find(model: string, where: Where): Promise<OidcModelRecord | undefined>;
-  findAndConsume(model: string, id: string): Promise<OidcModelRecord | undefined>;
+  findCode(id: string): Promise<CodeRecord | undefined>;
   findInteraction(id: string): Promise<(OidcModelRecord & { claimed: boolean }) | undefined>;
   findGrant(id: string): Promise<GrantRecord | undefined>;
   spendOnce(
@@ -270,7 +298,7 @@ export function createOidcModelStore(pools: Knex | FlowStatePools): OidcModelSto
   return {
     upsert: (model, id, payload, ttl) => upsertOidcModel(w, model, id, payload, ttl),
     find: (model, where) => findOidcModel(knex, model, where),
-    findAndConsume: (model, id) => findAndConsumeOidcModel(w, model, id),
+    findCode: (id) => findCode(w, id),
     findInteraction: (id) => findInteraction(w, id),
     findGrant: (id) => findGrant(knex, id),
     spendOnce: (model, id, payload, ttl) => spendOnce(w, model, id, payload, ttl),

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { isStorableText } from '@switchboard/db';
 import type { OperatorGrantRow } from './operator-grant-store.js';
+import { runStatement } from './static-sql.js';
 
 /** Rows of the `oidc_models` table: one per oidc-provider model instance. */
 export interface OidcModelRecord {
@@ -108,7 +109,6 @@ const record = (row: Row | undefined): OidcModelRecord | undefined =>
       ? Math.floor(new Date(row.consumed_at).getTime() / 1000)
       : undefined,
   };
-const rows = <T>(result: { rows: T[] }) => result.rows;
 
 export async function upsertOidcModel(
   knex: Knex,
@@ -118,7 +118,7 @@ export async function upsertOidcModel(
   expiresInSeconds: number | undefined,
 ): Promise<void> {
   const text = (key: string) => (typeof payload[key] === 'string' ? payload[key] : null);
-  await knex.raw(UPSERT, [
+  await runStatement(knex, UPSERT, [
     model,
     id,
     JSON.stringify(payload),
@@ -136,7 +136,7 @@ export async function findOidcModel(
 ): Promise<OidcModelRecord | undefined> {
   const [key, value] = Object.entries(where)[0] as [keyof typeof FIND, string];
   if (!isStorableText(value)) return undefined;
-  return record(rows<Row>(await knex.raw(FIND[key], [model, value]))[0]);
+  return record((await runStatement<Row>(knex, FIND[key], [model, value]))[0]);
 }
 
 /** A code found by the token endpoint, with the grant it names (when that still lives). */
@@ -152,7 +152,7 @@ export async function findCode(knex: Knex, id: string): Promise<CodeRecord | und
     grant_payload: Record<string, unknown> | null;
     operator_grant: OperatorGrantRow | null;
   };
-  const row = rows<CodeRow>(await knex.raw(FIND_CODE, [id, id]))[0];
+  const row = (await runStatement<CodeRow>(knex, FIND_CODE, [id, id]))[0];
   if (!row) return undefined;
   const grant =
     row.grant_id && row.grant_payload
@@ -172,14 +172,14 @@ export async function findInteraction(
   id: string,
 ): Promise<(OidcModelRecord & { claimed: boolean }) | undefined> {
   if (!isStorableText(id)) return undefined;
-  const row = rows<Row & { claimed: boolean }>(await knex.raw(FIND_INTERACTION, [id, id]))[0];
+  const row = (await runStatement<Row & { claimed: boolean }>(knex, FIND_INTERACTION, [id, id]))[0];
   return row && { ...record(row)!, claimed: row.claimed };
 }
 
 export async function findGrant(knex: Knex, id: string): Promise<GrantRecord | undefined> {
   if (!isStorableText(id)) return undefined;
   type GrantRow = Row & { operator_grant: OperatorGrantRow | null };
-  const row = rows<GrantRow>(await knex.raw(FIND_GRANT, [id]))[0];
+  const row = (await runStatement<GrantRow>(knex, FIND_GRANT, [id]))[0];
   return row && { ...record(row)!, operatorGrant: row.operator_grant ?? undefined };
 }
 
@@ -192,7 +192,7 @@ export async function spendOnce(
   expiresInSeconds: number,
 ): Promise<boolean> {
   const args = [model, id, JSON.stringify(payload), expiry(Math.max(expiresInSeconds, 1))];
-  return rows(await knex.raw(SPEND_ONCE, args)).length === 1;
+  return (await runStatement(knex, SPEND_ONCE, args)).length === 1;
 }
 
 /** Sets an interaction's result; its `returnTo`, or undefined when it has expired. */
@@ -201,9 +201,10 @@ export async function setInteractionResult(
   uid: string,
   result: Record<string, unknown>,
 ): Promise<string | undefined> {
-  const found = rows<{ return_to: string }>(
-    await knex.raw(SET_RESULT, [JSON.stringify(result), uid]),
-  );
+  const found = await runStatement<{ return_to: string }>(knex, SET_RESULT, [
+    JSON.stringify(result),
+    uid,
+  ]);
   return found[0]?.return_to;
 }
 
@@ -220,22 +221,20 @@ export async function completeOperatorLeg(
   leg: CompletedLeg,
 ): Promise<string | undefined> {
   const g = leg.operatorGrant;
-  const found = rows<{ return_to: string }>(
-    await knex.raw(COMPLETE_LEG, [
-      leg.grant.id,
-      JSON.stringify(leg.grant.payload),
-      leg.grant.expiresAt,
-      g.grant_id,
-      g.client_id,
-      g.operator_id,
-      g.api_root,
-      g.scope,
-      g.access_token_enc,
-      g.expires_at,
-      JSON.stringify(leg.result),
-      leg.interactionUid,
-    ]),
-  );
+  const found = await runStatement<{ return_to: string }>(knex, COMPLETE_LEG, [
+    leg.grant.id,
+    JSON.stringify(leg.grant.payload),
+    leg.grant.expiresAt,
+    g.grant_id,
+    g.client_id,
+    g.operator_id,
+    g.api_root,
+    g.scope,
+    g.access_token_enc,
+    g.expires_at,
+    JSON.stringify(leg.result),
+    leg.interactionUid,
+  ]);
   return found[0]?.return_to;
 }
 

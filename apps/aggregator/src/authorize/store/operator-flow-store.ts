@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isStorableText } from '@switchboard/db';
+import { runStatement } from './static-sql.js';
 
 /** An operator authorization in flight (seed Annex steps 5–13), keyed by our `state`. */
 export interface OperatorFlowRow {
@@ -20,7 +21,7 @@ export interface OperatorFlowRow {
  * one (its state, binding and PKCE), so reloading the interaction adds no rows.
  */
 export async function saveOperatorFlow(knex: Knex, row: OperatorFlowRow): Promise<void> {
-  await knex.raw(SAVE, [
+  await runStatement(knex, SAVE, [
     row.state,
     row.interaction_uid,
     row.client_id,
@@ -50,6 +51,5 @@ export async function takeOperatorFlow(
   state: string,
 ): Promise<OperatorFlowRow | undefined> {
   if (!isStorableText(state)) return undefined;
-  const { rows } = (await knex.raw(TAKE, [state])) as { rows: OperatorFlowRow[] };
-  return rows[0];
+  return (await runStatement<OperatorFlowRow>(knex, TAKE, [state]))[0];
 }

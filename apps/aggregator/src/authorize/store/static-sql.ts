@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 interface PooledPg {
-  query(query: { text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 interface KnexClient {
@@ -10,24 +10,29 @@ interface KnexClient {
   releaseConnection(connection: PooledPg): Promise<unknown>;
 }
 
-const numbered = new Map<string, string>();
+const prepared = new Map<string, { name: string; text: string }>();
 
-/** `?` placeholders as pg's `$1…$n`, once per statement (these statements hold no other `?`). */
-function pgText(sql: string): string {
-  let text = numbered.get(sql);
-  if (!text) {
+/**
+ * The statement as pg runs it: `?` placeholders numbered `$1…$n` (these statements hold no other
+ * `?`), and a name, so each connection parses and plans it once and then only binds values.
+ */
+function pgStatement(sql: string): { name: string; text: string } {
+  let statement = prepared.get(sql);
+  if (!statement) {
     let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    numbered.set(sql, text);
+    const text = sql.replace(/\?/g, () => `$${++n}`);
+    statement = { name: `switchboard_flow_${prepared.size + 1}`, text };
+    prepared.set(sql, statement);
   }
-  return text;
+  return statement;
 }
 
 /**
  * Runs one of the flow's fixed statements. On PostgreSQL it goes straight to a pooled pg
- * connection: knex.raw re-parses the SQL and its bindings on every call, which the nested-flow
- * profile showed as 7% of the aggregator's CPU for statements that never change. On PGlite it
- * goes through knex.raw. Same pool, same acquire timeout, same pg errors either way.
+ * connection as a named (prepared) statement: knex.raw re-parses the SQL and its bindings on
+ * every call, which the nested-flow profile showed as 7% of the aggregator's CPU for statements
+ * that never change, and the server parsed and planned each one again. On PGlite it goes through
+ * knex.raw. Same pool, same acquire timeout, same pg errors either way.
  */
 export async function runStatement<T>(knex: Knex, sql: string, values: unknown[]): Promise<T[]> {
   const client = knex.client as KnexClient;
@@ -35,7 +40,7 @@ export async function runStatement<T>(knex: Knex, sql: string, values: unknown[]
     return ((await knex.raw(sql, values as Knex.RawBinding[])) as { rows: T[] }).rows;
   const connection = await client.acquireConnection();
   try {
-    return (await connection.query({ text: pgText(sql), values })).rows as T[];
+    return (await connection.query({ ...pgStatement(sql), values })).rows as T[];
   } finally {
     await client.releaseConnection(connection);
   }

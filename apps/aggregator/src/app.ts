@@ -414,7 +414,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     flushUsage: async () => proxy.usage?.flush(),
     flushVerifications: () => observed.flush(),
     async close() {
-      authorize.stop();
+      await authorize.stop();
       await proxy.close();
       await observed.close();
       await conformance.close();

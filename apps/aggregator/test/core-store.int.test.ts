@@ -3,6 +3,7 @@ import { createSecretBox } from '@switchboard/tokens';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/test-support';
 import { createAdapterClass } from '../src/authorize/oidc/knex-adapter.js';
 import { createOperatorGrants } from '../src/authorize/operator-grants.js';
+import { createFlowStatePools } from '../src/authorize/store/ephemeral-pool.js';
 import { spendAccessToken } from '../src/proxy/store/access-token-use-store.js';
 import {
   createOidcModelStore,
@@ -36,6 +37,50 @@ describe('aggregator core storage', () => {
     await deleteExpiredFlowState(t.db.knex);
     expect(await t.db.knex('oidc_models').where({ id: 'c2' }).first()).toBeUndefined();
     expect(await new Adapter('Client').find('known')).toEqual({ client_id: 'known' });
+  });
+
+  it("runs the nested flow's combined statements: one write per step, reads carried", async () => {
+    const pools = createFlowStatePools(t.db.knex);
+    try {
+      const store = createOidcModelStore(pools);
+      const expiresAt = new Date(Date.now() + 60_000);
+      await store.upsert('Interaction', 'i-9', { jti: 'i-9', returnTo: 'https://sb/auth/i-9' }, 60);
+      const returnTo = await store.completeOperatorLeg({
+        grant: { id: 'g-9', payload: { jti: 'g-9', kind: 'Grant' }, expiresAt },
+        operatorGrant: {
+          grant_id: 'g-9',
+          client_id: 'sb-client',
+          operator_id: 'sandbox-a',
+          api_root: 'http://sandbox-a.test',
+          scope: 'openid',
+          access_token_enc: 'sealed-token',
+          expires_at: expiresAt,
+        },
+        interactionUid: 'i-9',
+        result: { consent: { grantId: 'g-9' } },
+      });
+      expect(returnTo).toBe('https://sb/auth/i-9');
+      // A finished interaction is deleted as resume reads it: a second resume finds nothing.
+      expect(await store.findInteraction('i-9')).toMatchObject({
+        claimed: true,
+        payload: { result: { consent: { grantId: 'g-9' } } },
+      });
+      expect(await store.findInteraction('i-9')).toBeUndefined();
+      await store.upsert('AuthorizationCode', 'c-9', { grantId: 'g-9' }, 60);
+      const code = await store.findCode('c-9');
+      expect(code?.consumedAt).toBeUndefined();
+      expect(code?.grant).toMatchObject({
+        id: 'g-9',
+        payload: { kind: 'Grant' },
+        operatorGrant: { client_id: 'sb-client', access_token_enc: 'sealed-token' },
+      });
+      expect((await store.findCode('c-9'))?.consumedAt).toEqual(expect.any(Number));
+      expect(await store.spendOnce('ReplayDetection', 'r-9', { iss: 'x' }, 60)).toBe(true);
+      expect(await store.spendOnce('ReplayDetection', 'r-9', { iss: 'x' }, 60)).toBe(false);
+      expect(await store.setInteractionResult('gone', { error: 'access_denied' })).toBeUndefined();
+    } finally {
+      await pools.close();
+    }
   });
 
   it('keeps the operator token sealed at rest, bound to its grant', async () => {

@@ -35,6 +35,7 @@ import type { AuthorizationGateway } from './oidc/interaction-gateway.js';
 import { loadOidcProvider } from './oidc/oidc-provider-module.js';
 import { createOperatorGrants } from './operator-grants.js';
 import { spendAssertionId } from './store/backchannel-store.js';
+import { createFlowStatePools } from './store/ephemeral-pool.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 import { timedOperatorClient, type OperatorLegSink } from './flow/operator-leg-timing.js';
@@ -86,7 +87,8 @@ export interface Authorize {
   operatorMachineToken(op: Operator): Promise<{ accessToken: string; expiresIn: number }>;
   /** What an operator's discovery document offers for the backend flows (CIBA, JWT-bearer). */
   backendCapabilities(operatorId: string): Promise<BackendCapabilities>;
-  stop(): void;
+  /** Stops the cleanup timer and closes the ephemeral-write pool. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -117,6 +119,7 @@ const OPERATOR_FLOW_TTL = 600;
  */
 export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
   const { knex, issuer, logger, limits } = deps;
+  const pools = createFlowStatePools(knex);
   const grants = createOperatorGrants({ knex, secretBox: deps.secretBox });
   const operator = ttlCached(OPERATOR_TTL_MS, (id) => deps.operators.get(id));
   const operatorClient = createOperatorClient({
@@ -155,7 +158,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     audience,
     signingJwk: deps.secrets.signingJwk,
     cookieKeys: deps.secrets.cookieKeys,
-    store: createOidcModelStore(knex),
+    store: createOidcModelStore(pools),
     clientMetadata: deps.clientMetadata,
     allowedApiScopes: deps.allowedApiScopes,
     tokenKeyring: deps.tokenKeyring,
@@ -199,7 +202,10 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     finder: deps.finder,
     operator,
     operatorClient: deps.legs ? timedOperatorClient(operatorClient, deps.legs) : operatorClient,
-    flows: { save: (row) => saveOperatorFlow(knex, row), take: (s) => takeOperatorFlow(knex, s) },
+    flows: {
+      save: (row) => saveOperatorFlow(pools.ephemeral, row),
+      take: (s) => takeOperatorFlow(pools.ephemeral, s),
+    },
     grants,
     interactions: oidc.interactions,
     pairwiseSecret: deps.secrets.pairwiseSecret,
@@ -245,6 +251,9 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     operatorMachineToken: (op) => operatorClient.backend.clientCredentials(op),
     backendCapabilities: async (operatorId) =>
       operatorClient.backend.capabilities(await deps.operators.get(operatorId)),
-    stop: () => clearInterval(timer),
+    async stop() {
+      clearInterval(timer);
+      await pools.close();
+    },
   };
 }

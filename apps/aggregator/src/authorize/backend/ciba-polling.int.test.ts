@@ -68,7 +68,7 @@ function poller() {
     operator: async () => OP,
     backend,
     secretBox,
-    grants: { save: async () => {}, find: async () => undefined, remove: async () => {} },
+    grants: { save: async () => {} },
     grantFor: async () => 'grant-1',
     pairwiseSecret: Buffer.alloc(32),
     minIntervalSeconds: 1,

@@ -33,7 +33,7 @@ export interface CibaDeps {
   readonly operator: (id: string) => Promise<Operator>;
   readonly backend: OperatorBackendClient;
   readonly secretBox: SecretBox;
-  readonly grants: OperatorGrants;
+  readonly grants: Pick<OperatorGrants, 'save'>;
   readonly grantFor: (clientId: string, accountId: string, scope: string) => Promise<string>;
   readonly pairwiseSecret: Buffer;
   /** Seconds: Switchboard never polls an operator faster, whatever it says. */

@@ -55,13 +55,15 @@ function world() {
         return row;
       },
     },
-    grants: { save: async () => {} } as unknown as OperatorGrants,
+    grants: {
+      seal: (g: { grantId: string }) => ({ grant_id: g.grantId }),
+    } as unknown as OperatorGrants,
     interactions: {
       fail: async (uid: string, error: string, description: string) => {
         failures.push({ uid, error, description });
         return `https://sb.example/auth/${uid}`;
       },
-      grantFor: async () => 'grant-1',
+      draftGrant: async () => ({ id: 'grant-1', payload: {}, expiresAt: new Date() }),
       signIn: async (uid: string) => `https://sb.example/auth/${uid}`,
     } as unknown as AuthorizationGateway,
     pairwiseSecret: Buffer.alloc(32),

@@ -5,7 +5,11 @@ import type { Logger } from '@switchboard/telco-finder';
 import type { OperatorGrant, OperatorGrants } from '../operator-grants.js';
 import type { OidcModelStore } from '../store/oidc-model-store.js';
 import { createAggregatorPolicy } from './aggregator-policy.js';
-import { createInteractionGateway, type AuthorizationGateway } from './interaction-gateway.js';
+import {
+  CARRIED_GRANT,
+  createInteractionGateway,
+  type AuthorizationGateway,
+} from './interaction-gateway.js';
 import type { createCiba } from '../backend/ciba.js';
 import { CIBA_GRANT } from '../grant-types.js';
 import { backendDiscovery } from './backend-discovery.js';
@@ -22,7 +26,9 @@ import { pairwiseDiscovery } from './pairwise-discovery.js';
 import {
   builtInGrantHandler,
   loadOidcProvider,
+  replaceReplayDetection,
   type OidcContext,
+  type OidcProvider,
   type OidcProviderModule,
   type OidcToken,
 } from './oidc-provider-module.js';
@@ -112,6 +118,12 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
     new Set(['auth_req_id']),
   );
   logProviderEvents(provider, deps.logger);
+  const unavailable = temporarilyUnavailable(oidc);
+  replaceReplayDetection(provider, (id, payload, ttl) =>
+    deps.store.spendOnce('ReplayDetection', id, payload, ttl).catch((err: unknown) => {
+      throw isDatabaseUnavailable(err) ? unavailable(err) : err;
+    }),
+  );
   const onGrantRevoked = deps.onGrantRevoked;
   if (onGrantRevoked)
     provider.on('grant.revoked', (_ctx: unknown, grantId: unknown) => {
@@ -128,7 +140,7 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
     });
   return {
     handler: provider.callback(),
-    interactions: createInteractionGateway(provider, deps.audience),
+    interactions: createInteractionGateway(provider, deps.audience, deps.store),
   };
 }
 
@@ -159,6 +171,7 @@ function configuration(
       store: deps.store,
       clientMetadata: deps.clientMetadata,
       unavailable,
+      grantLoaded: (grantId, row) => deps.operatorGrants.preload(grantId, row),
     }),
     clientAuthMethods: deps.strictProfile
       ? ['private_key_jwt']
@@ -241,6 +254,17 @@ function hooks(
     // scope here (overriding it would list refresh_token in discovery). API tokens outlive the
     // browser session they came from.
     expiresWithSession: async () => false,
+    // Only the grant the interaction result names (sessions are not stored, knex-adapter.ts),
+    // built from the copy the result carries (interaction-gateway.ts) instead of read again.
+    loadExistingGrant: async (ctx: OidcContext & { oidc: { provider: OidcProvider } }) => {
+      const result = ctx.oidc.result as
+        { consent?: { grantId?: string }; [CARRIED_GRANT]?: Record<string, unknown> } | undefined;
+      const grantId = result?.consent?.grantId;
+      if (!grantId) return undefined;
+      const carried = result[CARRIED_GRANT];
+      if (carried?.jti === grantId) return ctx.oidc.provider.Grant.instantiate(carried);
+      return ctx.oidc.provider.Grant.find(grantId);
+    },
     // Annex step 19: the AggregatorAccessToken carries the operator token and the routing.
     extraTokenClaims: async (ctx: object, token: OidcToken) => {
       if (token.kind === 'ClientCredentials')

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OidcProvider } from './oidc-provider-module.js';
+import type { OidcModelStore } from '../store/oidc-model-store.js';
+import type { OperatorGrantRow } from '../store/operator-grant-store.js';
+import type { OidcGrant, OidcProvider } from './oidc-provider-module.js';
 
 /** A paused authorization request of an app, as the nested flow needs it. */
 export interface PendingAuthorization {
@@ -20,18 +22,36 @@ export interface SignedIn {
   readonly scope: string;
 }
 
+/** An aggregator Grant built but not yet stored: its id, stored form and expiry. */
+export interface GrantDraft {
+  readonly id: string;
+  readonly payload: Record<string, unknown>;
+  readonly expiresAt: Date;
+}
+
+/**
+ * The key of an interaction result that carries the Grant it names, so resume builds the Grant
+ * from the result instead of reading it back (create-oidc-provider.ts, loadExistingGrant).
+ */
+export const CARRIED_GRANT = 'switchboardGrant';
+
 /**
  * Port for the flow onto oidc-provider's interaction API. The operator callback arrives
  * without the `_interaction` cookie (its path is the interaction's), so the outcome is
- * recorded on the Interaction found by uid, as `interactionResult` would.
+ * written on the Interaction row by uid, as `interactionResult` would, without reading it.
  */
-export function createInteractionGateway(provider: OidcProvider, resource: string) {
-  async function finish(uid: string, result: Record<string, unknown>) {
-    const interaction = await provider.Interaction.find(uid);
-    if (!interaction) return undefined;
-    interaction.result = result;
-    await interaction.save(Math.max(interaction.exp - Math.floor(Date.now() / 1000), 1));
-    return interaction.returnTo;
+export function createInteractionGateway(
+  provider: OidcProvider,
+  resource: string,
+  store: Pick<OidcModelStore, 'setInteractionResult' | 'completeOperatorLeg'>,
+) {
+  function newGrant(clientId: string, accountId: string, scope: string): OidcGrant {
+    const grant = new provider.Grant({ accountId, clientId });
+    const words = scope.split(' ').filter(Boolean);
+    if (words.includes('openid')) grant.addOIDCScope('openid');
+    const resourceScopes = words.filter((s) => s !== 'openid').join(' ');
+    if (resourceScopes) grant.addResourceScope(resource, resourceScopes);
+    return grant;
   }
 
   return {
@@ -47,33 +67,41 @@ export function createInteractionGateway(provider: OidcProvider, resource: strin
         loginHintSigned: interaction.trusted?.includes('login_hint') ?? false,
       };
     },
-    /** Creates the grant first so the operator token can be stored under its id. */
-    async grantFor(
+    /** Creates the grant first so the operator token can be stored under its id (CIBA). */
+    grantFor: (clientId: string, accountId: string, scope: string): Promise<string> =>
+      newGrant(clientId, accountId, scope).save(),
+    /** The grant the nested flow stores with the operator token and the result, at once. */
+    async draftGrant(
       clientId: string,
       accountId: string,
       scope: string,
       id?: string,
-    ): Promise<string> {
+    ): Promise<GrantDraft> {
+      const grant = newGrant(clientId, accountId, scope);
       // `id`: the verification id (the interaction uid), carried to the token's `vid` claim.
-      const grant = new provider.Grant({ accountId, clientId, ...(id ? { jti: id } : {}) });
-      const words = scope.split(' ').filter(Boolean);
-      if (words.includes('openid')) grant.addOIDCScope('openid');
-      const resourceScopes = words.filter((s) => s !== 'openid').join(' ');
-      if (resourceScopes) grant.addResourceScope(resource, resourceScopes);
-      return grant.save();
+      grant.jti = id ?? grant.generateTokenId();
+      const { payload } = await grant.getValueAndPayload();
+      return { id: grant.jti, payload, expiresAt: new Date(Number(payload.exp) * 1000) };
     },
-    signIn: (uid: string, grantId: string, outcome: SignedIn) =>
-      finish(uid, {
-        login: {
-          accountId: outcome.accountId,
-          ...(outcome.amr ? { amr: outcome.amr } : {}),
-          ...(outcome.acr ? { acr: outcome.acr } : {}),
-          remember: false,
+    /** Grant, operator grant and the interaction's result in one write; the app's next hop. */
+    signIn: (uid: string, grant: GrantDraft, operatorGrant: OperatorGrantRow, outcome: SignedIn) =>
+      store.completeOperatorLeg({
+        grant,
+        operatorGrant,
+        interactionUid: uid,
+        result: {
+          login: {
+            accountId: outcome.accountId,
+            ...(outcome.amr ? { amr: outcome.amr } : {}),
+            ...(outcome.acr ? { acr: outcome.acr } : {}),
+            remember: false,
+          },
+          consent: { grantId: grant.id },
+          [CARRIED_GRANT]: grant.payload,
         },
-        consent: { grantId },
       }),
     fail: (uid: string, error: string, description: string) =>
-      finish(uid, { error, error_description: description }),
+      store.setInteractionResult(uid, { error, error_description: description }),
   };
 }
 

@@ -2,13 +2,17 @@
  * The one module that touches oidc-provider's runtime API, which ships without type
  * declarations: it loads the package and describes the part of its surface we use.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
 export interface OidcGrant {
-  readonly jti: string;
+  jti: string;
   addOIDCScope(scope: string): void;
   addResourceScope(resource: string, scope: string): void;
   save(): Promise<string>;
+  generateTokenId(): string;
+  /** What `save` would hand the adapter (with `iat` and `exp`), without saving. */
+  getValueAndPayload(): Promise<{ payload: Record<string, unknown> }>;
 }
 
 export interface OidcInteraction {
@@ -62,7 +66,13 @@ export interface OidcToken {
 
 export interface OidcProvider {
   readonly issuer: string;
-  readonly Grant: new (init: { accountId: string; clientId: string }) => OidcGrant;
+  readonly Grant: (new (init: { accountId: string; clientId: string }) => OidcGrant) & {
+    /** A Grant from its stored payload, as `find` builds it. */
+    instantiate(payload: Record<string, unknown>): OidcGrant;
+    find(id: string): Promise<OidcGrant | undefined>;
+  };
+  /** Replay detection of client assertions (`unique(iss, jti, exp)`), replaceable. */
+  readonly ReplayDetection: object;
   readonly Interaction: { find(uid: string): Promise<OidcInteraction | undefined> };
   callback(): RequestListener;
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<OidcInteraction>;
@@ -131,6 +141,24 @@ export interface OidcProviderModule {
       details?: (ctx: OidcContext) => Record<string, unknown>,
     ) => unknown) & { REQUEST_PROMPT: true; NO_NEED_TO_PROMPT: false };
   };
+}
+
+/**
+ * Replaces oidc-provider's replay check of client assertions (a find, then a save: two round
+ * trips) with one atomic `spend` of the same id (SHA-256 of iss and jti, as the library names it).
+ */
+export function replaceReplayDetection(
+  provider: OidcProvider,
+  spend: (id: string, payload: Record<string, unknown>, ttlSeconds: number) => Promise<boolean>,
+): void {
+  Object.defineProperty(provider.ReplayDetection, 'unique', {
+    configurable: true,
+    value: async (iss: string, jti: string, exp: number) => {
+      const id = createHash('sha256').update(`${iss}${jti}`).digest('base64url');
+      const now = Math.floor(Date.now() / 1000);
+      return spend(id, { iss, jti: id, kind: 'ReplayDetection', iat: now, exp }, exp - now);
+    },
+  });
 }
 
 // A non-literal specifier keeps TypeScript from looking for declarations the package lacks.

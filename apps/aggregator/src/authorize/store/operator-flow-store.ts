@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isStorableText } from '@switchboard/db';
+import { runStatement } from './static-sql.js';
 
 /** An operator authorization in flight (seed Annex steps 5–13), keyed by our `state`. */
 export interface OperatorFlowRow {
@@ -20,8 +21,29 @@ export interface OperatorFlowRow {
  * one (its state, binding and PKCE), so reloading the interaction adds no rows.
  */
 export async function saveOperatorFlow(knex: Knex, row: OperatorFlowRow): Promise<void> {
-  await knex('operator_flows').insert(row).onConflict('interaction_uid').merge();
+  await runStatement(knex, SAVE, [
+    row.state,
+    row.interaction_uid,
+    row.client_id,
+    row.operator_id,
+    row.code_verifier,
+    row.nonce,
+    row.scope,
+    Buffer.from(row.binding_hash),
+    row.expires_at,
+  ]);
 }
+
+// Static SQL: both run in every nested flow.
+const SAVE = `
+  INSERT INTO operator_flows (state, interaction_uid, client_id, operator_id, code_verifier,
+    nonce, scope, binding_hash, expires_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (interaction_uid) DO UPDATE SET state = excluded.state,
+    client_id = excluded.client_id, operator_id = excluded.operator_id,
+    code_verifier = excluded.code_verifier, nonce = excluded.nonce, scope = excluded.scope,
+    binding_hash = excluded.binding_hash, expires_at = excluded.expires_at`;
+const TAKE = `DELETE FROM operator_flows WHERE state = ? AND expires_at > now() RETURNING *`;
 
 /** Single use: the row is deleted as it is read, so a replayed callback finds nothing. */
 export async function takeOperatorFlow(
@@ -29,10 +51,5 @@ export async function takeOperatorFlow(
   state: string,
 ): Promise<OperatorFlowRow | undefined> {
   if (!isStorableText(state)) return undefined;
-  const rows = await knex('operator_flows')
-    .where({ state })
-    .andWhere('expires_at', '>', knex.fn.now())
-    .delete()
-    .returning<OperatorFlowRow[]>('*');
-  return rows[0];
+  return (await runStatement<OperatorFlowRow>(knex, TAKE, [state]))[0];
 }

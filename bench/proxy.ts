@@ -393,13 +393,15 @@ async function profileBoth(
 ): Promise<string> {
   const url = (base: string): string => `${base}/number-verification/v2/verify`;
   const sb = await profileWhile(() => runWrk(url(switchboard.url), 32, script));
-  if (PROFILE_OUT) fs.writeFileSync(path.join(PROFILE_OUT, 'switchboard.cpuprofile'), JSON.stringify(sb.profile));
+  if (PROFILE_OUT)
+    fs.writeFileSync(path.join(PROFILE_OUT, 'switchboard.cpuprofile'), JSON.stringify(sb.profile));
   const profDir = path.join(dir, 'bare-profile');
   const bare = await startBare(upstreamUrl, [`--cpu-prof`, `--cpu-prof-dir=${profDir}`]);
   const bareRun = await runWrk(url(bare.url), 32, script);
   await bare.stop();
   const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  if (PROFILE_OUT && file) fs.copyFileSync(path.join(profDir, file), path.join(PROFILE_OUT, 'bare.cpuprofile'));
+  if (PROFILE_OUT && file)
+    fs.copyFileSync(path.join(profDir, file), path.join(PROFILE_OUT, 'bare.cpuprofile'));
   const bareProfile = file
     ? (JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile)
     : undefined;
@@ -529,9 +531,21 @@ function rawRows(samples: readonly Sample[]): BenchRow[] {
       };
       const cpu = of.flatMap((s) => (s.cpuUsPerCall === undefined ? [] : [s.cpuUsPerCall]));
       return [
-        ...row(`${target} req/s, c=${c}`, of.map((s) => s.rps), 'req/s'),
-        ...row(`${target} p50, c=${c}`, of.map((s) => s.p50Ms), 'ms'),
-        ...row(`${target} p99, c=${c}`, of.map((s) => s.p99Ms), 'ms'),
+        ...row(
+          `${target} req/s, c=${c}`,
+          of.map((s) => s.rps),
+          'req/s',
+        ),
+        ...row(
+          `${target} p50, c=${c}`,
+          of.map((s) => s.p50Ms),
+          'ms',
+        ),
+        ...row(
+          `${target} p99, c=${c}`,
+          of.map((s) => s.p99Ms),
+          'ms',
+        ),
         ...(c === 32 ? row(`${target} CPU per call, c=${c}`, cpu, 'µs') : []),
       ];
     }),
@@ -540,9 +554,7 @@ function rawRows(samples: readonly Sample[]): BenchRow[] {
 
 function toRows(samples: readonly Sample[]): BenchRow[] {
   const note = `median of ${ROUNDS} interleaved rounds of ${DURATION_S} s`;
-  return [...derivedRows(samples), ...rawRows(samples)].map((r) =>
-    r.target ? { ...r, note } : r,
-  );
+  return [...derivedRows(samples), ...rawRows(samples)].map((r) => (r.target ? { ...r, note } : r));
 }
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {

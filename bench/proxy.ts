@@ -37,8 +37,8 @@ import { formatFrames, profileWhile, topSelfFrames, type CpuProfile } from './cp
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'proxy';
-const DURATION_S = Number(process.env.BENCH_PROXY_SECONDS ?? 4);
-const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 3);
+const DURATION_S = Number(process.env.BENCH_PROXY_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 5);
 const CONCURRENCY = [1, 32];
 const PROFILE = process.env.BENCH_PROXY_PROFILE === '1';
 /** Where to keep the two .cpuprofile files (open them in Chrome DevTools); not kept otherwise. */

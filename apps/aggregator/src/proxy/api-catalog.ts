@@ -162,6 +162,7 @@ export function createApiCatalog(
   const apis = [...base, ...extra];
   const compiled = compile(apis);
   const names = [...new Set(apis.map((a) => `/${a.name}`))];
+  const prefixes = names.map((n) => `${n}/`);
   // Matches per path and method: an app calls the same few paths, and splitting and testing
   // segments on every call showed in the proxy's profile. Bounded, since paths with
   // parameters are as many as the apps make up; cleared whole when full.
@@ -175,7 +176,7 @@ export function createApiCatalog(
   };
   return {
     apis,
-    ownsPath: (path) => names.some((n) => path === n || path.startsWith(`${n}/`)),
+    ownsPath: (path) => names.some((n, i) => path === n || path.startsWith(prefixes[i]!)),
     matchOperation(method, path) {
       const found = candidates(compiled, path);
       const rule = ruleFor(found, method);

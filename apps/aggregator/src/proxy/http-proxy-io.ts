@@ -24,19 +24,34 @@ export function splitTarget(target: string): { path: string; query: string } {
   return q === -1 ? { path: t, query: '' } : { path: t.slice(0, q), query: t.slice(q) };
 }
 
+/** The app's request as the pipeline sees it: a class, so no closure is made per request. */
+class NodeProxyRequest implements ProxyRequest {
+  readonly method: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly remoteAddress: string | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly path: string,
+    readonly query: string,
+    private readonly maxBytes: number,
+  ) {
+    this.method = req.method ?? 'GET';
+    this.headers = req.headers;
+    this.remoteAddress = req.socket.remoteAddress;
+  }
+
+  readBody(): Promise<Buffer | undefined> {
+    return readBody(this.req, this.maxBytes);
+  }
+}
+
 export function toProxyRequest(
   req: IncomingMessage,
   target: { path: string; query: string },
   maxBytes: number,
 ): ProxyRequest {
-  return {
-    method: req.method ?? 'GET',
-    path: target.path,
-    query: target.query,
-    headers: req.headers,
-    remoteAddress: req.socket.remoteAddress,
-    readBody: () => readBody(req, maxBytes),
-  };
+  return new NodeProxyRequest(req, target.path, target.query, maxBytes);
 }
 
 /**

@@ -37,7 +37,7 @@ const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-function defineInstruments(registry: Registry, p: string) {
+function defineInstruments(registry: Registry, p: string, usageDepth: { value: number }) {
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labels: readonly L[]) =>
     new Counter({ name: `${p}${name}`, help, labelNames: labels, registers });
@@ -67,6 +67,10 @@ function defineInstruments(registry: Registry, p: string) {
       name: `${p}usage_buffer_depth`,
       help: 'Usage records waiting to be written.',
       registers,
+      // Every proxied call changes the depth: kept as a number, set only when scraped.
+      collect() {
+        this.set(usageDepth.value);
+      },
     }),
     routingSync: counter(
       'routing_sync_total',
@@ -97,7 +101,8 @@ export function createMetrics(options: MetricsOptions = {}): SwitchboardMetrics 
   const registry = new Registry();
   const prefix = options.prefix ?? 'switchboard_';
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix });
-  const m = defineInstruments(registry, prefix);
+  const usageDepth = { value: 0 };
+  const m = defineInstruments(registry, prefix, usageDepth);
   // One plain tally per label set, read at scrape time: prom-client's labelled children
   // hash their labels on every call, which measured as much as the rest of the telemetry.
   const tallies = new Map<string, RequestTally>();
@@ -115,7 +120,9 @@ export function createMetrics(options: MetricsOptions = {}): SwitchboardMetrics 
     recordUpstreamError: (operator, failure) => m.upstreamErrors.inc({ operator, failure }),
     setCircuitState: (operator, state) => m.circuit.set({ operator }, CIRCUIT_STATE_VALUES[state]),
     recordFinderLookup: (result) => m.finder.inc({ result }),
-    setUsageBufferDepth: (n) => m.depth.set(n),
+    setUsageBufferDepth: (n) => {
+      usageDepth.value = n;
+    },
     recordDroppedUsage: (n) => m.dropped.inc(n),
     recordServerError: (surface, code) => m.serverErrors.inc({ surface, code }),
     recordRoutingSync(operator, outcome) {

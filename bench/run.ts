@@ -32,7 +32,9 @@ function verdict(row: BenchRow): string {
 }
 
 function formatValue(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: value < 100 ? 1 : 0 });
+  // Ratios and sub-millisecond gaps need their second and third digits to meet a target.
+  const digits = Math.abs(value) < 10 ? 3 : value < 100 ? 1 : 0;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
 function table(rows: BenchRow[]): string {

@@ -128,4 +128,13 @@ describe('api catalog', () => {
     expect(noScope.error?.issues[0]?.path).toEqual([0, 'operations', 0, 'scopes']);
     expect(isCamaraError(thrown(() => catalog.resolveOperation('GET', '/x')))).toBe(true);
   });
+
+  it('remembers a match per path and method, and still refuses other methods there', () => {
+    const fresh = createApiCatalog([simSwap]);
+    const first = fresh.resolveOperation('POST', '/number-verification/v2/verify');
+    expect(fresh.resolveOperation('POST', '/number-verification/v2/verify')).toBe(first);
+    const wrong = thrown(() => fresh.resolveOperation('GET', '/number-verification/v2/verify'));
+    expect(wrong).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+    expect(fresh.resolveOperation('POST', '/number-verification/v2/verify')).toBe(first);
+  });
 });

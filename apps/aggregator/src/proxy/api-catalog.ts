@@ -151,6 +151,9 @@ function ruleFor(found: Candidates | undefined, method: string): ApiOperationRul
   return found?.ops.find((o) => o.rule.method === upper)?.rule;
 }
 
+/** Paths whose matches the catalog remembers. */
+const MATCH_MEMO_PATHS = 1_000;
+
 /** The catalog of forwarded APIs: the defaults plus `extra` from configuration. */
 export function createApiCatalog(
   extra: readonly ApiDefinition[] = [],
@@ -159,15 +162,29 @@ export function createApiCatalog(
   const apis = [...base, ...extra];
   const compiled = compile(apis);
   const names = [...new Set(apis.map((a) => `/${a.name}`))];
+  const prefixes = names.map((n) => `${n}/`);
+  // Matches per path and method: an app calls the same few paths, and splitting and testing
+  // segments on every call showed in the proxy's profile. Bounded, since paths with
+  // parameters are as many as the apps make up; cleared whole when full.
+  const matched = new Map<string, Map<string, MatchedOperation>>();
+  const remember = (path: string, method: string, match: MatchedOperation): MatchedOperation => {
+    if (matched.size >= MATCH_MEMO_PATHS) matched.clear();
+    let byMethod = matched.get(path);
+    if (!byMethod) matched.set(path, (byMethod = new Map()));
+    byMethod.set(method, match);
+    return match;
+  };
   return {
     apis,
-    ownsPath: (path) => names.some((n) => path === n || path.startsWith(`${n}/`)),
+    ownsPath: (path) => names.some((n, i) => path === n || path.startsWith(prefixes[i]!)),
     matchOperation(method, path) {
       const found = candidates(compiled, path);
       const rule = ruleFor(found, method);
       return found && rule ? toMatch(found, rule) : undefined;
     },
     resolveOperation(method, path) {
+      const hit = matched.get(path)?.get(method);
+      if (hit) return hit;
       const found = candidates(compiled, path);
       if (!found || found.ops.length === 0) throw camaraError('NOT_FOUND');
       const rule = ruleFor(found, method);
@@ -176,7 +193,7 @@ export function createApiCatalog(
         const allow = found.ops.map((o) => o.rule.method).join(', ');
         throw camaraError('METHOD_NOT_ALLOWED', undefined, { headers: { allow } });
       }
-      return toMatch(found, rule);
+      return remember(path, method, toMatch(found, rule));
     },
   };
 }

@@ -44,20 +44,33 @@ export function createProxyFront(deps: ProxyFrontDeps): ProxyFront {
       fallback(req, res);
       return;
     }
-    const security = securityHeaders(req);
-    // The pipeline never rejects; a throw is a bug in sending: CAMARA 500, reported.
-    const fail = (err: unknown): void => {
-      deps.onError?.(err);
-      sendInternalError(res, security);
-    };
-    deps.pipeline.handle(toProxyRequest(req, target, maxBytes)).then((response) => {
-      try {
-        sendProxyResponse(res, response, security);
-      } catch (err) {
-        fail(err);
-      }
-    }, fail);
+    void answer(deps, req, res, target, maxBytes, securityHeaders(req));
   };
+}
+
+/**
+ * One call through the pipeline and its answer sent. The pipeline never rejects; a throw is
+ * a bug in sending: CAMARA 500, reported. A function, not closures made per request (see
+ * read-body.ts).
+ */
+async function answer(
+  deps: ProxyFrontDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { path: string; query: string },
+  maxBytes: number,
+  security: Readonly<Record<string, string>>,
+): Promise<void> {
+  try {
+    sendProxyResponse(
+      res,
+      await deps.pipeline.handle(toProxyRequest(req, target, maxBytes)),
+      security,
+    );
+  } catch (err) {
+    deps.onError?.(err);
+    sendInternalError(res, security);
+  }
 }
 
 /** `createProxyFront` as a whole listener: `http.createServer(createProxyListener(deps, app))`. */

@@ -56,10 +56,10 @@ export interface ProxyPipeline {
 
 function errorResponse(err: unknown, correlator: string): ProxyResponse {
   const problem = toProblem(err);
-  const headers: Record<string, string> = {
-    ...problem.headers,
-    'content-type': 'application/json',
-  };
+  // Copied key by key, not spread (see sendProxyResponse): refusals are a hot path too.
+  const headers: Record<string, string> = {};
+  for (const name in problem.headers) headers[name] = problem.headers[name]!;
+  headers['content-type'] = 'application/json';
   if (correlator !== '') headers[X_CORRELATOR_HEADER] = correlator;
   return {
     status: problem.status,
@@ -68,12 +68,24 @@ function errorResponse(err: unknown, correlator: string): ProxyResponse {
   };
 }
 
-async function runSteps(ctx: ProxyContext, steps: readonly ProxyStep[]): Promise<ProxyResponse> {
-  for (const step of steps) {
-    // Most steps are synchronous: awaiting only real promises saves a microtask hop each.
-    const pending = step(ctx);
-    if (pending) await pending;
+/**
+ * Runs `steps` from `from` on; synchronous until a step returns a promise, and only then
+ * chained on it: most steps are synchronous, and an async loop would pay a promise and a
+ * microtask hop for each of them.
+ */
+function runSteps(
+  ctx: ProxyContext,
+  steps: readonly ProxyStep[],
+  from: number,
+): Promise<void> | undefined {
+  for (let i = from; i < steps.length; i++) {
+    const pending = steps[i]!(ctx);
+    if (pending) return pending.then(() => runSteps(ctx, steps, i + 1));
   }
+  return undefined;
+}
+
+function answer(ctx: ProxyContext): ProxyResponse {
   if (!ctx.response) throw new Error('proxy pipeline ended without a response');
   return ctx.response;
 }
@@ -87,7 +99,9 @@ export function createProxyPipeline(deps: ProxyDeps, steps = PROXY_STEPS): Proxy
       const ctx: ProxyContext = { request, deps, now, correlator: '' };
       let response: ProxyResponse;
       try {
-        response = await runSteps(ctx, steps);
+        const pending = runSteps(ctx, steps, 0);
+        if (pending) await pending;
+        response = answer(ctx);
       } catch (err) {
         response = errorResponse(err, ctx.correlator);
       }

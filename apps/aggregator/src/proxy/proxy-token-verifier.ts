@@ -36,14 +36,22 @@ export function createProxyTokenVerifier(deps: ProxyTokenVerifierDeps): TokenVer
   const cacheSize = deps.cacheSize ?? DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
   const cache = cacheSize > 0 ? createVerifiedTokenCache(cacheSize) : undefined;
 
-  /** The cached claims while still current and the key ring that verified them in force. */
-  async function remembered(bearer: string): Promise<ProxyClaims | undefined> {
-    const hit = cache?.get(bearer);
-    if (!hit) return undefined;
-    const ring = await deps.keys.tokenKeyring(hit.kid);
-    if (ring === hit.ring && hit.claims.exp * 1000 > now()) return hit.claims;
-    cache?.delete(bearer);
-    return undefined;
+  /**
+   * The cached claims while still current and the key ring that verified them in force; else
+   * verified afresh. One promise on a hit (the key ring's), no async frames around it.
+   */
+  function remembered(bearer: string, hit: VerifiedToken): Promise<ProxyClaims> {
+    return deps.keys.tokenKeyring(hit.kid).then((ring) => {
+      if (ring === hit.ring && hit.claims.exp * 1000 > now()) return hit.claims;
+      cache?.delete(bearer);
+      return verifyAfresh(bearer);
+    });
+  }
+
+  async function verifyAfresh(bearer: string): Promise<ProxyClaims> {
+    const verified = await decrypt(bearer);
+    cache?.set(bearer, verified);
+    return verified.claims;
   }
 
   async function decrypt(bearer: string): Promise<VerifiedToken> {
@@ -70,12 +78,9 @@ export function createProxyTokenVerifier(deps: ProxyTokenVerifierDeps): TokenVer
   }
 
   return {
-    async verify(bearer) {
-      const claims = await remembered(bearer);
-      if (claims) return claims;
-      const verified = await decrypt(bearer);
-      cache?.set(bearer, verified);
-      return verified.claims;
+    verify(bearer) {
+      const hit = cache?.get(bearer);
+      return hit ? remembered(bearer, hit) : verifyAfresh(bearer);
     },
   };
 }

@@ -131,13 +131,13 @@ export function createUpstreamPool(
   connections?: UpstreamConnections,
 ): UpstreamPool {
   const o: UpstreamPoolOptions = { ...DEFAULT_UPSTREAM_POOL_OPTIONS, ...options };
-  const pools = new Map<string, { key: string; pool: Pool }>();
+  const pools = new Map<string, { version: string; origin: string; pool: Pool }>();
 
   const poolFor = (request: UpstreamRequest): Pool => {
     const connection = connections?.(request.operatorId, o.connectTimeoutMs);
-    const key = `${connection?.version ?? ''}\u0000${request.origin}`;
+    const version = connection?.version ?? '';
     const hit = pools.get(request.operatorId);
-    if (hit?.key === key) return hit.pool;
+    if (hit?.version === version && hit.origin === request.origin) return hit.pool;
     // The operator's api root or policy changed: the old pool drains and closes.
     void hit?.pool.close();
     const pool = new Pool(request.origin, {
@@ -147,7 +147,7 @@ export function createUpstreamPool(
       bodyTimeout: o.responseTimeoutMs,
       keepAliveTimeout: o.keepAliveTimeoutMs,
     });
-    pools.set(request.operatorId, { key, pool });
+    pools.set(request.operatorId, { version, origin: request.origin, pool });
     return pool;
   };
 

@@ -38,6 +38,13 @@ describe('metrics', () => {
       `switchboard_proxy_request_duration_seconds_bucket{le="1",${labels}} 2`,
     );
     expect(res.text).toContain(
+      `switchboard_proxy_request_duration_seconds_bucket{le="+Inf",${labels}} 2`,
+    );
+    expect(res.text).toContain(`switchboard_proxy_request_duration_seconds_sum{${labels}} 0.703`);
+    expect(res.text).toContain(`switchboard_proxy_request_duration_seconds_count{${labels}} 2`);
+    expect(res.text).toContain('# TYPE switchboard_proxy_request_duration_seconds histogram');
+    expect(res.text).toContain('# TYPE switchboard_proxy_requests_total counter');
+    expect(res.text).toContain(
       'switchboard_proxy_upstream_errors_total{operator="op-a",failure="timeout"} 1',
     );
     expect(res.text).toContain('switchboard_proxy_circuit_state{operator="op-a"} 2');
@@ -46,6 +53,17 @@ describe('metrics', () => {
     expect(res.text).toContain('switchboard_usage_buffer_depth 42');
     expect(res.text).toContain('switchboard_usage_records_dropped_total 3');
     expect(await globalRegistry.metrics()).not.toContain('switchboard_');
+  });
+
+  it('restarts the request tallies from zero on resetMetrics', async () => {
+    const metrics = createMetrics();
+    const labels = { operator: 'op-a', api: 'nv', operation: 'verify', status: 200 };
+    metrics.observeRequest(labels, 3);
+    metrics.registry.resetMetrics();
+    metrics.observeRequest(labels, 3);
+    expect(await metrics.registry.metrics()).toContain(
+      'switchboard_proxy_requests_total{operator="op-a",api="nv",operation="verify",status="200"} 1',
+    );
   });
 
   it('keeps two instances apart (no global registry)', async () => {

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestTallies, type RequestTally } from './proxy-request-tally.js';
 
 /** Circuit gauge values: 0 closed, 1 half-open, 2 open (alert on > 0). */
 export const CIRCUIT_STATE_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -36,20 +37,20 @@ const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-function defineInstruments(registry: Registry, p: string) {
+function defineInstruments(registry: Registry, p: string, usageDepth: { value: number }) {
   const registers = [registry];
-  const labelNames = ['operator', 'api', 'operation', 'status'] as const;
   const counter = <L extends string>(name: string, help: string, labels: readonly L[]) =>
     new Counter({ name: `${p}${name}`, help, labelNames: labels, registers });
   return {
-    requests: counter('proxy_requests_total', 'Proxied CAMARA requests.', labelNames),
-    latency: new Histogram({
-      name: `${p}proxy_request_duration_seconds`,
-      help: 'Time from request to answer, operator included.',
-      labelNames,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
+    requests: new RequestTallies(
+      registry,
+      { counter: `${p}proxy_requests_total`, histogram: `${p}proxy_request_duration_seconds` },
+      {
+        counter: 'Proxied CAMARA requests.',
+        histogram: 'Time from request to answer, operator included.',
+      },
+      LATENCY_BUCKETS,
+    ),
     upstreamErrors: counter(
       'proxy_upstream_errors_total',
       'Calls that got no usable answer from the operator, by failure.',
@@ -66,6 +67,10 @@ function defineInstruments(registry: Registry, p: string) {
       name: `${p}usage_buffer_depth`,
       help: 'Usage records waiting to be written.',
       registers,
+      // Every proxied call changes the depth: kept as a number, set only when scraped.
+      collect() {
+        this.set(usageDepth.value);
+      },
     }),
     routingSync: counter(
       'routing_sync_total',
@@ -96,29 +101,28 @@ export function createMetrics(options: MetricsOptions = {}): SwitchboardMetrics 
   const registry = new Registry();
   const prefix = options.prefix ?? 'switchboard_';
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix });
-  const m = defineInstruments(registry, prefix);
-  const children = new Map<
-    string,
-    { requests: { inc(): void }; latency: { observe(value: number): void } }
-  >();
+  const usageDepth = { value: 0 };
+  const m = defineInstruments(registry, prefix, usageDepth);
+  // One plain tally per label set, read at scrape time: prom-client's labelled children
+  // hash their labels on every call, which measured as much as the rest of the telemetry.
+  const tallies = new Map<string, RequestTally>();
   return {
     registry,
     observeRequest(labels, latencyMs) {
-      // Bound children per label set: prom-client would otherwise hash the labels twice a call.
       const key = `${labels.operator}\u0000${labels.api}\u0000${labels.operation}\u0000${labels.status}`;
-      let child = children.get(key);
-      if (!child) {
-        const l = { ...labels, status: String(labels.status) };
-        child = { requests: m.requests.labels(l), latency: m.latency.labels(l) };
-        children.set(key, child);
+      let tally = tallies.get(key);
+      if (!tally) {
+        tally = m.requests.tally({ ...labels, status: String(labels.status) });
+        tallies.set(key, tally);
       }
-      child.requests.inc();
-      child.latency.observe(latencyMs / 1000);
+      m.requests.observe(tally, latencyMs / 1000);
     },
     recordUpstreamError: (operator, failure) => m.upstreamErrors.inc({ operator, failure }),
     setCircuitState: (operator, state) => m.circuit.set({ operator }, CIRCUIT_STATE_VALUES[state]),
     recordFinderLookup: (result) => m.finder.inc({ result }),
-    setUsageBufferDepth: (n) => m.depth.set(n),
+    setUsageBufferDepth: (n) => {
+      usageDepth.value = n;
+    },
     recordDroppedUsage: (n) => m.dropped.inc(n),
     recordServerError: (surface, code) => m.serverErrors.inc({ surface, code }),
     recordRoutingSync(operator, outcome) {

@@ -46,6 +46,35 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts the proxy per address and per client when asked one at a time, as the proxy does', async () => {
+    const config = parseRateLimitConfig({
+      RATE_LIMIT_PROXY_PER_IP: '2',
+      RATE_LIMIT_PROXY_PER_CLIENT: '3',
+    });
+    const limits = createRateLimits(config, { store: noStore, clock: () => 0 });
+    try {
+      const byIp = (ip: string) => limits.check('proxy', { ip }).allowed;
+      const byClient = (clientId: string) => limits.check('proxy', { clientId }).allowed;
+      expect([byIp('10.0.0.1'), byIp('10.0.0.1'), byIp('10.0.0.1')]).toEqual([true, true, false]);
+      // One IPv6 /64 is one bucket, also when its addresses are remembered separately.
+      expect([byIp('2001:db8::1'), byIp('2001:db8::2'), byIp('2001:db8::3')]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+      expect([byClient('x'), byClient('x'), byClient('x'), byClient('x')]).toEqual([
+        true,
+        true,
+        true,
+        false,
+      ]);
+      expect(byClient('y')).toBe(true);
+      expect(limits.peek('proxy', { ip: '10.0.0.1' }).allowed).toBe(false);
+    } finally {
+      await limits.stop();
+    }
+  });
+
   it('limits interaction visits per device address only, 1,200 a window by default', () => {
     expect(parseRateLimitConfig({}).limits.interaction).toEqual({ perClient: 0, perIp: 1200 });
     expect(parseRateLimitConfig({ RATE_LIMIT_INTERACTION_PER_IP: '5' }).limits.interaction).toEqual(

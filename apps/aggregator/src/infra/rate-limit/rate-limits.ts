@@ -28,6 +28,8 @@ export interface RateLimits {
 }
 
 const ALLOWED: RateDecision = Object.freeze({ allowed: true });
+/** Subjects per endpoint and dimension whose buckets are kept (cleared whole when full). */
+const MEMO_SUBJECTS = 10_000;
 
 export const unlimited: RateLimits = {
   check: () => ALLOWED,
@@ -92,6 +94,34 @@ export function createRateLimits(config: RateLimitConfig, deps: RateLimitsDeps):
   const timer = setInterval(() => void sync(), config.syncMs);
   timer.unref();
 
+  // The proxy asks twice a call, by address then by client: the same few subjects again
+  // and again. Their buckets (keys built, IPv6 reduced to /64) are kept, a bounded number.
+  type Memo = Record<'ip' | 'client', Map<string, readonly RateBucket[]>>;
+  const memo = new Map<RateLimitedEndpoint, Memo>();
+  function remembered(
+    endpoint: RateLimitedEndpoint,
+    dimension: 'ip' | 'client',
+    value: string,
+  ): readonly RateBucket[] {
+    let tables = memo.get(endpoint);
+    if (!tables) memo.set(endpoint, (tables = { ip: new Map(), client: new Map() }));
+    const byValue = tables[dimension];
+    let found = byValue.get(value);
+    if (!found) {
+      found = buckets(endpoint, dimension === 'ip' ? { ip: value } : { clientId: value });
+      if (byValue.size >= MEMO_SUBJECTS) byValue.clear();
+      byValue.set(value, found);
+    }
+    return found;
+  }
+  function bucketsOf(endpoint: RateLimitedEndpoint, subject: RateSubject): readonly RateBucket[] {
+    if (subject.clientId === undefined && subject.ip !== undefined)
+      return remembered(endpoint, 'ip', subject.ip);
+    if (subject.ip === undefined && subject.clientId !== undefined)
+      return remembered(endpoint, 'client', subject.clientId);
+    return buckets(endpoint, subject);
+  }
+
   function buckets(endpoint: RateLimitedEndpoint, subject: RateSubject): RateBucket[] {
     const { perClient, perIp } = config.limits[endpoint];
     const found: RateBucket[] = [];
@@ -105,11 +135,11 @@ export function createRateLimits(config: RateLimitConfig, deps: RateLimitsDeps):
 
   return {
     check(endpoint, subject) {
-      const found = buckets(endpoint, subject);
+      const found = bucketsOf(endpoint, subject);
       return found.length === 0 ? ALLOWED : limiter.take(found);
     },
-    peek: (endpoint, subject) => limiter.peek(buckets(endpoint, subject)),
-    record: (endpoint, subject) => limiter.record(buckets(endpoint, subject)),
+    peek: (endpoint, subject) => limiter.peek(bucketsOf(endpoint, subject)),
+    record: (endpoint, subject) => limiter.record(bucketsOf(endpoint, subject)),
     sync,
     async stop() {
       clearInterval(timer);

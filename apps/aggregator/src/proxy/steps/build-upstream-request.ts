@@ -25,9 +25,11 @@ export function buildUpstreamRequest(ctx: ProxyContext): void {
       ctx.traceSpanId = sent.spanId;
     }
   }
+  const target = requireValue(ctx.target, 'target');
   ctx.upstreamRequest = {
     operatorId: claims.operatorId,
-    ...requireValue(ctx.target, 'target'),
+    origin: target.origin,
+    path: target.path,
     method: ctx.request.method.toUpperCase(),
     headers,
     body: ctx.body,

@@ -1,4 +1,4 @@
-import { BoundedQueue } from './bounded-queue.js';
+import { createBatchWriter } from './batch-writer.js';
 import type { UsageRecord, UsageSink } from './usage-record.js';
 
 export interface UsageRecorderOptions {
@@ -61,57 +61,23 @@ async function closeWithRetries(
 /** Buffers usage records and writes them in batches, off the request path. */
 export function createUsageRecorder(deps: UsageRecorderDeps): UsageRecorder {
   const o = { ...DEFAULT_USAGE_RECORDER_OPTIONS, ...deps.options };
-  const queue = new BoundedQueue<UsageRecord>(o.maxBuffer, deps.onDropped);
-  let writing: Promise<void> | undefined;
-  let closed = false;
-  const report = (): void => deps.onDepth?.(queue.size);
-
-  /** One batch from the head; on failure it goes back in front (then trimmed). */
-  const writeBatch = async (): Promise<void> => {
-    const batch = queue.take(o.batchSize);
-    try {
-      await deps.sink.insertBatch(batch);
-    } catch (err) {
-      queue.putBack(batch);
-      throw err;
-    } finally {
-      report();
-    }
-  };
-  const drain = async (): Promise<void> => {
-    while (queue.size > 0) await writeBatch();
-  };
-  /** Serialises writes: one batch in flight at a time, in buffer order. */
-  const flush = (): Promise<void> => {
-    const run = (writing ?? Promise.resolve()).catch(() => undefined).then(drain);
-    const tracked = run.finally(() => {
-      if (writing === tracked) writing = undefined;
-    });
-    writing = tracked;
-    return tracked;
-  };
-  const background = (): void => {
-    flush().catch((err: unknown) => deps.onWriteError?.(err));
-  };
-  const timer = setInterval(() => {
-    if (queue.size > 0 && !writing) background();
-  }, o.flushIntervalMs);
-  timer.unref();
-
+  const writer = createBatchWriter<UsageRecord>({
+    write: (batch) => deps.sink.insertBatch(batch),
+    maxBuffer: o.maxBuffer,
+    batchSize: o.batchSize,
+    flushIntervalMs: o.flushIntervalMs,
+    ...(deps.onWriteError ? { onWriteError: deps.onWriteError } : {}),
+    ...(deps.onDropped ? { onDropped: deps.onDropped } : {}),
+    ...(deps.onDepth ? { onDepth: deps.onDepth } : {}),
+  });
   return {
-    record(record) {
-      if (closed) return;
-      queue.push(record);
-      report();
-      if (queue.size >= o.batchSize && !writing) background();
-    },
-    flush,
+    record: (record) => writer.record(record),
+    flush: writer.flush,
     async close() {
-      closed = true;
-      clearInterval(timer);
-      await closeWithRetries(flush, o.closeAttempts, o.closeRetryDelayMs);
+      writer.stop();
+      await closeWithRetries(writer.flush, o.closeAttempts, o.closeRetryDelayMs);
     },
-    depth: () => queue.size,
-    dropped: () => queue.dropped,
+    depth: () => writer.queue.size,
+    dropped: () => writer.queue.dropped,
   };
 }

@@ -1,4 +1,4 @@
-import { BoundedQueue } from '../usage/bounded-queue.js';
+import { createBatchWriter } from '../usage/batch-writer.js';
 import type { VerificationStep, VerificationStepSink } from './verification-step.js';
 
 export interface VerificationRecorderOptions {
@@ -33,51 +33,20 @@ export function createVerificationRecorder(deps: {
   readonly onWriteError?: (err: unknown) => void;
 }): VerificationRecorder {
   const o = { ...DEFAULT_VERIFICATION_RECORDER_OPTIONS, ...deps.options };
-  const queue = new BoundedQueue<VerificationStep>(o.maxBuffer);
-  let writing: Promise<void> | undefined;
-  let closed = false;
-
-  const writeBatch = async (): Promise<void> => {
-    const batch = queue.take(o.batchSize);
-    try {
-      await deps.sink.insertSteps(batch);
-    } catch (err) {
-      queue.putBack(batch);
-      throw err;
-    }
-  };
-  const drain = async (): Promise<void> => {
-    while (queue.size > 0) await writeBatch();
-  };
-  /** One write in flight at a time, in the order steps were recorded. */
-  const flush = (): Promise<void> => {
-    const run = (writing ?? Promise.resolve()).catch(() => undefined).then(drain);
-    const tracked = run.finally(() => {
-      if (writing === tracked) writing = undefined;
-    });
-    writing = tracked;
-    return tracked;
-  };
-  const background = (): void => {
-    flush().catch((err: unknown) => deps.onWriteError?.(err));
-  };
-  const timer = setInterval(() => {
-    if (queue.size > 0 && !writing) background();
-  }, o.flushIntervalMs);
-  timer.unref();
-
+  const writer = createBatchWriter<VerificationStep>({
+    write: (batch) => deps.sink.insertSteps(batch),
+    maxBuffer: o.maxBuffer,
+    batchSize: o.batchSize,
+    flushIntervalMs: o.flushIntervalMs,
+    ...(deps.onWriteError ? { onWriteError: deps.onWriteError } : {}),
+  });
   return {
-    record(step) {
-      if (closed) return;
-      queue.push(step);
-      if (queue.size >= o.batchSize && !writing) background();
-    },
-    flush,
+    record: (step) => writer.record(step),
+    flush: writer.flush,
     async close() {
-      closed = true;
-      clearInterval(timer);
-      await flush();
+      writer.stop();
+      await writer.flush();
     },
-    dropped: () => queue.dropped,
+    dropped: () => writer.queue.dropped,
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JWK } from 'jose';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { APP_CALLBACK, assertion, authorizeUrl } from '../test-support/core-fixture.js';
 import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 import type { DeviceBrowser } from '../test-support/device-browser.js';
@@ -25,20 +25,24 @@ const callbackUrl = () => `${s.agg.publicUrl}/operator-callback`;
 const flowRows = (interactionUid: string) =>
   s.t.db.knex('operator_flows').where({ interaction_uid: interactionUid });
 
-/** Starts an app's authorization in `browser` and stops at our interaction step. */
-async function interactionOf(browser: DeviceBrowser) {
-  const req = authorizeUrl(s.agg.issuer, s.secretApp, { prompt: 'none' });
-  const { redirect } = await browser.follow(req.url, `${s.agg.publicUrl}/interaction/`);
-  if (!redirect) throw new Error('the flow did not reach the interaction step');
-  return { req, interaction: redirect.href, uid: redirect.pathname.split('/').pop()! };
-}
-
-/** …and goes on to the operator's authorization URL, without loading it. */
-async function operatorUrlOf(browser: DeviceBrowser) {
-  const started = await interactionOf(browser);
-  const { redirect } = await browser.follow(started.interaction, s.sandboxes[0]!.url);
-  if (!redirect) throw new Error('the flow did not reach the operator');
-  return { ...started, operatorUrl: redirect };
+/**
+ * Starts an app's authorization in `browser`: /auth sends it straight to the operator. Stops
+ * there, without loading the operator's URL; the interaction is the one its flow row names.
+ */
+async function operatorUrlOf(
+  browser: DeviceBrowser,
+  req = authorizeUrl(s.agg.issuer, s.secretApp, { prompt: 'none' }),
+) {
+  const started = await browser.get(req.url);
+  expect(started.status).toBe(303);
+  const operatorUrl = new URL(started.location!);
+  if (operatorUrl.origin !== new URL(s.sandboxes[0]!.url).origin)
+    throw new Error(`/auth did not send the browser to the operator: ${operatorUrl.href}`);
+  const row = (await s.t.db
+    .knex('operator_flows')
+    .where({ state: operatorUrl.searchParams.get('state') })
+    .first()) as { interaction_uid: string };
+  return { req, operatorUrl, uid: row.interaction_uid };
 }
 
 /** Switchboard's own token request at sandbox-a, as the aggregator would make it. */
@@ -110,18 +114,35 @@ describe('the operator callback is bound to the browser that started the flow', 
     expect(own.redirect?.searchParams.get('code')).toBeTruthy();
   });
 
-  it("a victim's browser loading the attacker's interaction URL starts no operator flow", async () => {
+  it('/auth sends the browser straight to the operator: no URL of ours in between to hand to a victim', async () => {
     const attacker = s.device('127.10.5.5');
-    const victim = s.device('127.10.5.6');
-    const { req, interaction, uid } = await interactionOf(attacker);
-    const page = await victim.get(interaction);
-    expect(page.status).toBe(400);
-    expect(page.location).toBeUndefined();
-    expect(await flowRows(uid)).toHaveLength(0);
-    // The attacker's own request is untouched (and bound to the attacker's line).
-    const own = await attacker.follow(interaction, APP_CALLBACK);
+    const { req, uid, operatorUrl } = await operatorUrlOf(attacker);
+    expect(await flowRows(uid)).toHaveLength(1);
+    // The interaction page that used to sit between /auth and the operator is gone.
+    expect((await s.device('127.10.5.6').get(`${s.agg.publicUrl}/interaction/${uid}`)).status).toBe(
+      404,
+    );
+    const own = await attacker.follow(operatorUrl.href, APP_CALLBACK);
     expect(own.redirect?.searchParams.get('state')).toBe(req.state);
     expect(own.redirect?.searchParams.get('code')).toBeTruthy();
+  });
+
+  it("/auth's answer binds the browser twice (resume and operator callback), with nothing else", async () => {
+    const agent = new Agent({ localAddress: '127.10.5.9' });
+    try {
+      const req = authorizeUrl(s.agg.issuer, s.secretApp, { prompt: 'none' });
+      const res = await request(req.url, { dispatcher: agent });
+      await res.body.dump();
+      expect(res.statusCode).toBe(303);
+      const cookies = [res.headers['set-cookie'] ?? []].flat();
+      const names = cookies.map((c) => c.split('=')[0]!).sort();
+      expect(names).toEqual(
+        ['sb_resume', 'sb_resume.sig', expect.stringMatching(/^sb_op_[\w-]{22}$/)].sort(),
+      );
+      expect(cookies.find((c) => c.startsWith('sb_op_'))).toMatch(/; Path=\/operator-callback;/);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('keeps two flows in parallel in one browser apart, each completing in any order', async () => {
@@ -138,24 +159,17 @@ describe('the operator callback is bound to the browser that started the flow', 
 });
 
 describe('one interaction, one pending operator flow', () => {
-  it('reloading an interaction many times keeps one operator flow row, and the last one completes', async () => {
+  it('the same /auth sent many times starts one interaction and one operator flow each, and the last one completes', async () => {
     const browser = s.device('127.10.5.8');
-    const { req, interaction, uid } = await interactionOf(browser);
-    const operatorUrls: string[] = [];
-    for (let i = 0; i < 25; i += 1) {
-      const page = await browser.get(interaction);
-      expect(page.status).toBe(303);
-      operatorUrls.push(page.location!);
+    const req = authorizeUrl(s.agg.issuer, s.secretApp, { prompt: 'none' });
+    const started: Array<{ uid: string; operatorUrl: URL }> = [];
+    for (let i = 0; i < 25; i += 1) started.push(await operatorUrlOf(browser, req));
+    expect(new Set(started.map((f) => f.uid)).size).toBe(25);
+    for (const { uid, operatorUrl } of started) {
+      const rows = (await flowRows(uid)) as Array<{ state: string }>;
+      expect(rows.map((r) => r.state)).toEqual([operatorUrl.searchParams.get('state')]);
     }
-    const rows = (await flowRows(uid)) as Array<{ state: string }>;
-    expect(rows).toHaveLength(1);
-    const last = new URL(operatorUrls.at(-1)!);
-    expect(rows[0]!.state).toBe(last.searchParams.get('state'));
-    // An earlier round-trip was replaced: its callback is unknown and changes nothing.
-    const stale = await browser.follow(operatorUrls[0]!, APP_CALLBACK);
-    expect(stale.redirect).toBeUndefined();
-    expect(stale.page.text).toMatch(/unknown, expired or already used/);
-    const { redirect } = await browser.follow(last.href, APP_CALLBACK);
+    const { redirect } = await browser.follow(started.at(-1)!.operatorUrl.href, APP_CALLBACK);
     expect(redirect?.searchParams.get('state')).toBe(req.state);
     expect(redirect?.searchParams.get('code')).toBeTruthy();
   });

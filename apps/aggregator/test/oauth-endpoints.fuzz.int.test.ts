@@ -21,7 +21,8 @@ import { startCoreStack, type CoreStack } from '../test-support/core-stack.js';
 let s: CoreStack;
 let finder: { id: string; secret: string };
 let assertions: string[];
-// An unknown network: a valid request would go on to /interaction, never to an operator.
+// An unknown network: a valid request ends at once (no operator for the device) and goes on to
+// its resume URL, /auth/{uid}, never to an operator.
 const http = createFuzzClient('127.30.0.9');
 
 beforeAll(async () => {
@@ -158,14 +159,14 @@ const browserStep = () =>
       arbitrary: fc
         .string({ minLength: 1, maxLength: 40 })
         .filter((uid) => uid !== '.' && uid !== '..')
-        .map((uid) => ({ kind: 'interaction', p: { uid } as Record<string, string> })),
+        .map((uid) => ({ kind: 'resume', p: { uid } as Record<string, string> })),
     },
   );
 
-/** Where a browser may be sent: our interaction step, or the registered callback with an error. */
+/** Where a browser may be sent: an interaction's resume URL, or the registered callback with an error. */
 function expectSafeRedirect(res: FuzzResponse): 'interaction' | 'error' {
   const to = new URL(String(res.headers.location), s.agg.issuer);
-  if (to.origin === new URL(s.agg.issuer).origin && to.pathname.startsWith('/interaction/'))
+  if (to.origin === new URL(s.agg.issuer).origin && /^\/auth\/[\w-]+$/.test(to.pathname))
     return 'interaction';
   expect(`${to.origin}${to.pathname}`).toBe(APP_CALLBACK);
   const params = new URLSearchParams(to.search || to.hash.slice(1));
@@ -189,7 +190,7 @@ function expectBrowserAnswer(res: FuzzResponse): 'interaction' | 'error' {
 }
 
 describe('authorization endpoints under hostile parameters', () => {
-  const runs = fuzzRuns('authorize, interaction and operator-callback parameters');
+  const runs = fuzzRuns('authorize, resume and operator-callback parameters');
   it(
     'never 5xx, never redirect anywhere but the registered URI, and a refusal writes nothing',
     async () => {
@@ -207,9 +208,9 @@ describe('authorization endpoints under hostile parameters', () => {
             expect(res.status).toBe(404);
             expect(await tableFingerprint(s.t.db.knex)).toEqual(last);
             return;
-          } else if (step.kind === 'interaction') {
+          } else if (step.kind === 'resume') {
             res = await http.send(
-              `${s.agg.publicUrl}/interaction/${encodeURIComponent(String((step.p as { uid: string }).uid))}`,
+              `${s.agg.publicUrl}/auth/${encodeURIComponent(String((step.p as { uid: string }).uid))}`,
             );
           } else {
             const path = step.kind === 'auth' ? '/auth' : '/operator-callback';

@@ -43,7 +43,7 @@ describe('security headers', () => {
     for (const url of [
       `${base}/.well-known/openid-configuration`,
       `${base}/auth?client_id=sb-unknown&response_type=code`,
-      `${base}/interaction/unknown-uid`,
+      `${base}/operator-callback?state=unknown-state&code=c`,
       `${base}/health`,
       `${s.agg.adminUrl}/admin/v1/operators`,
     ]) {

@@ -27,11 +27,12 @@ import { createGrantRevocation } from './flow/grant-revocation.js';
 import { createNestedFlow } from './flow/nested-flow.js';
 import { createOperatorClient, OperatorAuthMethodRefused } from './flow/operator-client.js';
 import type { BackendCapabilities } from './flow/operator-backend-client.js';
+import { createBindingCookies } from './http/binding-cookie.js';
 import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './http/flow-router.js';
-import { createInteractionRateLimitRouter } from './http/interaction-rate-limit.js';
 import { createOAuthRateLimitRouter } from './http/oauth-rate-limit.js';
+import { createOperatorLegStart } from './http/operator-leg-start.js';
 import { createOidcProvider, type MachineResource } from './oidc/create-oidc-provider.js';
-import type { AuthorizationGateway } from './oidc/interaction-gateway.js';
+import type { AuthorizationGateway, StartInteraction } from './oidc/interaction-gateway.js';
 import { loadOidcProvider } from './oidc/oidc-provider-module.js';
 import { createOperatorGrants } from './operator-grants.js';
 import { spendAssertionId } from './store/backchannel-store.js';
@@ -115,7 +116,8 @@ const OPERATOR_FLOW_TTL = 600;
 
 /**
  * The OIDC provider for apps with the nested operator flow inside it (seed Annex steps
- * 1–23): `/auth`, `/interaction/:uid`, `/operator-callback`, `/token`, discovery and JWKS.
+ * 1–23): `/auth` (which sends the browser to the operator), `/operator-callback`, `/token`,
+ * discovery and JWKS.
  */
 export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
   const { knex, issuer, logger, limits } = deps;
@@ -131,8 +133,9 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     egress: deps.egress,
   });
   const audience = aggregatorTokenAudience(issuer);
-  // The CIBA hooks make grants through the provider they are part of.
-  const late: { gateway?: AuthorizationGateway } = {};
+  // The CIBA hooks make grants through the provider they are part of, and /auth starts the
+  // nested flow, which is built on that provider's gateway.
+  const late: { gateway?: AuthorizationGateway; startInteraction?: StartInteraction } = {};
   const ciba = createCiba(await loadOidcProvider(), {
     knex,
     finder: deps.finder,
@@ -174,6 +177,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     spendRequestObjectId: (clientId, jti, expiresAt) =>
       spendAssertionId(knex, clientId, `request:${jti}`, expiresAt),
     logger,
+    startInteraction: (start) => late.startInteraction!(start),
     ...(deps.observer ? { observer: deps.observer } : {}),
   });
   late.gateway = oidc.interactions;
@@ -213,6 +217,13 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     logger,
     ...(deps.observer ? { observer: deps.observer } : {}),
   });
+  const bindings = createBindingCookies(OPERATOR_CALLBACK_PATH, issuer);
+  late.startInteraction = createOperatorLegStart({
+    flow,
+    bindings,
+    deviceIp: deps.deviceIp,
+    limits,
+  });
   const sourceIp = (req: {
     socket: { remoteAddress?: string | undefined };
     get(h: string): string | undefined;
@@ -225,13 +236,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
   timer.unref();
   return {
     routes: [
-      createInteractionRateLimitRouter({ limits, sourceIp }),
-      createFlowRouter({
-        flow,
-        interactions: oidc.interactions,
-        deviceIp: deps.deviceIp,
-        publicUrl: issuer,
-      }),
+      createFlowRouter({ flow, bindings, publicUrl: issuer }),
       createOAuthRateLimitRouter({
         limits,
         sourceIp,

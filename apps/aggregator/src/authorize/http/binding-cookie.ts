@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { CookieOptions, Request, Response } from 'express';
 import type { BrowserBinding, PresentedBinding } from '../flow/nested-flow.js';
 
@@ -10,7 +11,8 @@ import type { BrowserBinding, PresentedBinding } from '../flow/nested-flow.js';
  * Sent only to the callback (`Path`), and on the operator's top-level redirect (`Lax`).
  */
 export interface BindingCookies {
-  set(res: Response, binding: BrowserBinding): void;
+  /** On /auth's answer, which oidc-provider (not express) writes. */
+  set(res: ServerResponse, binding: BrowserBinding): void;
   presented(req: Request): PresentedBinding;
   clear(res: Response, interactionUid: string): void;
 }
@@ -24,10 +26,14 @@ export function createBindingCookies(callbackPath: string, publicUrl: string): B
   const options: CookieOptions = { httpOnly: true, sameSite: 'lax', secure, path: callbackPath };
   return {
     set(res, binding) {
-      res.cookie(name(binding.interactionUid), binding.value, {
-        ...options,
-        maxAge: binding.maxAgeSeconds * 1000,
-      });
+      // The value is base64url: nothing to encode. Expires beside Max-Age, as express writes it.
+      const expires = new Date(Date.now() + binding.maxAgeSeconds * 1000).toUTCString();
+      const line =
+        `${name(binding.interactionUid)}=${binding.value}; Max-Age=${binding.maxAgeSeconds}; ` +
+        `Path=${callbackPath}; Expires=${expires}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+      const before = res.getHeader('set-cookie');
+      const lines = Array.isArray(before) ? before : before === undefined ? [] : [String(before)];
+      res.setHeader('set-cookie', [...lines, line]);
     },
     presented: (req) => (interactionUid) => cookieValue(req.headers.cookie, name(interactionUid)),
     clear(res, interactionUid) {

@@ -1,49 +1,30 @@
+import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
 import type { NestedFlow } from '../flow/nested-flow.js';
-import type { AuthorizationGateway, PendingAuthorization } from '../oidc/interaction-gateway.js';
-import { createDeviceIpResolver } from '../../infra/http/device-ip.js';
-import { createFlowRouter } from './flow-router.js';
+import { createBindingCookies } from './binding-cookie.js';
+import { createFlowRouter, OPERATOR_CALLBACK_PATH } from './flow-router.js';
 
 const refused = () =>
   Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 const oidcUnavailable = () =>
   Object.assign(new Error('temporarily_unavailable'), { error: 'temporarily_unavailable' });
 
-const PENDING: PendingAuthorization = {
-  uid: 'uid-1',
-  clientId: 'app',
-  scope: 'openid',
-  promptNone: true,
-  loginHint: undefined,
-  loginHintSigned: false,
-};
-
-const BINDING = { interactionUid: 'uid-1', value: 'binding-value', maxAgeSeconds: 600 };
-
-function appWith(o: {
-  pending?: () => Promise<PendingAuthorization>;
-  start?: NestedFlow['start'];
-  complete?: NestedFlow['complete'];
-  publicUrl?: string;
-}) {
-  const interactions = {
-    pending: o.pending ?? (async () => PENDING),
-  } as unknown as AuthorizationGateway;
+function appWith(o: { complete?: NestedFlow['complete'] }) {
   const flow: NestedFlow = {
-    start: o.start ?? (async () => ({ url: 'http://operator.example/auth', binding: BINDING })),
+    start: async () => Promise.reject(new Error('/auth starts the flow, not this router')),
     complete:
       o.complete ??
       (async () => ({ kind: 'redirect', url: 'http://app.example/cb', interactionUid: 'uid-1' })),
   };
   const app = express();
+  const publicUrl = 'http://sb.example';
   app.use(
     createFlowRouter({
       flow,
-      interactions,
-      deviceIp: createDeviceIpResolver([]),
-      publicUrl: o.publicUrl ?? 'http://sb.example',
+      bindings: createBindingCookies(OPERATOR_CALLBACK_PATH, publicUrl),
+      publicUrl,
     }),
   );
   // The public app's last resort: anything unmapped is a 500.
@@ -61,40 +42,33 @@ const expectUnavailablePage = (res: request.Response) => {
 };
 
 describe('flow router: database outage', () => {
-  it('answers the interaction step with a 503 temporarily_unavailable page when the interaction cannot be loaded', async () => {
-    const res = await request(
-      appWith({ pending: async () => Promise.reject(oidcUnavailable()) }),
-    ).get('/interaction/uid-1');
-    expectUnavailablePage(res);
-  });
-
-  it('…and when the operator round-trip cannot be recorded', async () => {
-    const res = await request(appWith({ start: async () => Promise.reject(refused()) })).get(
-      '/interaction/uid-1',
-    );
-    expectUnavailablePage(res);
-  });
-
-  it('answers the operator callback with the same page when its state cannot be read', async () => {
+  it('answers the operator callback with a 503 temporarily_unavailable page when its state cannot be read', async () => {
     const res = await request(appWith({ complete: async () => Promise.reject(refused()) })).get(
       '/operator-callback?state=s&code=c',
     );
     expectUnavailablePage(res);
   });
 
-  it('keeps the expired page for an interaction that is simply unknown', async () => {
+  it('…and when oidc-provider says the database is down', async () => {
     const res = await request(
-      appWith({ pending: async () => Promise.reject(new Error('interaction session not found')) }),
-    ).get('/interaction/uid-1');
-    expect(res.status).toBe(400);
-    expect(res.text).toContain('invalid_request');
+      appWith({ complete: async () => Promise.reject(oidcUnavailable()) }),
+    ).get('/operator-callback?state=s&code=c');
+    expectUnavailablePage(res);
   });
 
   it('leaves other failures to the error handler (500)', async () => {
-    const res = await request(appWith({ start: async () => Promise.reject(new Error('bug')) })).get(
-      '/interaction/uid-1',
-    );
+    const res = await request(
+      appWith({ complete: async () => Promise.reject(new Error('bug')) }),
+    ).get('/operator-callback?state=s&code=c');
     expect(res.status).toBe(500);
+  });
+
+  it('answers an unknown state with a 400 page', async () => {
+    const res = await request(appWith({ complete: async () => ({ kind: 'unknown-state' }) })).get(
+      '/operator-callback?state=s&code=c',
+    );
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('invalid_request');
   });
 });
 
@@ -105,35 +79,17 @@ describe('flow router: the browser binding cookie (RFC 6749 §10.12)', () => {
     return lines![0]!;
   };
 
-  it('sets it with the redirect to the operator: HttpOnly, Lax, callback path only, flow lifetime', async () => {
-    const res = await request(appWith({})).get('/interaction/uid-1');
-    expect(res.status).toBe(303);
-    const cookie = cookieOf(res);
-    expect(cookie).toMatch(/^sb_op_[\w-]{22}=binding-value;/);
-    expect(cookie).toMatch(/; Max-Age=600;/);
-    expect(cookie).toMatch(/; Path=\/operator-callback;/);
-    expect(cookie).toMatch(/; HttpOnly/);
-    expect(cookie).toMatch(/; SameSite=Lax/);
-    expect(cookie).not.toMatch(/Secure/);
-  });
-
-  it('is Secure, with the __Secure- prefix, when the issuer is https', async () => {
-    const res = await request(appWith({ publicUrl: 'https://sb.example' })).get(
-      '/interaction/uid-1',
-    );
-    expect(cookieOf(res)).toMatch(/^__Secure-sb_op_[\w-]{22}=binding-value;.*; Secure/);
-  });
-
-  it('gives two interactions two cookies, and hands the flow the one for its interaction', async () => {
-    const names: string[] = [];
-    for (const uid of ['uid-1', 'uid-2']) {
-      const res = await request(
-        appWith({
-          start: async () => ({ url: 'http://op/', binding: { ...BINDING, interactionUid: uid } }),
-        }),
-      ).get(`/interaction/${uid}`);
-      names.push(cookieOf(res).split('=')[0]!);
-    }
+  it('hands the flow the cookie of its interaction, and clears it once handled', async () => {
+    const bindings = createBindingCookies(OPERATOR_CALLBACK_PATH, 'http://sb.example');
+    const names = ['uid-1', 'uid-2'].map((uid) => {
+      const res = { headers: new Map<string, unknown>() };
+      const fake = {
+        getHeader: (n: string) => res.headers.get(n),
+        setHeader: (n: string, v: unknown) => res.headers.set(n, v),
+      } as unknown as ServerResponse;
+      bindings.set(fake, { interactionUid: uid, value: 'v', maxAgeSeconds: 600 });
+      return String((res.headers.get('set-cookie') as string[])[0]).split('=')[0]!;
+    });
     expect(names[0]).not.toBe(names[1]);
     let seen: Array<string | undefined> = [];
     const app = appWith({

@@ -1,44 +1,26 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { isDatabaseUnavailable } from '@switchboard/db';
-import { ipportAddress } from '../flow/login-hint.js';
 import type { NestedFlow } from '../flow/nested-flow.js';
-import type { AuthorizationGateway } from '../oidc/interaction-gateway.js';
-import { createBindingCookies } from './binding-cookie.js';
-import type { DeviceIpResolver } from '../../infra/http/device-ip.js';
+import type { BindingCookies } from './binding-cookie.js';
 import { errorPage } from '../../infra/http/error-page.js';
 
 export interface FlowRouterDeps {
   readonly flow: NestedFlow;
-  readonly interactions: AuthorizationGateway;
-  readonly deviceIp: DeviceIpResolver;
+  /** The binding cookies /auth set when it sent the browser to the operator. */
+  readonly bindings: BindingCookies;
   /** The public base URL, to rebuild the callback URL the operator redirected to. */
   readonly publicUrl: string;
 }
 
 export const OPERATOR_CALLBACK_PATH = '/operator-callback';
 
-/** The browser-facing steps of the nested flow; every dead end is a page, never a hang. */
+/**
+ * The operator's answer (Annex steps 13–17); /auth itself sent the browser there
+ * (operator-leg-start.ts). Every dead end is a page, never a hang.
+ */
 export function createFlowRouter(deps: FlowRouterDeps): Router {
   const router = express.Router();
-  const bindings = createBindingCookies(OPERATOR_CALLBACK_PATH, deps.publicUrl);
-
-  router.get(
-    '/interaction/:uid',
-    unavailablePage(async (req, res) => {
-      let pending;
-      try {
-        pending = await deps.interactions.pending(req, res);
-      } catch (err) {
-        if (isUnavailable(err)) throw err;
-        return void res.status(400).type('html').send(EXPIRED);
-      }
-      const hinted = pending.loginHintSigned ? ipportAddress(pending.loginHint) : undefined;
-      const device = hinted ?? deps.deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
-      const { url, binding } = await deps.flow.start(pending, device);
-      if (binding) bindings.set(res, binding);
-      redirectOrExpired(res, url);
-    }),
-  );
+  const { bindings } = deps;
 
   router.get(
     OPERATOR_CALLBACK_PATH,

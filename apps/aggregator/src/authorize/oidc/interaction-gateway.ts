@@ -15,6 +15,31 @@ export interface PendingAuthorization {
   readonly loginHintSigned: boolean;
 }
 
+/** What oidc-provider's `interactions.url` is given: the Interaction it has just saved. */
+export interface InteractionDetails {
+  readonly uid: string;
+  readonly returnTo: string;
+  readonly params: Record<string, unknown>;
+  readonly prompt: { readonly details: Record<string, unknown> };
+  readonly trusted?: readonly string[];
+}
+
+/** The request /auth is answering, and the Interaction oidc-provider has just saved for it. */
+export interface InteractionStart {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly pending: PendingAuthorization;
+  /** The interaction's resume URL (`/auth/{uid}`): where a flow that ended at once goes. */
+  readonly returnTo: string;
+}
+
+/** Where /auth sends the browser, or the device address's operator-flow budget is spent. */
+export type StartedLeg =
+  { readonly url: string } | { readonly refused: { readonly retryAfterSeconds: number } };
+
+/** Starts the operator leg of an interaction (http/operator-leg-start.ts). */
+export type StartInteraction = (start: InteractionStart) => Promise<StartedLeg>;
+
 export interface SignedIn {
   readonly accountId: string;
   readonly amr: string[] | undefined;
@@ -35,10 +60,24 @@ export interface GrantDraft {
  */
 export const CARRIED_GRANT = 'switchboardGrant';
 
+/** The app's request as the nested flow needs it, from the Interaction /auth has just saved. */
+export function pendingAuthorization(interaction: InteractionDetails): PendingAuthorization {
+  const p = interaction.params;
+  return {
+    uid: interaction.uid,
+    clientId: String(p.client_id),
+    scope: typeof p.scope === 'string' ? p.scope : '',
+    promptNone: interaction.prompt.details.prompt_none === true,
+    loginHint: typeof p.login_hint === 'string' ? p.login_hint : undefined,
+    loginHintSigned: interaction.trusted?.includes('login_hint') ?? false,
+  };
+}
+
 /**
- * Port for the flow onto oidc-provider's interaction API. The operator callback arrives
- * without the `_interaction` cookie (its path is the interaction's), so the outcome is
- * written on the Interaction row by uid, as `interactionResult` would, without reading it.
+ * Port for the flow onto oidc-provider's interaction API. No step of the flow reads the
+ * interaction through its cookie (the operator leg starts in /auth itself, and the operator
+ * callback comes back on another path), so the outcome is written on the Interaction row by
+ * uid, as `interactionResult` would, without reading it.
  */
 export function createInteractionGateway(
   provider: OidcProvider,
@@ -55,18 +94,6 @@ export function createInteractionGateway(
   }
 
   return {
-    async pending(req: IncomingMessage, res: ServerResponse): Promise<PendingAuthorization> {
-      const interaction = await provider.interactionDetails(req, res);
-      const p = interaction.params;
-      return {
-        uid: interaction.uid,
-        clientId: String(p.client_id),
-        scope: typeof p.scope === 'string' ? p.scope : '',
-        promptNone: interaction.prompt.details.prompt_none === true,
-        loginHint: typeof p.login_hint === 'string' ? p.login_hint : undefined,
-        loginHintSigned: interaction.trusted?.includes('login_hint') ?? false,
-      };
-    },
     /** Creates the grant first so the operator token can be stored under its id (CIBA). */
     grantFor: (clientId: string, accountId: string, scope: string): Promise<string> =>
       newGrant(clientId, accountId, scope).save(),

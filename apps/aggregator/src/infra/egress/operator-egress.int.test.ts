@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   startCountingServer,
@@ -81,5 +83,87 @@ describe("operator egress: openid-client's fetch goes through the address guard"
     expect(moved).not.toBe(first);
     expect(moved.policy.unguarded(new URL(`http://127.0.0.1:${target.port}/`))).toBe(true);
     expect(moved.policy.unguarded(new URL('https://auth.op.example/'))).toBe(false);
+  });
+});
+
+// openid-client's customFetch is undici's `request` under a WHATWG Response: what
+// openid-client reads of it must be what fetch would have given.
+describe('operator egress: the fetch openid-client gets behaves as fetch', () => {
+  let server: Server;
+  let base: string;
+  const seen: Array<{ method: string; type: string | undefined; body: string }> = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method!, type: req.headers['content-type'], body });
+        if (req.url === '/hang') return; // never answers
+        if (req.url === '/empty') return void res.writeHead(204).end();
+        res.writeHead(401, {
+          'content-type': 'application/json',
+          'www-authenticate': 'Bearer error="invalid_token"',
+          'set-cookie': ['a=1', 'b=2'],
+        });
+        res.end('{"error":"invalid_client"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const op = () =>
+    egress.forOperator({ ...sandbox(), id: 'fetch', issuerUrl: base, apiRoot: base });
+
+  it('posts a form body as a form, and answers status, headers and body as sent', async () => {
+    const res = await op().fetch(`${base}/token`, {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c d' }),
+      redirect: 'manual',
+    });
+    expect(res).toBeInstanceOf(Response);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await res.json()).toEqual({ error: 'invalid_client' });
+    expect(seen.at(-1)).toEqual({
+      method: 'POST',
+      type: 'application/x-www-form-urlencoded;charset=UTF-8',
+      body: 'grant_type=authorization_code&code=c+d',
+    });
+  });
+
+  it('answers a 204 with no body', async () => {
+    const res = await op().fetch(`${base}/empty`, get);
+    expect(res.status).toBe(204);
+    expect(res.body).toBeNull();
+  });
+
+  it("rejects with the signal's reason when openid-client's timeout aborts it", async () => {
+    const err = await op()
+      .fetch(`${base}/hang`, { ...get, signal: AbortSignal.timeout(100) })
+      .catch((e: unknown) => e);
+    expect((err as Error).name).toBe('TimeoutError');
+  });
+
+  it('rejects a network failure as fetch does: a TypeError with the cause', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const url = `http://127.0.0.1:${closed}/token`;
+    const err = await egress
+      .forOperator({ ...sandbox(), id: 'closed', issuerUrl: `http://127.0.0.1:${closed}` })
+      .fetch(url, get)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
   });
 });

@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch, type buildConnector, type Dispatcher } from 'undici';
+import { Agent, request, type buildConnector, type Dispatcher } from 'undici';
 import type { Operator } from '@switchboard/telco-finder';
 import { operatorChosenPolicy, operatorPolicy, type EgressPolicy } from './egress-policy.js';
 import { guardedConnector, PrivateAddressError, type EgressNetwork } from './host-guard.js';
@@ -135,19 +135,58 @@ function createEgress(policy: EgressPolicy, options: OperatorEgressOptions): Egr
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
-  const fetch: EgressFetch = async (url, init) => {
-    try {
-      const res = await undiciFetch(url, { ...(init as object), dispatcher });
-      // undici's Response is the one Node's global fetch returns; only the typings differ.
-      return res as unknown as Response;
-    } catch (e) {
-      const refused = (e as { cause?: unknown }).cause;
-      // A refusal is a network error, which fetch() rejects with a TypeError (Fetch Standard):
-      // keep that type, so openid-client passes it through, with the reason in the message.
-      if (refused instanceof PrivateAddressError)
-        throw new TypeError(`${url}: ${refused.message}`, { cause: refused });
-      throw e;
-    }
-  };
+  const fetch: EgressFetch = (url, init) => fetchOver(dispatcher, url, init);
   return { policy, dispatcher, fetch };
+}
+
+/**
+ * The WHATWG fetch openid-client expects, on undici's `request`: the operator's answers
+ * (discovery, JWKS, token, revocation) are small JSON documents read whole, and undici's
+ * `fetch` machinery (Request objects, web streams) cost three times as much CPU per call
+ * (issue 16, docs/performance.md). Redirects are not followed (openid-client asks for
+ * `manual`). Failures reject as fetch does: the signal's reason when it aborted, else a
+ * TypeError whose `cause` is the network error (a refused address names its reason).
+ */
+async function fetchOver(
+  dispatcher: Dispatcher,
+  url: string,
+  init: Parameters<EgressFetch>[1],
+): Promise<Response> {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: string | Uint8Array | undefined;
+  if (init.body instanceof URLSearchParams) {
+    body = init.body.toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8';
+  } else if (typeof init.body === 'string' || init.body instanceof Uint8Array) body = init.body;
+  else if (init.body !== undefined && init.body !== null)
+    throw new TypeError(`${url}: unsupported request body`);
+  try {
+    const res = await request(url, {
+      method: init.method as Dispatcher.HttpMethod,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      ...(init.signal ? { signal: init.signal } : {}),
+      dispatcher,
+    });
+    const bytes = await res.body.arrayBuffer();
+    const answer = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (Array.isArray(value)) for (const v of value) answer.append(name, v);
+      else if (value !== undefined) answer.append(name, value);
+    }
+    const empty = res.statusCode === 204 || res.statusCode === 205 || res.statusCode === 304;
+    return new Response(empty ? null : bytes, { status: res.statusCode, headers: answer });
+  } catch (e) {
+    if (init.signal?.aborted) throw init.signal.reason;
+    const refused =
+      e instanceof PrivateAddressError
+        ? e
+        : (e as { cause?: unknown }).cause instanceof PrivateAddressError
+          ? (e as { cause: PrivateAddressError }).cause
+          : undefined;
+    // A refusal is a network error, which fetch() rejects with a TypeError (Fetch Standard):
+    // keep that type, so openid-client passes it through, with the reason in the message.
+    if (refused) throw new TypeError(`${url}: ${refused.message}`, { cause: refused });
+    throw new TypeError('fetch failed', { cause: e });
+  }
 }

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { importJWK, type JWK } from 'jose';
 import type { Operator, OperatorCredentials } from '@switchboard/telco-finder';
+import { nodePrivateKeyJwt } from './client-assertion.js';
 import { discoveryUrlRefusal } from '../../infra/egress/discovery-urls.js';
 import { urlRefusal } from '../../infra/egress/egress-policy.js';
 import type { OperatorEgress } from '../../infra/egress/operator-egress.js';
@@ -149,6 +150,8 @@ async function clientAuth(credentials: OperatorCredentials): Promise<client.Clie
     return client.ClientSecretBasic(credentials.clientSecret);
   const jwk = credentials.privateJwk as JWK;
   const alg = jwk.alg ?? (jwk.kty === 'EC' ? 'ES256' : jwk.kty === 'OKP' ? 'EdDSA' : 'RS256');
+  const signed = nodePrivateKeyJwt(jwk as Record<string, unknown>, alg);
+  if (signed) return signed;
   const key = await importJWK(jwk, alg);
   if (key instanceof Uint8Array) throw new Error('operator private key is not asymmetric');
   return client.PrivateKeyJwt({ key, ...(jwk.kid ? { kid: jwk.kid } : {}) });

@@ -7,11 +7,12 @@ const examples = new URL('../../packages/sdk/examples/', import.meta.url);
 
 // One stack for both examples, started before them: each test is then only the example's two
 // verifications, not a stack's start-up as well (which, twice within one test's budget, timed
-// out on a busy machine).
+// out on a busy machine). The start itself gets the bound of every suite that starts the core
+// stack: jest's default 30 s ran out with two other suites beside it on 2 cores.
 let stack: CoreStack;
 beforeAll(async () => {
   stack = await startCoreStack();
-});
+}, 60_000);
 afterAll(async () => {
   await stack?.stop();
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../test-support/harness.js';
+import { HARNESS_START_MS, startHarness, type Harness } from '../test-support/harness.js';
 
 let h: Harness;
 let secretFile: string;
@@ -16,7 +16,7 @@ beforeAll(async () => {
     ...['--client-id', 'switchboard', '--client-secret-file', secretFile, '--insecure'],
   );
   expect(added.code).toBe(0);
-});
+}, HARNESS_START_MS);
 afterAll(() => h.stop());
 
 const FINDER = 'http://brands.op-multi.test/telco-finder/v1';

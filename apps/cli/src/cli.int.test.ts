@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../test-support/harness.js';
+import { HARNESS_START_MS, startHarness, type Harness } from '../test-support/harness.js';
 
 let h: Harness;
 let secretFile: string;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   h = await startHarness();
   secretFile = path.join(h.dataDir, 'secret.txt');
   fs.writeFileSync(secretFile, 'sandbox-client-secret\n');
-});
+}, HARNESS_START_MS);
 afterAll(() => h.stop());
 
 const addOperator = (id: string, ...extra: string[]) =>

@@ -22,6 +22,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/**
+ * The limit of a `beforeAll` that starts the harness: it catches a start that hangs, not a slow
+ * one. A fresh PGlite image, the aggregator's modules through jest's ESM loader and its start
+ * took 4–10 s alone on a busy 2-core machine, and over 30 s (jest's default) with two other
+ * suites running beside it. The same bound as the suites that start the core stack.
+ */
+export const HARNESS_START_MS = 60_000;
+
 /** A real aggregator (ephemeral ports, fresh database) and the CLI run in-process against it. */
 export async function startHarness(): Promise<Harness> {
   const db: TestDatabase = await createTestDatabase();

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../../test-support/harness.js';
+import { HARNESS_START_MS, startHarness, type Harness } from '../../test-support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-});
+}, HARNESS_START_MS);
 afterAll(() => h.stop());
 
 const json = async (...argv: string[]) => {

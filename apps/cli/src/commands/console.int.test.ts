@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../../test-support/harness.js';
+import { HARNESS_START_MS, startHarness, type Harness } from '../../test-support/harness.js';
 import { runCli } from '../../test-support/run-cli.js';
 
 let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
-});
+}, HARNESS_START_MS);
 afterAll(() => h.stop());
 
 describe('switchboard console', () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { OpenId4VpKeyView } from '@switchboard/contracts';
-import { startHarness, type Harness } from '../../test-support/harness.js';
+import { HARNESS_START_MS, startHarness, type Harness } from '../../test-support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-});
+}, HARNESS_START_MS);
 afterAll(() => h.stop());
 
 const json = async <T>(...argv: string[]): Promise<T> => {

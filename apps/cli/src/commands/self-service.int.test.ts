@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from '../../test-support/harness.js';
+import { HARNESS_START_MS, startHarness, type Harness } from '../../test-support/harness.js';
 
 // The admin side of operator self-service: operator API credentials, routing URL, help texts.
 let h: Harness;
@@ -29,7 +29,7 @@ beforeAll(async () => {
     secret,
   );
   expect(add.code).toBe(0);
-});
+}, HARNESS_START_MS);
 afterAll(() => h.stop());
 
 describe('switchboard operators credentials', () => {

@@ -31,6 +31,25 @@ export const APP_CALLBACK = 'http://127.0.0.1:3999/app-callback';
 const ADMIN = { kind: 'admin', id: 'test' } as const;
 
 /**
+ * The deadlines of calls to operators, for aggregators in tests that are not about them: jest's
+ * `testTimeout` (jest.config.ts). Their operators are sandboxes and stand-ins in the test's own
+ * process, which answer at once or fail at once (a refused or bad port); only a starved machine
+ * makes them slow, and a deadline that ran out then (OPERATOR_TIMEOUT_MS 2 s, once) turned a
+ * working flow into `temporarily_unavailable`. At jest's limit no such call made in a test can
+ * time out before jest itself gives up on the test, so the outcome never depends on the
+ * machine's speed and a real hang still fails, as a jest timeout. The proxy's connect timeout
+ * stays: undici lets a connection that is already made win over its timer. Tests of these
+ * timeouts set short ones against a stand-in that does not answer.
+ */
+export const TEST_OPERATOR_DEADLINES: Readonly<Record<string, string>> = {
+  // Discovery, JWKS, token, revocation, backend flows, Network Id, second-level finders.
+  OPERATOR_TIMEOUT_MS: '30000',
+  // The CAMARA proxy's wait for an operator's response headers and whole response.
+  UPSTREAM_HEADERS_TIMEOUT_MS: '30000',
+  UPSTREAM_RESPONSE_TIMEOUT_MS: '30000',
+};
+
+/**
  * One aggregator on its own ports; `issuer` makes it share another's identity, `env` adds
  * or overrides settings (e.g. RATE_LIMIT_*, SWITCHBOARD_MASTER_KEY).
  */
@@ -47,7 +66,7 @@ export async function startTestAggregator(
     ADMIN_PORT: '0',
     SHUTDOWN_GRACE_MS: '100',
     SWITCHBOARD_DATA_DIR: dataDir,
-    OPERATOR_TIMEOUT_MS: '2000',
+    ...TEST_OPERATOR_DEADLINES,
     ...(issuer ? { ISSUER: issuer } : {}),
     ...env,
   });

@@ -11,6 +11,7 @@ import {
   APP_CALLBACK,
   authorizeUrl,
   registerApp,
+  TEST_OPERATOR_DEADLINES,
   type AppClient,
 } from '../test-support/core-fixture.js';
 import { DeviceBrowser } from '../test-support/device-browser.js';
@@ -65,7 +66,7 @@ beforeAll(async () => {
     ADMIN_PORT: '0',
     SHUTDOWN_GRACE_MS: '100',
     SWITCHBOARD_DATA_DIR: path.join(os.tmpdir(), `sb-egress-${randomBytes(4).toString('hex')}`),
-    OPERATOR_TIMEOUT_MS: '2000',
+    ...TEST_OPERATOR_DEADLINES,
     OPERATOR_DISCOVERY_TTL_SECONDS: '0',
     ROUTING_SYNC_INTERVAL_SECONDS: '0',
   });

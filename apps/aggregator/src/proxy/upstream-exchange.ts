@@ -80,6 +80,12 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     );
   }
 
+  /** The request never left (dispatch threw): no deadline to keep. */
+  cancel(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+  }
+
   private deadline(ms: number): NodeJS.Timeout {
     return setTimeout(() => this.onDeadline(), Math.max(0, ms));
   }
@@ -99,21 +105,41 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+/**
+ * Resolves with the operator's answer; on failure, with what `recover` makes of it (its
+ * throw rejects), so a caller that maps or retries failures needs no promise of its own on
+ * the way of every answer. `recover` runs in a later microtask, never inside undici's
+ * callbacks.
+ */
 export function exchange(
   dispatcher: Dispatcher,
   request: UpstreamRequest,
   limits: Limits,
+  recover?: (failure: unknown) => Promise<UpstreamResponse>,
 ): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(
-      {
-        origin: request.origin,
-        path: request.path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
-        body: request.body ?? null,
-      },
-      new ExchangeHandler(limits, resolve, reject),
-    );
+    let failed = false;
+    const fail = (failure: unknown): void => {
+      if (failed) return;
+      failed = true;
+      if (recover) resolve(Promise.reject(failure).catch(recover));
+      else reject(failure as Error);
+    };
+    const handler = new ExchangeHandler(limits, resolve, fail);
+    try {
+      dispatcher.dispatch(
+        {
+          origin: request.origin,
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body ?? null,
+        },
+        handler,
+      );
+    } catch (err) {
+      handler.cancel();
+      fail(err);
+    }
   });
 }

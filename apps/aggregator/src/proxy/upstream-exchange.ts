@@ -34,8 +34,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly limits: Limits,
-    private readonly resolve: (response: UpstreamResponse) => void,
-    private readonly reject: (failure: ExchangeFailure) => void,
+    private readonly resolve: (response: UpstreamResponse | Promise<UpstreamResponse>) => void,
+    private readonly reject: (failure: unknown) => void,
+    private readonly recover: ((failure: unknown) => Promise<UpstreamResponse>) | undefined,
   ) {
     // One timer for both deadlines: it fires at the earlier one and, if the headers came in
     // time, re-arms for the rest of the response deadline. No timer work per normal answer.
@@ -80,10 +81,18 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     );
   }
 
-  /** The request never left (dispatch threw): no deadline to keep. */
-  cancel(): void {
+  /** The request never left (dispatch threw): the error as it is, no deadline to keep. */
+  abandon(err: unknown): void {
+    if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
+    this.failWith(err);
+  }
+
+  /** `recover` runs in a later microtask, never inside undici's callbacks. */
+  private failWith(failure: unknown): void {
+    if (this.recover) this.resolve(Promise.reject(failure).catch(this.recover));
+    else this.reject(failure);
   }
 
   private deadline(ms: number): NodeJS.Timeout {
@@ -100,7 +109,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.reject(failure);
+    this.failWith(failure);
     if (this.controller && !this.controller.aborted) this.controller.abort(failure);
   }
 }
@@ -117,15 +126,10 @@ export function exchange(
   limits: Limits,
   recover?: (failure: unknown) => Promise<UpstreamResponse>,
 ): Promise<UpstreamResponse> {
+  // No closure of ours per call: the handler holds the promise's functions (under tsx, a
+  // named function made per call is also wrapped by keepNames).
   return new Promise((resolve, reject) => {
-    let failed = false;
-    const fail = (failure: unknown): void => {
-      if (failed) return;
-      failed = true;
-      if (recover) resolve(Promise.reject(failure).catch(recover));
-      else reject(failure as Error);
-    };
-    const handler = new ExchangeHandler(limits, resolve, fail);
+    const handler = new ExchangeHandler(limits, resolve, reject, recover);
     try {
       dispatcher.dispatch(
         {
@@ -138,8 +142,7 @@ export function exchange(
         handler,
       );
     } catch (err) {
-      handler.cancel();
-      fail(err);
+      handler.abandon(err);
     }
   });
 }

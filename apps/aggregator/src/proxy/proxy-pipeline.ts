@@ -94,7 +94,11 @@ export function createProxyPipeline(deps: ProxyDeps, steps = PROXY_STEPS): Proxy
   const now = deps.clock ?? Date.now;
 
   /** The answer of a finished run (or its failure), reported through `onComplete`. */
-  function complete(ctx: ProxyContext, startedAt: number, failure?: { err: unknown }): ProxyResponse {
+  function complete(
+    ctx: ProxyContext,
+    startedAt: number,
+    failure?: { err: unknown },
+  ): ProxyResponse {
     let response: ProxyResponse;
     try {
       if (failure) throw failure.err;

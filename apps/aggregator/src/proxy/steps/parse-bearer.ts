@@ -30,7 +30,8 @@ const LOWER_BEARER = [0x62, 0x65, 0x61, 0x72, 0x65, 0x72]; // "bearer"
 function knownToken(ctx: ProxyContext, value: string): string | undefined {
   const known = ctx.deps.tokenVerifier.known;
   if (!known || value.length <= 7) return undefined;
-  for (let i = 0; i < 6; i++) if ((value.charCodeAt(i) | 0x20) !== LOWER_BEARER[i]) return undefined;
+  for (let i = 0; i < 6; i++)
+    if ((value.charCodeAt(i) | 0x20) !== LOWER_BEARER[i]) return undefined;
   if (value.charCodeAt(6) !== SPACE) return undefined;
   let start = 7;
   while (value.charCodeAt(start) === SPACE) start++;

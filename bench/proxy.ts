@@ -285,7 +285,8 @@ export async function startSwitchboard(
   const spent = new Set<string>();
   const proxy = createPublicProxy(config, {
     issuer: pub.url,
-    keys: { tokenKeyring: async () => keyring },
+    // As the key service answers while its cache is fresh (keys/key-service.ts).
+    keys: { tokenKeyring: async () => keyring, cachedTokenKeyring: () => keyring },
     jtiStore: {
       consume: async (jti) => !spent.has(jti) && Boolean(spent.add(jti)),
       giveBack: async (jti) => void spent.delete(jti),

@@ -32,6 +32,7 @@ export {
   type VerifyRequest,
 } from './phone-number.js';
 export { parseVerifyRequest } from './verify-request.js';
+export { randomUuid } from './random-uuid.js';
 export {
   ALL_NV_SCOPES,
   NV_API_VERSIONS,

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { camaraError } from './camara-error.js';
+import { randomUuid } from './random-uuid.js';
 
 export const X_CORRELATOR_HEADER = 'x-correlator';
 
@@ -28,5 +28,5 @@ export function validateCorrelator(
 
 /** A fresh correlator; UUID is the format CAMARA recommends. */
 export function newCorrelator(): string {
-  return randomUUID();
+  return randomUuid();
 }

@@ -30,6 +30,11 @@ export interface KeyService {
   bootstrap(): Promise<ProviderSecrets>;
   /** Active AggregatorAccessToken keys, newest first; re-read when `kid` is not known yet. */
   tokenKeyring(kid?: string): Promise<TokenKeyring>;
+  /**
+   * What `tokenKeyring(kid)` would answer at once from this process's cache (fresh, and
+   * knowing `kid`), without a promise; undefined when it would load the keys.
+   */
+  cachedTokenKeyring(kid?: string): TokenKeyring | undefined;
   rotate(): Promise<KeyView>;
   /**
    * Stops accepting tokens encrypted under `kid`. Refused while such tokens may still be in use
@@ -117,6 +122,10 @@ export function createKeyService(deps: {
         cookieKeys: rows.filter((r) => r.use === 'cookie').map(open),
         pairwiseSecret: Buffer.from(open(first('pairwise')), 'base64url'),
       };
+    },
+    cachedTokenKeyring(kid) {
+      if (!cached || cached.until <= now()) return undefined;
+      return !kid || cached.ring.find(kid) ? cached.ring : undefined;
     },
     async tokenKeyring(kid) {
       const fresh = cached && cached.until > now();

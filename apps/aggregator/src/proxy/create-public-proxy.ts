@@ -7,14 +7,13 @@ import type { SwitchboardMetrics } from '../infra/metrics/metrics.js';
 import { createProxy, type Proxy, type ProxyWiring } from './create-proxy.js';
 import type { JtiStore } from './proxy-context.js';
 import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
-import type { KeyService } from '../keys/key-service.js';
-import { createProxyTokenVerifier } from './proxy-token-verifier.js';
+import { createProxyTokenVerifier, type ProxyTokenVerifierDeps } from './proxy-token-verifier.js';
 import type { VerificationObserver } from '../verifications/verification-observer.js';
 
 /** Where the public proxy's state lives: the database in the aggregator, memory in the bench. */
 export interface PublicProxyPorts {
   readonly issuer: string;
-  readonly keys: Pick<KeyService, 'tokenKeyring'>;
+  readonly keys: ProxyTokenVerifierDeps['keys'];
   readonly jtiStore: JtiStore;
   readonly isRegisteredApiRoot: ProxyWiring['isRegisteredApiRoot'];
   readonly offersApi?: ProxyWiring['offersApi'];

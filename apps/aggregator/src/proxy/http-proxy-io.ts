@@ -54,22 +54,42 @@ export function toProxyRequest(
   return new NodeProxyRequest(req, target.path, target.query, maxBytes);
 }
 
+/** Security header sets as flat `[name, value, …]` lists, made once per set (there are two). */
+const flatSets = new WeakMap<Readonly<Record<string, string>>, readonly string[]>();
+
+function flat(security: Readonly<Record<string, string>>): readonly string[] {
+  let list = flatSets.get(security);
+  if (!list) {
+    list = Object.entries(security).flat();
+    flatSets.set(security, list);
+  }
+  return list;
+}
+
 /**
  * CAMARA answers carry personal data (a verification result, a phone number): never cached,
  * whatever the operator said (RFC 9111 §5.2.2.5; `pragma` for HTTP/1.0 caches), nor sniffed.
- * One header object for writeHead: Node takes its fast path when nothing was set before.
+ * One flat `[name, value, …]` list for writeHead: Node takes its fast path when nothing was
+ * set before, and a list is walked by index (an object was built key by key, then walked by
+ * for-in, both through megamorphic property lookups).
  */
 export function sendProxyResponse(
   res: ServerResponse,
   response: ProxyResponse,
   security: Readonly<Record<string, string>> = SECURITY_HEADERS,
 ): void {
-  const head: Record<string, string | number> = {};
+  const head: (string | number)[] = [];
+  const headers = response.headers;
   // Copied key by key: `{ ...a, ...b, k: v }` over these header names took V8's slow path,
   // about 13 µs a call, the largest single cost of the proxy's own code in its profile.
-  for (const name in response.headers) head[name] = response.headers[name]!;
-  for (const name in security) head[name] = security[name]!;
-  head['content-length'] = response.body.length;
+  for (const name in headers) {
+    // The security headers win over the answer's own, as they did in one header object.
+    if (!Object.hasOwn(security, name) && name !== 'content-length')
+      head.push(name, headers[name]!);
+  }
+  const list = flat(security);
+  for (let i = 0; i < list.length; i++) head.push(list[i]!);
+  head.push('content-length', response.body.length);
   res.writeHead(response.status, head);
   res.end(response.body);
 }

@@ -9,6 +9,7 @@ import {
 import type { ApiCatalog } from './api-catalog.js';
 import type { SecurityHeaderSet } from './http-proxy-io.js';
 import type { ProxyPipeline } from './proxy-pipeline.js';
+import type { ProxyResponse } from './proxy-context.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './read-body.js';
 
 export interface ProxyFrontDeps {
@@ -44,33 +45,56 @@ export function createProxyFront(deps: ProxyFrontDeps): ProxyFront {
       fallback(req, res);
       return;
     }
-    void answer(deps, req, res, target, maxBytes, securityHeaders(req));
+    answer(deps, req, res, target, maxBytes, securityHeaders(req));
   };
 }
 
 /**
  * One call through the pipeline and its answer sent. The pipeline never rejects; a throw is
- * a bug in sending: CAMARA 500, reported. A function, not closures made per request (see
- * read-body.ts).
+ * a bug in sending: CAMARA 500, reported. Functions, not closures made per request (see
+ * read-body.ts), and no async frame: the pipeline's promise is the only one.
  */
-async function answer(
+function answer(
   deps: ProxyFrontDeps,
   req: IncomingMessage,
   res: ServerResponse,
   target: { path: string; query: string },
   maxBytes: number,
   security: Readonly<Record<string, string>>,
-): Promise<void> {
+): void {
+  let handled: Promise<ProxyResponse>;
   try {
-    sendProxyResponse(
-      res,
-      await deps.pipeline.handle(toProxyRequest(req, target, maxBytes)),
-      security,
-    );
+    handled = deps.pipeline.handle(toProxyRequest(req, target, maxBytes));
   } catch (err) {
-    deps.onError?.(err);
-    sendInternalError(res, security);
+    return fail(deps, res, security, err);
   }
+  handled.then(
+    (response) => send(deps, res, response, security),
+    (err: unknown) => fail(deps, res, security, err),
+  );
+}
+
+function send(
+  deps: ProxyFrontDeps,
+  res: ServerResponse,
+  response: ProxyResponse,
+  security: Readonly<Record<string, string>>,
+): void {
+  try {
+    sendProxyResponse(res, response, security);
+  } catch (err) {
+    fail(deps, res, security, err);
+  }
+}
+
+function fail(
+  deps: ProxyFrontDeps,
+  res: ServerResponse,
+  security: Readonly<Record<string, string>>,
+  err: unknown,
+): void {
+  deps.onError?.(err);
+  sendInternalError(res, security);
 }
 
 /** `createProxyFront` as a whole listener: `http.createServer(createProxyListener(deps, app))`. */

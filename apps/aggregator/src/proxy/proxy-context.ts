@@ -15,6 +15,11 @@ export type ProxyClaims = AccessGrant;
 /** Decrypts and validates the bearer; throws CamaraError 401 UNAUTHENTICATED when it cannot. */
 export interface TokenVerifier {
   verify(bearer: string): Promise<ProxyClaims>;
+  /**
+   * The claims of a token verified before whose verification still holds (current, its key
+   * ring still in force), known without waiting; undefined → `verify`. Optional.
+   */
+  known?(bearer: string): ProxyClaims | undefined;
 }
 
 /** Single use (CAMARA NV tokens): true the first time a jti is seen, false afterwards. */

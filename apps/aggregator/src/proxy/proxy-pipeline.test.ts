@@ -127,6 +127,28 @@ describe('proxy pipeline (no network)', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('a token the verifier knows verified is not re-read, but the scheme and spaces still are', async () => {
+    const { pipeline, sent, verifier } = setup(async () => ({
+      status: 200,
+      body: '{"devicePhoneNumberVerified":true}',
+    }));
+    const known: string[] = [];
+    Object.assign(verifier, {
+      known: (token: string) => (known.push(token), verifier.tokens.get(token)),
+    });
+    const call = (authorization: string) =>
+      pipeline.handle(req({ headers: { authorization, 'content-type': 'application/json' } }));
+    expect((await call('bEaReR   tok ')).status).toBe(200);
+    expect(verifier.calls).toBe(0); // known: no verify()
+    for (const malformed of ['Bearer\ttok', 'Bearertok', 'Bearer tok!', 'Bearer  ']) {
+      const res = await call(malformed);
+      expect(res.status).toBe(401);
+    }
+    expect((await call('Bearer tok!')).body.toString()).toContain('malformed');
+    expect(sent).toHaveLength(1);
+    expect(known).toContain('tok');
+  });
+
   it('a non-upstream failure while forwarding is a 500 and does not count against the circuit', async () => {
     const { pipeline, breaker } = setup(async () => {
       throw new Error('bug with detail');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '@switchboard/camara';
 import type { SwitchboardMetrics } from '../infra/metrics/metrics.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
 import type { VerificationObserver } from '../verifications/verification-observer.js';
@@ -47,7 +47,7 @@ export function createProxyTelemetry(deps: {
       });
     if (!deps.usage) return;
     deps.usage.record({
-      id: randomUUID(),
+      id: randomUuid(),
       time: new Date(outcome.startedAt),
       clientId: outcome.clientId,
       operatorId: outcome.operatorId,

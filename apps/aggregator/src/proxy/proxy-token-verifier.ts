@@ -18,7 +18,8 @@ const MESSAGES: Record<string, string> = {
 export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 
 export interface ProxyTokenVerifierDeps {
-  readonly keys: Pick<KeyService, 'tokenKeyring'>;
+  /** `cachedTokenKeyring`, when given, lets a cached token be verified without a promise. */
+  readonly keys: Pick<KeyService, 'tokenKeyring'> & Partial<Pick<KeyService, 'cachedTokenKeyring'>>;
   readonly issuer: string;
   /** 0 turns the cache of verified tokens off. */
   readonly cacheSize?: number;
@@ -77,7 +78,16 @@ export function createProxyTokenVerifier(deps: ProxyTokenVerifierDeps): TokenVer
     }
   }
 
+  /** The cached claims when the key ring in force is known now and still the one. */
+  function known(bearer: string): ProxyClaims | undefined {
+    const hit = cache?.get(bearer);
+    if (!hit) return undefined;
+    const ring = deps.keys.cachedTokenKeyring?.(hit.kid);
+    return ring === hit.ring && hit.claims.exp * 1000 > now() ? hit.claims : undefined;
+  }
+
   return {
+    known,
     verify(bearer) {
       const hit = cache?.get(bearer);
       return hit ? remembered(bearer, hit) : verifyAfresh(bearer);

@@ -34,9 +34,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
       }
       chunks.push(chunk);
     });
-    req.once('error', reject);
+    // `on`, not `once`: 'end' comes once, and a second 'error' finds the promise settled;
+    // `once` wraps each listener in a bound function and an object, every call.
+    req.on('error', reject);
     // A CAMARA body mostly comes in one chunk: kept as it is, not copied.
-    req.once('end', () =>
+    req.on('end', () =>
       resolve(
         size === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
       ),

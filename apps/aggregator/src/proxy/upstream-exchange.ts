@@ -34,8 +34,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly limits: Limits,
-    private readonly resolve: (response: UpstreamResponse) => void,
-    private readonly reject: (failure: ExchangeFailure) => void,
+    private readonly resolve: (response: UpstreamResponse | Promise<UpstreamResponse>) => void,
+    private readonly reject: (failure: unknown) => void,
+    private readonly recover: ((failure: unknown) => Promise<UpstreamResponse>) | undefined,
   ) {
     // One timer for both deadlines: it fires at the earlier one and, if the headers came in
     // time, re-arms for the rest of the response deadline. No timer work per normal answer.
@@ -80,6 +81,20 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     );
   }
 
+  /** The request never left (dispatch threw): the error as it is, no deadline to keep. */
+  abandon(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.failWith(err);
+  }
+
+  /** `recover` runs in a later microtask, never inside undici's callbacks. */
+  private failWith(failure: unknown): void {
+    if (this.recover) this.resolve(Promise.reject(failure).catch(this.recover));
+    else this.reject(failure);
+  }
+
   private deadline(ms: number): NodeJS.Timeout {
     return setTimeout(() => this.onDeadline(), Math.max(0, ms));
   }
@@ -94,26 +109,40 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.reject(failure);
+    this.failWith(failure);
     if (this.controller && !this.controller.aborted) this.controller.abort(failure);
   }
 }
 
+/**
+ * Resolves with the operator's answer; on failure, with what `recover` makes of it (its
+ * throw rejects), so a caller that maps or retries failures needs no promise of its own on
+ * the way of every answer. `recover` runs in a later microtask, never inside undici's
+ * callbacks.
+ */
 export function exchange(
   dispatcher: Dispatcher,
   request: UpstreamRequest,
   limits: Limits,
+  recover?: (failure: unknown) => Promise<UpstreamResponse>,
 ): Promise<UpstreamResponse> {
+  // No closure of ours per call: the handler holds the promise's functions (under tsx, a
+  // named function made per call is also wrapped by keepNames).
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(
-      {
-        origin: request.origin,
-        path: request.path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
-        body: request.body ?? null,
-      },
-      new ExchangeHandler(limits, resolve, reject),
-    );
+    const handler = new ExchangeHandler(limits, resolve, reject, recover);
+    try {
+      dispatcher.dispatch(
+        {
+          origin: request.origin,
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body ?? null,
+        },
+        handler,
+      );
+    } catch (err) {
+      handler.abandon(err);
+    }
   });
 }

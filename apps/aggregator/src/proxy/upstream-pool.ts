@@ -159,15 +159,26 @@ export function createUpstreamPool(
     }
   };
 
+  /** A kept-alive socket the operator closed meanwhile: one more try, GET only. */
+  const retryOrThrow = (request: UpstreamRequest, err: unknown): Promise<UpstreamResponse> => {
+    const failure = classify(err);
+    const reset = RESET_CODES.has(errorCode(failure.cause));
+    if (!reset || !RETRYABLE_METHODS.has(request.method)) throw failure;
+    return once(request);
+  };
+
   return {
-    async request(request) {
+    // The first try is the exchange's own promise, its failure handled inside it: no async
+    // frames nor extra promises per call (each costs a microtask hop).
+    request(request) {
       try {
-        return await once(request);
+        return exchange(poolFor(request), request, o, (err) => retryOrThrow(request, err));
       } catch (err) {
-        // A kept-alive socket the operator closed meanwhile: one more try, GET only.
-        const reset = RESET_CODES.has(errorCode((err as UnansweredCall).cause));
-        if (!reset || !RETRYABLE_METHODS.has(request.method)) throw err;
-        return once(request);
+        try {
+          return retryOrThrow(request, err);
+        } catch (failure) {
+          return Promise.reject(failure as Error);
+        }
       }
     },
     async close() {

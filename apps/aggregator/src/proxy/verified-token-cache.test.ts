@@ -39,4 +39,18 @@ describe('verified token cache (CLOCK)', () => {
     expect(cache.get('b')).toBeDefined();
     expect(cache.get('c')).toBeDefined();
   });
+
+  it('tells apart tokens that share their end (one slot: a miss, never a wrong hit)', () => {
+    const cache = createVerifiedTokenCache(4);
+    const tail = '.'.padEnd(40, 'x');
+    const a = verified('a');
+    const b = verified('b');
+    cache.set(`a${tail}`, a);
+    expect(cache.get(`b${tail}`)).toBeUndefined();
+    cache.set(`b${tail}`, b);
+    expect(cache.get(`b${tail}`)).toBe(b);
+    expect(cache.get(`a${tail}`)).toBeUndefined();
+    cache.delete(`a${tail}`);
+    expect(cache.get(`b${tail}`)).toBe(b);
+  });
 });

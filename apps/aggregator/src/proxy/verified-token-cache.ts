@@ -32,7 +32,12 @@ interface Slot {
  * sets a flag: an LRU on a Map moves the entry (delete + set) on every hit of the hot path.
  */
 export function createVerifiedTokenCache(maxEntries: number): VerifiedTokenCache {
-  const entries = new Map<string, Slot>();
+  // Keyed by a number computed from the token's last characters, each slot holding the
+  // whole token, compared in full: a Map keyed by the string itself hashed all ~700
+  // characters of the token on every call (each request's header is a new string), about
+  // 1.5 µs, the largest single cost of ours in the proxy's profile. Two tokens with the
+  // same key share one slot, the later replacing the earlier: a miss, never a wrong hit.
+  const entries = new Map<number, Slot>();
   const slots: Slot[] = [];
   let hand = 0;
 
@@ -48,14 +53,16 @@ export function createVerifiedTokenCache(maxEntries: number): VerifiedTokenCache
 
   return {
     get(token) {
-      const slot = entries.get(token);
-      if (!slot) return undefined;
+      const slot = entries.get(keyOf(token));
+      if (slot?.token !== token) return undefined;
       slot.used = true;
       return slot.verified;
     },
     set(token, verified) {
-      const known = entries.get(token);
+      const key = keyOf(token);
+      const known = entries.get(key);
       if (known) {
+        known.token = token;
         known.verified = verified;
         known.used = true;
         return;
@@ -63,23 +70,37 @@ export function createVerifiedTokenCache(maxEntries: number): VerifiedTokenCache
       if (slots.length < maxEntries) {
         const slot = { token, verified, used: false };
         slots.push(slot);
-        entries.set(token, slot);
+        entries.set(key, slot);
         return;
       }
       const slot = victim();
-      entries.delete(slot.token);
+      const old = keyOf(slot.token);
+      if (entries.get(old) === slot) entries.delete(old);
       slot.token = token;
       slot.verified = verified;
       slot.used = false;
-      entries.set(token, slot);
+      entries.set(key, slot);
     },
     delete(token) {
-      const slot = entries.get(token);
-      if (!slot) return;
+      const key = keyOf(token);
+      const slot = entries.get(key);
+      if (slot?.token !== token) return;
       // The slot stays in the ring, unreachable, until the hand reuses it first.
-      entries.delete(token);
+      entries.delete(key);
       slot.used = false;
       slot.token = '';
     },
   };
+}
+
+/** Characters of the token's end that make its key: a JWE's last part is its random tag. */
+const KEY_CHARS = 24;
+
+/** A 30-bit key (a small integer to V8): FNV-1a over the length and the last characters. */
+function keyOf(token: string): number {
+  let h = 0x811c9dc5 ^ token.length;
+  for (let i = Math.max(0, token.length - KEY_CHARS); i < token.length; i++) {
+    h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+  }
+  return h & 0x3fffffff;
 }

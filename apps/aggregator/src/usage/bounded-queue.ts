@@ -28,6 +28,10 @@ export class BoundedQueue<T> {
   /** Removes and returns up to `n` of the oldest items. */
   take(n: number): T[] {
     const batch = this.items.slice(this.head, this.head + n);
+    // The taken slots let go of their items now, not at the next compaction: the batch's
+    // records may then die young once written, instead of being promoted to the old
+    // generation and left to the (dearer) major collector.
+    this.items.fill(undefined as T, this.head, this.head + batch.length);
     this.head += batch.length;
     this.compact();
     return batch;

@@ -105,17 +105,28 @@ export function createMetrics(options: MetricsOptions = {}): SwitchboardMetrics 
   const m = defineInstruments(registry, prefix, usageDepth);
   // One plain tally per label set, read at scrape time: prom-client's labelled children
   // hash their labels on every call, which measured as much as the rest of the telemetry.
-  const tallies = new Map<string, RequestTally>();
+  // operator → api → operation → status: the label strings are the same objects call after
+  // call (a cached grant's, the catalog's), whose hashes V8 keeps; a key string joined per
+  // call was built, flattened and hashed anew each time.
+  const tallies = new Map<string, Map<string, Map<string, Map<number, RequestTally>>>>();
+  const tallyOf = (labels: ProxyRequestLabels): RequestTally => {
+    let byApi = tallies.get(labels.operator);
+    if (!byApi) tallies.set(labels.operator, (byApi = new Map()));
+    let byOperation = byApi.get(labels.api);
+    if (!byOperation) byApi.set(labels.api, (byOperation = new Map()));
+    let byStatus = byOperation.get(labels.operation);
+    if (!byStatus) byOperation.set(labels.operation, (byStatus = new Map()));
+    let tally = byStatus.get(labels.status);
+    if (!tally) {
+      tally = m.requests.tally({ ...labels, status: String(labels.status) });
+      byStatus.set(labels.status, tally);
+    }
+    return tally;
+  };
   return {
     registry,
     observeRequest(labels, latencyMs) {
-      const key = `${labels.operator}\u0000${labels.api}\u0000${labels.operation}\u0000${labels.status}`;
-      let tally = tallies.get(key);
-      if (!tally) {
-        tally = m.requests.tally({ ...labels, status: String(labels.status) });
-        tallies.set(key, tally);
-      }
-      m.requests.observe(tally, latencyMs / 1000);
+      m.requests.observe(tallyOf(labels), latencyMs / 1000);
     },
     recordUpstreamError: (operator, failure) => m.upstreamErrors.inc({ operator, failure }),
     setCircuitState: (operator, state) => m.circuit.set({ operator }, CIRCUIT_STATE_VALUES[state]),

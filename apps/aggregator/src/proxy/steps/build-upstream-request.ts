@@ -1,5 +1,10 @@
 import { X_CORRELATOR_HEADER } from '@switchboard/camara';
-import { headerValue, requireValue, type ProxyContext } from '../proxy-context.js';
+import {
+  headerValue,
+  requireValue,
+  type ProxyClaims,
+  type ProxyContext,
+} from '../proxy-context.js';
 
 /**
  * An allow-list, not a deny-list: the operator gets exactly what the CAMARA call needs.
@@ -7,6 +12,19 @@ import { headerValue, requireValue, type ProxyContext } from '../proxy-context.j
  * X-Forwarded-* and anything else the app sent never reach the operator.
  */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'accept-language'] as const;
+
+// `Bearer <operator token>` per verified grant (cached grants are the same object call after
+// call): built once, not concatenated and flattened again for undici's header check each call.
+const authorizations = new WeakMap<ProxyClaims, string>();
+
+function authorizationOf(claims: ProxyClaims): string {
+  let value = authorizations.get(claims);
+  if (value === undefined) {
+    value = `Bearer ${claims.operatorAccessToken}`;
+    authorizations.set(claims, value);
+  }
+  return value;
+}
 
 export function buildUpstreamRequest(ctx: ProxyContext): void {
   const claims = requireValue(ctx.claims, 'claims');
@@ -16,7 +34,7 @@ export function buildUpstreamRequest(ctx: ProxyContext): void {
     if (value !== undefined) headers[name] = value;
   }
   headers[X_CORRELATOR_HEADER] = ctx.correlator;
-  headers.authorization = `Bearer ${claims.operatorAccessToken}`;
+  headers.authorization = authorizationOf(claims);
   // W3C Trace Context: the call joins its verification's trace (docs/observability.md).
   if (ctx.deps.tracing && claims.verificationId !== undefined) {
     const sent = ctx.deps.tracing.outgoing(claims.verificationId);

@@ -9,11 +9,9 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 /** An operator body that claims JSON but is not is a broken upstream (502), not our answer. */
-function checkWellFormed(response: UpstreamResponse): void {
+function isWellFormed(response: UpstreamResponse): boolean {
   const json = isJsonMediaType(first(response.headers['content-type']));
-  if (json && response.body.length > 0 && !isWellFormedJson(response.body)) {
-    throw unanswered('malformed');
-  }
+  return !json || response.body.length === 0 || isWellFormedJson(response.body);
 }
 
 /**
@@ -21,8 +19,9 @@ function checkWellFormed(response: UpstreamResponse): void {
  * answers and operator 5xx count against the circuit; 2xx–4xx show the operator is up.
  * When no usable answer comes back, our 502/503/504 is kept in `unanswered` (giveBackToken
  * returns the token's use, buildResponse answers it); only a bug of ours is thrown here.
+ * One promise: the pool's, with both outcomes handled on it (no async frame around it).
  */
-export async function forwardUpstream(ctx: ProxyContext): Promise<void> {
+export function forwardUpstream(ctx: ProxyContext): Promise<void> | undefined {
   const claims = requireValue(ctx.claims, 'claims');
   const request = requireValue(ctx.upstreamRequest, 'upstreamRequest');
   let permit: CircuitPermit;
@@ -32,22 +31,27 @@ export async function forwardUpstream(ctx: ProxyContext): Promise<void> {
     if (!isCamaraError(err)) throw err;
     ctx.upstreamFailure = 'circuit-open';
     ctx.unanswered = err;
-    return;
+    return undefined;
   }
-  try {
-    const response = await ctx.deps.upstream.request(request);
-    checkWellFormed(response);
-    ctx.upstreamResponse = response;
-  } catch (err) {
-    if (!isUnanswered(err)) {
-      permit.release();
-      throw err;
-    }
-    ctx.upstreamFailure = err.failure;
-    ctx.unanswered = err;
-    permit.failure();
-    return;
-  }
-  if (ctx.upstreamResponse.status >= 500) permit.failure();
+  return ctx.deps.upstream.request(request).then(
+    (response) => answered(ctx, permit, response),
+    (err: unknown) => unansweredCall(ctx, permit, err),
+  );
+}
+
+function answered(ctx: ProxyContext, permit: CircuitPermit, response: UpstreamResponse): void {
+  if (!isWellFormed(response)) return unansweredCall(ctx, permit, unanswered('malformed'));
+  ctx.upstreamResponse = response;
+  if (response.status >= 500) permit.failure();
   else permit.success();
+}
+
+function unansweredCall(ctx: ProxyContext, permit: CircuitPermit, err: unknown): void {
+  if (!isUnanswered(err)) {
+    permit.release();
+    throw err;
+  }
+  ctx.upstreamFailure = err.failure;
+  ctx.unanswered = err;
+  permit.failure();
 }

@@ -24,8 +24,11 @@ export function isWellFormedJson(body: Buffer): boolean {
  * CAMARA 400 INVALID_ARGUMENT. The parsed value is kept for checkRequestBody; the bytes are
  * forwarded unchanged, never re-serialised.
  */
-export async function readJsonBody(ctx: ProxyContext): Promise<void> {
-  const body = await ctx.request.readBody();
+export function readJsonBody(ctx: ProxyContext): Promise<void> {
+  return ctx.request.readBody().then((body) => takeJsonBody(ctx, body));
+}
+
+function takeJsonBody(ctx: ProxyContext, body: Buffer | undefined): void {
   const contentType = headerValue(ctx.request.headers, 'content-type');
   const expectsBody = BODY_METHODS.has(ctx.request.method.toUpperCase());
   if (isJsonMediaType(contentType) && expectsBody) {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { isDatabaseUnavailable } from '@switchboard/db';
 import { operatorRoutingClaims, type TokenKeyring } from '@switchboard/tokens';
 import type { Logger } from '@switchboard/telco-finder';
@@ -8,11 +8,10 @@ import { createAggregatorPolicy } from './aggregator-policy.js';
 import {
   CARRIED_GRANT,
   createInteractionGateway,
-  pendingAuthorization,
   type AuthorizationGateway,
-  type InteractionDetails,
   type StartInteraction,
 } from './interaction-gateway.js';
+import { dropInteractionCookie, INTERACTION_COOKIE, operatorLegUrl } from './operator-leg-url.js';
 import type { createCiba } from '../backend/ciba.js';
 import { CIBA_GRANT } from '../grant-types.js';
 import { backendDiscovery } from './backend-discovery.js';
@@ -30,7 +29,6 @@ import {
   builtInGrantHandler,
   loadOidcProvider,
   replaceReplayDetection,
-  type KoaContext,
   type OidcContext,
   type OidcProvider,
   type OidcProviderModule,
@@ -104,35 +102,6 @@ export interface OidcComponents {
   readonly interactions: AuthorizationGateway;
 }
 
-/**
- * oidc-provider's interaction cookie, which nothing here reads: /auth sends the browser to the
- * operator, not to an interaction page of ours, and the resume cookie binds the return.
- */
-const INTERACTION_COOKIE = 'sb_interaction';
-
-/** The koa context `interactions.url` is called with, as far as it is used here. */
-interface UrlContext {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  set(header: string, value: string): void;
-}
-
-/**
- * oidc-provider sets its interaction cookie for the path of wherever `interactions.url` sends
- * the browser: here the operator's authorization path, on our host. Nothing reads it, so it is
- * not sent at all.
- */
-function dropInteractionCookie(name: string) {
-  return async (ctx: KoaContext, next: () => Promise<void>): Promise<void> => {
-    await next();
-    const { res } = ctx as KoaContext & UrlContext;
-    const lines = res.getHeader('set-cookie');
-    if (!Array.isArray(lines)) return;
-    const kept = lines.filter((l) => !l.startsWith(`${name}=`) && !l.startsWith(`${name}.sig=`));
-    if (kept.length !== lines.length) res.setHeader('set-cookie', kept);
-  };
-}
-
 /** Seconds. Interactions cover the operator round-trip, consent page included. */
 const TTL = { AuthorizationCode: 60, IdToken: 300, Interaction: 600, Session: 600, Grant: 600 };
 /** ICM: a private_key_jwt client assertion lives at most 300 s. */
@@ -145,7 +114,7 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcCo
   provider.use(observation.stamp);
   provider.on('authorization.error', observation.authorizationError);
   provider.use(outagePage(deps.errorDocument));
-  provider.use(dropInteractionCookie(INTERACTION_COOKIE));
+  provider.use(dropInteractionCookie);
   provider.use(pairwiseDiscovery());
   provider.use(backendDiscovery());
   provider.use(icmErrorCodes());
@@ -238,30 +207,7 @@ function configuration(
     allowOmittingSingleRegisteredRedirectUri: false,
     features: features(oidc, deps, grants),
     interactions: {
-      url: async (ctx: object, interaction: InteractionDetails) => {
-        observation.interactionStarted(ctx, interaction.uid);
-        const { req, res } = ctx as UrlContext;
-        const started = await deps
-          .startInteraction({
-            req,
-            res,
-            pending: pendingAuthorization(interaction),
-            returnTo: interaction.returnTo,
-          })
-          .catch((err: unknown) => {
-            throw isDatabaseUnavailable(err) ? unavailable(err) : err;
-          });
-        if ('url' in started) return started.url;
-        // Back to the app, as /auth's own address limit does (oauth-rate-limit.ts).
-        const wait = started.refused.retryAfterSeconds;
-        (ctx as UrlContext).set('retry-after', String(wait));
-        throw Object.assign(
-          new oidc.errors.TemporarilyUnavailable(
-            `Too many sign-ins started from this network; try again in ${wait} seconds.`,
-          ),
-          { expose: true },
-        );
-      },
+      url: operatorLegUrl(oidc, deps.startInteraction, observation, unavailable),
       policy: createAggregatorPolicy(oidc),
     },
     ...hooks(oidc, deps, grants, observation),

@@ -188,8 +188,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-// A fixed-answer NV operator in its own process, so it does not share anyone's event loop.
-const UPSTREAM_SOURCE = `
+// A fixed-answer NV operator in its own process, so it does not share anyone's event loop
+// (bench/proxy.ts and bench/tracing.ts start the same one).
+export const UPSTREAM_SOURCE = `
 const http = require('node:http');
 const body = JSON.stringify({ devicePhoneNumberVerified: true });
 const server = http.createServer((req, res) => {

@@ -33,6 +33,7 @@ import { createOperatorEgress } from '../apps/aggregator/src/infra/egress/operat
 import { createMetrics } from '../apps/aggregator/src/infra/metrics/metrics.js';
 import { createPublicProxy } from '../apps/aggregator/src/proxy/create-public-proxy.js';
 import { createRateLimits } from '../apps/aggregator/src/infra/rate-limit/rate-limits.js';
+import { UPSTREAM_SOURCE } from './aggregator-stack.js';
 import { formatFrames, profileWhile, topSelfFrames, type CpuProfile } from './cpu-profile.js';
 import type { BenchContext, BenchRow } from './types.js';
 
@@ -51,20 +52,6 @@ export interface Started {
   readonly pid?: number | undefined;
   stop(): Promise<void>;
 }
-
-// The upstream runs in its own process so it does not share the proxy's event loop.
-const UPSTREAM_SOURCE = `
-const http = require('node:http');
-const body = JSON.stringify({ devicePhoneNumberVerified: true });
-const server = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'x-correlator': req.headers['x-correlator'] || 'c' });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
 
 // The anchor: node:http + undici's Pool, no checks at all, in its own process. It buffers the
 // body as any proxy that inspects it must. SIGTERM exits normally, so --cpu-prof can write.

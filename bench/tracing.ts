@@ -6,7 +6,7 @@
 // off figure of its own round, measured seconds before), so drift on a shared machine weighs
 // on all three alike.
 // Standalone: `npx tsx bench/tracing.ts`; also a BenchModule (`run`) for bench/run.ts.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { createTracing } from '../apps/aggregator/src/infra/tracing/tracing.js';
 import { createPublicProxy } from '../apps/aggregator/src/proxy/create-public-proxy.js';
 import { createVerificationObserver } from '../apps/aggregator/src/verifications/verification-observer.js';
 import { startOtlpReceiver } from '../apps/aggregator/test-support/otlp-receiver.js';
+import { runWrk, startUpstream } from './proxy.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const BENCH = 'tracing';
@@ -37,19 +38,6 @@ const ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 5);
 const CONNECTIONS = 32;
 /** Distinct verifications the calls belong to (one token each), so 10 % sampling has a spread. */
 const VERIFICATIONS = 200;
-
-const UPSTREAM_SOURCE = `
-const http = require('node:http');
-const body = JSON.stringify({ devicePhoneNumberVerified: true });
-const server = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'x-correlator': req.headers['x-correlator'] || 'c' });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
 
 /** Each request takes the next token: calls of many verifications. */
 const wrkScript = (tokens: string[]) => `
@@ -65,42 +53,6 @@ request = function()
     ["x-correlator"] = "bench-call",
   })
 end`;
-
-function startUpstream(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-e', UPSTREAM_SOURCE], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.once('data', (d: Buffer) =>
-      resolve({ child, url: `http://127.0.0.1:${d.toString().trim()}` }),
-    );
-    child.once('exit', (code) => reject(new Error(`upstream exited with ${code}`)));
-  });
-}
-
-/** Requests and seconds of one wrk run. */
-function runWrk(
-  url: string,
-  script: string,
-  seconds: number,
-): Promise<{ requests: number; seconds: number }> {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url];
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', () => {
-      const done = /(\d+) requests in ([\d.]+)(ms|s)/.exec(out);
-      if (!done?.[1] || !done[2] || /Non-2xx or 3xx responses/.test(out))
-        reject(new Error(`wrk failed for ${url}:\n${out}`));
-      else
-        resolve({
-          requests: Number(done[1]),
-          seconds: Number(done[2]) / (done[3] === 'ms' ? 1000 : 1),
-        });
-    });
-  });
-}
 
 /** Switchboard's public proxy as in app.ts, with tracing from these OTEL_* settings. */
 async function startSwitchboard(upstreamUrl: string, otel: Record<string, string>) {
@@ -216,17 +168,18 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       fs.writeFileSync(file, wrkScript(s.tokens));
       return file;
     });
-    for (let i = 0; i < servers.length; i += 1) await runWrk(servers[i]!.url, scripts[i]!, 2); // warm-up
+    for (let i = 0; i < servers.length; i += 1)
+      await runWrk(servers[i]!.url, CONNECTIONS, scripts[i]!, 2); // warm-up
     for (let round = 0; round < ROUNDS; round += 1)
       for (let k = 0; k < servers.length; k += 1) {
         // Each round starts with another variant, so no variant always follows the same one.
         const i = (round + k) % servers.length;
         const name = variants[i]![0];
-        const run = await runWrk(servers[i]!.url, scripts[i]!, DURATION_S);
+        const run = await runWrk(servers[i]!.url, CONNECTIONS, scripts[i]!, DURATION_S);
         // A run's spans still queued are exported now, and that time counts against the run.
         const flushStart = performance.now();
         await servers[i]!.flush();
-        const seconds = run.seconds + (performance.now() - flushStart) / 1000;
+        const seconds = run.requests / run.rps + (performance.now() - flushStart) / 1000;
         const value = run.requests / seconds;
         ctx.log(
           `wrk tracing ${name} c=${CONNECTIONS} round ${round + 1}: ${value.toFixed(0)} req/s`,
@@ -236,7 +189,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await receiver.close();
-    upstream.child.kill('SIGTERM');
+    await upstream.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const offs = rps.get('off')!;

@@ -26,6 +26,16 @@ describe('aggregator config', () => {
     expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: 'soon' })).toThrow(/SHUTDOWN_DRAIN_MS/);
   });
 
+  it('sweeps expired flow state every FLOW_STATE_SWEEP_SECONDS (default 60; 0 is off), at most hourly', () => {
+    expect(loadConfig({}).flowStateSweepSeconds).toBe(60);
+    expect(loadConfig({ FLOW_STATE_SWEEP_SECONDS: '0' }).flowStateSweepSeconds).toBe(0);
+    expect(loadConfig({ FLOW_STATE_SWEEP_SECONDS: '300' }).flowStateSweepSeconds).toBe(300);
+    for (const bad of ['-1', '3601', '1.5', 'often'])
+      expect(() => loadConfig({ FLOW_STATE_SWEEP_SECONDS: bad })).toThrow(
+        /FLOW_STATE_SWEEP_SECONDS/,
+      );
+  });
+
   it('runs one process by default; SWITCHBOARD_WORKERS takes a count or auto, and needs PostgreSQL', () => {
     const pg = { DATABASE_URL: 'postgres://sb@db.example/sb' };
     expect(loadConfig({}).workers).toBe(1);

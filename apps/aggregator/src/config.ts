@@ -98,6 +98,7 @@ const schema = z.object({
     .transform((u) => u.replaceAll('%7BtraceId%7D', '{traceId}'))
     .optional(),
   VERIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  FLOW_STATE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   // Default from NODE_ENV (on in production), resolved in loadConfig.
   ICM_STRICT_PROFILE: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
@@ -177,6 +178,11 @@ export interface AggregatorConfig {
   readonly tracing: TracingConfig;
   /** How many days the steps of each verification are kept (VERIFICATION_RETENTION_DAYS). */
   readonly verificationRetentionDays: number;
+  /**
+   * Seconds between this process's sweeps of expired flow state (FLOW_STATE_SWEEP_SECONDS);
+   * 0: this process does not sweep, another must.
+   */
+  readonly flowStateSweepSeconds: number;
 }
 
 export interface ConsoleConfig {
@@ -303,6 +309,7 @@ export function loadConfig(
     rateLimit: loadPart(parseRateLimitConfig, env),
     tracing: loadPart(parseTracingConfig, env),
     verificationRetentionDays: c.VERIFICATION_RETENTION_DAYS,
+    flowStateSweepSeconds: c.FLOW_STATE_SWEEP_SECONDS,
     openId4Vp: Object.freeze({
       telephonyTrustAnchorsPem: readTrustAnchors(c.OPENID4VP_TELEPHONY_TRUST_ANCHORS, cwd),
       policyUrl: c.OPENID4VP_POLICY_URL,

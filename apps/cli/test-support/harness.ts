@@ -44,6 +44,8 @@ export async function startHarness(): Promise<Harness> {
     // No background polling of routing URLs a test sets: a poll would write routing_sync_state
     // at random moments, and the tests compare tables; `switchboard routing sync` still works.
     ROUTING_SYNC_INTERVAL_SECONDS: '0',
+    // Nor the minute's sweep of expired flow state, which deletes rows at random moments too.
+    FLOW_STATE_SWEEP_SECONDS: '0',
   });
   const serverLog: string[] = [];
   const keep = (level: string) => (message: string, meta?: Record<string, unknown>) =>

@@ -37,6 +37,7 @@ import { loadOidcProvider } from './oidc/oidc-provider-module.js';
 import { createOperatorGrants } from './operator-grants.js';
 import { spendAssertionId } from './store/backchannel-store.js';
 import { createFlowStatePools } from './store/ephemeral-pool.js';
+import { scheduleSweep } from './flow-state-sweep.js';
 import { createOidcModelStore, deleteExpiredFlowState } from './store/oidc-model-store.js';
 import { saveOperatorFlow, takeOperatorFlow } from './store/operator-flow-store.js';
 import { timedOperatorClient, type OperatorLegSink } from './flow/operator-leg-timing.js';
@@ -51,6 +52,7 @@ export interface AuthorizeDeps {
     | 'accessTokenMaxTtl'
     | 'backchannel'
     | 'icmStrictProfile'
+    | 'flowStateSweepSeconds'
   >;
   readonly issuer: string;
   /** For this feature's own stores (OIDC models, operator flows and grants). */
@@ -88,7 +90,7 @@ export interface Authorize {
   operatorMachineToken(op: Operator): Promise<{ accessToken: string; expiresIn: number }>;
   /** What an operator's discovery document offers for the backend flows (CIBA, JWT-bearer). */
   backendCapabilities(operatorId: string): Promise<BackendCapabilities>;
-  /** Stops the cleanup timer and closes the ephemeral-write pool. */
+  /** Stops the expired-state sweep and closes the ephemeral-write pool. */
   stop(): Promise<void>;
 }
 
@@ -108,7 +110,6 @@ function profileCredentials(
   return credentials;
 }
 
-const CLEANUP_MS = 60_000;
 /** An operator change reaches flows in flight within this time (discovery keys on updatedAt). */
 const OPERATOR_TTL_MS = 2_000;
 /** Seconds an operator round-trip may take, consent page included (the interaction's TTL). */
@@ -228,12 +229,11 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     socket: { remoteAddress?: string | undefined };
     get(h: string): string | undefined;
   }) => deps.deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
-  const timer = setInterval(() => {
-    deleteExpiredFlowState(knex).catch((err: unknown) =>
-      logger.warn('expired flow state cleanup failed', { error: String(err) }),
-    );
-  }, CLEANUP_MS);
-  timer.unref();
+  const sweep = scheduleSweep(
+    deps.config.flowStateSweepSeconds,
+    () => deleteExpiredFlowState(knex),
+    (err) => logger.warn('expired flow state cleanup failed', { error: String(err) }),
+  );
   return {
     routes: [
       createFlowRouter({ flow, bindings, publicUrl: issuer }),
@@ -257,7 +257,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     backendCapabilities: async (operatorId) =>
       operatorClient.backend.capabilities(await deps.operators.get(operatorId)),
     async stop() {
-      clearInterval(timer);
+      sweep.stop();
       await pools.close();
     },
   };

@@ -26,19 +26,39 @@ export function fuzzRuns(surface: string): number {
  */
 export const CI_FUZZ_SEED = 20_261_202;
 
+/**
+ * How long one case may take before it fails as hung: jest's own `testTimeout`
+ * (jest.config.ts). A hang is caught here, case by case, and not by the whole test's limit,
+ * which a slow or busy machine reaches with every case passing.
+ */
+export const FUZZ_CASE_TIMEOUT_MS = 30_000;
+
 /** fast-check parameters: FUZZ_SEED replays a failure (fast-check prints the seed). */
-export function fuzzParameters(numRuns: number): fc.Parameters<unknown> {
+export function fuzzParameters(
+  numRuns: number,
+  caseTimeoutMs = FUZZ_CASE_TIMEOUT_MS,
+): fc.Parameters<unknown> {
   const configured = Number.parseInt(process.env.FUZZ_SEED ?? '', 10);
   const seed = Number.isFinite(configured)
     ? configured
     : process.env.CI === 'true'
       ? CI_FUZZ_SEED
       : undefined;
-  return { numRuns, ...(seed === undefined ? {} : { seed }), endOnFailure: true };
+  return {
+    numRuns,
+    ...(seed === undefined ? {} : { seed }),
+    endOnFailure: true,
+    plugins: [fc.timeout(caseTimeoutMs)],
+  };
 }
 
-/** Jest timeout for a fuzz test: generous per case, never the binding limit for a passing run. */
-export const fuzzTimeout = (runs: number, msPerCase = 40) => 60_000 + runs * msPerCase;
+/**
+ * Jest timeout for a fuzz test, which is not how a hang is caught (FUZZ_CASE_TIMEOUT_MS is):
+ * `msPerCase` is about what a case costs on an idle 2-core machine, and the limit allows ten
+ * times that, so a passing run on a slow machine with other suites beside it ends inside it.
+ * A CI run on such a machine once took 202 s for 2,000 cases that had 180 s (routing-sync).
+ */
+export const fuzzTimeout = (runs: number, msPerCase = 40) => 60_000 + runs * msPerCase * 10;
 
 const NASTY = [
   '',

@@ -232,7 +232,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
   const sweep = scheduleSweep(
     deps.config.flowStateSweepSeconds,
     () => deleteExpiredFlowState(knex),
-    (err) => logger.warn('expired flow state cleanup failed', { error: String(err) }),
+    logger,
   );
   return {
     routes: [

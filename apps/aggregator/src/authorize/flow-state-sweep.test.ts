@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { scheduleSweep } from './flow-state-sweep.js';
+import { scheduleSweep, type SweepLog } from './flow-state-sweep.js';
+
+/** A log that keeps what it is told. */
+function keptLog(): SweepLog & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (message) => void lines.push(`info ${message}`),
+    warn: (message, meta) => void lines.push(`warn ${message} ${meta.error}`),
+  };
+}
 
 describe('scheduleSweep', () => {
   beforeEach(() => {
@@ -11,7 +21,8 @@ describe('scheduleSweep', () => {
 
   it('sweeps every interval until stopped', async () => {
     const sweep = jest.fn(() => Promise.resolve());
-    const handle = scheduleSweep(60, sweep, () => undefined);
+    const log = keptLog();
+    const handle = scheduleSweep(60, sweep, log);
     await jest.advanceTimersByTimeAsync(59_999);
     expect(sweep).toHaveBeenCalledTimes(0);
     await jest.advanceTimersByTimeAsync(1);
@@ -21,14 +32,19 @@ describe('scheduleSweep', () => {
     handle.stop();
     await jest.advanceTimersByTimeAsync(600_000);
     expect(sweep).toHaveBeenCalledTimes(3);
+    expect(log.lines).toEqual([]);
   });
 
-  it('schedules nothing at 0', async () => {
+  it('schedules nothing at 0, and says once that another process must sweep', async () => {
     const sweep = jest.fn(() => Promise.resolve());
-    scheduleSweep(0, sweep, () => undefined);
+    const log = keptLog();
+    scheduleSweep(0, sweep, log);
     expect(jest.getTimerCount()).toBe(0);
     await jest.advanceTimersByTimeAsync(3_600_000);
     expect(sweep).not.toHaveBeenCalled();
+    expect(log.lines).toEqual([
+      'info expired flow state is not swept by this process (FLOW_STATE_SWEEP_SECONDS=0): another process must sweep it',
+    ]);
   });
 
   it('reports a failed sweep and runs the next one on time', async () => {
@@ -37,10 +53,10 @@ describe('scheduleSweep', () => {
       .fn<() => Promise<void>>()
       .mockRejectedValueOnce(failure)
       .mockResolvedValue(undefined);
-    const errors: unknown[] = [];
-    const handle = scheduleSweep(1, sweep, (err) => errors.push(err));
+    const log = keptLog();
+    const handle = scheduleSweep(1, sweep, log);
     await jest.advanceTimersByTimeAsync(2_000);
-    expect(errors).toEqual([failure]);
+    expect(log.lines).toEqual(['warn expired flow state cleanup failed Error: database down']);
     expect(sweep).toHaveBeenCalledTimes(2);
     handle.stop();
   });
@@ -53,7 +69,7 @@ describe('scheduleSweep', () => {
           finish = resolve;
         }),
     );
-    const handle = scheduleSweep(1, sweep, () => undefined);
+    const handle = scheduleSweep(1, sweep, keptLog());
     await jest.advanceTimersByTimeAsync(5_000);
     expect(sweep).toHaveBeenCalledTimes(1);
     finish();

@@ -6,22 +6,35 @@ export interface Sweep {
   stop(): void;
 }
 
+export interface SweepLog {
+  info(message: string): void;
+  warn(message: string, meta: { error: string }): void;
+}
+
 /**
- * Runs `sweep` every `everySeconds` without keeping the process alive; 0 schedules nothing.
- * A failed sweep goes to `onError` and the next one runs on time; sweeps never overlap.
+ * Runs `sweep` every `everySeconds` without keeping the process alive; 0 schedules nothing
+ * and says so once. A failed sweep is logged and the next one runs on time; sweeps never
+ * overlap.
  */
 export function scheduleSweep(
   everySeconds: number,
   sweep: () => Promise<void>,
-  onError: (err: unknown) => void,
+  log: SweepLog,
 ): Sweep {
-  if (everySeconds === 0) return { stop: () => undefined };
+  if (everySeconds === 0) {
+    log.info(
+      'expired flow state is not swept by this process (FLOW_STATE_SWEEP_SECONDS=0): another process must sweep it',
+    );
+    return { stop: () => undefined };
+  }
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     sweep()
-      .catch(onError)
+      .catch((err: unknown) =>
+        log.warn('expired flow state cleanup failed', { error: String(err) }),
+      )
       .finally(() => {
         running = false;
       });

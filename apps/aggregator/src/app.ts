@@ -26,7 +26,12 @@ import { telcoFinderResource } from './finder-api/telco-finder-scope.js';
 import type { EgressNetwork } from './infra/egress/host-guard.js';
 import { createOperatorEgress } from './infra/egress/operator-egress.js';
 import { databaseLog } from './infra/database-log.js';
-import { createDeviceIpResolver, createTrustedProxyCheck } from './infra/http/device-ip.js';
+import {
+  createDeviceIpResolver,
+  createTrustedProxyCheck,
+  requestDeviceIp,
+  type DeviceRequest,
+} from './infra/http/device-ip.js';
 import { createHealthRouter, type HealthRouter } from './infra/http/health-router.js';
 import {
   bindListener,
@@ -323,10 +328,7 @@ async function compose(config: AggregatorConfig, deps: AggregatorDeps, base: Fou
     logger,
     observer,
   });
-  const sourceIp = (req: {
-    socket: { remoteAddress?: string | undefined };
-    get(h: string): string | undefined;
-  }) => deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
+  const sourceIp = (req: DeviceRequest) => requestDeviceIp(deviceIp, req);
   const machineTokens = createOperatorMachineTokens((op) => authorize.operatorMachineToken(op));
   const networkId = createNetworkIdClient({
     tokens: machineTokens,

@@ -13,7 +13,11 @@ import {
 } from '@switchboard/telco-finder';
 import type { AggregatorConfig } from '../config.js';
 import type { OperatorEgress } from '../infra/egress/operator-egress.js';
-import type { DeviceIpResolver } from '../infra/http/device-ip.js';
+import {
+  requestDeviceIp,
+  type DeviceIpResolver,
+  type DeviceRequest,
+} from '../infra/http/device-ip.js';
 import { errorPage } from '../infra/http/error-page.js';
 import type { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import { ttlCached } from '../infra/ttl-cache.js';
@@ -225,10 +229,7 @@ export async function createAuthorize(deps: AuthorizeDeps): Promise<Authorize> {
     deviceIp: deps.deviceIp,
     limits,
   });
-  const sourceIp = (req: {
-    socket: { remoteAddress?: string | undefined };
-    get(h: string): string | undefined;
-  }) => deps.deviceIp(req.socket.remoteAddress, req.get('x-forwarded-for'));
+  const sourceIp = (req: DeviceRequest) => requestDeviceIp(deps.deviceIp, req);
   const sweep = scheduleSweep(
     deps.config.flowStateSweepSeconds,
     () => deleteExpiredFlowState(knex),

@@ -1,9 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { ipportAddress } from '../flow/login-hint.js';
 import type { NestedFlow } from '../flow/nested-flow.js';
 import type { StartInteraction } from '../oidc/interaction-gateway.js';
 import type { BindingCookies } from './binding-cookie.js';
-import type { DeviceIpResolver } from '../../infra/http/device-ip.js';
+import { requestDeviceIp, type DeviceIpResolver } from '../../infra/http/device-ip.js';
 import type { RateLimits } from '../../infra/rate-limit/rate-limits.js';
 
 export interface OperatorLegStartDeps {
@@ -21,7 +20,7 @@ export interface OperatorLegStartDeps {
  */
 export function createOperatorLegStart(deps: OperatorLegStartDeps): StartInteraction {
   return async ({ req, res, pending, returnTo }) => {
-    const source = deps.deviceIp(req.socket.remoteAddress, header(req, 'x-forwarded-for'));
+    const source = requestDeviceIp(deps.deviceIp, req);
     // Each operator flow is a database row and a request to the operator: per device address.
     const decision = deps.limits.check('interaction', { ip: source });
     if (!decision.allowed) return { refused: { retryAfterSeconds: decision.retryAfterSeconds } };
@@ -31,9 +30,4 @@ export function createOperatorLegStart(deps: OperatorLegStartDeps): StartInterac
     // No url: the interaction vanished under us; its resume URL tells the browser so.
     return { url: url ?? returnTo };
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }

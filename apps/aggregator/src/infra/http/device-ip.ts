@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import ipaddr from 'ipaddr.js';
 
 export type DeviceIpResolver = (
@@ -30,6 +31,21 @@ export function createDeviceIpResolver(trustedCidrs: readonly string[]): DeviceI
     }
     return hops.at(-1)?.toString() ?? text;
   };
+}
+
+/** What a request needs to name its device: express's Request or node:http's IncomingMessage. */
+export type DeviceRequest = Pick<IncomingMessage, 'socket' | 'headers'>;
+
+/**
+ * The device address of a request. node:http joins a repeated X-Forwarded-For into one
+ * comma-separated line; an array (a hand-built request) is joined the same way.
+ */
+export function requestDeviceIp(resolve: DeviceIpResolver, req: DeviceRequest): string | undefined {
+  const forwarded = req.headers['x-forwarded-for'];
+  return resolve(
+    req.socket.remoteAddress,
+    Array.isArray(forwarded) ? forwarded.join(', ') : forwarded,
+  );
 }
 
 interface Peer {
